@@ -1,0 +1,67 @@
+"""Run a parsed command: open the book, act, print, and map errors to exit codes.
+
+Exit codes: 0 done; 1 a check found problems or the user's input was refused;
+2 the command line itself was wrong; 70 a bug (logged with its traceback, never
+printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from crechebooks_desktop.cli import commands
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.settings import default_data_dir
+
+EXIT_REFUSED = 1
+EXIT_BUG = 70
+
+log = logging.getLogger(__name__)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one subcommand; never lets a traceback reach the terminal.
+
+    Args:
+        args: parsed by ``cli.parser.build_parser``.
+
+    Returns:
+        The process exit status.
+    """
+    args.creche = args.creche or os.environ.get("CRECHEBOOKS_CRECHE")
+    args.user = args.user or os.environ.get("CRECHEBOOKS_USER")
+    handler = commands.HANDLERS[args.command]
+    try:
+        return handler(args)
+    except UserFacingError as exc:
+        print(f"crechebooks: error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(
+            "crechebooks: interrupted; nothing was changed by the unfinished step", file=sys.stderr
+        )
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the boundary: report bugs without a traceback
+        where = _log_bug()
+        print(
+            f"crechebooks: internal error ({type(exc).__name__}: {exc}); details in {where}",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _log_bug() -> Path:
+    path = default_data_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
+            out.write(traceback.format_exc())
+            out.write("\n")
+    except OSError:
+        return Path(os.devnull)
+    return path

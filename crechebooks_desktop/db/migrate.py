@@ -1,0 +1,144 @@
+"""Bring a book's schema up to date when it is opened (Alembic, run from code).
+
+A SQLite book is copied with the online backup API before any upgrade, and a
+book whose schema is newer than this application knows is refused rather than
+guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.paths import migrations_dir
+
+# Any constant works; it only has to be the same for every CrecheBooks process.
+_PG_UPGRADE_LOCK = 0x43424B53  # "CBKS"
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeResult:
+    """What opening the book did to its schema.
+
+    Attributes:
+        from_revision: the schema revision found (None for a new, empty book).
+        to_revision: the revision now in place (the application's head).
+        backup: the copy taken before upgrading a SQLite book, if any.
+    """
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config whose scripts come from the installed package."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this application knows."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships a revision
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision recorded in the book, or None for an empty database."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, backup_dir: Path) -> UpgradeResult:
+    """Upgrade the book to the application's schema, backing SQLite up first.
+
+    Args:
+        engine: the book's engine.
+        backup_dir: where the pre-upgrade copy of a SQLite book goes.
+
+    Returns:
+        What was found and done.
+
+    Raises:
+        UserFacingError: the book was written by a newer CrecheBooks.
+    """
+    head = head_revision()
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two PCs opening a shared book at once: the second waits, then finds it current.
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_UPGRADE_LOCK})
+            conn.commit()
+        try:
+            return _upgrade(conn, engine, head, backup_dir)
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_UPGRADE_LOCK})
+                conn.commit()
+
+
+def _upgrade(conn: Connection, engine: Engine, head: str, backup_dir: Path) -> UpgradeResult:
+    found = current_revision(conn)
+    conn.rollback()
+    if found == head:
+        return UpgradeResult(found, head, None)
+    _refuse_unknown(found)
+    backup = None
+    if found is not None and engine.dialect.name == "sqlite":
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        backup = backup_sqlite(engine, backup_dir / f"before-upgrade-{found}-{stamp}.sqlite")
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+    conn.commit()
+    return UpgradeResult(found, head, backup)
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    if revision is None:
+        return
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        known = scripts.get_revision(revision)
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
+        known = None
+    if known is None:
+        raise UserFacingError(
+            f"this book was written by a newer CrecheBooks (schema {revision}); "
+            "install the newer version to open it"
+        )
+
+
+def backup_sqlite(engine: Engine, destination: Path) -> Path:
+    """Copy a SQLite book with the online backup API (safe while it is in use).
+
+    Args:
+        engine: the book's engine (must be SQLite).
+        destination: the file to write; its folder is created.
+
+    Returns:
+        The destination path.
+    """
+    source_path = engine.url.database
+    if engine.dialect.name != "sqlite" or not source_path:
+        raise UserFacingError("only a SQLite book can be copied this way")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        closing(sqlite3.connect(source_path)) as source,
+        closing(sqlite3.connect(destination)) as target,
+    ):
+        source.backup(target)
+    return destination

@@ -1,0 +1,1 @@
+"""Repositories: the only place queries live; rows in, domain values out."""

@@ -1,0 +1,87 @@
+"""Writing and reading the audit log (append-only in the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crechebooks_desktop.db.tables import AuditRecord
+
+
+@dataclass(frozen=True, slots=True)
+class AuditValue:
+    """One audit record."""
+
+    id: int
+    tenant_id: int | None
+    user_id: int | None
+    username: str
+    at: dt.datetime
+    action: str
+    entity: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditRepository:
+    """Append audit records; read them back for display and tests."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(
+        self,
+        *,
+        tenant_id: int | None,
+        user_id: int | None,
+        username: str,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Add one record to the current transaction."""
+        self.session.add(
+            AuditRecord(
+                tenant_id=tenant_id,
+                user_id=user_id,
+                username=username,
+                action=action,
+                entity=entity,
+                entity_id=None if entity_id is None else str(entity_id),
+                before=before,
+                after=after,
+            )
+        )
+
+    def append_many(self, records: list[dict[str, Any]]) -> None:
+        """Add many records at once (bulk jobs: demo books, monthly runs)."""
+        if records:
+            self.session.execute(AuditRecord.__table__.insert(), records)
+
+    def latest(self, tenant_id: int | None, limit: int = 50) -> list[AuditValue]:
+        """The newest records of a creche (or of the book, with None), newest first."""
+        query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+        if tenant_id is not None:
+            query = query.where(AuditRecord.tenant_id == tenant_id)
+        return [
+            AuditValue(
+                id=r.id,
+                tenant_id=r.tenant_id,
+                user_id=r.user_id,
+                username=r.username,
+                at=r.at,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                before=r.before,
+                after=r.after,
+            )
+            for r in self.session.scalars(query)
+        ]

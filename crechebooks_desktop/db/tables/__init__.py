@@ -1,0 +1,58 @@
+"""Row classes, one module per aggregate; importing this registers them all."""
+
+from crechebooks_desktop.db.tables.accounting import Account, CategorisationRule, Reconciliation
+from crechebooks_desktop.db.tables.audit import AuditRecord
+from crechebooks_desktop.db.tables.bank import (
+    BankAccount,
+    BankImport,
+    BankLine,
+    MatchDecision,
+    PayerAlias,
+)
+from crechebooks_desktop.db.tables.billing import (
+    Charge,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+)
+from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
+from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
+from crechebooks_desktop.db.tables.payments import Allocation, Payment
+from crechebooks_desktop.db.tables.roster import (
+    Child,
+    Enrolment,
+    EnrolmentExtra,
+    FeeStructure,
+    Household,
+)
+from crechebooks_desktop.db.tables.tenancy import Tenant, TenantUser, User
+
+__all__ = [
+    "Account",
+    "Allocation",
+    "AuditRecord",
+    "BankAccount",
+    "BankImport",
+    "BankLine",
+    "CategorisationRule",
+    "Charge",
+    "Child",
+    "Document",
+    "Enrolment",
+    "EnrolmentExtra",
+    "FeeStructure",
+    "Household",
+    "HouseholdBalance",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSequence",
+    "LedgerEntry",
+    "MatchDecision",
+    "PayerAlias",
+    "Payment",
+    "Reconciliation",
+    "SyncOutbox",
+    "Tenant",
+    "TenantUser",
+    "User",
+]

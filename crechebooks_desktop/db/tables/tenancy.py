@@ -1,0 +1,65 @@
+"""Creches (tenants), users and who may work in which creche."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crechebooks_desktop.db.base import Base
+from crechebooks_desktop.db.types import BigId, Created, IntPK, Name, OptText, enum_type
+from crechebooks_desktop.domain.roles import Role
+
+
+class Tenant(Base):
+    """A creche and its settings; every other row belongs to one."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (
+        CheckConstraint("due_day BETWEEN 1 AND 28", name="due_day_in_month"),
+        CheckConstraint("length(invoice_prefix) BETWEEN 1 AND 10", name="invoice_prefix_length"),
+    )
+
+    id: Mapped[IntPK]
+    name: Mapped[Name] = mapped_column(unique=True)
+    trading_name: Mapped[OptText]
+    address: Mapped[OptText]
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    vat_number: Mapped[str | None] = mapped_column(String(20))
+    prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=True)
+    invoice_prefix: Mapped[str] = mapped_column(String(10), default="INV")
+    due_day: Mapped[int] = mapped_column(SmallInteger, default=7)
+    sibling_discounts: Mapped[str] = mapped_column(String(100), default="")
+    money_style: Mapped[str] = mapped_column(String(20), default="SPACE_COMMA")
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    bank_account_name: Mapped[str | None] = mapped_column(String(200))
+    bank_account_number: Mapped[str | None] = mapped_column(String(40))
+    bank_branch_code: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[Created]
+
+
+class User(Base):
+    """A person who signs in; roles are per creche (``TenantUser``)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[IntPK]
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[OptText]
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Created]
+
+
+class TenantUser(Base):
+    """A user's role in one creche."""
+
+    __tablename__ = "tenant_users"
+
+    tenant_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("tenants.id", ondelete="RESTRICT"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))

@@ -1,0 +1,71 @@
+"""One transaction over the book, with the repositories that work inside it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from crechebooks_desktop.db.repositories.audit import AuditRepository
+from crechebooks_desktop.db.repositories.checks import CheckRepository
+from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
+from crechebooks_desktop.db.repositories.ledger import LedgerRepository
+from crechebooks_desktop.db.repositories.roster import RosterRepository
+from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
+
+
+class UnitOfWork:
+    """The repositories of one transaction.
+
+    Book-wide repositories (creches, users, audit) are always there; a
+    creche's repositories need the creche, and refuse to exist without one.
+    """
+
+    def __init__(self, session: Session, tenant_id: int | None) -> None:
+        self._session = session
+        self.tenant_id = tenant_id
+
+    def _tenant(self) -> int:
+        if self.tenant_id is None:
+            msg = "no creche selected: a creche's rows cannot be queried without one"
+            raise RuntimeError(msg)
+        return self.tenant_id
+
+    def for_tenant(self, tenant_id: int) -> UnitOfWork:
+        """The same transaction, scoped to a creche (after creating one)."""
+        return UnitOfWork(self._session, tenant_id)
+
+    @cached_property
+    def tenants(self) -> TenantRepository:
+        """Creches in the book."""
+        return TenantRepository(self._session)
+
+    @cached_property
+    def users(self) -> UserRepository:
+        """Users and their roles."""
+        return UserRepository(self._session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        """The audit log."""
+        return AuditRepository(self._session)
+
+    @cached_property
+    def roster(self) -> RosterRepository:
+        """The creche's households, children, fees and enrolments."""
+        return RosterRepository(self._session, self._tenant())
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        """The creche's household ledger."""
+        return LedgerRepository(self._session, self._tenant())
+
+    @cached_property
+    def invoices(self) -> InvoiceRepository:
+        """The creche's invoices."""
+        return InvoiceRepository(self._session, self._tenant())
+
+    @cached_property
+    def checks(self) -> CheckRepository:
+        """Invariant facts over the creche."""
+        return CheckRepository(self._session, self._tenant())

@@ -1,0 +1,145 @@
+"""The closed vocabularies of the book (DESIGN §3), stored as their values."""
+
+from __future__ import annotations
+
+import enum
+
+
+class FeeType(enum.StrEnum):
+    """How a fee structure charges."""
+
+    FULL_DAY = "FULL_DAY"
+    HALF_DAY = "HALF_DAY"
+    HOURLY = "HOURLY"
+    CUSTOM = "CUSTOM"
+
+
+class EnrolmentStatus(enum.StrEnum):
+    """Where a child's enrolment stands."""
+
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"
+    GRADUATED = "GRADUATED"
+
+
+class LineType(enum.StrEnum):
+    """Invoice line types; their VAT treatment is in ``domain.vat``-based rules."""
+
+    MONTHLY_FEE = "MONTHLY_FEE"
+    REGISTRATION = "REGISTRATION"
+    RE_REGISTRATION = "RE_REGISTRATION"
+    EXTRA_MURAL = "EXTRA_MURAL"
+    CREDIT = "CREDIT"
+    DISCOUNT = "DISCOUNT"
+    BOOKS = "BOOKS"
+    SCHOOL_TRIP = "SCHOOL_TRIP"
+    STATIONERY = "STATIONERY"
+    UNIFORM = "UNIFORM"
+    MEALS = "MEALS"
+    TRANSPORT = "TRANSPORT"
+    LATE_PICKUP = "LATE_PICKUP"
+    DAMAGED_EQUIPMENT = "DAMAGED_EQUIPMENT"
+    AD_HOC = "AD_HOC"
+    OPENING_BALANCE = "OPENING_BALANCE"
+
+
+class VatTreatment(enum.StrEnum):
+    """Whether a line carries VAT."""
+
+    STANDARD = "STANDARD"
+    EXEMPT = "EXEMPT"
+
+
+class InvoiceKind(enum.StrEnum):
+    """Monthly run or one-off invoice."""
+
+    MONTHLY = "MONTHLY"
+    AD_HOC = "AD_HOC"
+
+
+class InvoiceStatus(enum.StrEnum):
+    """Invoice lifecycle states (DESIGN §4)."""
+
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    VIEWED = "VIEWED"
+    OVERDUE = "OVERDUE"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    VOID = "VOID"
+
+
+class PaymentMethod(enum.StrEnum):
+    """How money came in."""
+
+    EFT = "EFT"
+    CASH = "CASH"
+    CARD = "CARD"
+    DEBIT_ORDER = "DEBIT_ORDER"
+
+
+class EntryType(enum.StrEnum):
+    """Kinds of household ledger entry (positive amount = owed more)."""
+
+    CHARGE = "CHARGE"
+    PAYMENT = "PAYMENT"
+    CREDIT = "CREDIT"
+    REFUND = "REFUND"
+    ADJUSTMENT = "ADJUSTMENT"
+    REVERSAL = "REVERSAL"
+
+
+class BankLineStatus(enum.StrEnum):
+    """Where a bank statement line stands in matching and reconciliation."""
+
+    UNMATCHED = "UNMATCHED"
+    MATCHED = "MATCHED"
+    REVIEW = "REVIEW"
+    PARKED = "PARKED"
+    REJECTED = "REJECTED"
+    SPLIT = "SPLIT"
+    CATEGORISED = "CATEGORISED"
+
+
+class MatchOutcome(enum.StrEnum):
+    """A matching decision (DESIGN §4)."""
+
+    AUTO_APPLIED = "AUTO_APPLIED"
+    REVIEW_REQUIRED = "REVIEW_REQUIRED"
+    NO_MATCH = "NO_MATCH"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    PARKED = "PARKED"
+    UNDONE = "UNDONE"
+
+
+class AccountType(enum.StrEnum):
+    """Chart-of-accounts classes."""
+
+    ASSET = "ASSET"
+    LIABILITY = "LIABILITY"
+    EQUITY = "EQUITY"
+    INCOME = "INCOME"
+    EXPENSE = "EXPENSE"
+
+
+class ReconciliationStatus(enum.StrEnum):
+    """A bank reconciliation in progress or finished (period locked)."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    FINISHED = "FINISHED"
+
+
+class SyncTarget(enum.StrEnum):
+    """Where outbox work goes."""
+
+    XERO = "XERO"
+    S3 = "S3"
+
+
+class SyncStatus(enum.StrEnum):
+    """State of one piece of outbox work."""
+
+    PENDING = "PENDING"
+    DONE = "DONE"
+    FAILED = "FAILED"

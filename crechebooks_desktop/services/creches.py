@@ -1,0 +1,166 @@
+"""Setting up a creche in a book, choosing one, and changing its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.creche import SETTING_KEYS, CrecheSettings
+from crechebooks_desktop.domain.passwords import hash_password
+from crechebooks_desktop.domain.roles import Actor, Permission, Role
+from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
+from crechebooks_desktop.services import audit
+
+
+@dataclass(frozen=True, slots=True)
+class NewCreche:
+    """What ``init`` asks for. Text values are checked as ``settings set`` checks them."""
+
+    name: str
+    vat_number: str = ""
+    prices_include_vat: str = "yes"
+    sibling_discounts: str = ""
+    due_day: str = "7"
+    invoice_prefix: str = "INV"
+    admin_username: str = "admin"
+    admin_full_name: str | None = None
+    admin_password: str | None = None
+
+
+def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]:
+    """Create a creche and its first administrator.
+
+    The new administrator is the actor of the audit records this writes. An
+    existing user of that name (another creche in the same book) is made
+    admin of this one too.
+
+    Args:
+        uow: the transaction.
+        new: the creche's name, settings and first admin.
+
+    Returns:
+        The creche's settings and the admin as an actor in it.
+
+    Raises:
+        RuleViolation: a creche of that name is already in the book.
+        UserFacingError: a setting's value is not acceptable.
+    """
+    if uow.tenants.by_name(new.name) is not None:
+        raise RuleViolation(f"this book already has a creche called {new.name.strip()!r}")
+    settings = _checked_settings(new)
+    created = uow.tenants.create(settings)
+    actor = _first_admin(uow, created.tenant_id, new)
+    audit.record(uow, actor, "creche.create", "tenant", created.tenant_id, None, created.as_dict())
+    return created, actor
+
+
+def _checked_settings(new: NewCreche) -> CrecheSettings:
+    settings = CrecheSettings(tenant_id=0, name="-")
+    for key in (
+        "name",
+        "vat_number",
+        "prices_include_vat",
+        "sibling_discounts",
+        "due_day",
+        "invoice_prefix",
+    ):
+        try:
+            settings = settings.with_value(key, getattr(new, key))
+        except ValueError as exc:
+            raise UserFacingError(f"{key.replace('_', '-')}: {exc}") from None
+    return settings
+
+
+def _first_admin(uow: UnitOfWork, tenant_id: int, new: NewCreche) -> Actor:
+    username = new.admin_username.strip()
+    if not username:
+        raise UserFacingError("admin-user: cannot be blank")
+    existing = uow.users.by_username(username)
+    if existing is None:
+        password = hash_password(new.admin_password) if new.admin_password else None
+        user_id = uow.users.create(username, new.admin_full_name, password)
+    else:
+        user_id = existing.id
+    uow.users.grant(tenant_id, user_id, Role.ADMIN)
+    actor = Actor(user_id=user_id, username=username, tenant_id=tenant_id, role=Role.ADMIN)
+    if existing is None:
+        audit.record(
+            uow,
+            actor,
+            "user.create",
+            "user",
+            user_id,
+            None,
+            {"username": username, "has_password": new.admin_password is not None},
+        )
+    audit.record(
+        uow,
+        actor,
+        "user.grant",
+        "tenant_user",
+        f"{tenant_id}:{user_id}",
+        None,
+        {"role": Role.ADMIN.value},
+    )
+    return actor
+
+
+def select_creche(uow: UnitOfWork, name: str | None) -> CrecheSettings:
+    """The creche to work in: the one named, or the only one in the book.
+
+    Raises:
+        NotFoundError: no such creche, or the book has none yet.
+        UserFacingError: several creches and none named.
+    """
+    if name:
+        found = uow.tenants.by_name(name)
+        if found is None:
+            raise NotFoundError(f"no creche called {name!r} in this book")
+        return found
+    creches = uow.tenants.all()
+    if not creches:
+        raise NotFoundError("this book has no creche yet; run `crechebooks init --name NAME`")
+    if len(creches) > 1:
+        names = ", ".join(repr(c.name) for c in creches)
+        raise UserFacingError(f"this book has several creches ({names}); choose one with --creche")
+    return creches[0]
+
+
+def change_setting(uow: UnitOfWork, actor: Actor, key: str, value: str) -> CrecheSettings:
+    """Change one setting of the actor's creche, audited with before and after.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        UserFacingError: unknown setting or unacceptable value.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    before = uow.tenants.get(actor.tenant_id)
+    if before is None:  # pragma: no cover - the actor was resolved in this book
+        raise NotFoundError("the creche no longer exists")
+    key = key.strip().replace("-", "_")
+    try:
+        after = before.with_value(key, value)
+    except ValueError as exc:
+        raise UserFacingError(f"{key}: {exc}") from None
+    if (
+        key == "name"
+        and (other := uow.tenants.by_name(after.name))
+        and (other.tenant_id != before.tenant_id)
+    ):
+        raise RuleViolation(f"this book already has a creche called {after.name!r}")
+    uow.tenants.save(after)
+    audit.record(
+        uow,
+        actor,
+        "settings.set",
+        "tenant",
+        actor.tenant_id,
+        {key: getattr(before, key)},
+        {key: getattr(after, key)},
+    )
+    return replace(after)
+
+
+def setting_names() -> list[str]:
+    """The settings ``settings set`` accepts."""
+    return sorted(SETTING_KEYS)

@@ -1,0 +1,99 @@
+"""Users: adding them, signing in, and who is acting."""
+
+from __future__ import annotations
+
+from crechebooks_desktop.db.repositories.tenancy import UserValue
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.passwords import hash_password, verify_password
+from crechebooks_desktop.domain.roles import Actor, Permission, Role
+from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
+from crechebooks_desktop.services import audit
+
+
+def acting_user(uow: UnitOfWork, tenant_id: int, username: str | None) -> Actor:
+    """The actor for a command: the named user, or the creche's first admin.
+
+    Raises:
+        NotFoundError: no such user, or the user has no role in the creche.
+    """
+    if username:
+        user = uow.users.by_username(username, tenant_id)
+        if user is None:
+            raise NotFoundError(f"no user called {username!r} in this book")
+    else:
+        admins = uow.users.admins_of(tenant_id)
+        if not admins:
+            raise NotFoundError("this creche has no administrator")
+        user = admins[0]
+    if user.role is None or not user.active:
+        raise PermissionDenied(f"{user.username} has no role in this creche")
+    return Actor(user_id=user.id, username=user.username, tenant_id=tenant_id, role=user.role)
+
+
+def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
+    """Check a user's password and return them as the actor.
+
+    Raises:
+        PermissionDenied: unknown user, wrong password, or no role here (one
+            message for all, so it does not tell which names exist).
+    """
+    user = uow.users.by_username(username, tenant_id)
+    stored = uow.users.password_hash(user.id) if user else None
+    if user is None or stored is None or not verify_password(password, stored):
+        raise PermissionDenied("wrong user name or password")
+    return acting_user(uow, tenant_id, user.username)
+
+
+def add_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    username: str,
+    role: Role,
+    password: str | None,
+    full_name: str | None = None,
+) -> UserValue:
+    """Add a user to the actor's creche (or give an existing user a role there).
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        RuleViolation: the user already has a role in this creche.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    name = username.strip()
+    if not name:
+        raise RuleViolation("user name cannot be blank")
+    existing = uow.users.by_username(name, actor.tenant_id)
+    if existing is not None and existing.role is not None:
+        raise RuleViolation(f"{name} is already a user of this creche ({existing.role.value})")
+    if existing is None:
+        user_id = uow.users.create(name, full_name, hash_password(password) if password else None)
+        audit.record(
+            uow,
+            actor,
+            "user.create",
+            "user",
+            user_id,
+            None,
+            {"username": name, "has_password": password is not None},
+        )
+    else:
+        user_id = existing.id
+    uow.users.grant(actor.tenant_id, user_id, role)
+    audit.record(
+        uow,
+        actor,
+        "user.grant",
+        "tenant_user",
+        f"{actor.tenant_id}:{user_id}",
+        None,
+        {"username": name, "role": role.value},
+    )
+    found = uow.users.by_username(name, actor.tenant_id)
+    if found is None:  # pragma: no cover - just written
+        raise NotFoundError(name)
+    return found
+
+
+def list_users(uow: UnitOfWork, tenant_id: int) -> list[UserValue]:
+    """The creche's users with their roles."""
+    return uow.users.in_tenant(tenant_id)
