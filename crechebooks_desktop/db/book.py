@@ -39,7 +39,7 @@ class Book:
         engine = make_engine(settings.db_url)
         try:
             result = upgrade_to_head(engine, settings.data_dir / "backups")
-        except OperationalError as exc:
+        except DBAPIError as exc:  # unreachable server, not a database file, no permission
             engine.dispose()
             raise UserFacingError(
                 f"cannot open the book {describe(settings)}: {_reason(exc)}"

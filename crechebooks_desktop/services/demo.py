@@ -69,72 +69,24 @@ _SURNAMES = (
     "Dlamini",
     "Naidoo",  # shared surnames, other families
 )
-_PARENTS = (
-    "Nomsa",
-    "Thandi",
-    "Lerato",
-    "Priya",
-    "Anele",
-    "Zanele",
-    "Karabo",
-    "Sipho",
-    "Johan",
-    "Annelie",
-    "Fatima",
-    "Busisiwe",
-    "Kavitha",
-    "Refilwe",
-    "Mpho",
-    "Lindiwe",
-    "Pieter",
-    "Nandi",
-    "Ayanda",
-    "Candice",
-    "Thabo",
-    "Reshma",
-    "Bongani",
-    "Elmarie",
-    "Naledi",
+_MOTHERS = (
+    "Nomsa", "Thandi", "Lerato", "Priya", "Zanele", "Fatima", "Busisiwe", "Kavitha",
+    "Refilwe", "Lindiwe", "Nandi", "Candice", "Reshma", "Elmarie", "Naledi", "Annelie",
+    "Palesa", "Ayesha", "Zodwa", "Marietjie", "Kgomotso", "Shireen",
+)
+_FATHERS = (
+    "Sipho", "Johan", "Pieter", "Thabo", "Bongani", "Themba", "Riaan", "Yusuf", "Kagiso",
+    "Vusi", "Ravi", "Deon", "Lungile", "Tshepo", "Marco", "Sandile",
 )
 _CHILDREN = (
-    "Lwazi",
-    "Amahle",
-    "Liam",
-    "Aaliyah",
-    "Kamo",
-    "Onalerato",
-    "Ethan",
-    "Zoe",
-    "Siyabonga",
-    "Leah",
-    "Junaid",
-    "Lethabo",
-    "Mia",
-    "Khanyisile",
-    "Ruben",
-    "Nala",
-    "Aarav",
-    "Isla",
-    "Bokang",
-    "Emma",
-    "Oratile",
-    "Noah",
-    "Ziyanda",
-    "Kyle",
-    "Anaya",
-    "Luthando",
-    "Jayden",
-    "Minenhle",
-    "Chloe",
-    "Tumelo",
-    "Rayyan",
-    "Ava",
-    "Sbu",
-    "Lila",
-    "Neo",
-    "Hannah",
+    "Lwazi", "Amahle", "Liam", "Aaliyah", "Kamo", "Onalerato", "Ethan", "Zoe", "Siyabonga",
+    "Leah", "Junaid", "Lethabo", "Mia", "Khanyisile", "Ruben", "Nala", "Aarav", "Isla",
+    "Bokang", "Emma", "Oratile", "Noah", "Ziyanda", "Kyle", "Anaya", "Luthando", "Jayden",
+    "Minenhle", "Chloe", "Tumelo", "Rayyan", "Ava", "Sbu", "Lila", "Neo", "Hannah",
+    "Karabo", "Amara", "Zaid", "Imka", "Jaden", "Thato", "Ella", "Musa", "Reabetswe",
+    "Keira", "Hlumelo", "Adam", "Zara", "Banele", "Ivy", "Omphile", "Caleb", "Naomi",
+    "Olwethu", "Ryan", "Kiara", "Sinethemba", "Nathan", "Boitumelo", "Tayla", "Ayaan",
 )
-_TITLES = ("Mrs", "Mr", "Ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,13 +196,20 @@ def _household(
 ) -> tuple[int, str]:
     letters = "".join(ch for ch in surname.upper() if ch.isalpha())[:8]
     ref = f"{letters}{index + 1:02d}"
-    first = _PARENTS[index % len(_PARENTS)]
-    parent = f"{_TITLES[index % 3]} {first} {surname}"
+    if index % 6 == 4:  # noqa: PLR2004 - some fathers are the account holder
+        first = rng.choice(_FATHERS)
+        parent = f"Mr {first} {surname}"
+    else:
+        first = rng.choice(_MOTHERS)
+        parent = f"{rng.choice(('Mrs', 'Ms'))} {first} {surname}"
     second = None
     if index % 3 == 1:
-        second = f"Mr {_PARENTS[(index * 7 + 3) % len(_PARENTS)]} {surname}"
+        partner = _MOTHERS if parent.startswith("Mr ") else _FATHERS
+        title = "Mrs" if parent.startswith("Mr ") else "Mr"
+        second = f"{title} {rng.choice(partner)} {surname}"
     phone = f"08{rng.choice('234')} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-    email = f"{first.lower()}.{letters.lower()}@{rng.choice(('gmail.com', 'outlook.com', 'mweb.co.za'))}"
+    domain = rng.choice(("gmail.com", "outlook.com", "mweb.co.za", "webmail.co.za"))
+    email = f"{first.lower()}.{letters.lower()}@{domain}"
     household_id = uow.roster.add_household(
         ref,
         parent,
@@ -297,7 +256,7 @@ def _enrol_child(
     term_start: dt.date,
     today: dt.date,
 ) -> None:
-    first = _CHILDREN[(index * 3 + order * 11) % len(_CHILDREN)]
+    first = rng.choice(_CHILDREN)
     born = dt.date(
         today.year - 2 - order - rng.randint(0, 2), rng.randint(1, 12), rng.randint(1, 28)
     )

@@ -1,0 +1,1 @@
+"""The Households (roster) view: families with their children and balances."""

@@ -1,0 +1,129 @@
+"""Start the window: Qt application, style, background worker, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from crechebooks_desktop.db.book import describe
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.paths import resources_dir
+from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.ui.common.errors import log_bug, report
+from crechebooks_desktop.ui.executor import Executor
+from crechebooks_desktop.ui.main_window import MainWindow
+from crechebooks_desktop.ui.ops import BookSession
+from crechebooks_desktop.ui.startup import Startup, ask_creche, ask_first_run
+
+log = logging.getLogger(__name__)
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def application() -> QApplication:
+    """The QApplication, styled with the bundled font and style sheet."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("CrecheBooks")
+    app.setOrganizationName("CrecheBooks")
+    font_file = resources_dir() / "fonts" / "DejaVuSans.ttf"
+    if font_file.exists():
+        QFontDatabase.addApplicationFont(str(font_file))
+    app.setFont(QFont("DejaVu Sans", 10))
+    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+class Shell:
+    """The running window and what it needs; built by ``launch`` and by tests."""
+
+    def __init__(self, args: argparse.Namespace, *, interactive: bool = True) -> None:
+        settings = settings_for(args.db)
+        self.executor = Executor()
+        self.session = BookSession(self.executor)
+        self.window = MainWindow(self.session, describe(settings))
+        self.window.resize(1280, 800)
+        self.startup = Startup(
+            self.session, settings, args.creche, args.user,
+            ask_first_run(self.window) if interactive else (lambda _name: None),
+            ask_creche(self.window) if interactive else (lambda _names: None),
+        )
+        self.startup.failed.connect(self.window.show_open_failure)
+        self.startup.ready.connect(lambda _w: self.window.households.reload())
+
+    def start(self) -> None:
+        """Show the window and open the book in the background."""
+        self.window.show()
+        self.startup.start()
+
+    def stop(self) -> None:
+        """Close the book on its thread, then stop the thread."""
+        self.session.close(lambda _r: None)
+        self.executor.shutdown()
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Open the main window on the book named by ``--db`` (or the default book).
+
+    Returns:
+        The exit status.
+    """
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot and not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if not _has_display():
+        print("crechebooks: error: there is no display to open the window on "
+              "(DISPLAY is not set); run it on a desktop, or add --screenshot FILE.png "
+              "to save a picture of the window instead", file=sys.stderr)
+        return 1
+    app = application()
+    sys.excepthook = lambda _t, exc, _tb: report(None, exc, "finish that")
+    shell = Shell(args, interactive=not screenshot)
+    if screenshot:
+        _save_when_loaded(shell, app, Path(screenshot))
+    shell.startup.cancelled.connect(app.quit)
+    shell.start()
+    try:
+        return app.exec()
+    finally:
+        shell.stop()
+
+
+def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
+    def save(_count: int) -> None:
+        # Let the table lay itself out before the picture is taken.
+        QTimer.singleShot(200, lambda: _grab(shell, app, path))
+
+    def give_up(error: BaseException) -> None:
+        message = str(error) if isinstance(error, UserFacingError) else repr(error)
+        if not isinstance(error, UserFacingError):
+            log_bug(error)
+        print(f"crechebooks: error: cannot open the book: {message}", file=sys.stderr)
+        app.exit(1)
+
+    shell.window.households.loaded.connect(save)
+    shell.startup.failed.connect(give_up)
+    shell.startup.cancelled.connect(lambda: (print(
+        "crechebooks: error: the book has no creche; run `crechebooks demo` or "
+        "`crechebooks init` first", file=sys.stderr), app.exit(1)))
+
+
+def _grab(shell: Shell, app: QApplication, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not shell.window.grab().save(str(path)):
+        print(f"crechebooks: error: could not write {path}", file=sys.stderr)
+        app.exit(1)
+        return
+    print(f"saved a picture of the main window to {path}")
+    app.quit()

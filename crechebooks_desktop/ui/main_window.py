@@ -1,0 +1,113 @@
+"""The main window: tabs, menus and status bar. It only navigates (CONVENTIONS)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from pathlib import Path
+
+from crechebooks_desktop import __version__
+from crechebooks_desktop.ui.common.empty_state import EmptyState
+from crechebooks_desktop.ui.common.errors import report
+from crechebooks_desktop.ui.households.view import HouseholdsView
+from crechebooks_desktop.ui.ops import BookSession, Workplace
+
+_PLANNED_TABS = (
+    ("Ledger", "Household ledgers",
+     "Every charge, payment, credit and adjustment of a household, with its running "
+     "balance, and the household's open invoices."),
+    ("Invoices", "Invoices",
+     "The month's invoices with their status, totals and balances, and the monthly run "
+     "that creates them."),
+    ("Matching", "Payment matching",
+     "Bank statement credits beside the invoices they most likely pay, with the reasons, "
+     "ready to accept, reject or park."),
+    ("Reconciliation", "Bank reconciliation",
+     "The bank account against its statement: unmatched debits and credits, timing "
+     "differences, and locking a finished period."),
+    ("Statements", "Statements",
+     "Household and child statements for a period, with aging, ready to print or save "
+     "as PDF."),
+)
+
+
+class MainWindow(QMainWindow):
+    """Holds the screens; shows which book, creche and user are in use."""
+
+    def __init__(self, session: BookSession, book_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.setWindowTitle("CrecheBooks")
+        self.tabs = QTabWidget(documentMode=True)
+        self.households = HouseholdsView(session)
+        self.tabs.addTab(self.households, "Households")
+        for title, heading, text in _PLANNED_TABS:
+            self.tabs.addTab(EmptyState(heading, text), title)
+        self.setCentralWidget(self.tabs)
+        self.book_label = QLabel(f"Book: {book_name}")
+        self.creche_label = QLabel("Opening…")
+        self.user_label = QLabel()
+        self.busy_label = QLabel()
+        for label in (self.creche_label, self.user_label, self.busy_label):
+            self.statusBar().addPermanentWidget(label)
+        self.statusBar().addWidget(self.book_label, 1)
+        self._menus()
+        session.workplace_changed.connect(self._on_workplace)
+        session.failed.connect(lambda exc: report(self, exc, "finish that"))
+        session.executor.busy_changed.connect(
+            lambda busy: self.busy_label.setText("Working…" if busy else "")
+        )
+
+    def tab_titles(self) -> list[str]:
+        """The tabs' titles in order."""
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def show_open_failure(self, error: BaseException) -> None:
+        """The book could not be opened: say so in the window and in a dialog."""
+        self.creche_label.setText("No book open")
+        self.tabs.setEnabled(False)
+        report(self, error, "open the book")
+
+    def _on_workplace(self, workplace: Workplace) -> None:
+        self.creche_label.setText(workplace.creche.name)
+        self.user_label.setText(f"{workplace.actor.username} ({workplace.actor.role.value})")
+        self.setWindowTitle(f"{workplace.creche.name} — CrecheBooks")
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        backup = QAction("&Back up book…", self)
+        backup.triggered.connect(self._backup)
+        file_menu.addAction(backup)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About CrecheBooks", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _backup(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, "Back up book", "book-backup.sqlite")
+        if not path:
+            return
+        self._session.run(
+            lambda: self._session.book().backup(Path(path)),
+            lambda written: self.statusBar().showMessage(f"Backed up to {written}", 8000),
+            lambda exc: report(self, exc, "back up the book"),
+        )
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About CrecheBooks",
+                          f"CrecheBooks Desktop {__version__}\n"
+                          "Bookkeeping for South African creches and pre-schools.")
+

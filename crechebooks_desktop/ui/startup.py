@@ -1,0 +1,129 @@
+"""Opening a book in the window: open and upgrade it off the GUI thread, set up a
+new book, choose the creche and the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.services import creches, demo, users
+from crechebooks_desktop.settings import Settings
+from crechebooks_desktop.ui.ops import BookSession, Workplace
+from crechebooks_desktop.ui.setup.first_run import FirstRunChoice, FirstRunDialog
+
+FirstRunPrompt = Callable[[str], FirstRunChoice | None]
+CrechePrompt = Callable[[list[str]], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    book_name: str
+    creches: tuple[CrecheSettings, ...]
+    upgraded_from: str | None
+    backup: str | None
+
+
+def ask_first_run(parent: QWidget | None) -> FirstRunPrompt:
+    """The real first-run prompt: a modal dialog."""
+    def prompt(book_name: str) -> FirstRunChoice | None:
+        dialog = FirstRunDialog(book_name, parent)
+        return dialog.choice if dialog.exec() else None
+
+    return prompt
+
+
+def ask_creche(parent: QWidget | None) -> CrechePrompt:
+    """The real creche chooser, for books holding several creches."""
+    def prompt(names: list[str]) -> str | None:
+        name, ok = QInputDialog.getItem(parent, "Choose a creche", "Creche:", names, 0, False)
+        return name if ok else None
+
+    return prompt
+
+
+class Startup(QObject):
+    """Brings the window from "opening" to a chosen creche and user.
+
+    Signals:
+        ready(object): the ``Workplace`` is set.
+        failed(object): the book could not be opened or set up.
+        cancelled(): the user declined to set up a new book.
+    """
+
+    ready = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, session: BookSession, settings: Settings, creche_name: str | None,
+                 username: str | None, first_run: FirstRunPrompt,
+                 choose_creche: CrechePrompt, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._settings = settings
+        self._creche_name = creche_name
+        self._username = username
+        self._first_run = first_run
+        self._choose_creche = choose_creche
+        self.opened: _Opened | None = None
+
+    def start(self) -> None:
+        """Open the book in the background."""
+        self._session.run(self._open, self._on_opened, self.failed.emit)
+
+    def _open(self) -> _Opened:  # database thread
+        book, result = Book.open(self._settings)
+        self._session.attach(book)
+        with book.read() as uow:
+            found = tuple(uow.tenants.all())
+        return _Opened(book.name, found, result.from_revision,
+                       str(result.backup) if result.backup else None)
+
+    def _on_opened(self, opened: _Opened) -> None:
+        self.opened = opened
+        if opened.creches:
+            self._choose(opened.creches)
+            return
+        choice = self._first_run(opened.book_name)
+        if choice is None:
+            self.cancelled.emit()
+            return
+        self._session.run(lambda: self._set_up(choice), self._choose, self.failed.emit)
+
+    def _set_up(self, choice: FirstRunChoice) -> tuple[CrecheSettings, ...]:  # database thread
+        book = self._session.book()
+        with book.write() as uow:
+            if choice.demo:
+                demo.create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
+            elif choice.new_creche is not None:
+                creches.init_creche(uow, choice.new_creche)
+        with book.read() as uow:
+            return tuple(uow.tenants.all())
+
+    def _choose(self, found: tuple[CrecheSettings, ...]) -> None:
+        name = self._creche_name
+        if name is None and len(found) > 1:
+            name = self._choose_creche([c.name for c in found])
+            if name is None:
+                self.cancelled.emit()
+                return
+        username = self._username
+        self._session.run(lambda: self._workplace(name, username), self._on_workplace,
+                          self.failed.emit)
+
+    def _workplace(self, name: str | None, username: str | None) -> Workplace:  # database thread
+        book = self._session.book()
+        with book.read() as uow:
+            creche = creches.select_creche(uow, name)
+            actor = users.acting_user(uow.for_tenant(creche.tenant_id), creche.tenant_id,
+                                      username)
+        return Workplace(book.name, creche, actor)
+
+    def _on_workplace(self, workplace: Workplace) -> None:
+        self._session.set_workplace(workplace)
+        self.ready.emit(workplace)

@@ -1,0 +1,301 @@
+"""Shared fixtures: a fresh, migrated book per test on SQLite and on PostgreSQL.
+
+Every test that takes ``book`` (or ``book_url``) runs twice, once per backend in
+``BACKENDS``. Migrating a book takes a while, so each session migrates one
+template per backend and each test gets a copy of it:
+
+- SQLite: the template file is migrated once, closed (its write-ahead log
+  checkpointed away) and copied with ``shutil.copy`` for each test.
+- PostgreSQL: a template database ``cbtest_tpl_<pid>`` is migrated once and
+  each test gets ``CREATE DATABASE cbtest_<uuid8> TEMPLATE cbtest_tpl_<pid>``,
+  dropped when the test ends.
+
+PostgreSQL is found at ``$CRECHEBOOKS_TEST_PG_URL`` (default: the local server,
+user postgres). When it cannot be reached the PostgreSQL tests are skipped, or
+fail when ``CRECHEBOOKS_REQUIRE_PG=1`` (CI, where a skipped backend would hide
+a regression).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.services.creches import NewCreche, init_creche
+from crechebooks_desktop.services.demo import DemoResult, create_demo_creche
+from crechebooks_desktop.settings import Settings
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+PG_URL_ENV = "CRECHEBOOKS_TEST_PG_URL"
+PG_REQUIRE_ENV = "CRECHEBOOKS_REQUIRE_PG"
+PG_DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEMO_TODAY = dt.date(2026, 11, 21)
+
+# Fixtures that start other processes: the tests using them are marked slow.
+_SUBPROCESS_FIXTURES = {"book_url", "cli"}
+
+
+# --------------------------------------------------------------------------- PostgreSQL gate
+
+
+def _admin_url() -> str:
+    return os.environ.get(PG_URL_ENV) or PG_DEFAULT_URL
+
+
+def _libpq(url: str, database: str | None = None) -> str:
+    """A SQLAlchemy URL as a libpq connection string for psycopg."""
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+@functools.cache
+def _pg_unreachable(url: str) -> str | None:
+    """Why the server cannot be used (None when it answers); asked once per run."""
+    try:
+        psycopg.connect(_libpq(url), connect_timeout=3).close()
+    except Exception as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        return f"PostgreSQL not reachable at {shown}: {str(exc).strip()}"
+    return None
+
+
+def _require_postgres() -> str:
+    """The admin URL of a reachable server; otherwise skip (or fail when required)."""
+    url = _admin_url()
+    reason = _pg_unreachable(url)
+    if reason is not None:
+        if os.environ.get(PG_REQUIRE_ENV) == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark PostgreSQL runs ``postgres`` and tests that start processes ``slow``."""
+    for item in items:
+        if "[postgresql" in item.nodeid and item.get_closest_marker("postgres") is None:
+            item.add_marker(pytest.mark.postgres)
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _SUBPROCESS_FIXTURES and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or fail) PostgreSQL tests before any fixture touches the server."""
+    if item.get_closest_marker("postgres") is not None:
+        _require_postgres()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """URL of the maintenance database of the test server (``postgres``)."""
+    return _require_postgres()
+
+
+def _pg_execute(admin_url: str, sql: str) -> None:
+    with psycopg.connect(_libpq(admin_url), autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _migrate(url: str, data_dir: Path) -> None:
+    book, _result = Book.open(Settings(db_url=url, data_dir=data_dir))
+    book.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite book, closed, with no -wal or -shm beside it."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite"
+    _migrate("sqlite:///" + str(path), folder / "files")
+    # The last connection normally checkpoints and removes the WAL; make sure.
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    leftovers = [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    assert not leftovers, f"template still has {leftovers}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The name of a migrated template database, dropped at the end of the session."""
+    name = f"cbtest_tpl_{os.getpid()}"
+    _pg_execute(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_execute(pg_admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+        _migrate(url, tmp_path_factory.mktemp("pg-template"))
+        yield name
+    finally:
+        _pg_execute(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------- books
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``; override with ``@pytest.mark.parametrize("backend", ...)``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_book_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, migrated, empty books of the test's backend (their URLs)."""
+    databases: list[str] = []
+    counter = iter(range(1_000_000))
+
+    def make() -> str:
+        if backend == "sqlite":
+            template: Path = request.getfixturevalue("sqlite_template")
+            path = tmp_path / f"book{next(counter) or ''}.sqlite"
+            shutil.copy(template, path)
+            return "sqlite:///" + str(path)
+        admin_url: str = request.getfixturevalue("pg_admin_url")
+        template_name: str = request.getfixturevalue("pg_template")
+        name = f"cbtest_{uuid.uuid4().hex[:8]}"
+        _pg_execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+        databases.append(name)
+        return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    if databases:
+        admin_url = request.getfixturevalue("pg_admin_url")
+        for name in databases:
+            _pg_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def make_book(make_book_url: Callable[[], str], tmp_path: Path) -> Iterator[Callable[[], Book]]:
+    """A factory of fresh, opened books of the test's backend, closed at teardown."""
+    opened: list[Book] = []
+
+    def make() -> Book:
+        url = make_book_url()
+        data_dir = tmp_path / f"book-files-{len(opened)}"
+        book, _result = Book.open(Settings(db_url=url, data_dir=data_dir))
+        opened.append(book)
+        return book
+
+    yield make
+    for book in opened:
+        book.close()
+
+
+@pytest.fixture
+def book_url(make_book_url: Callable[[], str]) -> str:
+    """The URL of a fresh, migrated, empty book (for tests that run other processes)."""
+    return make_book_url()
+
+
+@pytest.fixture
+def book(make_book: Callable[[], Book]) -> Book:
+    """A fresh, migrated, empty book, opened (SQLite and PostgreSQL)."""
+    return make_book()
+
+
+CRECHE = NewCreche(
+    name="Little Acorns Playschool",
+    admin_username="admin",
+    admin_full_name="Ada Admin",
+    admin_password="correct horse",
+)
+
+
+@pytest.fixture
+def creche(book: Book) -> tuple[CrecheSettings, Actor]:
+    """A creche (``Little Acorns Playschool``) with its admin, in ``book``."""
+    with book.write() as uow:
+        return init_creche(uow, CRECHE)
+
+
+@pytest.fixture
+def demo_book(book: Book) -> tuple[Book, DemoResult]:
+    """``book`` holding the demo creche as of 2026-11-21."""
+    with book.write() as uow:
+        result = create_demo_creche(uow, DEMO_TODAY)
+    return book, result
+
+
+@pytest.fixture
+def household(book: Book, creche: tuple[CrecheSettings, Actor]) -> int:
+    """A household ``DLAMINI01`` in ``creche``; its id."""
+    settings, _actor = creche
+    with book.write(settings.tenant_id) as uow:
+        return uow.roster.add_household("DLAMINI01", "Mrs Nomsa Dlamini")
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for a ``crechebooks`` subprocess: no book chosen, data in tmp."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CRECHEBOOKS_DB", "CRECHEBOOKS_CRECHE", "CRECHEBOOKS_USER"}
+    }
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], tmp_path: Path) -> Callable[..., CompletedCli]:
+    """Run ``python -m crechebooks_desktop ARGS`` and return what it did."""
+
+    def run(
+        *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+    ) -> CompletedCli:
+        completed = subprocess.run(
+            [sys.executable, "-m", "crechebooks_desktop", *args],
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**cli_env, **(env or {})},
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        return CompletedCli(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+class CompletedCli:
+    """Exit status and output of one command-line run."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def __repr__(self) -> str:
+        return f"CompletedCli(code={self.code}, stdout={self.stdout!r}, stderr={self.stderr!r})"

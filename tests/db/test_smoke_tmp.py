@@ -1,0 +1,2 @@
+def test_x(book, creche, household):
+    assert household > 0
