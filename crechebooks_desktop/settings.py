@@ -59,3 +59,12 @@ def settings_for(path_or_url: str | None) -> Settings:
     else:
         data_dir = default_data_dir() / "server-books"
     return Settings(db_url=url, data_dir=data_dir)
+
+
+def describe(settings: Settings) -> str:
+    """A SQLite book's path, or a server book's host/database (no password)."""
+    url = settings.db_url
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    rest = url.split("://", 1)[1]
+    return rest.rsplit("@", 1)[-1]

@@ -35,9 +35,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.creches import NewCreche, init_creche
+from crechebooks_desktop.services.creches import init_creche
 from crechebooks_desktop.services.demo import DemoResult, create_demo_creche
 from crechebooks_desktop.settings import Settings
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import checks, creches, demo, users
@@ -64,7 +65,7 @@ def _read_password(from_stdin: bool, who: str) -> str | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """``init``: a new creche and its first admin."""
-    new = creches.NewCreche(
+    new = NewCreche(
         name=args.name,
         vat_number=args.vat_number,
         prices_include_vat=args.prices_include_vat,

@@ -47,9 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _book_options(parser, top=True)
-    parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="open the window, save a picture of it once loaded, and quit "
-                        "(works without a display)")
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help="open the window, save a picture of it once loaded, and quit "
+        "(works without a display)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from crechebooks_desktop.db.migrate import UpgradeResult, backup_sqlite, upgrade
 from crechebooks_desktop.db.session import make_engine, read_session, write_session
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.errors import RuleViolation, UserFacingError
-from crechebooks_desktop.settings import Settings
+from crechebooks_desktop.settings import Settings, describe
 
 
 class Book:
@@ -101,15 +101,6 @@ class Book:
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
-
-
-def describe(settings: Settings) -> str:
-    """A SQLite book's path, or a server book's host/database (no password)."""
-    url = settings.db_url
-    if url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///")
-    rest = url.split("://", 1)[1]
-    return rest.rsplit("@", 1)[-1]
 
 
 @contextmanager

@@ -32,7 +32,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
+        self,
+        value: dt.datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - SQLAlchemy's hook signature
     ) -> dt.datetime | None:
         """SQLite keeps no zone: the stored value is UTC."""
         if value is None or value.tzinfo is not None:

@@ -68,6 +68,21 @@ class CrecheSettings:
         return replace(self, **{key: parser(text)})
 
 
+@dataclass(frozen=True, slots=True)
+class NewCreche:
+    """What ``init`` asks for. Text values are checked as ``settings set`` checks them."""
+
+    name: str
+    vat_number: str = ""
+    prices_include_vat: str = "yes"
+    sibling_discounts: str = ""
+    due_day: str = "7"
+    invoice_prefix: str = "INV"
+    admin_username: str = "admin"
+    admin_full_name: str | None = None
+    admin_password: str | None = None
+
+
 def parse_sibling_discounts(text: str) -> tuple[Decimal, ...]:
     """Read a schedule such as ``0,10,15`` (percent by sibling position).
 

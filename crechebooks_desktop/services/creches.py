@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.creche import SETTING_KEYS, CrecheSettings
+from crechebooks_desktop.domain.creche import SETTING_KEYS, CrecheSettings, NewCreche
 from crechebooks_desktop.domain.passwords import hash_password
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
 from crechebooks_desktop.services import audit
-
-
-@dataclass(frozen=True, slots=True)
-class NewCreche:
-    """What ``init`` asks for. Text values are checked as ``settings set`` checks them."""
-
-    name: str
-    vat_number: str = ""
-    prices_include_vat: str = "yes"
-    sibling_discounts: str = ""
-    due_day: str = "7"
-    invoice_prefix: str = "INV"
-    admin_username: str = "admin"
-    admin_full_name: str | None = None
-    admin_password: str | None = None
 
 
 def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]:

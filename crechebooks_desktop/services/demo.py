@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.creches import NewCreche, change_setting, init_creche
+from crechebooks_desktop.services.creches import change_setting, init_creche
 from crechebooks_desktop.services.opening_balances import post_opening_balance
 
 DEMO_NAME = "Sunflower Kids Educare"
@@ -70,22 +70,110 @@ _SURNAMES = (
     "Naidoo",  # shared surnames, other families
 )
 _MOTHERS = (
-    "Nomsa", "Thandi", "Lerato", "Priya", "Zanele", "Fatima", "Busisiwe", "Kavitha",
-    "Refilwe", "Lindiwe", "Nandi", "Candice", "Reshma", "Elmarie", "Naledi", "Annelie",
-    "Palesa", "Ayesha", "Zodwa", "Marietjie", "Kgomotso", "Shireen",
+    "Nomsa",
+    "Thandi",
+    "Lerato",
+    "Priya",
+    "Zanele",
+    "Fatima",
+    "Busisiwe",
+    "Kavitha",
+    "Refilwe",
+    "Lindiwe",
+    "Nandi",
+    "Candice",
+    "Reshma",
+    "Elmarie",
+    "Naledi",
+    "Annelie",
+    "Palesa",
+    "Ayesha",
+    "Zodwa",
+    "Marietjie",
+    "Kgomotso",
+    "Shireen",
 )
 _FATHERS = (
-    "Sipho", "Johan", "Pieter", "Thabo", "Bongani", "Themba", "Riaan", "Yusuf", "Kagiso",
-    "Vusi", "Ravi", "Deon", "Lungile", "Tshepo", "Marco", "Sandile",
+    "Sipho",
+    "Johan",
+    "Pieter",
+    "Thabo",
+    "Bongani",
+    "Themba",
+    "Riaan",
+    "Yusuf",
+    "Kagiso",
+    "Vusi",
+    "Ravi",
+    "Deon",
+    "Lungile",
+    "Tshepo",
+    "Marco",
+    "Sandile",
 )
 _CHILDREN = (
-    "Lwazi", "Amahle", "Liam", "Aaliyah", "Kamo", "Onalerato", "Ethan", "Zoe", "Siyabonga",
-    "Leah", "Junaid", "Lethabo", "Mia", "Khanyisile", "Ruben", "Nala", "Aarav", "Isla",
-    "Bokang", "Emma", "Oratile", "Noah", "Ziyanda", "Kyle", "Anaya", "Luthando", "Jayden",
-    "Minenhle", "Chloe", "Tumelo", "Rayyan", "Ava", "Sbu", "Lila", "Neo", "Hannah",
-    "Karabo", "Amara", "Zaid", "Imka", "Jaden", "Thato", "Ella", "Musa", "Reabetswe",
-    "Keira", "Hlumelo", "Adam", "Zara", "Banele", "Ivy", "Omphile", "Caleb", "Naomi",
-    "Olwethu", "Ryan", "Kiara", "Sinethemba", "Nathan", "Boitumelo", "Tayla", "Ayaan",
+    "Lwazi",
+    "Amahle",
+    "Liam",
+    "Aaliyah",
+    "Kamo",
+    "Onalerato",
+    "Ethan",
+    "Zoe",
+    "Siyabonga",
+    "Leah",
+    "Junaid",
+    "Lethabo",
+    "Mia",
+    "Khanyisile",
+    "Ruben",
+    "Nala",
+    "Aarav",
+    "Isla",
+    "Bokang",
+    "Emma",
+    "Oratile",
+    "Noah",
+    "Ziyanda",
+    "Kyle",
+    "Anaya",
+    "Luthando",
+    "Jayden",
+    "Minenhle",
+    "Chloe",
+    "Tumelo",
+    "Rayyan",
+    "Ava",
+    "Sbu",
+    "Lila",
+    "Neo",
+    "Hannah",
+    "Karabo",
+    "Amara",
+    "Zaid",
+    "Imka",
+    "Jaden",
+    "Thato",
+    "Ella",
+    "Musa",
+    "Reabetswe",
+    "Keira",
+    "Hlumelo",
+    "Adam",
+    "Zara",
+    "Banele",
+    "Ivy",
+    "Omphile",
+    "Caleb",
+    "Naomi",
+    "Olwethu",
+    "Ryan",
+    "Kiara",
+    "Sinethemba",
+    "Nathan",
+    "Boitumelo",
+    "Tayla",
+    "Ayaan",
 )
 
 
@@ -118,7 +206,7 @@ def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
             sibling_discounts="0,10,15",
             admin_username="admin",
             admin_full_name="Demo Administrator",
-            admin_password="demo",
+            admin_password="demo",  # noqa: S106 - the demo book is public
         ),
     )
     scoped = uow.for_tenant(creche.tenant_id)

@@ -12,10 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from crechebooks_desktop.db.book import describe
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.paths import resources_dir
-from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.settings import describe, settings_for
 from crechebooks_desktop.ui.common.errors import log_bug, report
 from crechebooks_desktop.ui.executor import Executor
 from crechebooks_desktop.ui.main_window import MainWindow
@@ -55,7 +54,10 @@ class Shell:
         self.window = MainWindow(self.session, describe(settings))
         self.window.resize(1280, 800)
         self.startup = Startup(
-            self.session, settings, args.creche, args.user,
+            self.session,
+            settings,
+            args.creche,
+            args.user,
             ask_first_run(self.window) if interactive else (lambda _name: None),
             ask_creche(self.window) if interactive else (lambda _names: None),
         )
@@ -83,9 +85,12 @@ def launch(args: argparse.Namespace) -> int:
     if screenshot and not _has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not _has_display():
-        print("crechebooks: error: there is no display to open the window on "
-              "(DISPLAY is not set); run it on a desktop, or add --screenshot FILE.png "
-              "to save a picture of the window instead", file=sys.stderr)
+        print(
+            "crechebooks: error: there is no display to open the window on "
+            "(DISPLAY is not set); run it on a desktop, or add --screenshot FILE.png "
+            "to save a picture of the window instead",
+            file=sys.stderr,
+        )
         return 1
     app = application()
     sys.excepthook = lambda _t, exc, _tb: report(None, exc, "finish that")
@@ -114,9 +119,16 @@ def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
 
     shell.window.households.loaded.connect(save)
     shell.startup.failed.connect(give_up)
-    shell.startup.cancelled.connect(lambda: (print(
-        "crechebooks: error: the book has no creche; run `crechebooks demo` or "
-        "`crechebooks init` first", file=sys.stderr), app.exit(1)))
+    shell.startup.cancelled.connect(
+        lambda: (
+            print(
+                "crechebooks: error: the book has no creche; run `crechebooks demo` or "
+                "`crechebooks init` first",
+                file=sys.stderr,
+            ),
+            app.exit(1),
+        )
+    )
 
 
 def _grab(shell: Shell, app: QApplication, path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -12,38 +14,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pathlib import Path
-
 from crechebooks_desktop import __version__
 from crechebooks_desktop.ui.common.empty_state import EmptyState
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 
+_LEDGER = (
+    "Every charge, payment, credit and adjustment of a household, with its running "
+    "balance, and the household's open invoices."
+)
+_INVOICES = (
+    "The month's invoices with their status, totals and balances, and the monthly run "
+    "that creates them."
+)
+_MATCHING = (
+    "Bank statement credits beside the invoices they most likely pay, with the reasons, "
+    "ready to accept, reject or park."
+)
+_RECONCILIATION = (
+    "The bank account against its statement: unmatched debits and credits, timing "
+    "differences, and locking a finished period."
+)
+_STATEMENTS = (
+    "Household and child statements for a period, with aging, ready to print or save as PDF."
+)
 _PLANNED_TABS = (
-    ("Ledger", "Household ledgers",
-     "Every charge, payment, credit and adjustment of a household, with its running "
-     "balance, and the household's open invoices."),
-    ("Invoices", "Invoices",
-     "The month's invoices with their status, totals and balances, and the monthly run "
-     "that creates them."),
-    ("Matching", "Payment matching",
-     "Bank statement credits beside the invoices they most likely pay, with the reasons, "
-     "ready to accept, reject or park."),
-    ("Reconciliation", "Bank reconciliation",
-     "The bank account against its statement: unmatched debits and credits, timing "
-     "differences, and locking a finished period."),
-    ("Statements", "Statements",
-     "Household and child statements for a period, with aging, ready to print or save "
-     "as PDF."),
+    ("Ledger", "Household ledgers", _LEDGER),
+    ("Invoices", "Invoices", _INVOICES),
+    ("Matching", "Payment matching", _MATCHING),
+    ("Reconciliation", "Bank reconciliation", _RECONCILIATION),
+    ("Statements", "Statements", _STATEMENTS),
 )
 
 
 class MainWindow(QMainWindow):
     """Holds the screens; shows which book, creche and user are in use."""
 
-    def __init__(self, session: BookSession, book_name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: BookSession, book_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self.setWindowTitle("CrecheBooks")
@@ -88,7 +96,7 @@ class MainWindow(QMainWindow):
         backup.triggered.connect(self._backup)
         file_menu.addAction(backup)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -107,7 +115,9 @@ class MainWindow(QMainWindow):
         )
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About CrecheBooks",
-                          f"CrecheBooks Desktop {__version__}\n"
-                          "Bookkeeping for South African creches and pre-schools.")
-
+        QMessageBox.about(
+            self,
+            "About CrecheBooks",
+            f"CrecheBooks Desktop {__version__}\n"
+            "Bookkeeping for South African creches and pre-schools.",
+        )

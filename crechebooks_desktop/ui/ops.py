@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.ui.executor import Executor, OnError
+
+if TYPE_CHECKING:  # the database layer loads on the worker thread, after the window shows
+    from crechebooks_desktop.db.book import Book
 
 T = TypeVar("T")
 
@@ -74,20 +76,30 @@ class BookSession(QObject):
         self.workplace = workplace
         self.workplace_changed.emit(workplace)
 
-    def run(self, job: Callable[[], T], on_done: Callable[[T], None],
-            on_error: OnError | None = None) -> None:
+    def run(
+        self, job: Callable[[], T], on_done: Callable[[T], None], on_error: OnError | None = None
+    ) -> None:
         """Run a raw job (opening the book, file work) on the database thread."""
         self.executor.submit(job, on_done, on_error or self.failed.emit)
 
-    def query(self, read: Callable[[Book, Workplace], T], on_done: Callable[[T], None],
-              on_error: OnError | None = None) -> None:
+    def query(
+        self,
+        read: Callable[[Book, Workplace], T],
+        on_done: Callable[[T], None],
+        on_error: OnError | None = None,
+    ) -> None:
         """Read from the book in the current creche; ``on_done`` gets the result."""
         workplace = self._require_workplace()
         self.run(lambda: read(self.book(), workplace), on_done, on_error)
 
-    def mutate(self, change: Callable[[Book, Workplace], T], changes: Changes,
-               initiator: object, on_done: Callable[[T], None] | None = None,
-               on_error: OnError | None = None) -> None:
+    def mutate(
+        self,
+        change: Callable[[Book, Workplace], T],
+        changes: Changes,
+        initiator: object,
+        on_done: Callable[[T], None] | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
         """Change the book; on success announce ``changes`` and call ``on_done``."""
         workplace = self._require_workplace()
 
@@ -105,6 +117,7 @@ class BookSession(QObject):
 
     def close(self, on_closed: Callable[[Any], None]) -> None:
         """Close the book on the database thread."""
+
         def close_book() -> None:
             if self._book is not None:
                 self._book.close()

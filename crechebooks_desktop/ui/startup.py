@@ -1,5 +1,8 @@
-"""Opening a book in the window: open and upgrade it off the GUI thread, set up a
-new book, choose the creche and the acting user."""
+"""Opening a book in the window.
+
+Open and upgrade it off the GUI thread, set up a new book, then choose the
+creche and the acting user.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
-from crechebooks_desktop.services import creches, demo, users
 from crechebooks_desktop.settings import Settings
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice, FirstRunDialog
@@ -31,6 +32,7 @@ class _Opened:
 
 def ask_first_run(parent: QWidget | None) -> FirstRunPrompt:
     """The real first-run prompt: a modal dialog."""
+
     def prompt(book_name: str) -> FirstRunChoice | None:
         dialog = FirstRunDialog(book_name, parent)
         return dialog.choice if dialog.exec() else None
@@ -40,6 +42,7 @@ def ask_first_run(parent: QWidget | None) -> FirstRunPrompt:
 
 def ask_creche(parent: QWidget | None) -> CrechePrompt:
     """The real creche chooser, for books holding several creches."""
+
     def prompt(names: list[str]) -> str | None:
         name, ok = QInputDialog.getItem(parent, "Choose a creche", "Creche:", names, 0, False)
         return name if ok else None
@@ -60,9 +63,16 @@ class Startup(QObject):
     failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(self, session: BookSession, settings: Settings, creche_name: str | None,
-                 username: str | None, first_run: FirstRunPrompt,
-                 choose_creche: CrechePrompt, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: BookSession,
+        settings: Settings,
+        creche_name: str | None,
+        username: str | None,
+        first_run: FirstRunPrompt,
+        choose_creche: CrechePrompt,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
         self._settings = settings
@@ -77,12 +87,17 @@ class Startup(QObject):
         self._session.run(self._open, self._on_opened, self.failed.emit)
 
     def _open(self) -> _Opened:  # database thread
+        # SQLAlchemy, Alembic and the services load here, on the database thread,
+        # so the window is on screen half a second sooner.
+        from crechebooks_desktop.db.book import Book  # noqa: PLC0415
+
         book, result = Book.open(self._settings)
         self._session.attach(book)
         with book.read() as uow:
             found = tuple(uow.tenants.all())
-        return _Opened(book.name, found, result.from_revision,
-                       str(result.backup) if result.backup else None)
+        return _Opened(
+            book.name, found, result.from_revision, str(result.backup) if result.backup else None
+        )
 
     def _on_opened(self, opened: _Opened) -> None:
         self.opened = opened
@@ -96,6 +111,8 @@ class Startup(QObject):
         self._session.run(lambda: self._set_up(choice), self._choose, self.failed.emit)
 
     def _set_up(self, choice: FirstRunChoice) -> tuple[CrecheSettings, ...]:  # database thread
+        from crechebooks_desktop.services import creches, demo  # noqa: PLC0415
+
         book = self._session.book()
         with book.write() as uow:
             if choice.demo:
@@ -113,15 +130,17 @@ class Startup(QObject):
                 self.cancelled.emit()
                 return
         username = self._username
-        self._session.run(lambda: self._workplace(name, username), self._on_workplace,
-                          self.failed.emit)
+        self._session.run(
+            lambda: self._workplace(name, username), self._on_workplace, self.failed.emit
+        )
 
     def _workplace(self, name: str | None, username: str | None) -> Workplace:  # database thread
+        from crechebooks_desktop.services import creches, users  # noqa: PLC0415
+
         book = self._session.book()
         with book.read() as uow:
             creche = creches.select_creche(uow, name)
-            actor = users.acting_user(uow.for_tenant(creche.tenant_id), creche.tenant_id,
-                                      username)
+            actor = users.acting_user(uow.for_tenant(creche.tenant_id), creche.tenant_id, username)
         return Workplace(book.name, creche, actor)
 
     def _on_workplace(self, workplace: Workplace) -> None:

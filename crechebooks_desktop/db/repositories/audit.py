@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.tables import AuditRecord
@@ -63,7 +63,7 @@ class AuditRepository:
     def append_many(self, records: list[dict[str, Any]]) -> None:
         """Add many records at once (bulk jobs: demo books, monthly runs)."""
         if records:
-            self.session.execute(AuditRecord.__table__.insert(), records)
+            self.session.execute(insert(AuditRecord), records)
 
     def latest(self, tenant_id: int | None, limit: int = 50) -> list[AuditValue]:
         """The newest records of a creche (or of the book, with None), newest first."""

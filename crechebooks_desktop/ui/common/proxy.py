@@ -26,8 +26,9 @@ class RawSortFilterProxy(QSortFilterProxyModel):
         self._needle = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         """Every typed word must appear in the row's search text."""
         if not self._needle:
             return True
@@ -35,8 +36,9 @@ class RawSortFilterProxy(QSortFilterProxyModel):
         haystack = model.data(model.index(source_row, 0, source_parent), ItemRole.FILTER) or ""
         return all(word in haystack for word in self._needle.split())
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
-                 right: QModelIndex | QPersistentModelIndex) -> bool:
+    def lessThan(
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         """Compare raw values; text case-insensitively."""
         a = left.data(ItemRole.SORT)
         b = right.data(ItemRole.SORT)

@@ -76,8 +76,9 @@ class HouseholdTableModel(QAbstractTableModel):
         """Number of columns."""
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         """Column titles; money headers align right like their values."""
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
@@ -88,7 +89,7 @@ class HouseholdTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911
         """Display text, raw sort values, alignment and colour of a cell."""
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -112,7 +113,7 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def _display(self, row: HouseholdSummary, column: Column) -> str:
         if column in _MONEY:
-            return format_rands(_raw(row, column), self._style)  # type: ignore[arg-type]
+            return format_rands(_raw(row, column), self._style)
         return str(_raw(row, column) or "")
 
 
@@ -129,8 +130,14 @@ def _raw(row: HouseholdSummary, column: Column) -> Any:
 
 
 def _search_text(row: HouseholdSummary) -> str:
-    parts = (row.account_ref, row.parent_name, row.second_parent_name or "",
-             " ".join(row.children), row.email or "", row.phone or "")
+    parts = (
+        row.account_ref,
+        row.parent_name,
+        row.second_parent_name or "",
+        " ".join(row.children),
+        row.email or "",
+        row.phone or "",
+    )
     return " ".join(parts).lower()
 
 

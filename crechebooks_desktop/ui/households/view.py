@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,17 +16,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.household import HouseholdSummary
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
-from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
 from crechebooks_desktop.ui.households.model import Column, HouseholdTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
+if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
+
 
 def load_households(book: Book, workplace: Workplace) -> list[HouseholdSummary]:
     """Runs on the database thread: every household of the creche."""
+    from crechebooks_desktop.services.households import household_summaries  # noqa: PLC0415
+
     with book.read(workplace.creche.tenant_id) as uow:
         return household_summaries(uow)
 
@@ -77,8 +82,9 @@ class HouseholdsView(QWidget):
     def _on_search(self, text: str) -> None:
         self.proxy.set_search(text)
         workplace = self._session.workplace
-        self._update_summary(MoneyStyle[workplace.creche.money_style] if workplace
-                             else MoneyStyle.SPACE_COMMA)
+        self._update_summary(
+            MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
+        )
 
     def _update_summary(self, style: MoneyStyle) -> None:
         outstanding, credit, _balance = self.model.totals()

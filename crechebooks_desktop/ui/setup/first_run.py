@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crechebooks_desktop.domain.creche import SETTING_KEYS
-from crechebooks_desktop.services.creches import NewCreche
+from crechebooks_desktop.domain.creche import SETTING_KEYS, NewCreche
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +39,10 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Set up your creche")
         self.choice: FirstRunChoice | None = None
-        intro = QLabel(f"<b>This book is new.</b><br>{book_name}<br><br>"
-                       "Tell us about your creche, or explore the demo creche first.")
+        intro = QLabel(
+            f"<b>This book is new.</b><br>{book_name}<br><br>"
+            "Tell us about your creche, or explore the demo creche first."
+        )
         intro.setWordWrap(True)
         self.name = QLineEdit(placeholderText="e.g. Little Acorns Educare")
         self.vat_number = QLineEdit(placeholderText="blank if not VAT-registered")
@@ -65,7 +66,9 @@ class FirstRunDialog(QDialog):
         form.addRow("Password", self.password)
         form.addRow("Password again", self.password_again)
         buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton("Create creche", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button = buttons.addButton(
+            "Create creche", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.demo_button = QPushButton("Open the demo creche instead")
         buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -102,10 +105,16 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def _problem(self) -> str | None:
-        checks = {"name": self.name.text(), "vat_number": self.vat_number.text(),
-                  "sibling_discounts": self.sibling_discounts.text()}
-        labels = {"name": "Creche name", "vat_number": "VAT number",
-                  "sibling_discounts": "Sibling discounts"}
+        checks = {
+            "name": self.name.text(),
+            "vat_number": self.vat_number.text(),
+            "sibling_discounts": self.sibling_discounts.text(),
+        }
+        labels = {
+            "name": "Creche name",
+            "vat_number": "VAT number",
+            "sibling_discounts": "Sibling discounts",
+        }
         for key, text in checks.items():
             try:
                 SETTING_KEYS[key](text)

@@ -1,0 +1,1 @@
+"""Bank statement readers (OFX, QIF, CSV profiles) producing domain bank lines."""

@@ -1,0 +1,1 @@
+"""Optional, lazily imported integrations (secrets, Xero, S3); off by default."""

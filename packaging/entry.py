@@ -1,0 +1,5 @@
+"""Entry point of the PyInstaller bundle."""
+
+from crechebooks_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,315 @@
+"""The schema: models agree with the migrations, upgrades are safe, constraints hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, MetaData, String, inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from crechebooks_desktop import paths
+from crechebooks_desktop.db import migrate
+from crechebooks_desktop.db import tables as _tables  # noqa: F401 - registers every table
+from crechebooks_desktop.db.base import Base
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.session import BUSY_TIMEOUT_MS
+from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.errors import RuleViolation, UserFacingError
+from crechebooks_desktop.services.opening_balances import post_opening_balance
+from crechebooks_desktop.settings import Settings
+
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+
+EXPECTED_TABLES = {
+    "accounts",
+    "alembic_version",
+    "allocations",
+    "audit_log",
+    "bank_accounts",
+    "bank_imports",
+    "bank_lines",
+    "categorisation_rules",
+    "charges",
+    "children",
+    "documents",
+    "enrolment_extras",
+    "enrolments",
+    "fee_structures",
+    "household_balances",
+    "households",
+    "invoice_lines",
+    "invoice_sequences",
+    "invoices",
+    "ledger_entries",
+    "match_decisions",
+    "payer_aliases",
+    "payments",
+    "reconciliations",
+    "sync_outbox",
+    "tenant_users",
+    "tenants",
+    "users",
+}
+
+SECOND_REVISION = '''"""add a motto to creches
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("tenants") as batch_op:
+        batch_op.add_column(sa.Column("motto", sa.String(length=100), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("tenants") as batch_op:
+        batch_op.drop_column("motto")
+'''
+
+
+def _revision(book: Book) -> str | None:
+    with book.engine.connect() as conn:
+        return migrate.current_revision(conn)
+
+
+def test_fresh_book_is_at_head_with_every_table(book: Book) -> None:
+    assert migrate.head_revision() == "0001"
+    assert _revision(book) == "0001"
+    assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
+
+
+def test_models_and_migrations_agree(book: Book) -> None:
+    with book.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        drift = compare_metadata(context, Base.metadata)
+    assert drift == []
+
+
+def test_upgrade_is_idempotent(book: Book, tmp_path: Path) -> None:
+    before = set(inspect(book.engine).get_table_names())
+    result = migrate.upgrade_to_head(book.engine, tmp_path / "backups")
+    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0001", None)
+    again, result = Book.open(book.settings)
+    again.close()
+    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0001", None)
+    assert set(inspect(book.engine).get_table_names()) == before
+    assert not (tmp_path / "backups").exists()
+    assert _revision(book) == "0001"
+
+
+def test_new_empty_database_is_migrated_from_nothing(tmp_path: Path) -> None:
+    settings = Settings("sqlite:///" + str(tmp_path / "new" / "book.sqlite"), tmp_path / "files")
+    book, result = Book.open(settings)
+    try:
+        assert (result.from_revision, result.to_revision, result.backup) == (None, "0001", None)
+        assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
+    finally:
+        book.close()
+
+
+def test_book_from_a_newer_version_is_refused(book: Book) -> None:
+    with book.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff00'"))
+    book.close()
+    with pytest.raises(UserFacingError, match="newer") as caught:
+        Book.open(book.settings)
+    assert "ffff00" in str(caught.value)
+    # Refused, not "upgraded": the recorded revision is untouched.
+    assert _revision(book) == "ffff00"
+
+
+@SQLITE_ONLY
+def test_sqlite_book_is_backed_up_before_an_upgrade(
+    book: Book,
+    creche: tuple[CrecheSettings, Actor],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings, _actor = creche
+    with book.write(settings.tenant_id) as uow:
+        uow.roster.add_household("NAIDOO02", "Mrs Priya Naidoo")
+    book.close()
+
+    scripts = tmp_path / "migrations-next"
+    shutil.copytree(paths.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_add_motto.py").write_text(SECOND_REVISION, encoding="utf-8")
+    monkeypatch.setattr(migrate, "migrations_dir", lambda: scripts)
+    assert migrate.head_revision() == "0002"
+
+    upgraded, result = Book.open(book.settings)
+    try:
+        assert (result.from_revision, result.to_revision) == ("0001", "0002")
+        assert result.backup is not None
+        assert result.backup.is_file()
+        assert result.backup.parent == book.settings.data_dir / "backups"
+        assert result.backup.name.startswith("before-upgrade-0001-")
+        assert _revision(upgraded) == "0002"
+        columns = {c["name"] for c in inspect(upgraded.engine).get_columns("tenants")}
+        assert "motto" in columns
+    finally:
+        upgraded.close()
+
+    with closing(sqlite3.connect(result.backup)) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT account_ref FROM households").fetchall() == [("NAIDOO02",)]
+        assert copy.execute("SELECT name FROM tenants").fetchall() == [(settings.name,)]
+        tenant_columns = {row[1] for row in copy.execute("PRAGMA table_info(tenants)")}
+        assert "motto" not in tenant_columns
+
+
+@SQLITE_ONLY
+def test_sqlite_connections_have_the_pragmas(book: Book) -> None:
+    def pragmas(run: object) -> tuple[object, ...]:
+        return tuple(
+            run(text(f"PRAGMA {name}")).scalar()  # type: ignore[operator]
+            for name in ("foreign_keys", "journal_mode", "busy_timeout")
+        )
+
+    with book.engine.connect() as conn:
+        assert pragmas(conn.execute) == (1, "wal", BUSY_TIMEOUT_MS)
+    assert BUSY_TIMEOUT_MS == 30_000
+    with book.write() as uow:
+        assert pragmas(uow._session.execute) == (1, "wal", 30_000)
+    with book.read() as uow:
+        assert pragmas(uow._session.execute) == (1, "wal", 30_000)
+
+
+@POSTGRES_ONLY
+def test_every_cents_column_is_bigint_on_postgresql(book: Book) -> None:
+    with book.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND column_name LIKE '%\\_cents'"
+            )
+        ).all()
+    found = {(table, column): kind for table, column, kind in rows}
+    modelled = {
+        (table.name, column.name)
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if column.name.endswith("_cents")
+    }
+    assert set(found) == modelled
+    assert len(found) >= 25
+    assert {
+        ("ledger_entries", "amount_cents"),
+        ("ledger_entries", "balance_after_cents"),
+        ("invoices", "balance_due_cents"),
+        ("household_balances", "balance_cents"),
+    } <= set(found)
+    assert {kind for kind in found.values()} == {"bigint"}
+
+
+def _check_constraint_names(book: Book) -> set[str]:
+    with book.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            return set(
+                conn.execute(text("SELECT conname FROM pg_constraint WHERE contype = 'c'")).scalars()
+            )
+        sql = " ".join(conn.execute(text("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")).scalars())
+    return {word for word in sql.replace("(", " ").split() if word.startswith("ck_")}
+
+
+def test_check_constraints_are_named(book: Book) -> None:
+    names = _check_constraint_names(book)
+    assert {
+        "ck_invoices_balance_due_not_negative",
+        "ck_invoices_balance_due_adds_up",
+        "ck_invoices_total_adds_up",
+        "ck_invoices_paid_not_negative",
+        "ck_ledger_entries_amount_not_zero",
+        "ck_household_balances_credit_not_negative",
+        "ck_payments_amount_positive",
+        "ck_allocations_amount_positive",
+        "ck_tenants_due_day_in_month",
+        "ck_invoice_lines_gross_adds_up",
+    } <= names
+
+
+@pytest.fixture
+def opening_invoice(book: Book, creche: tuple[CrecheSettings, Actor], household: int) -> str:
+    settings, actor = creche
+    with book.write(settings.tenant_id) as uow:
+        number = post_opening_balance(
+            uow, actor, settings, household, 48_500, dt.date(2026, 11, 1)
+        )
+    assert number == "INV-2026-000001"
+    return number
+
+
+NEGATIVE_BALANCE_DUE = (
+    "UPDATE invoices SET amount_paid_cents = total_cents + 100, balance_due_cents = -100 "
+    "WHERE number = :number"
+)
+
+
+def _invoice_money(book: Book, number: str) -> tuple[int, int, int]:
+    with book.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT total_cents, amount_paid_cents, balance_due_cents FROM invoices "
+                "WHERE number = :number"
+            ),
+            {"number": number},
+        ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def test_negative_balance_due_is_refused_through_the_book(
+    book: Book, opening_invoice: str
+) -> None:
+    with pytest.raises(RuleViolation, match="balance_due_not_negative"), book.write() as uow:
+        uow._session.execute(text(NEGATIVE_BALANCE_DUE), {"number": opening_invoice})
+    assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
+
+
+def test_negative_balance_due_is_refused_by_raw_sql(book: Book, opening_invoice: str) -> None:
+    with pytest.raises(IntegrityError, match="balance_due_not_negative"):  # noqa: PT012
+        with book.engine.begin() as conn:
+            conn.execute(text(NEGATIVE_BALANCE_DUE), {"number": opening_invoice})
+    assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
+
+
+def test_balance_due_must_add_up(book: Book, opening_invoice: str) -> None:
+    with pytest.raises(IntegrityError, match="balance_due_adds_up"):  # noqa: PT012
+        with book.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE invoices SET balance_due_cents = 1 WHERE number = :n"),
+                {"n": opening_invoice},
+            )
+    assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
+
+
+def test_drift_check_notices_a_model_change(book: Book) -> None:
+    """The drift check above can fail: a column only the model has is reported."""
+    changed = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["tenants"].append_column(Column("motto", String(100), nullable=True))
+    with book.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        drift = compare_metadata(context, changed)
+    assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tenants", "motto")]
