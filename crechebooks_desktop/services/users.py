@@ -97,3 +97,31 @@ def add_user(
 def list_users(uow: UnitOfWork, tenant_id: int) -> list[UserValue]:
     """The creche's users with their roles."""
     return uow.users.in_tenant(tenant_id)
+
+
+def set_first_password(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
+    """Let a user who has no password yet choose one, and sign them in.
+
+    Used at first sign-in for an administrator created by ``init`` without a
+    password. Audited as that user.
+
+    Raises:
+        PermissionDenied: the user already has a password, or no role here.
+        RuleViolation: an empty password.
+    """
+    if not password:
+        raise RuleViolation("choose a password that is not empty")
+    actor = acting_user(uow, tenant_id, username)
+    if uow.users.password_hash(actor.user_id) is not None:
+        raise PermissionDenied(f"{actor.username} already has a password")
+    uow.users.set_password_hash(actor.user_id, hash_password(password))
+    audit.record(
+        uow,
+        actor,
+        "user.set_password",
+        "user",
+        actor.user_id,
+        {"has_password": False},
+        {"has_password": True},
+    )
+    return actor

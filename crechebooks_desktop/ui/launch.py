@@ -19,7 +19,7 @@ from crechebooks_desktop.ui.common.errors import log_bug, report
 from crechebooks_desktop.ui.executor import Executor
 from crechebooks_desktop.ui.main_window import MainWindow
 from crechebooks_desktop.ui.ops import BookSession
-from crechebooks_desktop.ui.startup import Startup, ask_creche, ask_first_run
+from crechebooks_desktop.ui.startup import Startup, ask_creche, ask_first_run, ask_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Shell:
             args.user,
             ask_first_run(self.window) if interactive else (lambda _name: None),
             ask_creche(self.window) if interactive else (lambda _names: None),
+            ask_sign_in(self.window) if interactive else None,
         )
         self.startup.failed.connect(self.window.show_open_failure)
         self.startup.ready.connect(lambda _w: self.window.households.reload())

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.settings import Settings
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice, FirstRunDialog
+from crechebooks_desktop.ui.setup.sign_in import Credentials, SignInDialog, SignInRequest
 
 FirstRunPrompt = Callable[[str], FirstRunChoice | None]
 CrechePrompt = Callable[[list[str]], str | None]
+SignInPrompt = Callable[[SignInRequest], Credentials | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,16 @@ def ask_first_run(parent: QWidget | None) -> FirstRunPrompt:
     def prompt(book_name: str) -> FirstRunChoice | None:
         dialog = FirstRunDialog(book_name, parent)
         return dialog.choice if dialog.exec() else None
+
+    return prompt
+
+
+def ask_sign_in(parent: QWidget | None) -> SignInPrompt:
+    """The real sign-in prompt: a modal dialog."""
+
+    def prompt(request: SignInRequest) -> Credentials | None:
+        dialog = SignInDialog(request, parent)
+        return dialog.credentials if dialog.exec() else None
 
     return prompt
 
@@ -71,6 +84,7 @@ class Startup(QObject):
         username: str | None,
         first_run: FirstRunPrompt,
         choose_creche: CrechePrompt,
+        sign_in: SignInPrompt | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,6 +94,7 @@ class Startup(QObject):
         self._username = username
         self._first_run = first_run
         self._choose_creche = choose_creche
+        self._sign_in = sign_in  # None: act as --user or the first admin (screenshots, tests)
         self.opened: _Opened | None = None
 
     def start(self) -> None:
@@ -108,6 +123,9 @@ class Startup(QObject):
         if choice is None:
             self.cancelled.emit()
             return
+        # Whoever just set the book up carries on as its administrator, unasked.
+        self._username = choice.new_creche.admin_username if choice.new_creche else "admin"
+        self._sign_in = None
         self._session.run(lambda: self._set_up(choice), self._choose, self.failed.emit)
 
     def _set_up(self, choice: FirstRunChoice) -> tuple[CrecheSettings, ...]:  # database thread
@@ -129,10 +147,55 @@ class Startup(QObject):
             if name is None:
                 self.cancelled.emit()
                 return
-        username = self._username
-        self._session.run(
-            lambda: self._workplace(name, username), self._on_workplace, self.failed.emit
-        )
+        if self._sign_in is None:
+            username = self._username
+            self._session.run(
+                lambda: self._workplace(name, username), self._on_workplace, self.failed.emit
+            )
+            return
+        self._session.run(lambda: self._sign_in_request(name), self._ask, self.failed.emit)
+
+    def _sign_in_request(self, name: str | None) -> tuple[CrecheSettings, SignInRequest]:
+        from crechebooks_desktop.services import creches, users  # noqa: PLC0415
+
+        with self._session.book().read() as uow:  # database thread
+            creche = creches.select_creche(uow, name)
+            found = users.list_users(uow.for_tenant(creche.tenant_id), creche.tenant_id)
+        people = tuple((u.username, u.has_password) for u in found if u.active and u.role)
+        admins = [u.username for u in found if u.role and u.role.value == "admin"]
+        preselect = self._username or (admins[0] if admins else None)
+        return creche, SignInRequest(creche.name, people, preselect)
+
+    def _ask(self, pending: tuple[CrecheSettings, SignInRequest]) -> None:
+        creche, request = pending
+        assert self._sign_in is not None  # noqa: S101 - only reached when signing in
+        credentials = self._sign_in(request)
+        if credentials is None:
+            self.cancelled.emit()
+            return
+
+        def retry(error: BaseException) -> None:
+            if not isinstance(error, UserFacingError):
+                self.failed.emit(error)
+                return
+            self._ask((creche, replace(request, preselect=credentials.username, error=str(error))))
+
+        self._session.run(lambda: self._check(creche, credentials), self._on_workplace, retry)
+
+    def _check(self, creche: CrecheSettings, credentials: Credentials) -> Workplace:
+        from crechebooks_desktop.services import users  # noqa: PLC0415
+
+        book = self._session.book()  # database thread
+        with book.write(creche.tenant_id) as uow:
+            if credentials.new_password:
+                actor = users.set_first_password(
+                    uow, creche.tenant_id, credentials.username, credentials.password
+                )
+            else:
+                actor = users.sign_in(
+                    uow, creche.tenant_id, credentials.username, credentials.password
+                )
+        return Workplace(book.name, creche, actor)
 
     def _workplace(self, name: str | None, username: str | None) -> Workplace:  # database thread
         from crechebooks_desktop.services import creches, users  # noqa: PLC0415
