@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +28,14 @@ def _has_display() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _quiet_offscreen_notes(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    # The offscreen platform (screenshots) cannot size native windows and says so each time.
+    if "does not support propagateSizeHints" not in message:
+        log.log(logging.WARNING if kind != QtMsgType.QtDebugMsg else logging.DEBUG, message)
+        if kind in {QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg, QtMsgType.QtWarningMsg}:
+            print(f"Qt: {message}", file=sys.stderr)
 
 
 def application() -> QApplication:
@@ -93,6 +101,7 @@ def launch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
     sys.excepthook = lambda _t, exc, _tb: report(None, exc, "finish that")
     shell = Shell(args, interactive=not screenshot)
