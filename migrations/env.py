@@ -7,8 +7,8 @@ so the upgrade runs inside its lock; without one, the URL in the config is used.
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from crechebooks_desktop.db.base import Base
 from crechebooks_desktop.db import tables  # noqa: F401 - registers every table
+from crechebooks_desktop.db.base import Base
 
 config = context.config
 target_metadata = Base.metadata

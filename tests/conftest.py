@@ -117,6 +117,15 @@ def _pg_execute(admin_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+@functools.cache
+def _copy_strategy(admin_url: str) -> str:
+    """``STRATEGY FILE_COPY`` where the server has it (15+): a template copy in
+    about a third of the time of the default WAL_LOG strategy."""
+    with psycopg.connect(_libpq(admin_url), connect_timeout=10) as conn:
+        version = conn.info.server_version
+    return " STRATEGY FILE_COPY" if version >= 150000 else ""
+
+
 # --------------------------------------------------------------------------- templates
 
 
@@ -179,7 +188,10 @@ def make_book_url(
         admin_url: str = request.getfixturevalue("pg_admin_url")
         template_name: str = request.getfixturevalue("pg_template")
         name = f"cbtest_{uuid.uuid4().hex[:8]}"
-        _pg_execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+        _pg_execute(
+            admin_url,
+            f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"{_copy_strategy(admin_url)}',
+        )
         databases.append(name)
         return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 

@@ -108,10 +108,19 @@ def _translated(book_name: str) -> Iterator[None]:
     """Database errors the user can act on become UserFacingErrors; bugs stay bugs."""
     try:
         yield
-    except IntegrityError as exc:
-        raise RuleViolation(f"the book refused the change: {_reason(exc)}") from exc
-    except OperationalError as exc:
-        raise UserFacingError(f"the book {book_name} is unavailable: {_reason(exc)}") from exc
+    except DBAPIError as exc:
+        if _is_read_only_violation(exc):
+            raise RuntimeError("a read-only transaction tried to change the book") from exc
+        if isinstance(exc, IntegrityError):
+            raise RuleViolation(f"the book refused the change: {_reason(exc)}") from exc
+        if isinstance(exc, OperationalError):
+            raise UserFacingError(f"the book {book_name} is unavailable: {_reason(exc)}") from exc
+        raise
+
+
+def _is_read_only_violation(exc: DBAPIError) -> bool:
+    # PostgreSQL: SQLSTATE 25006 read_only_sql_transaction; SQLite: PRAGMA query_only.
+    return getattr(exc.orig, "sqlstate", None) == "25006" or "readonly database" in str(exc.orig)
 
 
 def _reason(exc: DBAPIError) -> str:

@@ -52,6 +52,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         read_only = conn.get_execution_options().get(_READ_ONLY, False)
+        # query_only is per connection, so every transaction sets it (pooled reuse).
+        conn.exec_driver_sql(f"PRAGMA query_only = {1 if read_only else 0}")
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

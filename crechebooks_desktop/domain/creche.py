@@ -103,7 +103,8 @@ def parse_sibling_discounts(text: str) -> tuple[Decimal, ...]:
             value = Decimal(part.strip())
         except InvalidOperation:
             raise ValueError(f"sibling discount {part.strip()!r} is not a number") from None
-        if not Decimal(0) <= value <= Decimal(100) or value.is_nan():
+        # NaN first: ordering a NaN raises InvalidOperation, which is no ValueError.
+        if value.is_nan() or not Decimal(0) <= value <= Decimal(100):
             raise ValueError(f"sibling discount {value} must be between 0 and 100")
         schedule.append(value)
     return tuple(schedule)

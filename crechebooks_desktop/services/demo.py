@@ -320,7 +320,7 @@ def _household(
 
 
 def _child_count(index: int) -> int:
-    """12 families with two children and two with three: 61 children in 45 homes."""
+    """11 families with two children and two with three: 60 children in 45 homes."""
     if index in {4, 19}:
         return 3
     return 2 if index % 4 == 1 else 1

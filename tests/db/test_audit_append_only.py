@@ -54,10 +54,12 @@ def _refused(book: Book, sql: str) -> DBAPIError:
         ("ledger_entries", "DELETE FROM ledger_entries"),
     ],
 )
-def test_history_cannot_be_rewritten(book: Book, written: Actor, table: str, statement: str) -> None:
+def test_history_cannot_be_rewritten(
+    book: Book, written: Actor, table: str, statement: str
+) -> None:
     before = _rows(book, table)
     assert before, f"the services wrote nothing to {table}"
-    verb = statement.split()[0]
+    verb = statement.split(maxsplit=1)[0]
     error = _refused(book, statement)
     assert f"{table} is append-only" in str(error)
     assert verb in str(error)

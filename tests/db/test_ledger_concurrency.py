@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def _amounts(worker: int) -> list[int]:
     Credit (negative) comes first and outweighs the use of credit that follows,
     so each worker's running total stays negative: however the workers
     interleave, the household's unused credit never goes below zero and every
-    posting is accepted. Balance = outstanding (none) − credit throughout.
+    posting is accepted. Balance = outstanding (none) minus credit throughout.
     """
     return [
         -(3_000 + worker * 100 + i) if i % 2 == 0 else 1_000 + worker * 10 + i
@@ -123,7 +124,7 @@ def test_concurrent_postings_to_one_household(
     assert {d: by_worker.count(d) for d in set(by_worker)} == {
         f"worker {w}": POSTINGS for w in range(WORKERS)
     }
-    switches = sum(a != b for a, b in zip(by_worker, by_worker[1:], strict=False))
+    switches = sum(a != b for a, b in itertools.pairwise(by_worker))
     assert switches >= WORKERS - 1
     assert summary.credit_cents == -expected > 0
     assert report.households == 1

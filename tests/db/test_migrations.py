@@ -220,16 +220,20 @@ def test_every_cents_column_is_bigint_on_postgresql(book: Book) -> None:
         ("invoices", "balance_due_cents"),
         ("household_balances", "balance_cents"),
     } <= set(found)
-    assert {kind for kind in found.values()} == {"bigint"}
+    assert set(found.values()) == {"bigint"}
 
 
 def _check_constraint_names(book: Book) -> set[str]:
     with book.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             return set(
-                conn.execute(text("SELECT conname FROM pg_constraint WHERE contype = 'c'")).scalars()
+                conn.execute(
+                    text("SELECT conname FROM pg_constraint WHERE contype = 'c'")
+                ).scalars()
             )
-        sql = " ".join(conn.execute(text("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")).scalars())
+        sql = " ".join(
+            conn.execute(text("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")).scalars()
+        )
     return {word for word in sql.replace("(", " ").split() if word.startswith("ck_")}
 
 
@@ -253,9 +257,7 @@ def test_check_constraints_are_named(book: Book) -> None:
 def opening_invoice(book: Book, creche: tuple[CrecheSettings, Actor], household: int) -> str:
     settings, actor = creche
     with book.write(settings.tenant_id) as uow:
-        number = post_opening_balance(
-            uow, actor, settings, household, 48_500, dt.date(2026, 11, 1)
-        )
+        number = post_opening_balance(uow, actor, settings, household, 48_500, dt.date(2026, 11, 1))
     assert number == "INV-2026-000001"
     return number
 
@@ -278,28 +280,30 @@ def _invoice_money(book: Book, number: str) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def test_negative_balance_due_is_refused_through_the_book(
-    book: Book, opening_invoice: str
-) -> None:
+def test_negative_balance_due_is_refused_through_the_book(book: Book, opening_invoice: str) -> None:
     with pytest.raises(RuleViolation, match="balance_due_not_negative"), book.write() as uow:
         uow._session.execute(text(NEGATIVE_BALANCE_DUE), {"number": opening_invoice})
     assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
 
 
 def test_negative_balance_due_is_refused_by_raw_sql(book: Book, opening_invoice: str) -> None:
-    with pytest.raises(IntegrityError, match="balance_due_not_negative"):  # noqa: PT012
-        with book.engine.begin() as conn:
-            conn.execute(text(NEGATIVE_BALANCE_DUE), {"number": opening_invoice})
+    with (
+        pytest.raises(IntegrityError, match="balance_due_not_negative"),
+        book.engine.begin() as conn,
+    ):
+        conn.execute(text(NEGATIVE_BALANCE_DUE), {"number": opening_invoice})
     assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
 
 
 def test_balance_due_must_add_up(book: Book, opening_invoice: str) -> None:
-    with pytest.raises(IntegrityError, match="balance_due_adds_up"):  # noqa: PT012
-        with book.engine.begin() as conn:
-            conn.execute(
-                text("UPDATE invoices SET balance_due_cents = 1 WHERE number = :n"),
-                {"n": opening_invoice},
-            )
+    with (
+        pytest.raises(IntegrityError, match="balance_due_adds_up"),
+        book.engine.begin() as conn,
+    ):
+        conn.execute(
+            text("UPDATE invoices SET balance_due_cents = 1 WHERE number = :n"),
+            {"n": opening_invoice},
+        )
     assert _invoice_money(book, opening_invoice) == (48_500, 0, 48_500)
 
 

@@ -83,9 +83,7 @@ def test_same_account_reference_in_two_creches(
     assert b_household != a_household
     with book.read(b.tenant_id) as uow:
         assert uow.roster.household_id("DLAMINI01") == b_household
-        assert [s.parent_name for s in households.household_summaries(uow)] == [
-            "Mr Sipho Dlamini"
-        ]
+        assert [s.parent_name for s in households.household_summaries(uow)] == ["Mr Sipho Dlamini"]
 
 
 def test_posting_from_another_creche_is_refused(

@@ -4,15 +4,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import argparse  # noqa: E402
-import datetime as dt  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import datetime as dt
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from crechebooks_desktop.db.book import Book  # noqa: E402
-from crechebooks_desktop.services.demo import create_demo_creche  # noqa: E402
-from crechebooks_desktop.settings import settings_for  # noqa: E402
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.settings import settings_for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,7 +29,9 @@ def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     for kind in ("warning", "critical", "information"):
         monkeypatch.setattr(
-            QMessageBox, kind, staticmethod(lambda _p, _t, text, *a, k=kind: shown.append((k, text)))
+            QMessageBox,
+            kind,
+            staticmethod(lambda _p, _t, text, *_a, k=kind: shown.append((k, text))),
         )
     return shown
 

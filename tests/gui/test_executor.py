@@ -10,19 +10,21 @@ def test_jobs_run_in_order_on_one_other_thread(qtbot) -> None:
     seen: list[tuple[int, str]] = []
     callbacks: list[str] = []
     try:
-        with qtbot.waitSignal(executor.busy_changed, timeout=5000,
-                              check_params_cb=lambda busy: busy is False):
+        with qtbot.waitSignal(
+            executor.busy_changed, timeout=5000, check_params_cb=lambda busy: busy is False
+        ):
             for i in range(5):
                 executor.submit(
                     lambda i=i: seen.append((i, threading.current_thread().name)) or i,
                     lambda _r: callbacks.append(threading.current_thread().name),
-                    lambda exc: None,
+                    lambda _exc: None,
                 )
     finally:
         executor.shutdown()
     assert [i for i, _ in seen] == [0, 1, 2, 3, 4]
     worker_threads = {name for _, name in seen}
-    assert len(worker_threads) == 1 and "MainThread" not in worker_threads
+    assert len(worker_threads) == 1
+    assert "MainThread" not in worker_threads
     assert callbacks == ["MainThread"] * 5
 
 
@@ -35,8 +37,9 @@ def test_a_failing_job_reaches_its_error_callback(qtbot) -> None:
         raise ValueError("bad row")
 
     try:
-        with qtbot.waitSignal(executor.busy_changed, timeout=5000,
-                              check_params_cb=lambda busy: busy is False):
+        with qtbot.waitSignal(
+            executor.busy_changed, timeout=5000, check_params_cb=lambda busy: busy is False
+        ):
             executor.submit(boom, results.append, errors.append)
     finally:
         executor.shutdown()

@@ -13,22 +13,29 @@ def _fill(qtbot, dialog: FirstRunDialog, **values: str) -> None:
 
 
 def test_refuses_a_bad_vat_number_then_accepts(qtbot) -> None:
-    dialog = FirstRunDialog("/tmp/book.sqlite")
+    dialog = FirstRunDialog("Creche/book.sqlite")
     qtbot.addWidget(dialog)
-    _fill(qtbot, dialog, name="Little Acorns", vat_number="12345", password="pw",
-          password_again="pw")
+    _fill(
+        qtbot, dialog, name="Little Acorns", vat_number="12345", password="pw", password_again="pw"
+    )
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.choice is None
     assert dialog.error.text().startswith("VAT number:")
     _fill(qtbot, dialog, vat_number="4111 222 333", sibling_discounts="0,10,15")
     dialog.prices_include_vat.setChecked(False)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert dialog.choice is not None and not dialog.choice.demo
+    assert dialog.choice is not None
+    assert not dialog.choice.demo
     new = dialog.choice.new_creche
     assert new is not None
-    assert (new.name, new.vat_number, new.prices_include_vat, new.sibling_discounts,
-            new.admin_username, new.admin_password) == (
-        "Little Acorns", "4111 222 333", "no", "0,10,15", "admin", "pw")
+    assert (
+        new.name,
+        new.vat_number,
+        new.prices_include_vat,
+        new.sibling_discounts,
+        new.admin_username,
+        new.admin_password,
+    ) == ("Little Acorns", "4111 222 333", "no", "0,10,15", "admin", "pw")
 
 
 def test_passwords_must_agree(qtbot) -> None:
@@ -52,4 +59,5 @@ def test_demo_button_chooses_the_demo(qtbot) -> None:
     dialog = FirstRunDialog("book")
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
-    assert dialog.choice is not None and dialog.choice.demo
+    assert dialog.choice is not None
+    assert dialog.choice.demo

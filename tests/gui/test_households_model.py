@@ -9,12 +9,20 @@ from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.households.model import Column, HouseholdTableModel
 
 
-def _row(i: int, ref: str, balance: int, children: tuple[str, ...] = ("Lwazi",),
-         credit: int = 0) -> HouseholdSummary:
+def _row(
+    i: int, ref: str, balance: int, children: tuple[str, ...] = ("Lwazi",), credit: int = 0
+) -> HouseholdSummary:
     return HouseholdSummary(
-        id=i, account_ref=ref, parent_name=f"Mrs Parent {ref}", second_parent_name=None,
-        email=None, phone="082 000 0000", children=children, balance_cents=balance,
-        outstanding_cents=max(balance, 0), credit_cents=credit,
+        id=i,
+        account_ref=ref,
+        parent_name=f"Mrs Parent {ref}",
+        second_parent_name=None,
+        email=None,
+        phone="082 000 0000",
+        children=children,
+        balance_cents=balance,
+        outstanding_cents=max(balance, 0),
+        credit_cents=credit,
     )
 
 

@@ -37,7 +37,12 @@ def test_opens_demo_book_and_lists_households(qtbot, shell, demo_book_path) -> N
     assert loaded.args == [45]
     window = app.window
     assert window.tab_titles() == [
-        "Households", "Ledger", "Invoices", "Matching", "Reconciliation", "Statements",
+        "Households",
+        "Ledger",
+        "Invoices",
+        "Matching",
+        "Reconciliation",
+        "Statements",
     ]
     assert window.creche_label.text() == "Sunflower Kids Educare"
     assert window.user_label.text() == "admin (admin)"
@@ -87,9 +92,15 @@ def test_new_book_runs_first_run_set_up(qtbot, shell, tmp_path: Path) -> None:
 
     def first_run(book_name: str) -> FirstRunChoice:
         asked.append(book_name)
-        return FirstRunChoice(NewCreche(name="Little Acorns", vat_number="4111222333",
-                                        admin_username="thandi", admin_password="s3cret"),
-                              demo=False)
+        return FirstRunChoice(
+            NewCreche(
+                name="Little Acorns",
+                vat_number="4111222333",
+                admin_username="thandi",
+                admin_password="s3cret",
+            ),
+            demo=False,
+        )
 
     path = tmp_path / "new.sqlite"
     app = shell(shell_args(path), first_run=first_run)
@@ -104,13 +115,15 @@ def test_new_book_runs_first_run_set_up(qtbot, shell, tmp_path: Path) -> None:
         creche = uow.tenants.by_name("Little Acorns")
         actions = [r.action for r in uow.audit.latest(None)]
     book.close()
-    assert creche is not None and creche.vat_registered
+    assert creche is not None
+    assert creche.vat_registered
     assert {"creche.create", "user.create", "user.grant"} <= set(actions)
 
 
 def test_new_book_can_start_as_the_demo(qtbot, shell, tmp_path: Path) -> None:
-    app = shell(shell_args(tmp_path / "try.sqlite"),
-                first_run=lambda _name: FirstRunChoice(None, demo=True))
+    app = shell(
+        shell_args(tmp_path / "try.sqlite"), first_run=lambda _name: FirstRunChoice(None, demo=True)
+    )
     with qtbot.waitSignal(app.window.households.loaded, timeout=20_000) as loaded:
         app.start()
     assert loaded.args == [45]
@@ -122,7 +135,9 @@ def test_declining_set_up_cancels(qtbot, shell, tmp_path: Path) -> None:
         app.start()
 
 
-def test_a_file_that_is_not_a_book_is_reported_not_crashed(qtbot, shell, tmp_path, no_dialogs) -> None:
+def test_a_file_that_is_not_a_book_is_reported_not_crashed(
+    qtbot, shell, tmp_path, no_dialogs
+) -> None:
     path = tmp_path / "garbage.sqlite"
     path.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
     app = shell(shell_args(path))

@@ -17,8 +17,9 @@ from tests.gui.conftest import shell_args
 def _book_with_admin(path: Path, password: str | None) -> None:
     book, _ = Book.open(settings_for(str(path)))
     with book.write() as uow:
-        init_creche(uow, NewCreche(name="Little Acorns", admin_username="thandi",
-                                   admin_password=password))
+        init_creche(
+            uow, NewCreche(name="Little Acorns", admin_username="thandi", admin_password=password)
+        )
     book.close()
 
 
@@ -47,8 +48,9 @@ def signing_shell(qtbot):
 def test_wrong_password_asks_again_then_right_one_signs_in(qtbot, signing_shell, tmp_path) -> None:
     path = tmp_path / "book.sqlite"
     _book_with_admin(path, "s3cret")
-    shell, asked = signing_shell(path, [Credentials("thandi", "guess", False),
-                                        Credentials("thandi", "s3cret", False)])
+    shell, asked = signing_shell(
+        path, [Credentials("thandi", "guess", False), Credentials("thandi", "s3cret", False)]
+    )
     with qtbot.waitSignal(shell.startup.ready, timeout=10_000):
         shell.start()
     assert [r.error for r in asked] == [None, "wrong user name or password"]
@@ -69,7 +71,8 @@ def test_first_sign_in_without_a_password_sets_one(qtbot, signing_shell, tmp_pat
         user = uow.users.by_username("thandi")
         actions = [r.action for r in uow.audit.latest(None)]
     book.close()
-    assert user is not None and user.has_password
+    assert user is not None
+    assert user.has_password
     assert "user.set_password" in actions
 
 
@@ -101,5 +104,3 @@ def test_dialog_shows_the_earlier_error(qtbot) -> None:
     dialog = SignInDialog(SignInRequest("X", (("a", True),), error="wrong user name or password"))
     qtbot.addWidget(dialog)
     assert dialog.error.text() == "wrong user name or password"
-
-

@@ -83,7 +83,9 @@ def test_every_household_rule_reported() -> None:
     )
     assert check_household(broken) == [
         Violation(
-            "balance = sum of entries", "household NAIDOO02", "stored balance 100 ≠ sum of entries 90"
+            "balance = sum of entries",
+            "household NAIDOO02",
+            "stored balance 100 ≠ sum of entries 90",
         ),
         Violation(
             "balance = last balance_after",
@@ -114,10 +116,13 @@ def test_chain_link() -> None:
     assert check_chain_link("NEL33", 5, 48_500, -20_000, 28_500) is None
     broken = check_chain_link("NEL33", 6, 28_500, 100, 28_601)
     assert broken == Violation(
-        "balance_after chain", "household NEL33 entry 6", "previous 28500 + amount 100 ≠ balance_after 28601"
+        "balance_after chain",
+        "household NEL33 entry 6",
+        "previous 28500 + amount 100 ≠ balance_after 28601",
     )
     assert str(broken) == (
-        "household NEL33 entry 6: balance_after chain: previous 28500 + amount 100 ≠ balance_after 28601"
+        "household NEL33 entry 6: balance_after chain: "
+        "previous 28500 + amount 100 ≠ balance_after 28601"
     )
 
 
@@ -165,7 +170,9 @@ def test_folding_next_balance_is_the_running_sum(amounts: list[int]) -> None:
         balances.append(balance)
     assert balances == list(itertools.accumulate(amounts))
     previous = [0, *balances][: len(balances)]
-    for entry_id, (before, amount, after) in enumerate(zip(previous, amounts, balances, strict=True)):
+    for entry_id, (before, amount, after) in enumerate(
+        zip(previous, amounts, balances, strict=True)
+    ):
         assert check_chain_link("X01", entry_id, before, amount, after) is None
 
 

@@ -84,7 +84,9 @@ def test_stored_balance_off_for_a_household_with_entries(demo_book: Demo) -> Non
     household = _household_id(book, ref)
     balance = int(
         _scalar(
-            book, "SELECT balance_cents FROM household_balances WHERE household_id = :h", h=household
+            book,
+            "SELECT balance_cents FROM household_balances WHERE household_id = :h",
+            h=household,
         )
     )
     assert balance > 0
@@ -132,7 +134,7 @@ def test_invoice_balance_due_without_allocations(demo_book: Demo) -> None:
         "WHERE i.number = :n",
         n=number,
     )
-    # Consistent with the CHECKs (balance due = total − paid ≥ 0) but no allocation behind it.
+    # Consistent with the CHECKs (balance due = total - paid >= 0) but no allocation behind it.
     _sql(
         book,
         "UPDATE invoices SET amount_paid_cents = 1000, balance_due_cents = total_cents - 1000 "

@@ -127,10 +127,10 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
     book: Book, creche: Creche, household: int, amount: object, error: type[Exception]
 ) -> None:
     settings, actor = creche
-    with book.write(settings.tenant_id) as uow:
-        with pytest.raises(error):
-            post_entry(uow, actor, household, EntryType.CHARGE, amount, NOV, "x")  # type: ignore[arg-type]
-        # The transaction carries on and commits: the refused posting left nothing in it.
+    # The error is caught inside the transaction, which then commits: the
+    # refused posting must have left nothing in it.
+    with book.write(settings.tenant_id) as uow, pytest.raises(error):
+        post_entry(uow, actor, household, EntryType.CHARGE, amount, NOV, "x")  # type: ignore[arg-type]
     assert _counts(book) == (0, 0)
     assert _balance(book, household) == (0, 0, None)
 
@@ -165,23 +165,32 @@ def test_credit_cannot_go_negative(book: Book, creche: Creche, household: int) -
         post_entry(
             uow, actor, household, EntryType.CREDIT, -3_000, NOV, "credit", credit_delta_cents=3_000
         )
-    with book.write(settings.tenant_id) as uow:
-        with pytest.raises(RuleViolation, match="3000 cents of credit; cannot use 3001"):
-            post_entry(
-                uow,
-                actor,
-                household,
-                EntryType.ADJUSTMENT,
-                3_001,
-                NOV,
-                "use credit",
-                credit_delta_cents=-3_001,
-            )
+    with (
+        book.write(settings.tenant_id) as uow,
+        pytest.raises(RuleViolation, match="3000 cents of credit; cannot use 3001"),
+    ):
+        post_entry(
+            uow,
+            actor,
+            household,
+            EntryType.ADJUSTMENT,
+            3_001,
+            NOV,
+            "use credit",
+            credit_delta_cents=-3_001,
+        )
     assert _counts(book) == (1, 1)
     assert _balance(book, household)[:2] == (-3_000, 3_000)
     with book.write(settings.tenant_id) as uow:  # all of it is fine
         post_entry(
-            uow, actor, household, EntryType.ADJUSTMENT, 3_000, NOV, "use", credit_delta_cents=-3_000
+            uow,
+            actor,
+            household,
+            EntryType.ADJUSTMENT,
+            3_000,
+            NOV,
+            "use",
+            credit_delta_cents=-3_000,
         )
     assert _balance(book, household)[:2] == (0, 0)
 
@@ -191,9 +200,11 @@ def test_posting_to_another_creches_household_is_not_found(
 ) -> None:
     with book.write() as uow:
         other, other_admin = init_creche(uow, NewCreche(name="Other Creche", admin_username="o"))
-    with pytest.raises(NotFoundError, match=f"no household with id {household}"):  # noqa: PT012
-        with book.write(other.tenant_id) as uow:
-            post_entry(uow, other_admin, household, EntryType.CHARGE, 100, NOV, "x")
+    with (
+        pytest.raises(NotFoundError, match=f"no household with id {household}"),
+        book.write(other.tenant_id) as uow,
+    ):
+        post_entry(uow, other_admin, household, EntryType.CHARGE, 100, NOV, "x")
     with pytest.raises(NotFoundError), book.write(other.tenant_id) as uow:
         post_entry(uow, other_admin, 999_999, EntryType.CHARGE, 100, NOV, "x")
     assert _counts(book) == (0, 0)
@@ -203,9 +214,7 @@ def test_household_ledger_filters_by_date(book: Book, creche: Creche, household:
     settings, actor = creche
     with book.write(settings.tenant_id) as uow:
         for day, amount in ((1, 100), (15, 200), (30, 300)):
-            post_entry(
-                uow, actor, household, EntryType.CHARGE, amount, dt.date(2026, 11, day), "x"
-            )
+            post_entry(uow, actor, household, EntryType.CHARGE, amount, dt.date(2026, 11, day), "x")
     with book.read(settings.tenant_id) as uow:
         middle = household_ledger(uow, "DLAMINI01", dt.date(2026, 11, 2), dt.date(2026, 11, 29))
         tail = household_ledger(uow, "DLAMINI01", date_from=dt.date(2026, 11, 15))

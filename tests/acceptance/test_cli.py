@@ -1,0 +1,298 @@
+"""The ``crechebooks`` command line end to end, as a scheduled task would run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.creche import NewCreche
+from crechebooks_desktop.domain.roles import Role
+from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.users import sign_in
+from crechebooks_desktop.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+Cli = Callable[..., Any]
+DEMO_TODAY = dt.date(2026, 11, 21)
+
+
+@contextmanager
+def opened(url: str, tmp_path: Path) -> Iterator[Book]:
+    """The same book, opened in this process (to set up or look behind the CLI)."""
+    book, _ = Book.open(Settings(url, tmp_path / "in-process-files"))
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def refused(result: Any, starts: str = "crechebooks: error: ", code: int = 1) -> str:
+    """Assert a clean refusal: the exit status and one line on stderr, no traceback."""
+    assert result.code == code, result
+    assert result.stderr.startswith(starts), result
+    assert result.stderr.endswith("\n")
+    assert result.stderr.count("\n") == 1, result
+    assert "Traceback" not in result.stderr + result.stdout
+    return str(result.stderr.strip())
+
+
+def ok(result: Any) -> str:
+    assert result.code == 0, result
+    assert "Traceback" not in result.stderr
+    return str(result.stdout)
+
+
+@pytest.fixture
+def with_creche(book_url: str, tmp_path: Path) -> str:
+    """``book_url`` holding one creche (``Acorns``, admin ``admin`` with a password)."""
+    with opened(book_url, tmp_path) as book, book.write() as uow:
+        init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+    return book_url
+
+
+@pytest.fixture
+def with_demo(book_url: str, tmp_path: Path) -> str:
+    """``book_url`` holding the demo creche as of 2026-11-21."""
+    with opened(book_url, tmp_path) as book, book.write() as uow:
+        create_demo_creche(uow, DEMO_TODAY)
+    return book_url
+
+
+def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None:
+    created = cli(
+        "--db",
+        book_url,
+        "init",
+        "--name",
+        "Little Acorns",
+        "--vat-number",
+        "4123456789",
+        "--prices-include-vat",
+        "no",
+        "--sibling-discounts",
+        "0, 10, 15",
+        "--due-day",
+        "5",
+        "--invoice-prefix",
+        "la",
+        "--admin-user",
+        "ada",
+        "--admin-password-stdin",
+        stdin="s3cret\n",
+    )
+    assert ok(created).startswith("created Little Acorns in ")
+    assert "administrator: ada" in created.stdout
+    assert created.stderr == ""  # a password was given: no "no password yet" note
+
+    bad = cli("--db", book_url, "init", "--name", "Other", "--due-day", "40")
+    assert refused(bad) == (
+        "crechebooks: error: due-day: due day must be from 1 to 28 so that every month has it"
+    )
+
+    shown = json.loads(ok(cli("--db", book_url, "settings", "show", "--json")))
+    assert shown == {
+        "tenant_id": 1,
+        "name": "Little Acorns",
+        "trading_name": None,
+        "address": None,
+        "phone": None,
+        "email": None,
+        "vat_number": "4123456789",
+        "prices_include_vat": False,
+        "invoice_prefix": "LA",
+        "due_day": 5,
+        "sibling_discounts": "0,10,15",
+        "money_style": "SPACE_COMMA",
+        "bank_name": None,
+        "bank_account_name": None,
+        "bank_account_number": None,
+        "bank_branch_code": None,
+        "vat_registered": True,
+    }
+    with opened(book_url, tmp_path) as book, book.read() as uow:
+        actor = sign_in(uow, 1, "ada", "s3cret")
+    assert actor.role is Role.ADMIN
+
+
+def test_settings_set(cli: Cli, with_creche: str) -> None:
+    db = ("--db", with_creche)
+    assert ok(cli(*db, "settings", "set", "due-day", "3")) == "due-day = 3\n"
+    assert refused(cli(*db, "settings", "set", "due-day", "31")) == (
+        "crechebooks: error: due_day: due day must be from 1 to 28 so that every month has it"
+    )
+    assert refused(cli(*db, "settings", "set", "sibling-discounts", "NaN")) == (
+        "crechebooks: error: sibling_discounts: sibling discount NaN must be between 0 and 100"
+    )
+    unknown = refused(cli(*db, "settings", "set", "colour", "blue"))
+    assert unknown.startswith("crechebooks: error: colour: unknown setting 'colour'")
+    shown = ok(cli(*db, "settings", "show"))
+    lines = dict(line.split(None, 1) for line in shown.splitlines() if len(line.split()) > 1)
+    assert lines["due_day"] == "3"
+    assert lines["name"] == "Acorns"
+    assert lines["vat_registered"] == "False"
+
+
+def test_demo_twice(cli: Cli, book_url: str) -> None:
+    made = json.loads(ok(cli("--db", book_url, "demo", "--json")))
+    assert made == {
+        "creche": "Sunflower Kids Educare",
+        "households": 45,
+        "children": 60,
+        "enrolments": 60,
+        "opening_invoices": 9,
+    }
+    again = ok(cli("--db", book_url, "demo"))
+    assert "already has the demo creche (Sunflower Kids Educare)" in again
+
+
+def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
+    db = ("--db", with_demo)
+    report = json.loads(ok(cli(*db, "check", "--json")))
+    assert report == {"ok": True, "households": 45, "invoices": 9, "payments": 0, "violations": []}
+
+    with opened(with_demo, tmp_path) as book, book.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE household_balances SET balance_cents = balance_cents + 1 WHERE "
+                "household_id = (SELECT id FROM households WHERE account_ref = 'DLAMINI01')"
+            )
+        )
+
+    broken = cli(*db, "check")
+    assert broken.code == 1
+    assert broken.stderr == ""
+    assert broken.stdout.splitlines() == [
+        "household DLAMINI01: balance = sum of entries: stored balance 1 ≠ sum of entries 0",
+        (
+            "household DLAMINI01: balance = last balance_after: "
+            "stored balance 1 ≠ last balance_after 0"
+        ),
+        (
+            "household DLAMINI01: balance = outstanding − credit: "
+            "stored balance 1 ≠ outstanding 0 − credit 0"
+        ),
+        "checked 45 households, 9 invoices, 0 payments: 3 problem(s) found",
+    ]
+    report = json.loads(cli(*db, "check", "--json").stdout)
+    assert report["ok"] is False
+    assert [v["rule"] for v in report["violations"]] == [
+        "balance = sum of entries",
+        "balance = last balance_after",
+        "balance = outstanding − credit",
+    ]
+    assert {v["subject"] for v in report["violations"]} == {"household DLAMINI01"}
+
+
+def test_backup(cli: Cli, with_demo: str, backend: str, tmp_path: Path) -> None:
+    if backend == "postgresql" and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not on PATH; a PostgreSQL backup cannot be made")
+    target = tmp_path / "copy.backup"
+    done = ok(cli("--db", with_demo, "backup", str(target)))
+    assert done.startswith("backed up ")
+    assert done.rstrip().endswith(str(target))
+    assert target.stat().st_size > 0
+    if backend == "sqlite":
+        with closing(sqlite3.connect(target)) as copy:
+            assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            copied = [r[0] for r in copy.execute("SELECT account_ref FROM households ORDER BY 1")]
+        with opened(with_demo, tmp_path) as book, book.engine.connect() as conn:
+            original = list(
+                conn.execute(text("SELECT account_ref FROM households ORDER BY 1")).scalars()
+            )
+        assert copied == original
+        assert len(copied) == 45
+    else:
+        assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    size = target.stat().st_size
+    again = refused(cli("--db", with_demo, "backup", str(target)))
+    assert again == f"crechebooks: error: {target} already exists; choose a new file name"
+    assert target.stat().st_size == size
+
+
+def test_db_upgrade_says_up_to_date(cli: Cli, book_url: str) -> None:
+    said = ok(cli("--db", book_url, "db", "upgrade"))
+    assert said.endswith("is up to date (schema 0001)\n")
+    assert said.count("\n") == 1
+
+
+def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
+    db = ("--db", with_creche)
+    added = cli(
+        *db,
+        "users",
+        "add",
+        "bea",
+        "--role",
+        "bookkeeper",
+        "--full-name",
+        "Bea Bookkeeper",
+        "--password-stdin",
+        stdin="ledger pw\n",
+    )
+    assert ok(added) == "added bea as bookkeeper\n"
+    assert ok(cli(*db, "users", "add", "olivia", "--role", "owner-viewer")) == (
+        "added olivia as owner-viewer\n"
+    )
+    twice = refused(cli(*db, "users", "add", "BEA", "--role", "admin"))
+    assert twice == "crechebooks: error: BEA is already a user of this creche (bookkeeper)"
+    listed = json.loads(ok(cli(*db, "users", "list", "--json")))
+    assert listed == {
+        "users": [
+            {"username": "admin", "full_name": None, "role": "admin", "has_password": True},
+            {
+                "username": "bea",
+                "full_name": "Bea Bookkeeper",
+                "role": "bookkeeper",
+                "has_password": True,
+            },
+            {
+                "username": "olivia",
+                "full_name": None,
+                "role": "owner-viewer",
+                "has_password": False,
+            },
+        ]
+    }
+    with opened(with_creche, tmp_path) as book, book.read() as uow:
+        assert sign_in(uow, 1, "bea", "ledger pw").role is Role.BOOKKEEPER
+
+
+def test_book_from_the_environment(cli: Cli, with_creche: str, tmp_path: Path) -> None:
+    shown = json.loads(ok(cli("settings", "show", "--json", env={"CRECHEBOOKS_DB": with_creche})))
+    assert shown["name"] == "Acorns"
+    # --db wins over the environment.
+    other = tmp_path / "other.sqlite"
+    said = cli("--db", str(other), "settings", "show", env={"CRECHEBOOKS_DB": with_creche})
+    assert refused(said).startswith("crechebooks: error: this book has no creche yet")
+
+
+def test_unknown_subcommand(cli: Cli) -> None:
+    said = refused(cli("frobnicate"), code=2)
+    assert said.startswith("crechebooks: error: argument COMMAND: invalid choice: 'frobnicate'")
+
+
+def test_unreachable_server(cli: Cli) -> None:
+    said = refused(cli("--db", "postgresql://postgres@127.0.0.1:1/nobook", "check"))
+    assert said.startswith("crechebooks: error: cannot open the book 127.0.0.1:1/nobook: ")
+
+
+def test_file_that_is_not_a_book(cli: Cli, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    garbage = tmp_path / "book.sqlite"
+    content = bytes(range(256)) * 40
+    garbage.write_bytes(content)
+    said = refused(cli("--db", str(garbage), "check"))
+    assert said == f"crechebooks: error: cannot open the book {garbage}: file is not a database"
+    assert garbage.read_bytes() == content  # left exactly as it was
+    assert not (Path(cli_env["XDG_DATA_HOME"]) / "CrecheBooks" / "crash.log").exists()
