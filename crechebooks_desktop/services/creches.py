@@ -6,10 +6,9 @@ from dataclasses import replace
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import SETTING_KEYS, CrecheSettings, NewCreche
-from crechebooks_desktop.domain.passwords import hash_password
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
-from crechebooks_desktop.services import audit
+from crechebooks_desktop.services import audit, users
 
 
 def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]:
@@ -60,34 +59,9 @@ def _first_admin(uow: UnitOfWork, tenant_id: int, new: NewCreche) -> Actor:
     username = new.admin_username.strip()
     if not username:
         raise UserFacingError("admin-user: cannot be blank")
-    existing = uow.users.by_username(username)
-    if existing is None:
-        password = hash_password(new.admin_password) if new.admin_password else None
-        user_id = uow.users.create(username, new.admin_full_name, password)
-    else:
-        user_id = existing.id
-    uow.users.grant(tenant_id, user_id, Role.ADMIN)
-    actor = Actor(user_id=user_id, username=username, tenant_id=tenant_id, role=Role.ADMIN)
-    if existing is None:
-        audit.record(
-            uow,
-            actor,
-            "user.create",
-            "user",
-            user_id,
-            None,
-            {"username": username, "has_password": new.admin_password is not None},
-        )
-    audit.record(
-        uow,
-        actor,
-        "user.grant",
-        "tenant_user",
-        f"{tenant_id}:{user_id}",
-        None,
-        {"role": Role.ADMIN.value},
+    return users.grant_role(
+        uow, tenant_id, username, Role.ADMIN, new.admin_password, new.admin_full_name, acting=None
     )
-    return actor
 
 
 def select_creche(uow: UnitOfWork, name: str | None) -> CrecheSettings:

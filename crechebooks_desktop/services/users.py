@@ -65,8 +65,49 @@ def add_user(
     existing = uow.users.by_username(name, actor.tenant_id)
     if existing is not None and existing.role is not None:
         raise RuleViolation(f"{name} is already a user of this creche ({existing.role.value})")
+    grant_role(uow, actor.tenant_id, name, role, password, full_name, acting=actor)
+    found = uow.users.by_username(name, actor.tenant_id)
+    if found is None:  # pragma: no cover - just written
+        raise NotFoundError(name)
+    return found
+
+
+def grant_role(
+    uow: UnitOfWork,
+    tenant_id: int,
+    username: str,
+    role: Role,
+    password: str | None,
+    full_name: str | None,
+    *,
+    acting: Actor | None,
+) -> Actor:
+    """Create the user if new and give them ``role`` in the creche, audited.
+
+    Args:
+        uow: the transaction.
+        tenant_id: the creche.
+        username: the user's name (already checked not blank).
+        role: the role to hold there.
+        password: the first password of a new user (None: chosen at first sign-in).
+        full_name: a new user's full name.
+        acting: who does it; None when the user sets themself up (a new creche's
+            first administrator).
+
+    Returns:
+        The user as an actor in the creche.
+    """
+    existing = uow.users.by_username(username)
     if existing is None:
-        user_id = uow.users.create(name, full_name, hash_password(password) if password else None)
+        user_id = uow.users.create(
+            username, full_name, hash_password(password) if password else None
+        )
+    else:
+        user_id = existing.id
+    uow.users.grant(tenant_id, user_id, role)
+    user = Actor(user_id=user_id, username=username, tenant_id=tenant_id, role=role)
+    actor = acting or user
+    if existing is None:
         audit.record(
             uow,
             actor,
@@ -74,24 +115,18 @@ def add_user(
             "user",
             user_id,
             None,
-            {"username": name, "has_password": password is not None},
+            {"username": username, "has_password": password is not None},
         )
-    else:
-        user_id = existing.id
-    uow.users.grant(actor.tenant_id, user_id, role)
     audit.record(
         uow,
         actor,
         "user.grant",
         "tenant_user",
-        f"{actor.tenant_id}:{user_id}",
+        f"{tenant_id}:{user_id}",
         None,
-        {"username": name, "role": role.value},
+        {"username": username, "role": role.value},
     )
-    found = uow.users.by_username(name, actor.tenant_id)
-    if found is None:  # pragma: no cover - just written
-        raise NotFoundError(name)
-    return found
+    return user
 
 
 def list_users(uow: UnitOfWork, tenant_id: int) -> list[UserValue]:

@@ -87,7 +87,7 @@ def test_init_creche_writes_tenant_admin_and_audit(book: Book) -> None:
     assert create_user.entity_id == str(actor.user_id)
     assert create_user.after == {"username": "ada", "has_password": True}
     assert grant.entity_id == f"{settings.tenant_id}:{actor.user_id}"
-    assert grant.after == {"role": "admin"}
+    assert grant.after == {"username": "ada", "role": "admin"}
     assert create_creche.entity_id == str(settings.tenant_id)
     assert create_creche.before is None
     assert create_creche.after == settings.as_dict()
