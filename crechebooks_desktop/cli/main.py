@@ -14,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from crechebooks_desktop.cli import commands
+from crechebooks_desktop.cli.grammar import resolve
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.settings import default_data_dir
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     """
     args.creche = args.creche or os.environ.get("CRECHEBOOKS_CRECHE")
     args.user = args.user or os.environ.get("CRECHEBOOKS_USER")
-    handler = commands.HANDLERS[args.command]
+    handler = resolve(args.handler)
     try:
         return handler(args)
     except UserFacingError as exc:

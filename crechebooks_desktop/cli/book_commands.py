@@ -1,66 +1,23 @@
-"""Handlers of the subcommands: each opens the book and calls one service."""
+"""The book's own commands: init, settings, users, check, backup, db, demo."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
+from crechebooks_desktop.cli.common import (
+    as_actor,
+    open_book,
+    print_json,
+    read_password,
+)
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.domain.roles import Actor, Role
-from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services import checks, creches, demo, users
 from crechebooks_desktop.settings import settings_for
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-@contextmanager
-def _book(args: argparse.Namespace) -> Iterator[Book]:
-    book, result = Book.open(settings_for(args.db))
-    if result.backup is not None:
-        print(
-            f"upgraded the book's schema; a copy from before is at {result.backup}", file=sys.stderr
-        )
-    try:
-        yield book
-    finally:
-        book.close()
-
-
-@contextmanager
-def _as_actor(book: Book, args: argparse.Namespace) -> Iterator[tuple[UnitOfWork, Actor]]:
-    """A write transaction in the chosen creche, as the acting user."""
-    with book.write() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        scoped = uow.for_tenant(creche.tenant_id)
-        yield scoped, users.acting_user(scoped, creche.tenant_id, args.user)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def _read_password(from_stdin: bool, who: str) -> str | None:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            raise UserFacingError("no password on standard input")
-        return password
-    if not sys.stdin.isatty():
-        return None
-    first = getpass.getpass(f"Password for {who}: ")
-    if first != getpass.getpass("Again: "):
-        raise UserFacingError("the two passwords differ; nothing was changed")
-    return first or None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -73,9 +30,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         due_day=args.due_day,
         invoice_prefix=args.invoice_prefix,
         admin_username=args.admin_user,
-        admin_password=_read_password(args.admin_password_stdin, args.admin_user),
+        admin_password=read_password(args.admin_password_stdin, args.admin_user),
     )
-    with _book(args) as book, book.write() as uow:
+    with open_book(args) as book, book.write() as uow:
         created, actor = creches.init_creche(uow, new)
     print(f"created {created.name} in {book.name}; administrator: {actor.username}")
     if new.admin_password is None:
@@ -89,16 +46,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     """``settings show`` / ``settings set KEY VALUE``."""
-    with _book(args) as book:
+    with open_book(args) as book:
         if args.action == "set":
-            with _as_actor(book, args) as (uow, actor):
+            with as_actor(book, args) as (uow, actor):
                 after = creches.change_setting(uow, actor, args.key, args.value)
             print(f"{args.key} = {after.as_dict()[args.key.replace('-', '_')]}")
             return 0
         with book.read() as uow:
             values = creches.select_creche(uow, args.creche).as_dict()
     if args.json:
-        _print_json(values)
+        print_json(values)
     else:
         width = max(map(len, values))
         for key, value in values.items():
@@ -108,10 +65,10 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """``users list`` / ``users add NAME --role R``."""
-    with _book(args) as book:
+    with open_book(args) as book:
         if args.action == "add":
-            password = _read_password(args.password_stdin, args.username)
-            with _as_actor(book, args) as (uow, actor):
+            password = read_password(args.password_stdin, args.username)
+            with as_actor(book, args) as (uow, actor):
                 added = users.add_user(
                     uow, actor, args.username, Role(args.role), password, args.full_name
                 )
@@ -130,7 +87,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         for u in found
     ]
     if args.json:
-        _print_json({"users": rows})
+        print_json({"users": rows})
     else:
         for row in rows:
             print(f"{row['username']:<20} {row['role']:<13} {row['full_name'] or ''}")
@@ -139,11 +96,11 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``check``: exit 1 when any invariant is broken."""
-    with _book(args) as book, book.read() as uow:
+    with open_book(args) as book, book.read() as uow:
         creche = creches.select_creche(uow, args.creche)
         report = checks.check_creche(uow.for_tenant(creche.tenant_id))
     if args.json:
-        _print_json(
+        print_json(
             {
                 "ok": report.ok,
                 "households": report.households,
@@ -168,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """``backup FILE``."""
-    with _book(args) as book:
+    with open_book(args) as book:
         written = book.backup(Path(args.file).expanduser().resolve())
     print(f"backed up {book.name} to {written}")
     return 0
@@ -190,7 +147,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``demo``: the demo creche, once per book."""
-    with _book(args) as book:
+    with open_book(args) as book:
         with book.read() as uow:
             existing = uow.tenants.by_name(demo.DEMO_NAME)
         if existing is not None:
@@ -199,7 +156,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with book.write() as uow:
             made = demo.create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
     if args.json:
-        _print_json(
+        print_json(
             {
                 "creche": made.creche.name,
                 "households": made.households,
@@ -214,14 +171,3 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"{made.children} children; sign in as admin / demo"
         )
     return 0
-
-
-HANDLERS: dict[str, Handler] = {
-    "init": cmd_init,
-    "settings": cmd_settings,
-    "users": cmd_users,
-    "check": cmd_check,
-    "backup": cmd_backup,
-    "db": cmd_db,
-    "demo": cmd_demo,
-}

@@ -1,0 +1,64 @@
+"""Grammar of the book's own commands (init, settings, users, check, backup, db, demo).
+
+Kept apart from the handlers so that building the parser imports nothing heavy:
+starting the window must not wait for the database layer.
+"""
+
+from __future__ import annotations
+
+from crechebooks_desktop.cli.grammar import AddCommand
+
+
+def register(add: AddCommand) -> None:
+    """Add this module's subcommands to the ``crechebooks`` parser."""
+    init = add(
+        "init",
+        "create a creche (and its first administrator) in the book",
+        "book_commands.cmd_init",
+    )
+    init.add_argument("--name", required=True)
+    init.add_argument("--vat-number", default="", help="with a VAT number, VAT-registered")
+    init.add_argument("--prices-include-vat", default="yes", metavar="yes|no")
+    init.add_argument("--sibling-discounts", default="", metavar="0,10,15")
+    init.add_argument("--due-day", default="7")
+    init.add_argument("--invoice-prefix", default="INV")
+    init.add_argument("--admin-user", default="admin", metavar="NAME")
+    init.add_argument(
+        "--admin-password-stdin",
+        action="store_true",
+        help="read the administrator's password from standard input",
+    )
+
+    settings = add("settings", "show or change the creche's settings", "book_commands.cmd_settings")
+    settings_sub = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
+    settings_sub.add_parser("show", help="print the settings").add_argument(
+        "--json", action="store_true"
+    )
+    set_ = settings_sub.add_parser("set", help="change one setting")
+    set_.add_argument("key")
+    set_.add_argument("value")
+
+    users_cmd = add("users", "list or add the creche's users", "book_commands.cmd_users")
+    users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    users_sub.add_parser("list", help="the users and their roles").add_argument(
+        "--json", action="store_true"
+    )
+    add_user = users_sub.add_parser("add", help="add a user with a role")
+    add_user.add_argument("username")
+    add_user.add_argument("--role", required=True, choices=["admin", "bookkeeper", "owner-viewer"])
+    add_user.add_argument("--full-name")
+    add_user.add_argument(
+        "--password-stdin", action="store_true", help="read the user's password from standard input"
+    )
+
+    add(
+        "check", "verify the ledger invariants; exit 1 if any is broken", "book_commands.cmd_check"
+    ).add_argument("--json", action="store_true")
+    add("backup", "copy the whole book to a file", "book_commands.cmd_backup").add_argument("file")
+    db = add("db", "schema maintenance", "book_commands.cmd_db")
+    db.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
+        "upgrade", help="bring the book's schema up to date (backs SQLite up)"
+    )
+    add("demo", "create the demo creche in the book (once)", "book_commands.cmd_demo").add_argument(
+        "--json", action="store_true"
+    )

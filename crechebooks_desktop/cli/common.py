@@ -1,0 +1,70 @@
+"""Helpers shared by the command modules: opening the book, acting, printing."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.services import creches, users
+from crechebooks_desktop.settings import settings_for
+
+
+@contextmanager
+def open_book(args: argparse.Namespace) -> Iterator[Book]:
+    """The book named by ``--db``, upgraded if needed, closed afterwards."""
+    book, result = Book.open(settings_for(args.db))
+    if result.backup is not None:
+        print(
+            f"upgraded the book's schema; a copy from before is at {result.backup}",
+            file=sys.stderr,
+        )
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+@contextmanager
+def as_actor(book: Book, args: argparse.Namespace) -> Iterator[tuple[UnitOfWork, Actor]]:
+    """A write transaction in the chosen creche, as the acting user."""
+    with book.write() as uow:
+        creche = creches.select_creche(uow, args.creche)
+        scoped = uow.for_tenant(creche.tenant_id)
+        yield scoped, users.acting_user(scoped, creche.tenant_id, args.user)
+
+
+@contextmanager
+def reading(book: Book, args: argparse.Namespace) -> Iterator[UnitOfWork]:
+    """A read-only transaction in the chosen creche."""
+    with book.read() as uow:
+        creche = creches.select_creche(uow, args.creche)
+        yield uow.for_tenant(creche.tenant_id)
+
+
+def print_json(value: Any) -> None:
+    """Machine-readable output (amounts are already integer cents)."""
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def read_password(from_stdin: bool, who: str) -> str | None:
+    """A password from standard input, or asked twice on a terminal, or None."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UserFacingError("no password on standard input")
+        return password
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass(f"Password for {who}: ")
+    if first != getpass.getpass("Again: "):
+        raise UserFacingError("the two passwords differ; nothing was changed")
+    return first or None
