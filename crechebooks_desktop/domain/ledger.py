@@ -158,3 +158,25 @@ def check_payment(payment_id: int, amount: int, allocated: int) -> list[Violatio
             f"allocated {allocated} > amount {amount}",
         )
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPosting:
+    """A movement to post: what, for whom, how much, and why."""
+
+    household_id: int
+    entry_type: EntryType
+    amount_cents: int
+    entry_date: dt.date
+    description: str
+    source: tuple[str, int] | None = None
+    credit_delta_cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceState:
+    """A household's balance and unused credit at one moment."""
+
+    household_id: int
+    balance_cents: int
+    credit_cents: int

@@ -41,6 +41,35 @@ def record(
     )
 
 
+AuditItem = tuple[str, str, object, dict[str, Any] | None, dict[str, Any] | None]
+"""(action, entity, entity id, before, after)."""
+
+
+def record_many(uow: UnitOfWork, actor: Actor, items: list[AuditItem]) -> None:
+    """Append many audit records for ``actor`` in one statement (bulk jobs).
+
+    Args:
+        uow: the transaction the changes are made in.
+        actor: who made them.
+        items: (action, entity, entity id, before, after) for each change.
+    """
+    uow.audit.append_many(
+        [
+            {
+                "tenant_id": actor.tenant_id,
+                "user_id": actor.user_id,
+                "username": actor.username,
+                "action": action,
+                "entity": entity,
+                "entity_id": None if entity_id is None else str(entity_id),
+                "before": _plain(before),
+                "after": _plain(after),
+            }
+            for action, entity, entity_id, before, after in items
+        ]
+    )
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """Refuse a change the actor's role does not allow.
 

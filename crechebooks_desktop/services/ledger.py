@@ -1,15 +1,80 @@
-"""Posting to a household's ledger: the one way a balance moves."""
+"""Posting to households' ledgers: the one way a balance moves.
+
+Everything goes through ``post_entries``: a single posting and a monthly run of
+thousands take the same path, so there is one set of rules to trust.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.enums import EntryType
-from crechebooks_desktop.domain.ledger import LedgerEntryValue, next_balance
+from crechebooks_desktop.domain.ledger import (
+    BalanceState,
+    LedgerEntryValue,
+    LedgerPosting,
+    next_balance,
+)
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
+
+
+def post_entries(uow: UnitOfWork, actor: Actor, postings: Sequence[LedgerPosting]) -> list[int]:
+    """Append ledger entries and move the households' balances with them.
+
+    The balance rows are locked first, so concurrent postings for a household
+    queue and each ``balance_after`` follows the one before. Postings for one
+    household are applied in the order given.
+
+    Args:
+        uow: the transaction (the entries commit with the caller's other work).
+        actor: who posts them.
+        postings: what to post; each amount is positive (owed more) or
+            negative (owed less), never zero.
+
+    Returns:
+        The new entries' ids, in the order of ``postings``.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        NotFoundError: a household is not in the actor's creche.
+        RuleViolation: a posting would use more credit than the household has.
+        ValueError: a zero amount.
+        TypeError: an amount that is not integer cents.
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    if not postings:
+        return []
+    for posting in postings:
+        _require_cents(posting.amount_cents)
+    states = uow.ledger.lock_balances(p.household_id for p in postings)
+    rows, befores = [], []
+    for posting in postings:
+        before = states[posting.household_id]
+        states[posting.household_id] = _apply(before, posting)
+        befores.append(before)
+        rows.append(_row(posting, states[posting.household_id], actor))
+    ids = uow.ledger.append_entries([_columns(row) for row in rows])
+    last_ids = {p.household_id: entry_id for p, entry_id in zip(postings, ids, strict=True)}
+    uow.ledger.store_balances([states[h] for h in sorted(last_ids)], last_ids)
+    audit.record_many(
+        uow,
+        actor,
+        [
+            (
+                "ledger.post",
+                "ledger_entry",
+                entry_id,
+                {"balance_cents": b.balance_cents, "credit_cents": b.credit_cents},
+                _after(row),
+            )
+            for entry_id, b, row in zip(ids, befores, rows, strict=True)
+        ],
+    )
+    return ids
 
 
 def post_entry(
@@ -24,72 +89,58 @@ def post_entry(
     source: tuple[str, int] | None = None,
     credit_delta_cents: int = 0,
 ) -> int:
-    """Append a ledger entry and move the household's balance with it.
+    """Post one entry (see ``post_entries``); returns its id."""
+    posting = LedgerPosting(
+        household_id, entry_type, amount_cents, entry_date, description, source, credit_delta_cents
+    )
+    return post_entries(uow, actor, [posting])[0]
 
-    The household's balance row is locked first, so concurrent postings for
-    one household queue and each ``balance_after`` follows the one before.
 
-    Args:
-        uow: the transaction (the entry commits with the caller's other work).
-        actor: who posts it.
-        household_id: the household whose balance moves.
-        entry_type: CHARGE, PAYMENT, CREDIT, REFUND, ADJUSTMENT or REVERSAL.
-        amount_cents: positive = owed more, negative = owed less; not zero.
-        entry_date: the business date of the movement.
-        description: shown on the ledger and statements.
-        source: the (kind, id) of what caused it, e.g. ``("invoice", 12)``.
-        credit_delta_cents: how much the household's unused credit changes.
+def _require_cents(amount: object) -> None:
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError(f"amount must be integer cents, not {type(amount).__name__}")
 
-    Returns:
-        The new entry's id.
 
-    Raises:
-        PermissionDenied: the actor may not post money.
-        NotFoundError: the household is not in the actor's creche.
-        RuleViolation: the change would use more credit than the household has.
-        ValueError: a zero amount.
-        TypeError: an amount that is not integer cents.
-    """
-    audit.require(actor, Permission.POST_MONEY)
-    if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
-        raise TypeError(f"amount must be integer cents, not {type(amount_cents).__name__}")
-    balance = uow.ledger.lock_balance(household_id)
-    if balance.credit_cents + credit_delta_cents < 0:
+def _apply(state: BalanceState, posting: LedgerPosting) -> BalanceState:
+    credit = state.credit_cents + posting.credit_delta_cents
+    if credit < 0:
         raise RuleViolation(
-            f"household has {balance.credit_cents} cents of credit; cannot use "
-            f"{-credit_delta_cents}"
+            f"household has {state.credit_cents} cents of credit; cannot use "
+            f"{-posting.credit_delta_cents}"
         )
-    before = {"balance_cents": balance.balance_cents, "credit_cents": balance.credit_cents}
-    after_cents = next_balance(balance.balance_cents, amount_cents)
-    entry_id = uow.ledger.append(
-        balance,
-        entry_date=entry_date,
-        entry_type=entry_type,
-        amount_cents=amount_cents,
-        balance_after_cents=after_cents,
-        description=description,
-        source=source,
-        user_id=actor.user_id,
-        credit_delta_cents=credit_delta_cents,
-    )
-    audit.record(
-        uow,
-        actor,
-        "ledger.post",
-        "ledger_entry",
-        entry_id,
-        before,
-        {
-            "household_id": household_id,
-            "entry_type": entry_type.value,
-            "amount_cents": amount_cents,
-            "balance_cents": after_cents,
-            "credit_cents": balance.credit_cents,
-            "entry_date": entry_date.isoformat(),
-            "description": description,
-        },
-    )
-    return entry_id
+    balance = next_balance(state.balance_cents, posting.amount_cents)
+    return BalanceState(state.household_id, balance, credit)
+
+
+def _row(posting: LedgerPosting, after: BalanceState, actor: Actor) -> dict[str, object]:
+    return {
+        "household_id": posting.household_id,
+        "entry_date": posting.entry_date,
+        "entry_type": posting.entry_type,
+        "amount_cents": posting.amount_cents,
+        "balance_after_cents": after.balance_cents,
+        "description": posting.description,
+        "source_type": posting.source[0] if posting.source else None,
+        "source_id": posting.source[1] if posting.source else None,
+        "created_by": actor.user_id,
+        "credit_cents": after.credit_cents,  # for the audit record; not a column
+    }
+
+
+def _columns(row: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in row.items() if key != "credit_cents"}
+
+
+def _after(row: dict[str, object]) -> dict[str, object]:
+    return {
+        "household_id": row["household_id"],
+        "entry_type": str(row["entry_type"]),
+        "amount_cents": row["amount_cents"],
+        "balance_cents": row["balance_after_cents"],
+        "credit_cents": row["credit_cents"],
+        "entry_date": str(row["entry_date"]),
+        "description": row["description"],
+    }
 
 
 def household_ledger(

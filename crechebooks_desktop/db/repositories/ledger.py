@@ -3,72 +3,78 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import HouseholdBalance, LedgerEntry, User
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.enums import EntryType
-from crechebooks_desktop.domain.ledger import LedgerEntryValue
+from crechebooks_desktop.domain.ledger import BalanceState, LedgerEntryValue
 from crechebooks_desktop.errors import NotFoundError
 
 
 class LedgerRepository(TenantScoped):
     """Append entries and keep each household's balance row in step."""
 
-    def lock_balance(self, household_id: int) -> HouseholdBalance:
-        """Lock and return a household's balance row for the rest of the transaction.
+    def lock_balances(self, household_ids: Iterable[int]) -> dict[int, BalanceState]:
+        """Lock the households' balance rows for the rest of the transaction.
 
-        PostgreSQL takes a row lock (``FOR UPDATE``); SQLite write transactions
+        PostgreSQL takes row locks (``FOR UPDATE``), in id order so that two
+        writers never wait on each other in a circle; SQLite write transactions
         already hold the database's write lock (``BEGIN IMMEDIATE``).
-        """
-        row = self.session.scalars(
-            select(HouseholdBalance)
-            .where(
-                HouseholdBalance.household_id == household_id,
-                HouseholdBalance.tenant_id == self.tenant_id,
-            )
-            .with_for_update()
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no household with id {household_id} in this creche")
-        return row
 
-    def append(
-        self,
-        balance: HouseholdBalance,
-        *,
-        entry_date: dt.date,
-        entry_type: EntryType,
-        amount_cents: int,
-        balance_after_cents: int,
-        description: str,
-        source: tuple[str, int] | None,
-        user_id: int | None,
-        credit_delta_cents: int = 0,
-    ) -> int:
-        """Insert an entry and move the locked balance row to match; returns the id."""
-        entry = LedgerEntry(
-            tenant_id=self.tenant_id,
-            household_id=balance.household_id,
-            entry_date=entry_date,
-            entry_type=entry_type,
-            amount_cents=amount_cents,
-            balance_after_cents=balance_after_cents,
-            description=description,
-            source_type=source[0] if source else None,
-            source_id=source[1] if source else None,
-            created_by=user_id,
+        Raises:
+            NotFoundError: a household is not in this creche.
+        """
+        wanted = sorted(set(household_ids))
+        rows = self.session.execute(
+            select(
+                HouseholdBalance.household_id,
+                HouseholdBalance.balance_cents,
+                HouseholdBalance.credit_cents,
+            )
+            .where(
+                HouseholdBalance.tenant_id == self.tenant_id,
+                HouseholdBalance.household_id.in_(wanted),
+            )
+            .order_by(HouseholdBalance.household_id)
+            .with_for_update()
         )
-        self.session.add(entry)
-        self.session.flush()
-        balance.balance_cents = balance_after_cents
-        balance.credit_cents += credit_delta_cents
-        balance.last_entry_id = entry.id
-        balance.updated_at = utc_now()
-        self.session.flush()
-        return entry.id
+        found = {r[0]: BalanceState(r[0], r[1], r[2]) for r in rows}
+        missing = [h for h in wanted if h not in found]
+        if missing:
+            raise NotFoundError(f"no household with id {missing[0]} in this creche")
+        return found
+
+    def append_entries(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert entries (dicts of LedgerEntry columns) in one statement; their ids in order."""
+        stamped = [{**row, "tenant_id": self.tenant_id, "created_at": utc_now()} for row in rows]
+        result = self.session.execute(
+            insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
+            stamped,
+        )
+        return [row[0] for row in result]
+
+    def store_balances(
+        self, states: Sequence[BalanceState], last_entry_ids: dict[int, int]
+    ) -> None:
+        """Write new balances (rows locked by ``lock_balances``)."""
+        now = utc_now()
+        self.session.execute(
+            update(HouseholdBalance),
+            [
+                {
+                    "household_id": s.household_id,
+                    "balance_cents": s.balance_cents,
+                    "credit_cents": s.credit_cents,
+                    "last_entry_id": last_entry_ids[s.household_id],
+                    "updated_at": now,
+                }
+                for s in states
+            ],
+        )
 
     def entries(
         self,

@@ -80,7 +80,7 @@ def test_the_table_cannot_be_changed() -> None:
 @pytest.mark.parametrize("reason", [None, "", "   ", "\t\n"])
 @pytest.mark.parametrize("current", [S.DRAFT, S.SENT])
 def test_void_needs_a_reason(current: S, reason: str | None) -> None:
-    with pytest.raises(RuleViolation, match="^a reason is needed to void an invoice$") as caught:
+    with pytest.raises(RuleViolation, match=r"^a reason is needed to void an invoice$") as caught:
         transition(current, S.VOID, reason=reason)
     assert not isinstance(caught.value, IllegalTransition)
 
@@ -88,10 +88,10 @@ def test_void_needs_a_reason(current: S, reason: str | None) -> None:
 def test_void_refused_while_payments_are_allocated() -> None:
     with pytest.raises(
         RuleViolation,
-        match="^invoice INV-2026-000007 has payments allocated; remove them first$",
+        match=r"^invoice INV-2026-000007 has payments allocated; remove them first$",
     ):
         transition(S.SENT, S.VOID, number="INV-2026-000007", reason="dup", has_allocations=True)
-    with pytest.raises(RuleViolation, match="^the invoice has payments allocated"):
+    with pytest.raises(RuleViolation, match=r"^the invoice has payments allocated"):
         transition(S.SENT, S.VOID, reason="dup", has_allocations=True)
 
 
@@ -198,13 +198,13 @@ def test_aging_bucket_values() -> None:
     assert [b.value for b in AgingBucket] == ["CURRENT", "DAYS_30", "DAYS_60", "DAYS_90_PLUS"]
 
 
-@given(st.dates(), st.integers(min_value=-1000, max_value=1000))
+@given(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2200, 1, 1)),
+    st.integers(min_value=-1000, max_value=1000),
+)
 def test_aging_buckets_are_monotonic(due: dt.date, days: int) -> None:
     order = list(AgingBucket)
-    try:
-        as_of, later = due + dt.timedelta(days=days), due + dt.timedelta(days=days + 1)
-    except OverflowError:
-        return
+    as_of, later = due + dt.timedelta(days=days), due + dt.timedelta(days=days + 1)
     assert order.index(aging_bucket(due, as_of)) <= order.index(aging_bucket(due, later))
 
 

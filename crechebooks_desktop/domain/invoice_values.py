@@ -1,0 +1,97 @@
+"""Invoices as the rest of the application sees them: immutable, complete values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLineValue:
+    """One printed line of an invoice."""
+
+    position: int
+    line_type: LineType
+    description: str
+    quantity: Decimal
+    unit_cents: int
+    net_cents: int
+    vat_cents: int
+    gross_cents: int
+    vat_treatment: VatTreatment
+
+    def as_json(self) -> dict[str, Any]:
+        """The line as ``--json`` prints it."""
+        return {
+            "line_type": self.line_type.value,
+            "description": self.description,
+            "quantity": format(self.quantity.normalize(), "f"),
+            "net_cents": self.net_cents,
+            "vat_cents": self.vat_cents,
+            "gross_cents": self.gross_cents,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who an invoice is addressed to (the household, the debtor)."""
+
+    household_id: int
+    household_ref: str
+    parent_name: str
+    second_parent_name: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceValue:
+    """An invoice with its recipient, child and lines."""
+
+    id: int
+    number: str
+    recipient: Recipient
+    child_id: int | None
+    child_ref: str | None
+    child_name: str | None
+    billing_month: dt.date | None
+    kind: InvoiceKind
+    status: InvoiceStatus
+    issue_date: dt.date
+    due_date: dt.date
+    subtotal_cents: int
+    vat_cents: int
+    total_cents: int
+    amount_paid_cents: int
+    balance_due_cents: int
+    void_reason: str | None
+    lines: tuple[InvoiceLineValue, ...]
+
+    @property
+    def household_ref(self) -> str:
+        """The household's account reference (also the payment reference)."""
+        return self.recipient.household_ref
+
+    def as_json(self) -> dict[str, Any]:
+        """The invoice as ``--json`` prints it (amounts in integer cents)."""
+        return {
+            "number": self.number,
+            "household_ref": self.household_ref,
+            "child_ref": self.child_ref,
+            "kind": self.kind.value,
+            "billing_month": self.billing_month.strftime("%Y-%m") if self.billing_month else None,
+            "status": self.status.value,
+            "issue_date": self.issue_date.isoformat(),
+            "due_date": self.due_date.isoformat(),
+            "subtotal_cents": self.subtotal_cents,
+            "vat_cents": self.vat_cents,
+            "total_cents": self.total_cents,
+            "amount_paid_cents": self.amount_paid_cents,
+            "balance_due_cents": self.balance_due_cents,
+            "lines": [line.as_json() for line in self.lines],
+        }
