@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.repositories.audit import AuditRepository
+from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
@@ -69,3 +70,8 @@ class UnitOfWork:
     def checks(self) -> CheckRepository:
         """Invariant facts over the creche."""
         return CheckRepository(self._session, self._tenant())
+
+    @cached_property
+    def billing_inputs(self) -> BillingInputsRepository:
+        """What the creche's monthly run bills."""
+        return BillingInputsRepository(self._session, self._tenant())

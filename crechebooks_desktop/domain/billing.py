@@ -584,29 +584,29 @@ def _charge_lines(charges: Iterable[Charge], run: _Run) -> list[DraftLine]:
 # --- The month -----------------------------------------------------------------
 
 
-def _active(enrolments: Sequence[Enrolment], month: dt.date) -> list[Enrolment]:
-    """The enrolments active in the month; at most one per child."""
-    active = [e for e in enrolments if active_days(e.start, e.end, month) > 0]
-    seen: dict[int, Enrolment] = {}
-    for e in active:
-        other = seen.setdefault(e.child_id, e)
-        if other is not e:
-            raise ValueError(
-                f"{e.child_name} has two enrolments active in "
-                f"{_MONTH_NAMES[month.month - 1]} {month.year} "
-                f"({other.enrolment_id} and {e.enrolment_id}); a child gets one "
-                f"monthly invoice, so end one before the other starts in another month",
-            )
-    return active
+def _active_by_child(enrolments: Sequence[Enrolment], month: dt.date) -> dict[int, list[Enrolment]]:
+    """The enrolments active in the month, grouped by child, earliest start first.
+
+    A child whose fee structure changed mid-month has two: both are billed on
+    the child's one invoice, each for its own days.
+    """
+    by_child: dict[int, list[Enrolment]] = defaultdict(list)
+    for e in sorted(enrolments, key=lambda e: (e.start, e.enrolment_id)):
+        if active_days(e.start, e.end, month) > 0:
+            by_child[e.child_id].append(e)
+    return by_child
 
 
-def _positions(active: Sequence[Enrolment], fees: Mapping[int, int]) -> dict[int, int]:
-    """Sibling positions of every child with a fee line, household by household."""
+def _positions(
+    by_child: Mapping[int, Sequence[Enrolment]], fees: Mapping[int, int]
+) -> dict[int, int]:
+    """Sibling positions of every child with a fee, household by household."""
     households: dict[int, list[tuple[int, int, dt.date | None]]] = defaultdict(list)
-    for e in active:
-        fee = fees[e.enrolment_id]
+    for child_id, child_enrolments in by_child.items():
+        fee = sum(fees[e.enrolment_id] for e in child_enrolments)
         if fee != 0:
-            households[e.household_id].append((e.child_id, fee, e.date_of_birth))
+            latest = child_enrolments[-1]
+            households[latest.household_id].append((child_id, fee, latest.date_of_birth))
     positions: dict[int, int] = {}
     for children in households.values():
         positions.update(sibling_positions(children))
@@ -641,46 +641,49 @@ def compose_month(
         policy: The creche's VAT position.
 
     Returns:
-        One draft per active enrolment that has at least one line, ordered by
+        One draft per child with an active enrolment and at least one line, ordered by
         household, sibling position (children without a fee line last), then
         child id. Lines: fee, sibling discount, registration,
         re-registration, recurring extras, pending charges.
 
     Raises:
-        ValueError: If an enrolment lacks the amount its fee type needs, or
-            a child has two enrolments active in the month.
+        ValueError: If an enrolment lacks the amount its fee type needs.
     """
     run = _Run(month_start(month), tuple(schedule), policy)
-    active = _active(enrolments, run.month)
-    fees = {e.enrolment_id: fee_amount(e, run.month) for e in active}
-    positions = _positions(active, fees)
+    by_child = _active_by_child(enrolments, run.month)
+    fees = {e.enrolment_id: fee_amount(e, run.month) for group in by_child.values() for e in group}
+    positions = _positions(by_child, fees)
     pending = _pending(charges, month_end(run.month))
     drafts = [
-        _draft(e, run, fees[e.enrolment_id], positions.get(e.child_id), pending.get(e.child_id, []))
-        for e in active
+        _draft(group, run, fees, positions.get(child_id), pending.get(child_id, []))
+        for child_id, group in by_child.items()
     ]
     found = [d for d in drafts if d is not None]
     return sorted(found, key=lambda d: _order(d, positions))
 
 
 def _draft(
-    e: Enrolment,
+    group: Sequence[Enrolment],
     run: _Run,
-    fee: int,
+    fees: Mapping[int, int],
     position: int | None,
     charges: Sequence[Charge],
 ) -> DraftInvoice | None:
-    """One enrolment's draft invoice, or None when it would have no lines."""
-    lines = (
-        _fee_lines(e, run, fee)
-        + _discount_lines(e, run, fee, position)
-        + _registration_lines(e, run)
-        + _extra_lines(e, run)
-        + _charge_lines(charges, run)
-    )
+    """A child's draft invoice, or None when it would have no lines.
+
+    Each enrolment active in the month bills its own fee for its own days; the
+    sibling discount applies to their sum; recurring extras are the current
+    (latest) enrolment's.
+    """
+    latest = group[-1]
+    total_fee = sum(fees[e.enrolment_id] for e in group)
+    lines = [line for e in group for line in _fee_lines(e, run, fees[e.enrolment_id])]
+    lines += _discount_lines(latest, run, total_fee, position)
+    lines += [line for e in group for line in _registration_lines(e, run)]
+    lines += _extra_lines(latest, run) + _charge_lines(charges, run)
     if not lines:
         return None
-    return DraftInvoice(e.household_id, e.child_id, e.enrolment_id, tuple(lines))
+    return DraftInvoice(latest.household_id, latest.child_id, latest.enrolment_id, tuple(lines))
 
 
 def _order(draft: DraftInvoice, positions: Mapping[int, int]) -> tuple[int, bool, int, int]:

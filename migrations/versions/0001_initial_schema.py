@@ -436,7 +436,7 @@ def upgrade() -> None:
     sa.Column('invoice_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('line_type', sa.Enum('MONTHLY_FEE', 'REGISTRATION', 'RE_REGISTRATION', 'EXTRA_MURAL', 'CREDIT', 'DISCOUNT', 'BOOKS', 'SCHOOL_TRIP', 'STATIONERY', 'UNIFORM', 'MEALS', 'TRANSPORT', 'LATE_PICKUP', 'DAMAGED_EQUIPMENT', 'AD_HOC', 'OPENING_BALANCE', name='line_type', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('description', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
     sa.Column('quantity', sa.Numeric(precision=10, scale=2), nullable=False),
     sa.Column('unit_cents', sa.BigInteger(), nullable=False),
     sa.Column('net_cents', sa.BigInteger(), nullable=False),

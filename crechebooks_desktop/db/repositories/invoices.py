@@ -1,18 +1,30 @@
-"""Invoices and the gapless per-year invoice number sequence."""
+"""Invoices: numbering, bulk writes for the monthly run, and reads as values."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
-from crechebooks_desktop.db.tables import Invoice, InvoiceLine, InvoiceSequence
+from crechebooks_desktop.db.tables import (
+    Charge,
+    Child,
+    Household,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+)
+from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
+from crechebooks_desktop.domain.invoice_values import InvoiceLineValue, InvoiceValue, Recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,81 +40,295 @@ class NewLine:
     vat_treatment: VatTreatment
     quantity: Decimal = Decimal(1)
     child_id: int | None = None
+    charge_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvoice:
+    """An invoice to write, numbered, with its lines."""
+
+    number: str
+    household_id: int
+    child_id: int | None
+    kind: InvoiceKind
+    status: InvoiceStatus
+    issue_date: dt.date
+    due_date: dt.date
+    billing_month: dt.date | None
+    lines: tuple[NewLine, ...]
+
+    @property
+    def total_cents(self) -> int:
+        """The sum of the lines' gross amounts."""
+        return sum(line.gross_cents for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    """What ``find`` narrows the invoices to (None = any)."""
+
+    month: dt.date | None = None
+    status: InvoiceStatus | None = None
+    household_ref: str | None = None
+    text: str | None = None
 
 
 class InvoiceRepository(TenantScoped):
-    """Number and store invoices."""
+    """Number, store and read invoices."""
 
-    def next_number(self, year: int, prefix: str) -> str:
-        """Take the next number of the year (e.g. ``INV-2026-000123``).
+    def reserve_numbers(self, year: int, count: int) -> int:
+        """Take ``count`` consecutive numbers of the year; returns the first.
 
         The sequence row is created if missing and locked for the rest of the
-        transaction, so concurrent writers get consecutive numbers and a
-        rolled-back transaction gives its number back: no gaps, no reuse.
+        transaction, so concurrent writers queue for their numbers and a
+        rolled-back transaction gives its numbers back: no gaps, no reuse.
         """
         values = {"tenant_id": self.tenant_id, "year": year, "last_number": 0}
         dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(insert(InvoiceSequence).values(values).on_conflict_do_nothing())
-        sequence = self.session.scalars(
-            select(InvoiceSequence)
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(upsert(InvoiceSequence).values(values).on_conflict_do_nothing())
+        last = self.session.scalar(
+            select(InvoiceSequence.last_number)
             .where(InvoiceSequence.tenant_id == self.tenant_id, InvoiceSequence.year == year)
             .with_for_update()
-        ).one()
-        sequence.last_number += 1
-        self.session.flush()
-        return f"{prefix}-{year}-{sequence.last_number:06d}"
-
-    def add(
-        self,
-        *,
-        number: str,
-        household_id: int,
-        child_id: int | None,
-        kind: InvoiceKind,
-        status: InvoiceStatus,
-        issue_date: dt.date,
-        due_date: dt.date,
-        billing_month: dt.date | None,
-        lines: list[NewLine],
-    ) -> int:
-        """Insert an invoice whose totals are the sums of its lines; returns its id."""
-        subtotal = sum(line.net_cents for line in lines)
-        vat = sum(line.vat_cents for line in lines)
-        invoice = Invoice(
-            tenant_id=self.tenant_id,
-            number=number,
-            household_id=household_id,
-            child_id=child_id,
-            billing_month=billing_month,
-            kind=kind,
-            status=status,
-            issue_date=issue_date,
-            due_date=due_date,
-            subtotal_cents=subtotal,
-            vat_cents=vat,
-            total_cents=subtotal + vat,
-            amount_paid_cents=0,
-            balance_due_cents=subtotal + vat,
         )
-        self.session.add(invoice)
-        self.session.flush()
-        for position, line in enumerate(lines, start=1):
-            self.session.add(
-                InvoiceLine(
-                    tenant_id=self.tenant_id,
-                    invoice_id=invoice.id,
-                    position=position,
-                    line_type=line.line_type,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit_cents=line.unit_cents,
-                    net_cents=line.net_cents,
-                    vat_cents=line.vat_cents,
-                    gross_cents=line.gross_cents,
-                    vat_treatment=line.vat_treatment,
-                    child_id=line.child_id,
+        first = int(last or 0) + 1
+        if count:
+            self.session.execute(
+                update(InvoiceSequence)
+                .where(InvoiceSequence.tenant_id == self.tenant_id, InvoiceSequence.year == year)
+                .values(last_number=first + count - 1)
+            )
+        return first
+
+    def next_number(self, year: int, prefix: str) -> str:
+        """One number (e.g. ``INV-2026-000123``); see ``reserve_numbers``."""
+        return f"{prefix}-{year}-{self.reserve_numbers(year, 1):06d}"
+
+    def add(self, **fields: Any) -> int:
+        """Insert one invoice (``NewInvoice`` fields as keywords); returns its id."""
+        lines = fields.pop("lines")
+        return self.add_many([NewInvoice(lines=tuple(lines), **fields)])[0]
+
+    def add_many(self, invoices: Sequence[NewInvoice]) -> list[int]:
+        """Insert invoices with their lines in a few statements; ids in order.
+
+        Totals are the sums of the lines. Pending charges on the lines are
+        marked as billed by their invoice.
+        """
+        if not invoices:
+            return []
+        result = self.session.execute(
+            insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
+            [self._invoice_row(inv) for inv in invoices],
+        )
+        ids = [row[0] for row in result]
+        lines = [
+            self._line_row(invoice_id, position, line)
+            for invoice_id, inv in zip(ids, invoices, strict=True)
+            for position, line in enumerate(inv.lines, start=1)
+        ]
+        self.session.execute(insert(InvoiceLine), lines)
+        billed = [
+            {"id": line.charge_id, "invoice_id": invoice_id}
+            for invoice_id, inv in zip(ids, invoices, strict=True)
+            for line in inv.lines
+            if line.charge_id is not None
+        ]
+        if billed:
+            self.session.execute(update(Charge), billed)  # bulk UPDATE by primary key
+        return ids
+
+    def _invoice_row(self, inv: NewInvoice) -> dict[str, Any]:
+        subtotal = sum(line.net_cents for line in inv.lines)
+        vat = sum(line.vat_cents for line in inv.lines)
+        return {
+            "tenant_id": self.tenant_id,
+            "number": inv.number,
+            "household_id": inv.household_id,
+            "child_id": inv.child_id,
+            "billing_month": inv.billing_month,
+            "kind": inv.kind,
+            "status": inv.status,
+            "issue_date": inv.issue_date,
+            "due_date": inv.due_date,
+            "subtotal_cents": subtotal,
+            "vat_cents": vat,
+            "total_cents": subtotal + vat,
+            "amount_paid_cents": 0,
+            "balance_due_cents": subtotal + vat,
+            "version": 1,
+            "created_at": utc_now(),
+        }
+
+    def _line_row(self, invoice_id: int, position: int, line: NewLine) -> dict[str, Any]:
+        return {
+            "tenant_id": self.tenant_id,
+            "invoice_id": invoice_id,
+            "position": position,
+            "line_type": line.line_type,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_cents": line.unit_cents,
+            "net_cents": line.net_cents,
+            "vat_cents": line.vat_cents,
+            "gross_cents": line.gross_cents,
+            "vat_treatment": line.vat_treatment,
+            "child_id": line.child_id,
+        }
+
+    def invoiced_children(self, month: dt.date, child_ids: Iterable[int] | None = None) -> set[int]:
+        """Children who already have a live MONTHLY invoice for the month."""
+        query = select(Invoice.child_id).where(
+            Invoice.tenant_id == self.tenant_id,
+            Invoice.kind == InvoiceKind.MONTHLY,
+            Invoice.billing_month == month,
+            Invoice.status != InvoiceStatus.VOID,
+        )
+        if child_ids is not None:
+            query = query.where(Invoice.child_id.in_(sorted(set(child_ids))))
+        return {row[0] for row in self.session.execute(query) if row[0] is not None}
+
+    def set_status(
+        self, invoice_id: int, status: InvoiceStatus, void_reason: str | None = None
+    ) -> None:
+        """Move an invoice to a new status (the caller checked the transition)."""
+        values: dict[str, Any] = {"status": status, "version": Invoice.version + 1}
+        if void_reason is not None:
+            values["void_reason"] = void_reason
+        self.session.execute(
+            update(Invoice)
+            .where(Invoice.tenant_id == self.tenant_id, Invoice.id == invoice_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    def record_payment(self, invoice_id: int, amount_cents: int, status: InvoiceStatus) -> None:
+        """Add an allocated amount to an invoice and set its new status."""
+        self.session.execute(
+            update(Invoice)
+            .where(Invoice.tenant_id == self.tenant_id, Invoice.id == invoice_id)
+            .values(
+                amount_paid_cents=Invoice.amount_paid_cents + amount_cents,
+                balance_due_cents=Invoice.balance_due_cents - amount_cents,
+                status=status,
+                version=Invoice.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    def get(self, number: str, *, lock: bool = False) -> InvoiceValue | None:
+        """The invoice with this number (case-insensitive), locked if asked."""
+        query = self._values_query().where(func.upper(Invoice.number) == number.strip().upper())
+        if lock:
+            query = query.with_for_update(of=Invoice)
+        found = self._values(query)
+        return found[0] if found else None
+
+    def find(self, where: InvoiceFilter, limit: int | None = None) -> list[InvoiceValue]:
+        """Invoices matching the filter, by number."""
+        query = self._values_query()
+        if where.month is not None:
+            query = query.where(Invoice.billing_month == where.month)
+        if where.status is not None:
+            query = query.where(Invoice.status == where.status)
+        if where.household_ref:
+            query = query.where(func.upper(Household.account_ref) == where.household_ref.upper())
+        if where.text:
+            needle = f"%{where.text.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Invoice.number).like(needle),
+                    func.lower(Household.account_ref).like(needle),
+                    func.lower(Household.parent_name).like(needle),
+                    func.lower(Child.first_name + " " + Child.last_name).like(needle),
                 )
             )
-        self.session.flush()
-        return invoice.id
+        return self._values(query.order_by(Invoice.number).limit(limit))
+
+    def overdue_candidates(self, as_of: dt.date) -> list[tuple[int, str, InvoiceStatus]]:
+        """(id, number, status) of SENT/VIEWED invoices past due with a balance."""
+        rows = self.session.execute(
+            select(Invoice.id, Invoice.number, Invoice.status)
+            .where(
+                Invoice.tenant_id == self.tenant_id,
+                Invoice.status.in_([InvoiceStatus.SENT, InvoiceStatus.VIEWED]),
+                Invoice.due_date < as_of,
+                Invoice.balance_due_cents > 0,
+            )
+            .order_by(Invoice.number)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def _values_query(self) -> Select[Invoice, Household, Child]:
+        return (
+            select(Invoice, Household, Child)
+            .join(Household, Household.id == Invoice.household_id)
+            .outerjoin(Child, Child.id == Invoice.child_id)
+            .where(Invoice.tenant_id == self.tenant_id)
+        )
+
+    def _values(self, query: Select[Invoice, Household, Child]) -> list[InvoiceValue]:
+        rows = self.session.execute(query).all()
+        lines = self._lines([inv.id for inv, _h, _c in rows])
+        return [_invoice(inv, h, c, lines.get(inv.id, ())) for inv, h, c in rows]
+
+    def _lines(self, invoice_ids: list[int]) -> dict[int, tuple[InvoiceLineValue, ...]]:
+        found: dict[int, list[InvoiceLineValue]] = defaultdict(list)
+        for start in range(0, len(invoice_ids), 5000):
+            chunk = invoice_ids[start : start + 5000]
+            rows = self.session.scalars(
+                select(InvoiceLine)
+                .where(InvoiceLine.invoice_id.in_(chunk))
+                .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
+            )
+            for line in rows:
+                found[line.invoice_id].append(_line(line))
+        return {key: tuple(value) for key, value in found.items()}
+
+
+def _line(row: InvoiceLine) -> InvoiceLineValue:
+    return InvoiceLineValue(
+        position=row.position,
+        line_type=row.line_type,
+        description=row.description,
+        quantity=row.quantity,
+        unit_cents=row.unit_cents,
+        net_cents=row.net_cents,
+        vat_cents=row.vat_cents,
+        gross_cents=row.gross_cents,
+        vat_treatment=row.vat_treatment,
+    )
+
+
+def _invoice(
+    inv: Invoice, household: Household, child: Child | None, lines: tuple[InvoiceLineValue, ...]
+) -> InvoiceValue:
+    return InvoiceValue(
+        id=inv.id,
+        number=inv.number,
+        recipient=Recipient(
+            household_id=household.id,
+            household_ref=household.account_ref,
+            parent_name=household.parent_name,
+            second_parent_name=household.second_parent_name,
+            email=household.email,
+            phone=household.phone,
+            address=household.address,
+        ),
+        child_id=inv.child_id,
+        child_ref=child.child_ref if child else None,
+        child_name=f"{child.first_name} {child.last_name}" if child else None,
+        billing_month=inv.billing_month,
+        kind=inv.kind,
+        status=inv.status,
+        issue_date=inv.issue_date,
+        due_date=inv.due_date,
+        subtotal_cents=inv.subtotal_cents,
+        vat_cents=inv.vat_cents,
+        total_cents=inv.total_cents,
+        amount_paid_cents=inv.amount_paid_cents,
+        balance_due_cents=inv.balance_due_cents,
+        void_reason=inv.void_reason,
+        lines=lines,
+    )

@@ -1,4 +1,8 @@
-"""Households, children, fee structures and enrolments of one creche."""
+"""Households, children, fee structures, enrolments and pending charges of one creche.
+
+Queries return plain values (``domain.roster``), never rows; references and
+fee names are matched without regard to case, as people type them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, select, update
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
+    Charge,
     Child,
     Enrolment,
     EnrolmentExtra,
@@ -23,8 +28,20 @@ from crechebooks_desktop.domain.enums import (
     FeeType,
     InvoiceStatus,
     LineType,
+    VatTreatment,
 )
 from crechebooks_desktop.domain.household import HouseholdSummary
+from crechebooks_desktop.domain.roster import (
+    ChildDetails,
+    EnrolmentTerms,
+    FeeTerms,
+    HouseholdDetails,
+    RecurringExtra,
+    StoredChild,
+    StoredEnrolment,
+    StoredFee,
+    StoredHousehold,
+)
 
 
 class RosterRepository(TenantScoped):
@@ -215,3 +232,247 @@ class RosterRepository(TenantScoped):
         for household_id, first_name in rows:
             names[household_id].append(first_name)
         return names
+
+    # --------------------------------------------------------------- fee structures
+
+    def fees(self) -> list[StoredFee]:
+        """Every fee structure of the creche, by name."""
+        rows = self.session.scalars(
+            select(FeeStructure)
+            .where(FeeStructure.tenant_id == self.tenant_id)
+            .order_by(FeeStructure.name, FeeStructure.id)
+        )
+        return [_fee(row) for row in rows]
+
+    def update_fee_structure(self, fee_id: int, terms: FeeTerms) -> None:
+        """Replace a fee structure's name, type and amounts."""
+        self._update(
+            FeeStructure,
+            fee_id,
+            name=terms.name,
+            fee_type=terms.fee_type,
+            amount_cents=terms.amount_cents,
+            registration_fee_cents=terms.registration_fee_cents,
+            re_registration_fee_cents=terms.re_registration_fee_cents,
+        )
+
+    def fee_enrolment_count(self, fee_id: int) -> int:
+        """How many enrolments (of any status) are on a fee structure."""
+        query = select(func.count()).where(
+            Enrolment.tenant_id == self.tenant_id, Enrolment.fee_structure_id == fee_id
+        )
+        return int(self.session.scalar(query) or 0)
+
+    # --------------------------------------------------------------- households, children
+
+    def households(self) -> list[StoredHousehold]:
+        """Every household's details, by account reference."""
+        rows = self.session.scalars(
+            select(Household)
+            .where(Household.tenant_id == self.tenant_id)
+            .order_by(Household.account_ref)
+        )
+        return [StoredHousehold(row.id, _household(row)) for row in rows]
+
+    def update_household(self, household_id: int, details: HouseholdDetails) -> None:
+        """Replace a household's reference, parents' names, email and phone."""
+        self._update(
+            Household,
+            household_id,
+            account_ref=details.account_ref,
+            parent_name=details.parent_name,
+            second_parent_name=details.second_parent_name,
+            email=details.email,
+            phone=details.phone,
+        )
+
+    def children(self) -> list[StoredChild]:
+        """Every child, by reference."""
+        rows = self.session.scalars(
+            select(Child).where(Child.tenant_id == self.tenant_id).order_by(Child.child_ref)
+        )
+        return [_child(row) for row in rows]
+
+    def child_by_ref(self, child_ref: str) -> StoredChild | None:
+        """The child with this reference (case-insensitive), if any."""
+        row = self.session.scalar(
+            select(Child).where(
+                Child.tenant_id == self.tenant_id,
+                func.upper(Child.child_ref) == child_ref.strip().upper(),
+            )
+        )
+        return None if row is None else _child(row)
+
+    def update_child(self, child_id: int, details: ChildDetails) -> None:
+        """Replace a child's reference, names and date of birth."""
+        self._update(
+            Child,
+            child_id,
+            child_ref=details.child_ref,
+            first_name=details.first_name,
+            last_name=details.last_name,
+            date_of_birth=details.date_of_birth,
+        )
+
+    # --------------------------------------------------------------- enrolments
+
+    def enrol(self, child_id: int, terms: EnrolmentTerms) -> int:
+        """Insert an ACTIVE enrolment on ``terms`` with its extras; returns its id."""
+        return self.add_enrolment(
+            child_id,
+            terms.fee_structure_id,
+            terms.start_date,
+            end_date=terms.end_date,
+            custom_amount_cents=terms.custom_amount_cents,
+            hours_per_month=terms.hours_per_month,
+            extras=tuple((e.line_type, e.amount_cents, e.description) for e in terms.extras),
+        )
+
+    def enrolments(self, child_id: int | None = None) -> list[StoredEnrolment]:
+        """Enrolments of one child (or of every child), by child then start date."""
+        query = select(Enrolment).where(Enrolment.tenant_id == self.tenant_id)
+        if child_id is not None:
+            query = query.where(Enrolment.child_id == child_id)
+        rows = list(
+            self.session.scalars(query.order_by(Enrolment.child_id, Enrolment.start_date))
+        )
+        extras = self._extras([row.id for row in rows]) if rows else {}
+        return [_enrolment(row, extras.get(row.id, ())) for row in rows]
+
+    def _extras(self, enrolment_ids: list[int]) -> dict[int, tuple[RecurringExtra, ...]]:
+        found: dict[int, list[RecurringExtra]] = defaultdict(list)
+        rows = self.session.scalars(
+            select(EnrolmentExtra)
+            .where(
+                EnrolmentExtra.tenant_id == self.tenant_id,
+                EnrolmentExtra.enrolment_id.in_(enrolment_ids),
+            )
+            .order_by(EnrolmentExtra.id)
+        )
+        for row in rows:
+            found[row.enrolment_id].append(
+                RecurringExtra(row.line_type, row.amount_cents, row.description)
+            )
+        return {key: tuple(value) for key, value in found.items()}
+
+    def update_enrolment(self, enrolment_id: int, terms: EnrolmentTerms) -> None:
+        """Replace an enrolment's fee, dates, amounts and (all of its) extras."""
+        self._update(
+            Enrolment,
+            enrolment_id,
+            fee_structure_id=terms.fee_structure_id,
+            start_date=terms.start_date,
+            end_date=terms.end_date,
+            custom_amount_cents=terms.custom_amount_cents,
+            hours_per_month=terms.hours_per_month,
+        )
+        self.session.execute(
+            delete(EnrolmentExtra).where(
+                EnrolmentExtra.tenant_id == self.tenant_id,
+                EnrolmentExtra.enrolment_id == enrolment_id,
+            )
+        )
+        self.session.add_all(
+            EnrolmentExtra(
+                tenant_id=self.tenant_id,
+                enrolment_id=enrolment_id,
+                line_type=extra.line_type,
+                amount_cents=extra.amount_cents,
+                description=extra.description,
+            )
+            for extra in terms.extras
+        )
+        self.session.flush()
+
+    def end_enrolment(
+        self, enrolment_id: int, end_date: dt.date, status: EnrolmentStatus | None = None
+    ) -> None:
+        """Set an enrolment's last day, and its status when given."""
+        values: dict[str, object] = {"end_date": end_date}
+        if status is not None:
+            values["status"] = status
+        self._update(Enrolment, enrolment_id, **values)
+
+    def has_enrolment_before(self, child_id: int, day: dt.date) -> bool:
+        """Whether the child has an enrolment starting before ``day``.
+
+        Billing charges the registration fee only on a child's first enrolment.
+        """
+        return bool(
+            self.session.scalar(
+                select(
+                    exists().where(
+                        Enrolment.tenant_id == self.tenant_id,
+                        Enrolment.child_id == child_id,
+                        Enrolment.start_date < day,
+                    )
+                )
+            )
+        )
+
+    # --------------------------------------------------------------- charges
+
+    def add_charge(
+        self,
+        child_id: int,
+        line_type: LineType,
+        amount_cents: int,
+        charge_date: dt.date,
+        description: str | None = None,
+        vat_treatment: VatTreatment | None = None,
+    ) -> int:
+        """Insert a pending ad-hoc charge for a child; returns its id."""
+        row = Charge(
+            tenant_id=self.tenant_id,
+            child_id=child_id,
+            line_type=line_type,
+            amount_cents=amount_cents,
+            charge_date=charge_date,
+            description=description,
+            vat_treatment=vat_treatment,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def _update(self, model: type, row_id: int, **values: object) -> None:
+        """Update one of this creche's rows by id (never another creche's)."""
+        self.session.execute(
+            update(model)
+            .where(model.id == row_id, model.tenant_id == self.tenant_id)  # type: ignore[attr-defined]
+            .values(**values)
+        )
+
+
+def _fee(row: FeeStructure) -> StoredFee:
+    terms = FeeTerms(
+        row.name,
+        row.fee_type,
+        row.amount_cents,
+        row.registration_fee_cents,
+        row.re_registration_fee_cents,
+    )
+    return StoredFee(row.id, terms, row.active)
+
+
+def _household(row: Household) -> HouseholdDetails:
+    return HouseholdDetails(
+        row.account_ref, row.parent_name, row.second_parent_name, row.email, row.phone
+    )
+
+
+def _child(row: Child) -> StoredChild:
+    details = ChildDetails(row.child_ref, row.first_name, row.last_name, row.date_of_birth)
+    return StoredChild(row.id, row.household_id, details)
+
+
+def _enrolment(row: Enrolment, extras: tuple[RecurringExtra, ...]) -> StoredEnrolment:
+    terms = EnrolmentTerms(
+        row.fee_structure_id,
+        row.start_date,
+        row.end_date,
+        row.custom_amount_cents,
+        row.hours_per_month,
+        extras,
+    )
+    return StoredEnrolment(row.id, row.child_id, row.status, terms)

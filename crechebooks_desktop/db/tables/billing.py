@@ -106,7 +106,7 @@ class InvoiceLine(Base):
     invoice_id: Mapped[int] = fk("invoices.id")
     position: Mapped[int] = mapped_column(Integer)
     line_type: Mapped[LineType] = mapped_column(enum_type(LineType, "line_type"))
-    description: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(String(500))
     quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(1))
     unit_cents: Mapped[Cents]
     net_cents: Mapped[Cents]

@@ -712,12 +712,13 @@ def test_a_child_without_a_fee_line_is_not_ranked() -> None:
         custom_amount_cents=0,
         extras=(Extra(L.EXTRA_MURAL, 25_000, None),),
     )
+    older_free = dataclasses.replace(free, enrolment_id=3, child_id=3, date_of_birth=D(2018, 1, 1))
     paying = enrol(enrolment_id=2, child_id=2)
-    drafts = compose_month(MARCH, [free, paying], [], SCHEDULE, INCLUSIVE)
-    # The paying child is first (position 0, no discount); the free one comes last.
-    assert [d.child_id for d in drafts] == [2, 1]
-    assert types(drafts[0]) == [L.MONTHLY_FEE]
-    assert types(drafts[1]) == [L.EXTRA_MURAL]
+    drafts = compose_month(MARCH, [older_free, free, paying], [], SCHEDULE, INCLUSIVE)
+    # The paying child is first (position 0, no discount); unranked children
+    # follow by child id, not by age.
+    assert [d.child_id for d in drafts] == [2, 1, 3]
+    assert [types(d) for d in drafts] == [[L.MONTHLY_FEE], [L.EXTRA_MURAL], [L.EXTRA_MURAL]]
 
 
 def test_hourly_fee_line() -> None:
@@ -784,15 +785,61 @@ def test_the_order_is_household_then_sibling_position_then_child() -> None:
         assert [(d.household_id, d.child_id) for d in drafts] == expected
 
 
-def test_two_enrolments_of_one_child_in_a_month_are_refused() -> None:
+def test_a_mid_month_fee_change_bills_both_on_one_invoice() -> None:
+    swimming = Extra(L.EXTRA_MURAL, 25_000, "Swimming")
+    meals = Extra(L.MEALS, 40_000, "Hot lunches")
+    before = enrol(enrolment_id=1, end=D(2026, 3, 15), extras=(swimming,))
+    after = enrol(
+        enrolment_id=2,
+        start=D(2026, 3, 16),
+        fee_type=FeeType.HALF_DAY,
+        fee_name="Half day",
+        fee_amount_cents=320_000,
+        registration_fee_cents=None,  # not a new registration: the service passes None
+        extras=(meals,),
+    )
+    (draft,) = compose_month(MARCH, [after, before], [charge()], SCHEDULE, INCLUSIVE)
+    assert draft.enrolment_id == 2
+    fees = [(line.description, line.gross_cents) for line in draft.lines]
+    # 485000 x 15/31 = 234677.42 -> 234677; 320000 x 16/31 = 165161.29 -> 165161
+    assert fees[:2] == [
+        ("Full day — March 2026 (pro-rata, 15 of 31 days)", 234_677),
+        ("Half day — March 2026 (pro-rata, 16 of 31 days)", 165_161),
+    ]
+    assert [line.line_type for line in draft.lines] == [
+        L.MONTHLY_FEE,
+        L.MONTHLY_FEE,
+        L.MEALS,
+        L.LATE_PICKUP,
+    ]
+    assert draft.total_cents == 234_677 + 165_161 + 40_000 + 15_000
+    # In another month only the current enrolment is billed.
+    (april,) = compose_month(D(2026, 4, 1), [before, after], [], SCHEDULE, INCLUSIVE)
+    assert [line.gross_cents for line in april.lines] == [320_000, 40_000]
+
+
+def test_the_sibling_rank_uses_a_childs_fees_together() -> None:
+    # Child 10 pays 234677 + 165161 = 399838 over two enrolments; child 11 pays 320000.
     before = enrol(enrolment_id=1, end=D(2026, 3, 15))
-    after = enrol(enrolment_id=2, start=D(2026, 3, 16), fee_type=FeeType.HALF_DAY)
-    with pytest.raises(
-        ValueError, match=r"^Thandi Dlamini has two enrolments active in March 2026"
-    ):
-        compose_month(MARCH, [before, after], [], SCHEDULE, INCLUSIVE)
-    # In different months they are fine.
-    assert len(compose_month(D(2026, 4, 1), [before, after], [], SCHEDULE, INCLUSIVE)) == 1
+    after = enrol(
+        enrolment_id=2,
+        start=D(2026, 3, 16),
+        fee_amount_cents=320_000,
+        fee_type=FeeType.HALF_DAY,
+        registration_fee_cents=None,
+    )
+    sibling = enrol(
+        enrolment_id=3,
+        child_id=11,
+        child_name="Sipho Dlamini",
+        fee_type=FeeType.HALF_DAY,
+        fee_amount_cents=320_000,
+    )
+    drafts = compose_month(MARCH, [before, after, sibling], [], SCHEDULE, INCLUSIVE)
+    assert [d.child_id for d in drafts] == [10, 11]
+    discounts = [[x.gross_cents for x in d.lines if x.line_type is L.DISCOUNT] for d in drafts]
+    assert discounts[0] == []
+    assert discounts[1] == [-32_000]
 
 
 def test_missing_fee_amount_stops_the_run() -> None:

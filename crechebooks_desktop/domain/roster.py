@@ -1,0 +1,312 @@
+"""The roster as values, and its rules: fees, households, children, enrolments.
+
+Pure: the importers build these values from files, the repositories from rows,
+and the services compare the two to decide what an import changes. Equal
+values mean "unchanged": nothing is written and nothing is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
+from crechebooks_desktop.domain.money import MoneyError, parse_rands
+
+__all__ = [
+    "CHARGE_LINE_TYPES",
+    "EXTRA_LINE_TYPES",
+    "MAX_HOURS_PER_MONTH",
+    "ChildDetails",
+    "EnrolmentTerms",
+    "FeeRow",
+    "FeeTerms",
+    "HouseholdDetails",
+    "RecurringExtra",
+    "RosterRow",
+    "StoredChild",
+    "StoredEnrolment",
+    "StoredFee",
+    "StoredHousehold",
+    "charge_line_type",
+    "enrolment_problems",
+    "fee_problems",
+    "parse_extras",
+    "parse_hours",
+]
+
+# Billed by the monthly run itself (fees, discounts) or by other means (credits,
+# opening balances): never an extra or an ad-hoc charge.
+_BILLED_BY_THE_RUN = frozenset(
+    {
+        LineType.MONTHLY_FEE,
+        LineType.REGISTRATION,
+        LineType.RE_REGISTRATION,
+        LineType.DISCOUNT,
+        LineType.CREDIT,
+        LineType.OPENING_BALANCE,
+    }
+)
+CHARGE_LINE_TYPES: tuple[LineType, ...] = tuple(t for t in LineType if t not in _BILLED_BY_THE_RUN)
+"""Line types an ad-hoc charge may have (late pick-up, trip, uniform, ...)."""
+EXTRA_LINE_TYPES: tuple[LineType, ...] = tuple(t for t in CHARGE_LINE_TYPES if t != LineType.AD_HOC)
+"""Line types a recurring monthly extra may have (AD_HOC is one-off by name)."""
+MAX_HOURS_PER_MONTH = Decimal(744)
+"""31 days of 24 hours: more hours than a month has is a typing error."""
+_HOURS_PLACES = 2
+_EXTRA_PARTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FeeTerms:
+    """A fee structure as the creche defines it.
+
+    Attributes:
+        name: unique in the creche (compared without regard to case).
+        fee_type: how it charges.
+        amount_cents: monthly fee (FULL_DAY, HALF_DAY), hourly rate (HOURLY),
+            None for CUSTOM (each enrolment has its own amount).
+        registration_fee_cents: billed on a child's first enrolment, or None.
+        re_registration_fee_cents: billed each January after the first, or None.
+    """
+
+    name: str
+    fee_type: FeeType
+    amount_cents: int | None
+    registration_fee_cents: int | None = None
+    re_registration_fee_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFee:
+    """A fee structure in the book."""
+
+    id: int
+    terms: FeeTerms
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdDetails:
+    """A household's account reference and parents' contact details."""
+
+    account_ref: str
+    parent_name: str
+    second_parent_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHousehold:
+    """A household in the book."""
+
+    id: int
+    details: HouseholdDetails
+
+
+@dataclass(frozen=True, slots=True)
+class ChildDetails:
+    """A child's reference (unique in the creche), names and date of birth."""
+
+    child_ref: str
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date | None = None
+
+    @property
+    def name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChild:
+    """A child in the book, in its household."""
+
+    id: int
+    household_id: int
+    details: ChildDetails
+
+
+@dataclass(frozen=True, slots=True)
+class RecurringExtra:
+    """A monthly item billed with an enrolment, e.g. swimming or meals."""
+
+    line_type: LineType
+    amount_cents: int
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentTerms:
+    """What a child is enrolled on, from when to when.
+
+    Attributes:
+        fee_structure_id: the fee structure.
+        start_date: the first day.
+        end_date: the last day (inclusive), or None when open-ended.
+        custom_amount_cents: the monthly amount of a CUSTOM fee.
+        hours_per_month: hours billed each month on an HOURLY fee.
+        extras: recurring monthly extras, in the order given.
+    """
+
+    fee_structure_id: int
+    start_date: dt.date
+    end_date: dt.date | None = None
+    custom_amount_cents: int | None = None
+    hours_per_month: Decimal | None = None
+    extras: tuple[RecurringExtra, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEnrolment:
+    """An enrolment in the book."""
+
+    id: int
+    child_id: int
+    status: EnrolmentStatus
+    terms: EnrolmentTerms
+
+
+@dataclass(frozen=True, slots=True)
+class FeeRow:
+    """One fee structure read from a file, with the line it came from."""
+
+    line: int
+    terms: FeeTerms
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """One child's row of a roster file: household, child and current enrolment.
+
+    Attributes:
+        line: the physical line of the file.
+        household: the household's details (the first row of a household wins).
+        child: the child's details.
+        fee_name: the fee structure, by name.
+        start_date, end_date, custom_amount_cents, hours_per_month, extras:
+            the enrolment's terms (see ``EnrolmentTerms``).
+    """
+
+    line: int
+    household: HouseholdDetails
+    child: ChildDetails
+    fee_name: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    custom_amount_cents: int | None = None
+    hours_per_month: Decimal | None = None
+    extras: tuple[RecurringExtra, ...] = ()
+
+
+def fee_problems(fee_type: FeeType, amount_cents: int | None) -> list[str]:
+    """What is wrong with a fee's amount for its type (empty when nothing).
+
+    A FULL_DAY or HALF_DAY fee needs its monthly amount and an HOURLY one its
+    rate; a CUSTOM fee has none (each enrolment carries its own).
+    """
+    if fee_type is FeeType.CUSTOM and amount_cents is not None:
+        return ["must be blank for a CUSTOM fee (each child's enrolment has its own amount)"]
+    if fee_type is not FeeType.CUSTOM and amount_cents is None:
+        what = "hourly rate" if fee_type is FeeType.HOURLY else "monthly amount"
+        return [f"a {fee_type.value} fee needs its {what}"]
+    return []
+
+
+def enrolment_problems(
+    fee: FeeTerms, custom_amount_cents: int | None, hours_per_month: Decimal | None
+) -> list[tuple[str, str]]:
+    """What an enrolment on ``fee`` lacks or has too much of, as (field, message).
+
+    A CUSTOM fee needs the enrolment's monthly amount, an HOURLY one its hours
+    per month; neither is accepted on another type, where it would be ignored.
+    """
+    found: list[tuple[str, str]] = []
+    kind = fee.fee_type
+    if kind is FeeType.CUSTOM and custom_amount_cents is None:
+        found.append(("custom_amount", f"required for the CUSTOM fee {fee.name!r}"))
+    if kind is not FeeType.CUSTOM and custom_amount_cents is not None:
+        found.append(("custom_amount", f"only a CUSTOM fee takes one; {fee.name!r} is {kind}"))
+    if kind is FeeType.HOURLY and hours_per_month is None:
+        found.append(("hours_per_month", f"required for the HOURLY fee {fee.name!r}"))
+    if kind is not FeeType.HOURLY and hours_per_month is not None:
+        found.append(("hours_per_month", f"only an HOURLY fee takes hours; {fee.name!r} is {kind}"))
+    return found
+
+
+def parse_hours(text: str) -> Decimal:
+    """Hours per month: a number from 0 to 744 with at most two decimals.
+
+    Raises:
+        ValueError: anything else, with a message for the user.
+    """
+    try:
+        hours = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"not a number of hours: {text.strip()!r}") from None
+    if not hours.is_finite():
+        raise ValueError(f"not a number of hours: {text.strip()!r}")
+    if -int(hours.as_tuple().exponent) > _HOURS_PLACES:
+        raise ValueError(f"too many decimals in {text.strip()!r} (at most {_HOURS_PLACES})")
+    if not Decimal(0) <= hours <= MAX_HOURS_PER_MONTH:
+        raise ValueError(f"hours must be from 0 to {MAX_HOURS_PER_MONTH}, not {hours}")
+    return hours
+
+
+def _line_type(text: str, allowed: tuple[LineType, ...], what: str) -> LineType:
+    value = text.strip().upper()
+    if value in {t.value for t in allowed}:
+        return LineType(value)
+    known = ", ".join(t.value for t in allowed)
+    if value in LineType.__members__:
+        raise ValueError(f"{value} cannot be {what}; use one of {known}")
+    raise ValueError(f"unknown line type {text.strip()!r}; use one of {known}")
+
+
+def charge_line_type(text: str) -> LineType:
+    """The line type of an ad-hoc charge, from its name (any case).
+
+    Raises:
+        ValueError: not a line type, or one the monthly run bills by itself.
+    """
+    return _line_type(text, CHARGE_LINE_TYPES, "an ad-hoc charge")
+
+
+def _extra(item: str) -> RecurringExtra:
+    parts = [part.strip() for part in item.split(":", _EXTRA_PARTS - 1)]
+    if len(parts) < _EXTRA_PARTS - 1:
+        raise ValueError(f"{item!r} is not LINE_TYPE:amount[:description]")
+    line_type = _line_type(parts[0], EXTRA_LINE_TYPES, "a recurring extra")
+    try:
+        amount = parse_rands(parts[1])
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+    if amount <= 0:
+        raise ValueError(f"the amount of {item!r} must be more than zero")
+    description = parts[2] if len(parts) == _EXTRA_PARTS and parts[2] else None
+    return RecurringExtra(line_type, amount, description)
+
+
+def parse_extras(text: str) -> tuple[tuple[RecurringExtra, ...], list[str]]:
+    """Read ``LINE_TYPE:amount[:description]`` items separated by ``;``.
+
+    For example ``EXTRA_MURAL:250.00:Swimming;MEALS:400.00``. Blank text (and
+    blank items, as after a trailing ``;``) means no extras.
+
+    Returns:
+        The extras that could be read, and a message for each item that could not.
+    """
+    extras: list[RecurringExtra] = []
+    problems: list[str] = []
+    items = [item.strip() for item in text.split(";")]
+    for number, item in enumerate(items, start=1):
+        if not item:
+            continue
+        try:
+            extras.append(_extra(item))
+        except ValueError as exc:
+            problems.append(f"item {number}: {exc}")
+    return tuple(extras), problems

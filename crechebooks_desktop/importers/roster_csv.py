@@ -1,0 +1,173 @@
+"""Reading a roster file: one row per child, with its household and enrolment.
+
+Columns: ``household_ref, parent_name, parent_email, parent_phone, child_ref,
+child_first_name, child_last_name, child_dob, fee_name, start_date, end_date``
+and, optionally, ``second_parent_name, custom_amount, hours_per_month, extras``.
+
+Rows with the same ``household_ref`` form one household (its first row gives
+the parents' details). ``child_ref`` is unique in the creche. A blank
+``end_date`` is open-ended. ``extras`` lists recurring monthly items as
+``LINE_TYPE:amount[:description]`` separated by ``;``. An optional column that
+is left out reads as blank in every row.
+
+Reading checks the file on its own; ``services.roster_import.import_roster``
+then checks the rows against the book (fees, households, enrolments) and
+writes them in one transaction, or lists every problem and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.domain.roster import (
+    ChildDetails,
+    HouseholdDetails,
+    RosterRow,
+    parse_extras,
+    parse_hours,
+)
+from crechebooks_desktop.importers.tabular import (
+    Cells,
+    ImportProblem,
+    Parsed,
+    Table,
+    check_columns,
+    read_table,
+)
+from crechebooks_desktop.services.roster_import import RosterImportSummary, import_roster
+
+__all__ = ["OPTIONAL", "REQUIRED", "import_roster_file", "parse_roster", "read_roster"]
+
+REQUIRED = (
+    "household_ref",
+    "parent_name",
+    "parent_email",
+    "parent_phone",
+    "child_ref",
+    "child_first_name",
+    "child_last_name",
+    "child_dob",
+    "fee_name",
+    "start_date",
+    "end_date",
+)
+OPTIONAL = ("second_parent_name", "custom_amount", "hours_per_month", "extras")
+
+_REF = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,29}", re.ASCII)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _ref(cells: Cells, name: str) -> str | None:
+    value = cells.text(name, required=True)
+    if value is None:
+        return None
+    ref = value.upper()
+    if not _REF.fullmatch(ref):
+        cells.problem(
+            name, f"{value!r} is not a reference: up to 30 letters, digits and - _ . / (no spaces)"
+        )
+        return None
+    return ref
+
+
+def _email(cells: Cells) -> str | None:
+    value = cells.text("parent_email", max_length=200)
+    if value is not None and not _EMAIL.fullmatch(value):
+        cells.problem("parent_email", f"not an email address: {value!r}")
+        return None
+    return value
+
+
+def _household(cells: Cells) -> HouseholdDetails | None:
+    ref = _ref(cells, "household_ref")
+    parent = cells.text("parent_name", required=True, max_length=200)
+    email = _email(cells)
+    phone = cells.text("parent_phone", max_length=40)
+    second = cells.text("second_parent_name", max_length=500)
+    if ref is None or parent is None:
+        return None
+    return HouseholdDetails(ref, parent, second, email, phone)
+
+
+def _child(cells: Cells) -> ChildDetails | None:
+    ref = _ref(cells, "child_ref")
+    first = cells.text("child_first_name", required=True, max_length=100)
+    last = cells.text("child_last_name", required=True, max_length=100)
+    born = cells.date("child_dob")
+    if ref is None or first is None or last is None:
+        return None
+    return ChildDetails(ref, first, last, born)
+
+
+def _row(cells: Cells) -> RosterRow | None:
+    household = _household(cells)
+    child = _child(cells)
+    fee_name = cells.text("fee_name", required=True, max_length=200)
+    start = cells.date("start_date", required=True)
+    end = cells.date("end_date")
+    custom = cells.cents("custom_amount")
+    hours = cells.parsed("hours_per_month", parse_hours)
+    extras, extra_problems = parse_extras(cells.raw("extras"))
+    cells.messages("extras", extra_problems)
+    if start is not None and end is not None and end < start:
+        cells.problem("end_date", f"{end} is before the start date {start}")
+    if start is not None and child is not None and child.date_of_birth is not None:
+        if child.date_of_birth > start:
+            cells.problem("child_dob", f"{child.date_of_birth} is after the start date {start}")
+    if not cells.ok or household is None or child is None or fee_name is None or start is None:
+        return None
+    return RosterRow(cells.row.line, household, child, fee_name, start, end, custom, hours, extras)
+
+
+def parse_roster(table: Table) -> Parsed[RosterRow]:
+    """Every row of a roster file as a value, and every problem with the file.
+
+    Besides each value's own checks, a ``child_ref`` may appear only once. Rows
+    of one household that disagree about the parents are not a problem: the
+    household's first row wins.
+    """
+    problems: list[ImportProblem] = [*table.problems, *check_columns(table, REQUIRED, OPTIONAL)]
+    rows: list[RosterRow] = []
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        cells = Cells(table, row)
+        value = _row(cells)
+        ref = cells.raw("child_ref").upper()
+        if ref in first_line:
+            cells.problem("child_ref", f"duplicate child_ref {ref} (first on line {first_line[ref]})")
+        elif ref:
+            first_line[ref] = row.line
+        if value is not None and cells.ok:
+            rows.append(value)
+        problems += cells.problems
+    return Parsed(table.file, tuple(rows), tuple(problems))
+
+
+def read_roster(path: Path, file: str | None = None) -> Parsed[RosterRow]:
+    """Read and check a roster file (no book needed).
+
+    Args:
+        path: the file.
+        file: its name for messages (default: the path as given).
+
+    Raises:
+        UserFacingError: the file cannot be read or decoded.
+    """
+    return parse_roster(read_table(path, file))
+
+
+def import_roster_file(
+    uow: UnitOfWork, actor: Actor, path: Path, file: str | None = None
+) -> RosterImportSummary:
+    """Read a roster file and import it into the actor's creche, all or nothing.
+
+    Raises:
+        ProblemsError: the file or its rows have problems; nothing was written.
+        PermissionDenied: the actor may not change the roster.
+        UserFacingError: the file cannot be read.
+    """
+    parsed = read_roster(path, file)
+    return import_roster(uow, actor, parsed.rows, parsed.file, parsed.problems)

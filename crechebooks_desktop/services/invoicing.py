@@ -1,0 +1,243 @@
+"""The monthly run: one invoice per enrolled child, per DESIGN §4.
+
+The run works through households in batches. Each batch is one transaction
+that first locks the creche's invoice number sequence, so two runs (two PCs on
+a shared book) take turns; it then re-reads which children are already
+invoiced, so a second run, or a run resumed after a crash, creates nothing
+twice and leaves no gap in the numbers. A batch is all or nothing; cancelling
+stops between batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from crechebooks_desktop.db.repositories.invoices import NewInvoice, NewLine
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain import billing
+from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus
+from crechebooks_desktop.domain.invoice import invoice_number
+from crechebooks_desktop.domain.ledger import LedgerPosting
+from crechebooks_desktop.domain.money import format_plain
+from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.domain.vat import vat_rate_on
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.tasks import TaskState
+
+Transactions = Callable[[], AbstractContextManager[UnitOfWork]]
+"""Opens one write transaction scoped to the creche (``lambda: book.write(tenant_id)``)."""
+
+HOUSEHOLDS_PER_BATCH = 400
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedInvoice:
+    """An invoice the run created (enough for the summary and ``--json``)."""
+
+    number: str
+    household_id: int
+    child_id: int
+    total_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationResult:
+    """What a monthly run did.
+
+    Attributes:
+        month: the billing month (its first day).
+        created: invoices created, in number order.
+        skipped_child_ids: children already invoiced for the month.
+        cancelled: the run stopped early at the user's request.
+    """
+
+    month: dt.date
+    created: tuple[CreatedInvoice, ...]
+    skipped_child_ids: tuple[int, ...]
+    cancelled: bool = False
+
+    @property
+    def total_billed_cents(self) -> int:
+        """The sum of the created invoices' totals."""
+        return sum(inv.total_cents for inv in self.created)
+
+
+@dataclass
+class _Progress:
+    created: list[CreatedInvoice] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def generate_month(
+    transactions: Transactions,
+    actor: Actor,
+    month: dt.date,
+    issue_date: dt.date | None = None,
+    task: TaskState | None = None,
+) -> GenerationResult:
+    """Create the month's MONTHLY invoices (DRAFT) and post them to the ledger.
+
+    Args:
+        transactions: opens a write transaction in the actor's creche.
+        actor: who runs it (needs to post money).
+        month: any day of the billing month.
+        issue_date: the invoices' date (default: the first of the month); it
+            also sets the VAT rate.
+        task: progress and cancellation.
+
+    Returns:
+        The invoices created and the children skipped.
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    start, end = billing.month_start(month), billing.month_end(month)
+    issued = issue_date or start
+    task = task or TaskState()
+    with transactions() as uow:
+        households = uow.billing_inputs.households_enrolled(start, end)
+    progress = _Progress()
+    for first in range(0, len(households), HOUSEHOLDS_PER_BATCH):
+        if task.cancelled:
+            return _result(start, progress, cancelled=True)
+        batch = households[first : first + HOUSEHOLDS_PER_BATCH]
+        with transactions() as uow:
+            _run_batch(uow, actor, start, issued, batch, progress)
+        task.progress(
+            min(first + len(batch), len(households)),
+            len(households),
+            f"{len(progress.created)} invoices created",
+        )
+    return _result(start, progress, cancelled=False)
+
+
+def _result(month: dt.date, progress: _Progress, *, cancelled: bool) -> GenerationResult:
+    return GenerationResult(month, tuple(progress.created), tuple(progress.skipped), cancelled)
+
+
+def _run_batch(
+    uow: UnitOfWork,
+    actor: Actor,
+    month: dt.date,
+    issued: dt.date,
+    households: Sequence[int],
+    progress: _Progress,
+) -> None:
+    creche = _creche(uow, actor)
+    uow.invoices.reserve_numbers(issued.year, 0)  # waits for, then holds, the run's turn
+    end = billing.month_end(month)
+    enrolments = uow.billing_inputs.enrolments(month, end, households)
+    children = {e.child_id for e in enrolments}
+    done = uow.invoices.invoiced_children(month, children)
+    charges = uow.billing_inputs.pending_charges(end, children - done)
+    policy = billing.VatPolicy(
+        creche.vat_registered, creche.prices_include_vat, vat_rate_on(issued)
+    )
+    drafts = billing.compose_month(month, enrolments, charges, creche.sibling_schedule, policy)
+    fresh = [d for d in drafts if d.child_id not in done]
+    progress.skipped.extend(sorted({d.child_id for d in drafts if d.child_id in done}))
+    if not fresh:
+        return
+    first_number = uow.invoices.reserve_numbers(issued.year, len(fresh))
+    due = month.replace(day=creche.due_day)
+    new = [
+        _new_invoice(
+            draft,
+            invoice_number(creche.invoice_prefix, issued.year, first_number + i),
+            month,
+            issued,
+            due,
+        )
+        for i, draft in enumerate(fresh)
+    ]
+    ids = uow.invoices.add_many(new)
+    _post_and_audit(uow, actor, new, ids, issued)
+    progress.created.extend(
+        CreatedInvoice(inv.number, inv.household_id, inv.child_id or 0, inv.total_cents)
+        for inv in new
+    )
+
+
+def _creche(uow: UnitOfWork, actor: Actor) -> CrecheSettings:
+    creche = uow.tenants.get(actor.tenant_id)
+    if creche is None:  # pragma: no cover - the actor was resolved in this book
+        raise RuntimeError("the creche no longer exists")
+    return creche
+
+
+def _new_invoice(
+    draft: billing.DraftInvoice, number: str, month: dt.date, issued: dt.date, due: dt.date
+) -> NewInvoice:
+    return NewInvoice(
+        number=number,
+        household_id=draft.household_id,
+        child_id=draft.child_id,
+        kind=InvoiceKind.MONTHLY,
+        status=InvoiceStatus.DRAFT,
+        issue_date=issued,
+        due_date=due,
+        billing_month=month,
+        lines=tuple(
+            NewLine(
+                line_type=line.line_type,
+                description=line.description,
+                unit_cents=line.unit_cents,
+                net_cents=line.net_cents,
+                vat_cents=line.vat_cents,
+                gross_cents=line.gross_cents,
+                vat_treatment=line.vat_treatment,
+                quantity=line.quantity,
+                child_id=line.child_id,
+                charge_id=line.charge_id,
+            )
+            for line in draft.lines
+        ),
+    )
+
+
+def _post_and_audit(
+    uow: UnitOfWork, actor: Actor, new: Sequence[NewInvoice], ids: Sequence[int], issued: dt.date
+) -> None:
+    charged = [
+        (inv, invoice_id) for inv, invoice_id in zip(new, ids, strict=True) if inv.total_cents != 0
+    ]
+    post_entries(
+        uow,
+        actor,
+        [
+            LedgerPosting(
+                inv.household_id,
+                EntryType.CHARGE,
+                inv.total_cents,
+                issued,
+                f"Invoice {inv.number}",
+                ("invoice", invoice_id),
+            )
+            for inv, invoice_id in charged
+        ],
+    )
+    audit.record_many(
+        uow,
+        actor,
+        [
+            (
+                "invoice.create",
+                "invoice",
+                invoice_id,
+                None,
+                {
+                    "number": inv.number,
+                    "household_id": inv.household_id,
+                    "child_id": inv.child_id,
+                    "billing_month": inv.billing_month,
+                    "status": inv.status.value,
+                    "total": format_plain(inv.total_cents),
+                    "lines": len(inv.lines),
+                },
+            )
+            for inv, invoice_id in zip(new, ids, strict=True)
+        ],
+    )

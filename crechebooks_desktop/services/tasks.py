@@ -1,0 +1,35 @@
+"""Progress and cancellation for long jobs (CONVENTIONS rule 7).
+
+A job reports progress and checks for cancellation between atomic steps; the
+window sets ``cancel()`` from the GUI thread and reads progress through the
+callback, the command line prints it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class TaskState:
+    """A job's cancel flag and progress reporting (safe across threads)."""
+
+    def __init__(self, on_progress: ProgressCallback | None = None) -> None:
+        self._cancelled = threading.Event()
+        self._on_progress = on_progress
+
+    def cancel(self) -> None:
+        """Ask the job to stop after its current step."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel() was called."""
+        return self._cancelled.is_set()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        """Report that ``done`` of ``total`` units are finished."""
+        if self._on_progress is not None:
+            self._on_progress(done, total, message)
