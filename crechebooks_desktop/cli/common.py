@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
@@ -68,3 +69,23 @@ def read_password(from_stdin: bool, who: str) -> str | None:
     if first != getpass.getpass("Again: "):
         raise UserFacingError("the two passwords differ; nothing was changed")
     return first or None
+
+
+def parse_month(text: str, option: str = "--month") -> dt.date:
+    """``YYYY-MM`` as the first day of that month."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()  # noqa: DTZ007 - a date
+    except ValueError:
+        raise UserFacingError(
+            f"{option}: month must be YYYY-MM, e.g. 2026-03 (got {text!r})"
+        ) from None
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    """An ISO date ``YYYY-MM-DD``."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserFacingError(
+            f"{option}: date must be YYYY-MM-DD, e.g. 2026-03-01 (got {text!r})"
+        ) from None

@@ -8,6 +8,7 @@ values mean "unchanged": nothing is written and nothing is audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -19,11 +20,13 @@ __all__ = [
     "EXTRA_LINE_TYPES",
     "MAX_HOURS_PER_MONTH",
     "ChildDetails",
+    "EnrolmentChange",
     "EnrolmentTerms",
     "FeeRow",
     "FeeTerms",
     "HouseholdDetails",
     "RecurringExtra",
+    "RosterConflict",
     "RosterRow",
     "StoredChild",
     "StoredEnrolment",
@@ -34,6 +37,7 @@ __all__ = [
     "fee_problems",
     "parse_extras",
     "parse_hours",
+    "place_enrolment",
 ]
 
 # Billed by the monthly run itself (fees, discounts) or by other means (credits,
@@ -310,3 +314,85 @@ def parse_extras(text: str) -> tuple[tuple[RecurringExtra, ...], list[str]]:
         except ValueError as exc:
             problems.append(f"item {number}: {exc}")
     return tuple(extras), problems
+
+
+class RosterConflict(ValueError):
+    """A row does not fit what the book already holds.
+
+    Attributes:
+        field: the column at fault.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentChange:
+    """Where an enrolment described by a file goes in a child's history.
+
+    Attributes:
+        same: the child's enrolment with the same start date, updated in place
+            (or left alone when its terms are equal); None for a new enrolment.
+        ends: the child's latest earlier enrolment, still running on the new
+            start date, to be ended the day before it; None when there is none.
+    """
+
+    same: StoredEnrolment | None = None
+    ends: StoredEnrolment | None = None
+
+
+def place_enrolment(existing: Iterable[StoredEnrolment], terms: EnrolmentTerms) -> EnrolmentChange:
+    """Decide how a child's current enrolment, as a file gives it, fits the book.
+
+    The same start date as an enrolment in the book updates that enrolment; a
+    later start date ends the latest enrolment (if it is still running then)
+    on the day before, and adds a new one. An earlier start date than the
+    latest enrolment's cannot be placed.
+
+    Args:
+        existing: the child's enrolments in the book.
+        terms: the enrolment the file describes.
+
+    Returns:
+        The change.
+
+    Raises:
+        RosterConflict: the enrolment cannot be placed (it would overlap another,
+            start before the latest, or silently reopen an ended enrolment).
+    """
+    start = terms.start_date
+    ordered = sorted(existing, key=lambda e: e.terms.start_date)
+    later = [e for e in ordered if e.terms.start_date > start]
+    same = next((e for e in ordered if e.terms.start_date == start), None)
+    if same is not None:
+        _check_in_place(same, terms, later)
+        return EnrolmentChange(same=same)
+    if later:
+        raise RosterConflict(
+            "start_date",
+            f"the child's latest enrolment starts on {later[-1].terms.start_date}; "
+            "a new one must start after it (or on the same day, to change it)",
+        )
+    previous = ordered[-1] if ordered else None
+    if previous is not None and (previous.terms.end_date or start) >= start:
+        return EnrolmentChange(ends=previous)
+    return EnrolmentChange()
+
+
+def _check_in_place(
+    same: StoredEnrolment, terms: EnrolmentTerms, later: list[StoredEnrolment]
+) -> None:
+    if same.status is not EnrolmentStatus.ACTIVE and terms.end_date is None:
+        raise RosterConflict(
+            "end_date",
+            f"the enrolment from {terms.start_date} ended on {same.terms.end_date} "
+            f"({same.status}); give that end_date, or a new start_date to enrol the child again",
+        )
+    if later and (terms.end_date is None or terms.end_date >= later[0].terms.start_date):
+        raise RosterConflict(
+            "end_date",
+            f"the enrolment from {terms.start_date} would overlap the child's enrolment "
+            f"from {later[0].terms.start_date}",
+        )

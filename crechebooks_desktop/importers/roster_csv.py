@@ -114,9 +114,9 @@ def _row(cells: Cells) -> RosterRow | None:
     cells.messages("extras", extra_problems)
     if start is not None and end is not None and end < start:
         cells.problem("end_date", f"{end} is before the start date {start}")
-    if start is not None and child is not None and child.date_of_birth is not None:
-        if child.date_of_birth > start:
-            cells.problem("child_dob", f"{child.date_of_birth} is after the start date {start}")
+    born = child.date_of_birth if child is not None else None
+    if start is not None and born is not None and born > start:
+        cells.problem("child_dob", f"{born} is after the start date {start}")
     if not cells.ok or household is None or child is None or fee_name is None or start is None:
         return None
     return RosterRow(cells.row.line, household, child, fee_name, start, end, custom, hours, extras)
@@ -137,7 +137,9 @@ def parse_roster(table: Table) -> Parsed[RosterRow]:
         value = _row(cells)
         ref = cells.raw("child_ref").upper()
         if ref in first_line:
-            cells.problem("child_ref", f"duplicate child_ref {ref} (first on line {first_line[ref]})")
+            cells.problem(
+                "child_ref", f"duplicate child_ref {ref} (first on line {first_line[ref]})"
+            )
         elif ref:
             first_line[ref] = row.line
         if value is not None and cells.ok:

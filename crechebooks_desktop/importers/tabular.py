@@ -166,7 +166,8 @@ def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
 
     Blank lines (and rows of empty cells, as spreadsheets leave) are skipped.
     A value under a column with a blank name is a problem; blank trailing
-    header cells with nothing under them are ignored.
+    header cells with nothing under them are ignored. A file without rows
+    under its header is a problem too (it is most likely the wrong file).
 
     Args:
         text: the decoded file.
@@ -199,6 +200,8 @@ def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
                     )
                 )
         rows.append(Row(line, values))
+    if not rows:
+        problems.append(ImportProblem(file, header_line, "file", "no rows under the header"))
     columns = tuple(dict.fromkeys(name for name in names if name))
     return Table(file, columns, header_line, tuple(rows), tuple(problems))
 

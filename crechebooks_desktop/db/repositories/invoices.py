@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
+    Allocation,
     Charge,
     Child,
     Household,
@@ -216,6 +217,56 @@ class InvoiceRepository(TenantScoped):
             )
             .execution_options(synchronize_session=False)
         )
+
+    def add_allocation(self, invoice_id: int, amount_cents: int, payment_id: int | None) -> int:
+        """Record money applied to an invoice (from a payment, or from credit when None)."""
+        result = self.session.execute(
+            insert(Allocation).returning(Allocation.id),
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "invoice_id": invoice_id,
+                    "payment_id": payment_id,
+                    "amount_cents": amount_cents,
+                    "created_at": utc_now(),
+                }
+            ],
+        )
+        return int(result.scalar_one())
+
+    def allocated_cents(self, invoice_id: int) -> int:
+        """The live (not reversed) allocations to an invoice."""
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(Allocation.amount_cents), 0)).where(
+                Allocation.tenant_id == self.tenant_id,
+                Allocation.invoice_id == invoice_id,
+                Allocation.reversed_at.is_(None),
+            )
+        )
+        return int(total or 0)
+
+    def release_charges(self, invoice_id: int) -> int:
+        """Make an invoice's charges pending again (it was voided); returns how many."""
+        result = self.session.execute(
+            update(Charge)
+            .where(Charge.tenant_id == self.tenant_id, Charge.invoice_id == invoice_id)
+            .values(invoice_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def numbers_in_month(self, month: dt.date, status: InvoiceStatus) -> list[str]:
+        """Numbers of the month's invoices in a status, in order."""
+        rows = self.session.execute(
+            select(Invoice.number)
+            .where(
+                Invoice.tenant_id == self.tenant_id,
+                Invoice.billing_month == month,
+                Invoice.status == status,
+            )
+            .order_by(Invoice.number)
+        )
+        return [row[0] for row in rows]
 
     def get(self, number: str, *, lock: bool = False) -> InvoiceValue | None:
         """The invoice with this number (case-insensitive), locked if asked."""

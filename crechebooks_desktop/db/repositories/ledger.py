@@ -76,6 +76,17 @@ class LedgerRepository(TenantScoped):
             ],
         )
 
+    def set_credit(self, household_id: int, credit_cents: int) -> None:
+        """Change a locked household's unused credit (the balance does not move)."""
+        self.session.execute(
+            update(HouseholdBalance)
+            .where(
+                HouseholdBalance.tenant_id == self.tenant_id,
+                HouseholdBalance.household_id == household_id,
+            )
+            .values(credit_cents=credit_cents, updated_at=utc_now())
+        )
+
     def entries(
         self,
         household_id: int,

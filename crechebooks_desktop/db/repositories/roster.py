@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import delete, exists, func, select, update
@@ -293,6 +294,16 @@ class RosterRepository(TenantScoped):
         )
         return [_child(row) for row in rows]
 
+    def child_refs(self, child_ids: Iterable[int]) -> list[str]:
+        """The references of these children, sorted."""
+        ids = sorted(set(child_ids))
+        if not ids:
+            return []
+        rows = self.session.execute(
+            select(Child.child_ref).where(Child.tenant_id == self.tenant_id, Child.id.in_(ids))
+        )
+        return sorted(row[0] for row in rows)
+
     def child_by_ref(self, child_ref: str) -> StoredChild | None:
         """The child with this reference (case-insensitive), if any."""
         row = self.session.scalar(
@@ -333,9 +344,7 @@ class RosterRepository(TenantScoped):
         query = select(Enrolment).where(Enrolment.tenant_id == self.tenant_id)
         if child_id is not None:
             query = query.where(Enrolment.child_id == child_id)
-        rows = list(
-            self.session.scalars(query.order_by(Enrolment.child_id, Enrolment.start_date))
-        )
+        rows = list(self.session.scalars(query.order_by(Enrolment.child_id, Enrolment.start_date)))
         extras = self._extras([row.id for row in rows]) if rows else {}
         return [_enrolment(row, extras.get(row.id, ())) for row in rows]
 

@@ -1,0 +1,88 @@
+"""Grammar of ``crechebooks invoices ...`` (handlers load only when a command runs)."""
+
+from __future__ import annotations
+
+import argparse
+
+from crechebooks_desktop.cli.grammar import AddCommand
+
+_STATUSES = ["DRAFT", "SENT", "VIEWED", "OVERDUE", "PARTIALLY_PAID", "PAID", "VOID"]
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--month", metavar="YYYY-MM")
+    parser.add_argument("--status", choices=_STATUSES)
+    parser.add_argument("--household", metavar="REF")
+
+
+def register(add: AddCommand) -> None:
+    """Add ``invoices`` and its actions to the ``crechebooks`` parser."""
+    invoices = add(
+        "invoices", "generate, send, void, list and print invoices", "invoice_commands.cmd_invoices"
+    )
+    sub = invoices.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    generate = sub.add_parser("generate", help="the monthly run: one invoice per enrolled child")
+    generate.set_defaults(handler="invoice_commands.cmd_generate")
+    generate.add_argument("--month", required=True, metavar="YYYY-MM")
+    generate.add_argument(
+        "--issue-date",
+        metavar="YYYY-MM-DD",
+        help="the invoices' date (default: the first of the month)",
+    )
+    generate.add_argument("--json", action="store_true")
+
+    send = sub.add_parser("send", help="DRAFT -> SENT; applies household credit")
+    send.set_defaults(handler="invoice_commands.cmd_send")
+    target = send.add_mutually_exclusive_group(required=True)
+    target.add_argument("number", nargs="?")
+    target.add_argument("--month", metavar="YYYY-MM", help="every DRAFT invoice of the month")
+    send.add_argument("--json", action="store_true")
+
+    void = sub.add_parser("void", help="void an invoice (DRAFT or SENT) with a reason")
+    void.set_defaults(handler="invoice_commands.cmd_void")
+    void.add_argument("number")
+    void.add_argument("--reason", required=True)
+
+    overdue = sub.add_parser("mark-overdue", help="SENT/VIEWED past due with a balance -> OVERDUE")
+    overdue.set_defaults(handler="invoice_commands.cmd_mark_overdue")
+    overdue.add_argument("--as-of", metavar="YYYY-MM-DD", help="default: today")
+    overdue.add_argument("--json", action="store_true")
+
+    listing = sub.add_parser("list", help="invoices, filtered")
+    listing.set_defaults(handler="invoice_commands.cmd_list")
+    _filters(listing)
+    listing.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", help="one invoice with its lines")
+    show.set_defaults(handler="invoice_commands.cmd_show")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+
+    new = sub.add_parser("new", help="an ad-hoc invoice for a child")
+    new.set_defaults(handler="invoice_commands.cmd_new")
+    new.add_argument("--child", required=True, metavar="REF")
+    new.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    new.add_argument(
+        "--line",
+        required=True,
+        action="append",
+        metavar="TYPE:AMOUNT[:TEXT]",
+        help="a line, e.g. UNIFORM:350.00:Winter jersey (repeat for more); "
+        "AD_HOC lines are standard-rated unless written AD_HOC_EXEMPT",
+    )
+    new.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="a CSV or Excel list of invoices")
+    export.set_defaults(handler="document_commands.cmd_export")
+    export.add_argument("--format", required=True, choices=["csv", "xlsx"])
+    export.add_argument("--out", required=True, metavar="FILE")
+    _filters(export)
+
+    pdf = sub.add_parser("pdf", help="tax-invoice PDF of one invoice, or of a month into a folder")
+    pdf.set_defaults(handler="document_commands.cmd_pdf")
+    which = pdf.add_mutually_exclusive_group(required=True)
+    which.add_argument("number", nargs="?")
+    which.add_argument("--month", metavar="YYYY-MM")
+    pdf.add_argument("--out", metavar="FILE.pdf", help="with NUMBER: the file to write")
+    pdf.add_argument("--out-dir", metavar="DIR", help="with --month: the folder to write into")

@@ -1,0 +1,91 @@
+"""Grammar of the roster's commands: ``fees``, ``roster``, ``charges``, ``enrolments``.
+
+Kept apart from the handlers (``roster_commands``) so that building the parser
+imports nothing heavy. Dates are checked here (a malformed one is a usage
+error, exit 2); amounts and line types by the handlers and services (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+
+from crechebooks_desktop.cli.grammar import AddCommand
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def iso_date(text: str) -> dt.date:
+    """An ISO date (YYYY-MM-DD) from the command line.
+
+    Raises:
+        argparse.ArgumentTypeError: anything else.
+    """
+    try:
+        if _ISO_DATE.fullmatch(text.strip()):
+            return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}")
+
+
+def _import(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], what: str, handler: str
+) -> None:
+    parser = sub.add_parser("import", help=f"import {what} from a CSV file (all or nothing)")
+    parser.set_defaults(handler=handler)
+    parser.add_argument("file", metavar="FILE.csv")
+    parser.add_argument("--json", action="store_true")
+
+
+def register(add: AddCommand) -> None:
+    """Add the roster's subcommands to the ``crechebooks`` parser.
+
+    Each command's handler is its action's (the action is required); the
+    command's own is that of its main action.
+    """
+    fees = add(
+        "fees", "import or list the creche's fee structures", "roster_commands.cmd_fees_list"
+    )
+    fees_sub = fees.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _import(fees_sub, "fee structures", "roster_commands.cmd_fees_import")
+    listing = fees_sub.add_parser("list", help="the fee structures")
+    listing.set_defaults(handler="roster_commands.cmd_fees_list")
+    listing.add_argument("--json", action="store_true")
+
+    roster = add(
+        "roster", "import households, children and enrolments", "roster_commands.cmd_roster_import"
+    )
+    roster_sub = roster.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _import(roster_sub, "households, children and enrolments", "roster_commands.cmd_roster_import")
+
+    charges = add(
+        "charges", "ad-hoc charges for a child's next invoice", "roster_commands.cmd_charges_add"
+    )
+    charges_sub = charges.add_subparsers(dest="action", required=True, metavar="ACTION")
+    charge = charges_sub.add_parser(
+        "add", help="a late pick-up, trip, uniform, ... billed on the child's next invoice"
+    )
+    charge.set_defaults(handler="roster_commands.cmd_charges_add")
+    charge.add_argument("--child", required=True, metavar="REF")
+    charge.add_argument("--type", required=True, metavar="LINE_TYPE", dest="line_type")
+    charge.add_argument("--amount", required=True, metavar="150.00", help="in Rand")
+    charge.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    charge.add_argument("--description", metavar="TEXT")
+    charge.add_argument(
+        "--vat",
+        choices=["standard", "exempt"],
+        type=str.lower,
+        help="for AD_HOC charges only (default: standard)",
+    )
+    charge.add_argument("--json", action="store_true")
+
+    enrolments = add("enrolments", "end a child's enrolment", "roster_commands.cmd_enrolments_end")
+    enrolments_sub = enrolments.add_subparsers(dest="action", required=True, metavar="ACTION")
+    end = enrolments_sub.add_parser("end", help="withdrawn or graduated: the last day billed")
+    end.set_defaults(handler="roster_commands.cmd_enrolments_end")
+    end.add_argument("--child", required=True, metavar="REF")
+    end.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    end.add_argument("--status", required=True, choices=["WITHDRAWN", "GRADUATED"], type=str.upper)
+    end.add_argument("--json", action="store_true")

@@ -1,0 +1,166 @@
+"""The roster's commands: fee and roster imports, ad-hoc charges, ending enrolments.
+
+A file is read and checked before the book is opened; its rows are then
+checked against the book and written in one transaction. A refused file
+prints every problem on standard error, one per line (``FILE:LINE: field:
+message``), and exits 1 with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from crechebooks_desktop.cli.common import as_actor, open_book, print_json, reading
+from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
+from crechebooks_desktop.domain.money import MoneyError, format_plain, parse_rands
+from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.importers import fees_csv, roster_csv
+from crechebooks_desktop.services import roster, roster_import
+from crechebooks_desktop.services.roster_import import ImportSummary
+
+
+def _counts(summary: ImportSummary) -> dict[str, int]:
+    return {
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+    }
+
+
+def _described(summary: ImportSummary, noun: str) -> str:
+    return (
+        f"{summary.total} {noun} ({summary.created} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged)"
+    )
+
+
+def cmd_fees_import(args: argparse.Namespace) -> int:
+    """``fees import FILE``: create or update fee structures by name."""
+    parsed = fees_csv.read_fees(Path(args.file), args.file)
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        summary = roster_import.import_fees(uow, actor, parsed.rows, parsed.file, parsed.problems)
+    if args.json:
+        print_json({"file": parsed.file, "fees": _counts(summary)})
+    else:
+        print(f"imported {parsed.file}: {_described(summary, 'fees')}")
+    return 0
+
+
+def _fee_row(fee: StoredFee) -> dict[str, Any]:
+    t = fee.terms
+    return {
+        "name": t.name,
+        "fee_type": t.fee_type.value,
+        "amount_cents": t.amount_cents,
+        "registration_fee_cents": t.registration_fee_cents,
+        "re_registration_fee_cents": t.re_registration_fee_cents,
+    }
+
+
+def _rands(cents: int | None) -> str:
+    return "-" if cents is None else format_plain(cents)
+
+
+def cmd_fees_list(args: argparse.Namespace) -> int:
+    """``fees list``: the fee structures, by name."""
+    with open_book(args) as book, reading(book, args) as uow:
+        fees = roster.list_fees(uow)
+    if args.json:
+        print_json({"fees": [_fee_row(fee) for fee in fees]})
+        return 0
+    width = max((len(fee.terms.name) for fee in fees), default=4)
+    print(f"{'name':<{width}}  {'type':<8}  {'amount':>10}  {'registration':>12}  {'re-reg':>10}")
+    for fee in fees:
+        t = fee.terms
+        print(
+            f"{t.name:<{width}}  {t.fee_type.value:<8}  {_rands(t.amount_cents):>10}  "
+            f"{_rands(t.registration_fee_cents):>12}  {_rands(t.re_registration_fee_cents):>10}"
+        )
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    """``roster import FILE``: households, children and enrolments by reference."""
+    parsed = roster_csv.read_roster(Path(args.file), args.file)
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        summary = roster_import.import_roster(uow, actor, parsed.rows, parsed.file, parsed.problems)
+    if args.json:
+        print_json(
+            {
+                "file": parsed.file,
+                "households": _counts(summary.households),
+                "children": _counts(summary.children),
+                "enrolments": _counts(summary.enrolments),
+                "enrolments_ended": summary.ended,
+            }
+        )
+        return 0
+    ended = f"; {summary.ended} earlier enrolment(s) ended" if summary.ended else ""
+    print(
+        f"imported {parsed.file}: {_described(summary.households, 'households')}, "
+        f"{_described(summary.children, 'children')}, "
+        f"{_described(summary.enrolments, 'enrolments')}{ended}"
+    )
+    return 0
+
+
+def _amount(text: str) -> int:
+    try:
+        return parse_rands(text)
+    except MoneyError as exc:
+        raise UserFacingError(f"--amount: {exc}") from None
+
+
+def cmd_charges_add(args: argparse.Namespace) -> int:
+    """``charges add``: a pending charge for the child's next invoice."""
+    try:
+        line_type = charge_line_type(args.line_type)
+    except ValueError as exc:
+        raise UserFacingError(f"--type: {exc}") from None
+    amount = _amount(args.amount)
+    vat = VatTreatment(args.vat.upper()) if args.vat else None
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        charge = roster.add_charge(
+            uow, actor, args.child, line_type, amount, args.date, args.description, vat
+        )
+    if args.json:
+        print_json(
+            {
+                "charge_id": charge.charge_id,
+                "child_ref": charge.child_ref,
+                "line_type": charge.line_type.value,
+                "amount_cents": charge.amount_cents,
+                "charge_date": charge.charge_date.isoformat(),
+                "vat_treatment": charge.vat_treatment.value if charge.vat_treatment else None,
+            }
+        )
+    else:
+        print(charge.charge_id)
+    return 0
+
+
+def cmd_enrolments_end(args: argparse.Namespace) -> int:
+    """``enrolments end``: a child's last day, withdrawn or graduated."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        ended = roster.end_enrolment(
+            uow, actor, args.child, args.date, EnrolmentStatus(args.status)
+        )
+    if args.json:
+        print_json(
+            {
+                "enrolment_id": ended.enrolment_id,
+                "child_ref": ended.child_ref,
+                "start_date": ended.start_date.isoformat(),
+                "end_date": ended.end_date.isoformat(),
+                "status": ended.status.value,
+            }
+        )
+    else:
+        print(
+            f"{ended.child_ref}: enrolment from {ended.start_date} ended on {ended.end_date} "
+            f"({ended.status.value})"
+        )
+    return 0
