@@ -9,6 +9,7 @@ BEGIN/SAVEPOINT work as documented.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,10 +33,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         The engine; SQLite connections are configured as they open.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            json_serializer=_json_text,
+            **kwargs,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text, **kwargs)
+
+
+def _json_text(value: Any) -> str:
+    """JSON for audit before/after values: dates, decimals and enums as text."""
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def _configure_sqlite(engine: Engine) -> None:

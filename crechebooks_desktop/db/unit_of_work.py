@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
+from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
@@ -65,6 +66,11 @@ class UnitOfWork:
     def invoices(self) -> InvoiceRepository:
         """The creche's invoices."""
         return InvoiceRepository(self._session, self._tenant())
+
+    @cached_property
+    def documents(self) -> DocumentRepository:
+        """The creche's archived documents (generated PDFs)."""
+        return DocumentRepository(self._session, self._tenant())
 
     @cached_property
     def checks(self) -> CheckRepository:

@@ -215,8 +215,9 @@ def fee_problems(fee_type: FeeType, amount_cents: int | None) -> list[str]:
     if fee_type is FeeType.CUSTOM and amount_cents is not None:
         return ["must be blank for a CUSTOM fee (each child's enrolment has its own amount)"]
     if fee_type is not FeeType.CUSTOM and amount_cents is None:
-        what = "hourly rate" if fee_type is FeeType.HOURLY else "monthly amount"
-        return [f"a {fee_type.value} fee needs its {what}"]
+        if fee_type is FeeType.HOURLY:
+            return ["an HOURLY fee needs its hourly rate"]
+        return [f"a {fee_type.value} fee needs its monthly amount"]
     return []
 
 

@@ -62,8 +62,10 @@ def record_many(uow: UnitOfWork, actor: Actor, items: list[AuditItem]) -> None:
                 "action": action,
                 "entity": entity,
                 "entity_id": None if entity_id is None else str(entity_id),
-                "before": _plain(before),
-                "after": _plain(after),
+                # Written through Core: the engine's JSON serializer turns dates,
+                # decimals and enums into text, so no Python pass is needed here.
+                "before": before,
+                "after": after,
             }
             for action, entity, entity_id, before, after in items
         ]

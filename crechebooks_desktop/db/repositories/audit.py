@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crechebooks_desktop.db.repositories.bulk import insert_rows, table_of
 from crechebooks_desktop.db.tables import AuditRecord
+from crechebooks_desktop.db.types import utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,8 @@ class AuditRepository:
     def append_many(self, records: list[dict[str, Any]]) -> None:
         """Add many records at once (bulk jobs: demo books, monthly runs)."""
         if records:
-            self.session.execute(insert(AuditRecord), records)
+            now = utc_now()
+            insert_rows(self.session, table_of(AuditRecord), [{"at": now, **r} for r in records])
 
     def latest(self, tenant_id: int | None, limit: int = 50) -> list[AuditValue]:
         """The newest records of a creche (or of the book, with None), newest first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -41,7 +42,7 @@ class BillingInputsRepository(TenantScoped):
             earlier.child_id == Enrolment.child_id, earlier.start_date < Enrolment.start_date
         )
         rows = self.session.execute(
-            select(Enrolment, Child, FeeStructure, first.label("first"))
+            select(*_COLUMNS, first.label("first"))
             .join(Child, Child.id == Enrolment.child_id)
             .join(FeeStructure, FeeStructure.id == Enrolment.fee_structure_id)
             .where(
@@ -51,11 +52,8 @@ class BillingInputsRepository(TenantScoped):
             )
             .order_by(Child.household_id, Child.id, Enrolment.start_date)
         ).all()
-        extras = self._extras([e.id for e, _c, _f, _first in rows])
-        return [
-            _enrolment(e, child, fee, bool(is_first), extras.get(e.id, ()))
-            for e, child, fee, is_first in rows
-        ]
+        extras = self._extras([row.enrolment_id for row in rows])
+        return [_enrolment(row, extras.get(row.enrolment_id, ())) for row in rows]
 
     def pending_charges(self, month_end: dt.date, child_ids: Iterable[int]) -> list[billing.Charge]:
         """Unbilled charges of these children dated on or before the month's end."""
@@ -103,27 +101,41 @@ def _overlaps(month_start: dt.date, month_end: dt.date) -> tuple[ColumnElement[b
     )
 
 
-def _enrolment(
-    e: Enrolment,
-    child: Child,
-    fee: FeeStructure,
-    is_first: bool,
-    extras: tuple[billing.Extra, ...],
-) -> billing.Enrolment:
+_COLUMNS = (
+    Enrolment.id.label("enrolment_id"),
+    Child.id.label("child_id"),
+    Child.first_name,
+    Child.last_name,
+    Child.household_id,
+    Child.date_of_birth,
+    FeeStructure.fee_type,
+    FeeStructure.name.label("fee_name"),
+    FeeStructure.amount_cents.label("fee_amount_cents"),
+    Enrolment.custom_amount_cents,
+    Enrolment.hours_per_month,
+    Enrolment.start_date,
+    Enrolment.end_date,
+    FeeStructure.registration_fee_cents,
+    FeeStructure.re_registration_fee_cents,
+)
+
+
+def _enrolment(row: Any, extras: tuple[billing.Extra, ...]) -> billing.Enrolment:
+    # Plain columns, not ORM entities: thousands of rows per run.
     return billing.Enrolment(
-        enrolment_id=e.id,
-        child_id=child.id,
-        child_name=f"{child.first_name} {child.last_name}",
-        household_id=child.household_id,
-        date_of_birth=child.date_of_birth,
-        fee_type=fee.fee_type,
-        fee_name=fee.name,
-        fee_amount_cents=fee.amount_cents,
-        custom_amount_cents=e.custom_amount_cents,
-        hours_per_month=e.hours_per_month,
-        start=e.start_date,
-        end=e.end_date,
-        registration_fee_cents=fee.registration_fee_cents if is_first else None,
-        re_registration_fee_cents=fee.re_registration_fee_cents,
+        enrolment_id=row.enrolment_id,
+        child_id=row.child_id,
+        child_name=f"{row.first_name} {row.last_name}",
+        household_id=row.household_id,
+        date_of_birth=row.date_of_birth,
+        fee_type=row.fee_type,
+        fee_name=row.fee_name,
+        fee_amount_cents=row.fee_amount_cents,
+        custom_amount_cents=row.custom_amount_cents,
+        hours_per_month=row.hours_per_month,
+        start=row.start_date,
+        end=row.end_date,
+        registration_fee_cents=row.registration_fee_cents if row.first else None,
+        re_registration_fee_cents=row.re_registration_fee_cents,
         extras=extras,
     )

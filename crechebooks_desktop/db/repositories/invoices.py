@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
     Allocation,
@@ -74,6 +75,9 @@ class InvoiceFilter:
     text: str | None = None
 
 
+_INVOICES = table_of(Invoice)
+
+
 class InvoiceRepository(TenantScoped):
     """Number, store and read invoices."""
 
@@ -119,17 +123,21 @@ class InvoiceRepository(TenantScoped):
         """
         if not invoices:
             return []
-        result = self.session.execute(
-            insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
-            [self._invoice_row(inv) for inv in invoices],
+        ids = reserve_ids(self.session, _INVOICES, len(invoices))
+        insert_rows(
+            self.session,
+            _INVOICES,
+            [
+                {"id": invoice_id, **self._invoice_row(inv)}
+                for invoice_id, inv in zip(ids, invoices, strict=True)
+            ],
         )
-        ids = [row[0] for row in result]
         lines = [
             self._line_row(invoice_id, position, line)
             for invoice_id, inv in zip(ids, invoices, strict=True)
             for position, line in enumerate(inv.lines, start=1)
         ]
-        self.session.execute(insert(InvoiceLine), lines)
+        insert_rows(self.session, table_of(InvoiceLine), lines)
         billed = [
             {"id": line.charge_id, "invoice_id": invoice_id}
             for invoice_id, inv in zip(ids, invoices, strict=True)

@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
+from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import HouseholdBalance, LedgerEntry, User
 from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.ledger import BalanceState, LedgerEntryValue
 from crechebooks_desktop.errors import NotFoundError
+
+_ENTRIES = table_of(LedgerEntry)
 
 
 class LedgerRepository(TenantScoped):
@@ -50,12 +53,17 @@ class LedgerRepository(TenantScoped):
 
     def append_entries(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert entries (dicts of LedgerEntry columns) in one statement; their ids in order."""
-        stamped = [{**row, "tenant_id": self.tenant_id, "created_at": utc_now()} for row in rows]
-        result = self.session.execute(
-            insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
-            stamped,
+        ids = reserve_ids(self.session, _ENTRIES, len(rows))
+        now = utc_now()
+        insert_rows(
+            self.session,
+            _ENTRIES,
+            [
+                {**row, "id": entry_id, "tenant_id": self.tenant_id, "created_at": now}
+                for entry_id, row in zip(ids, rows, strict=True)
+            ],
         )
-        return [row[0] for row in result]
+        return ids
 
     def store_balances(
         self, states: Sequence[BalanceState], last_entry_ids: dict[int, int]

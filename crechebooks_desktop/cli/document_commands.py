@@ -1,0 +1,118 @@
+"""``invoices pdf`` and ``invoices export``: invoices as PDF files, CSV and Excel."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from crechebooks_desktop.cli.common import as_actor, open_book, parse_month, reading
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
+from crechebooks_desktop.domain.enums import InvoiceStatus
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.exporters.invoice_documents import PrintedInvoice, print_invoice
+from crechebooks_desktop.exporters.invoice_table import write_invoices_csv, write_invoices_xlsx
+from crechebooks_desktop.services import invoices
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """``invoices pdf NUMBER [--out FILE.pdf]``, or ``--month YYYY-MM --out-dir DIR``."""
+    if args.number:
+        if args.out_dir:
+            raise UserFacingError("--out-dir goes with --month; for one invoice use --out FILE.pdf")
+        return _one_pdf(args)
+    if args.out:
+        raise UserFacingError("--out goes with an invoice number; with --month use --out-dir DIR")
+    if not args.out_dir:
+        raise UserFacingError("--month needs --out-dir DIR, the folder to write the PDFs into")
+    return _month_pdfs(args, parse_month(args.month), Path(args.out_dir).expanduser())
+
+
+def _one_pdf(args: argparse.Namespace) -> int:
+    number = args.number.strip()
+    out = Path(args.out).expanduser() if args.out else Path(f"{_file_name(number.upper())}.pdf")
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        printed = print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
+    print(f"wrote {printed.invoice.number} to {out} ({_archive_note(printed)})")
+    return 0
+
+
+def _archive_note(printed: PrintedInvoice) -> str:
+    archived = printed.archived
+    if archived.created:
+        return f"archived as {archived.path}"
+    return f"unchanged since it was archived as {archived.path}"
+
+
+def _month_pdfs(args: argparse.Namespace, month: dt.date, out_dir: Path) -> int:
+    _make_folder(out_dir)
+    with open_book(args) as book:
+        numbers = _printable(book, args, month)
+        created = 0
+        for done, number in enumerate(numbers, start=1):
+            created += _print_one(book, args, number, out_dir / f"{_file_name(number)}.pdf")
+            _progress(done, len(numbers), number)
+    if not numbers:
+        print(f"no invoices to print for {month:%Y-%m}")
+        return 0
+    print(
+        f"wrote {len(numbers)} invoice PDFs for {month:%Y-%m} to {out_dir}; "
+        f"archived {created} new, {len(numbers) - created} unchanged"
+    )
+    return 0
+
+
+def _printable(book: Book, args: argparse.Namespace, month: dt.date) -> list[str]:
+    with reading(book, args) as uow:
+        found = invoices.find_invoices(uow, InvoiceFilter(month=month))
+    return [i.number for i in found if i.status is not InvoiceStatus.VOID]
+
+
+def _print_one(book: Book, args: argparse.Namespace, number: str, out: Path) -> bool:
+    # One transaction per invoice: a failure part-way keeps what was archived before it.
+    with as_actor(book, args) as (uow, actor):
+        printed = print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
+    return printed.archived.created
+
+
+def _progress(done: int, total: int, number: str) -> None:
+    if not sys.stderr.isatty():
+        return
+    end = "\n" if done == total else ""
+    print(f"\r{done}/{total} {number}", end=end, file=sys.stderr, flush=True)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserFacingError(f"cannot write into {folder}: it is a file, not a folder") from None
+    except OSError as exc:
+        raise UserFacingError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``invoices export --format csv|xlsx --out FILE [--month] [--status] [--household]``."""
+    where = InvoiceFilter(
+        month=parse_month(args.month) if args.month else None,
+        status=InvoiceStatus(args.status) if args.status else None,
+        household_ref=args.household.strip() if args.household else None,
+    )
+    out = Path(args.out).expanduser()
+    with open_book(args) as book, reading(book, args) as uow:
+        found = invoices.find_invoices(uow, where)
+    if args.format == "xlsx":
+        count = write_invoices_xlsx(found, out)
+    else:
+        count = write_invoices_csv(found, out)
+    print(f"wrote {count} invoices to {out}")
+    return 0
+
+
+def _file_name(number: str) -> str:
+    return _UNSAFE.sub("_", number)

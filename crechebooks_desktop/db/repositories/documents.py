@@ -1,0 +1,83 @@
+"""Archived documents (generated PDFs) and the hash an invoice keeps of its latest copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from crechebooks_desktop.db.repositories.scoped import TenantScoped
+from crechebooks_desktop.db.tables import Document, Invoice
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentValue:
+    """One archived document."""
+
+    id: int
+    kind: str
+    entity: str
+    entity_id: int
+    sha256: str
+    local_path: str
+    remote_key: str | None
+    created_at: dt.datetime
+
+
+class DocumentRepository(TenantScoped):
+    """Record archived documents and read them back."""
+
+    def add(self, kind: str, entity: str, entity_id: int, sha256: str, local_path: str) -> int:
+        """Insert a document row; returns its id."""
+        row = Document(
+            tenant_id=self.tenant_id,
+            kind=kind,
+            entity=entity,
+            entity_id=entity_id,
+            sha256=sha256,
+            local_path=local_path,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def versions(self, kind: str, entity: str, entity_id: int) -> list[DocumentValue]:
+        """Every archived copy of one thing, oldest first (the last is the current one)."""
+        rows = self.session.scalars(
+            select(Document)
+            .where(
+                Document.tenant_id == self.tenant_id,
+                Document.kind == kind,
+                Document.entity == entity,
+                Document.entity_id == entity_id,
+            )
+            .order_by(Document.id)
+        )
+        return [_value(row) for row in rows]
+
+    def set_invoice_hash(self, invoice_id: int, sha256: str) -> None:
+        """Point an invoice at its latest archived PDF (``invoices.document_hash``).
+
+        The invoice's version is left alone: the hash is a note about a printed
+        copy, not an edit, and must not make a concurrent edit of the invoice fail.
+        """
+        self.session.execute(
+            update(Invoice)
+            .where(Invoice.tenant_id == self.tenant_id, Invoice.id == invoice_id)
+            .values(document_hash=sha256)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _value(row: Document) -> DocumentValue:
+    return DocumentValue(
+        id=row.id,
+        kind=row.kind,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        sha256=row.sha256,
+        local_path=row.local_path,
+        remote_key=row.remote_key,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,52 @@
+"""Printing an invoice: render its PDF, optionally save a copy, and archive it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.invoice_values import InvoiceValue
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.exporters.invoice_pdf import render_invoice_pdf
+from crechebooks_desktop.services import documents
+from crechebooks_desktop.services.documents import ArchivedDocument
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedInvoice:
+    """An invoice's PDF and where it is archived."""
+
+    invoice: InvoiceValue
+    pdf: bytes
+    archived: ArchivedDocument
+
+
+def print_invoice(
+    uow: UnitOfWork, actor: Actor, number: str, data_dir: Path, copy_to: Path | None = None
+) -> PrintedInvoice:
+    """Render an invoice, write a copy where asked, and archive it (see ``services.documents``).
+
+    The copy is written before anything is archived, so a copy that cannot be
+    written leaves the archive as it was.
+
+    Args:
+        uow: a write transaction in the actor's creche.
+        actor: who prints.
+        number: the invoice number.
+        data_dir: the book's data folder (the archive is under it).
+        copy_to: a file to write the PDF to as well (replaced if it exists).
+
+    Returns:
+        The invoice, its PDF and its archived copy.
+
+    Raises:
+        NotFoundError: no such invoice.
+        UserFacingError: the copy or the archive cannot be written.
+    """
+    invoice, creche = documents.invoice_for_print(uow, actor, number, lock=True)
+    pdf = render_invoice_pdf(invoice, creche)
+    if copy_to is not None:
+        documents.write_atomically(copy_to, pdf)
+    archived = documents.archive_invoice_pdf(uow, actor, invoice, pdf, data_dir)
+    return PrintedInvoice(invoice, pdf, archived)
