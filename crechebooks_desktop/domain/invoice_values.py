@@ -95,3 +95,23 @@ class InvoiceValue:
             "balance_due_cents": self.balance_due_cents,
             "lines": [line.as_json() for line in self.lines],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationValue:
+    """Money applied to an invoice: from a payment, or from household credit."""
+
+    amount_cents: int
+    applied_at: dt.datetime
+    payment_date: dt.date | None
+    method: str | None
+    reference: str | None
+    reversed: bool
+
+    @property
+    def source(self) -> str:
+        """Where the money came from, in words."""
+        if self.payment_date is None:
+            return "Household credit"
+        parts = [self.method or "", self.reference or ""]
+        return " ".join(p for p in parts if p) or "Payment"

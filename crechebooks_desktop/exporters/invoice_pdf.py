@@ -135,6 +135,8 @@ def render_invoice_pdf(invoice: InvoiceValue, creche: CrecheSettings) -> bytes:
         creator="CrecheBooks Desktop",
         producer="CrecheBooks Desktop (reportlab)",
         invariant=1,
+        initialFontName=_FONT,  # else reportlab references Helvetica, unembedded
+        initialFontSize=9,
     )
     doc.build(page.story(), canvasmaker=_numbered_canvas(page))
     return buffer.getvalue()
@@ -223,6 +225,7 @@ def _quantity(value: Decimal, style: MoneyStyle) -> str:
 def _plain_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *styles: Any) -> Table:
     table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     base = [
+        ("FONT", (0, 0), (-1, -1), _FONT, 9),  # the cells that hold plain text, even ""
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,6 +19,7 @@ from crechebooks_desktop import __version__
 from crechebooks_desktop.ui.common.empty_state import EmptyState
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
+from crechebooks_desktop.ui.invoices.view import InvoicesView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 
 _LEDGER = (
@@ -57,9 +59,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CrecheBooks")
         self.tabs = QTabWidget(documentMode=True)
         self.households = HouseholdsView(session)
+        self.invoices = InvoicesView(session, dt.date.today())  # noqa: DTZ011 - local date
         self.tabs.addTab(self.households, "Households")
         for title, heading, text in _PLANNED_TABS:
-            self.tabs.addTab(EmptyState(heading, text), title)
+            widget = self.invoices if title == "Invoices" else EmptyState(heading, text)
+            self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self.book_label = QLabel(f"Book: {book_name}")
         self.creche_label = QLabel("Opening…")

@@ -23,10 +23,16 @@ from crechebooks_desktop.db.tables import (
     Invoice,
     InvoiceLine,
     InvoiceSequence,
+    Payment,
 )
 from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
-from crechebooks_desktop.domain.invoice_values import InvoiceLineValue, InvoiceValue, Recipient
+from crechebooks_desktop.domain.invoice_values import (
+    AllocationValue,
+    InvoiceLineValue,
+    InvoiceValue,
+    Recipient,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +258,26 @@ class InvoiceRepository(TenantScoped):
             )
         )
         return int(total or 0)
+
+    def allocations_of(self, invoice_id: int) -> list[AllocationValue]:
+        """Money applied to an invoice, oldest first (reversed ones included, marked)."""
+        rows = self.session.execute(
+            select(Allocation, Payment.payment_date, Payment.method, Payment.reference)
+            .outerjoin(Payment, Payment.id == Allocation.payment_id)
+            .where(Allocation.tenant_id == self.tenant_id, Allocation.invoice_id == invoice_id)
+            .order_by(Allocation.id)
+        )
+        return [
+            AllocationValue(
+                a.amount_cents,
+                a.created_at,
+                day,
+                method.value if method else None,
+                reference,
+                a.reversed_at is not None,
+            )
+            for a, day, method, reference in rows
+        ]
 
     def release_charges(self, invoice_id: int) -> int:
         """Make an invoice's charges pending again (it was voided); returns how many."""

@@ -86,7 +86,7 @@ def test_a_creche_without_vat_prints_an_invoice_with_no_vat_at_all(tmp_path: Pat
     assert "VAT" not in text
     assert "Exempt" not in text
     assert "Section 12(h)" not in text
-    assert "Total R 5 400,00" in squeeze(text)
+    assert "Total R 5 015,00" in squeeze(text)
 
 
 def test_prices_excluding_vat_show_amounts_before_vat(tmp_path: Path) -> None:

@@ -32,8 +32,8 @@ from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import (
     FULL_DAY,
     HALF_DAY,
-    REGISTRATION,
     RE_REGISTRATION,
+    REGISTRATION,
     VAT_NUMBER,
     Fees,
     Kid,

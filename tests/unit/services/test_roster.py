@@ -177,9 +177,9 @@ def test_bad_ends_change_nothing(
 ) -> None:
     actor = roster["admin"]
     before = snapshot(book)
-    with pytest.raises((RuleViolation, NotFoundError), match=message):
-        with book.write(actor.tenant_id) as uow:
-            end_enrolment(uow, actor, child, day, status)
+    refused = pytest.raises((RuleViolation, NotFoundError), match=message)
+    with refused, book.write(actor.tenant_id) as uow:
+        end_enrolment(uow, actor, child, day, status)
     assert snapshot(book) == before
 
 

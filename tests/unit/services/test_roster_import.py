@@ -163,8 +163,10 @@ def test_an_ended_enrolment_is_not_reopened_by_a_blank_end_date(book: Book, fees
     with book.write(fees.tenant_id) as uow:
         end_enrolment(uow, fees, "DLAMINI01-1", D(2026, 10, 31), EnrolmentStatus.WITHDRAWN)
     assert _refused(book, fees, row(2, "DLAMINI01-1")) == [
-        "r.csv:2: end_date: the enrolment from 2026-01-14 ended on 2026-10-31 (WITHDRAWN); "
-        "give that end_date, or a new start_date to enrol the child again"
+        (
+            "r.csv:2: end_date: the enrolment from 2026-01-14 ended on 2026-10-31 (WITHDRAWN); "
+            "give that end_date, or a new start_date to enrol the child again"
+        )
     ]
     same = _import(book, fees, row(2, "DLAMINI01-1", end_date=D(2026, 10, 31)))
     assert same.enrolments == ImportSummary(unchanged=1)
@@ -187,8 +189,10 @@ def test_a_fee_type_cannot_change_under_enrolments(book: Book, fees: Actor) -> N
     with pytest.raises(ProblemsError) as refused, book.write(fees.tenant_id) as uow:
         import_fees(uow, fees, [FeeRow(3, as_custom)], "fees.csv")
     assert [str(p) for p in refused.value.problems] == [
-        "fees.csv:3: fee_type: 'Full Day' is FULL_DAY with 1 enrolment(s); its type cannot "
-        "change (import a new fee instead)"
+        (
+            "fees.csv:3: fee_type: 'Full Day' is FULL_DAY with 1 enrolment(s); its type cannot "
+            "change (import a new fee instead)"
+        )
     ]
     assert snapshot(book) == before
     # A fee nobody is enrolled on may change type.

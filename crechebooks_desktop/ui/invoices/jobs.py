@@ -1,0 +1,120 @@
+"""What the Invoices tab asks of the book; each function runs on the database thread.
+
+Each takes the open book and the workplace and returns plain values.
+Services load here rather than at import, so the window shows first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, VatTreatment
+from crechebooks_desktop.domain.invoice_values import AllocationValue, InvoiceValue
+from crechebooks_desktop.ui.ops import Workplace
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.services.invoices import AdHocLine
+    from crechebooks_desktop.services.invoicing import GenerationResult
+    from crechebooks_desktop.services.tasks import TaskState
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What the list shows."""
+
+    month: dt.date | None
+    status: InvoiceStatus | None
+    household_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """An invoice with the money applied to it."""
+
+    invoice: InvoiceValue
+    allocations: tuple[AllocationValue, ...]
+
+
+def load(book: Book, workplace: Workplace, where: Filter) -> list[InvoiceValue]:
+    """The invoices the filter selects."""
+    from crechebooks_desktop.db.repositories.invoices import InvoiceFilter  # noqa: PLC0415
+
+    with book.read(workplace.creche.tenant_id) as uow:
+        return uow.invoices.find(InvoiceFilter(where.month, where.status, where.household_ref))
+
+
+def detail(book: Book, workplace: Workplace, number: str) -> Detail:
+    """One invoice and its allocations."""
+    from crechebooks_desktop.services.invoices import get_invoice  # noqa: PLC0415
+
+    with book.read(workplace.creche.tenant_id) as uow:
+        invoice = get_invoice(uow, number)
+        return Detail(invoice, tuple(uow.invoices.allocations_of(invoice.id)))
+
+
+def generate(
+    book: Book, workplace: Workplace, month: dt.date, issue_date: dt.date, task: TaskState
+) -> GenerationResult:
+    """The monthly run, reporting progress through ``task``."""
+    from crechebooks_desktop.services.invoicing import generate_month  # noqa: PLC0415
+
+    tenant = workplace.creche.tenant_id
+    return generate_month(lambda: book.write(tenant), workplace.actor, month, issue_date, task)
+
+
+def send(book: Book, workplace: Workplace, numbers: Sequence[str]) -> int:
+    """Send DRAFT invoices; returns the credit applied, in cents."""
+    from crechebooks_desktop.services.invoices import send_invoices  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        sent = send_invoices(uow, workplace.actor, numbers)
+    return sum(s.credit_applied_cents for s in sent)
+
+
+def void(book: Book, workplace: Workplace, number: str, reason: str) -> None:
+    """Void an invoice."""
+    from crechebooks_desktop.services.invoices import void_invoice  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        void_invoice(uow, workplace.actor, number, reason)
+
+
+def pdf(book: Book, workplace: Workplace, number: str, copy_to: Path | None) -> bytes:
+    """Render (and archive) an invoice's PDF, writing a copy where asked."""
+    from crechebooks_desktop.exporters.invoice_documents import print_invoice  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        printed = print_invoice(uow, workplace.actor, number, book.settings.data_dir, copy_to)
+    return printed.pdf
+
+
+def new_invoice(
+    book: Book, workplace: Workplace, child_ref: str, day: dt.date, lines: Sequence[AdHocLine]
+) -> str:
+    """An ad-hoc invoice; returns its number."""
+    from crechebooks_desktop.services.invoices import new_ad_hoc_invoice  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return new_ad_hoc_invoice(uow, workplace.actor, child_ref, day, lines).number
+
+
+def add_charge(
+    book: Book,
+    workplace: Workplace,
+    child_ref: str,
+    line_type: LineType,
+    amount_cents: int,
+    day: dt.date,
+    description: str | None,
+    vat: VatTreatment | None,
+) -> None:
+    """A charge for the child's next invoice."""
+    from crechebooks_desktop.services.roster import add_charge as add  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        add(uow, workplace.actor, child_ref, line_type, amount_cents, day, description, vat)

@@ -1,0 +1,408 @@
+"""The Invoices tab: filters, the list, the selected invoice, and the actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crechebooks_desktop.domain.enums import InvoiceStatus
+from crechebooks_desktop.domain.invoice_values import InvoiceValue
+from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.ui.common.errors import report
+from crechebooks_desktop.ui.common.printing import print_pdf
+from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
+from crechebooks_desktop.ui.invoices import jobs
+from crechebooks_desktop.ui.invoices.detail import InvoiceDetail
+from crechebooks_desktop.ui.invoices.dialogs import (
+    ChargeDialog,
+    GenerateMonthDialog,
+    NewInvoiceDialog,
+    vat_choice,
+)
+from crechebooks_desktop.ui.invoices.model import Column, InvoiceTableModel, status_text
+from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the database thread to the GUI thread (queued signal)."""
+
+    progressed = Signal(int, int, str)
+
+
+class InvoicesView(QWidget):
+    """Lists invoices by month and status; runs the month; sends, voids and prints.
+
+    Signals:
+        loaded(int): the list was (re)loaded; the number of invoices.
+        generated(object): a monthly run ended; its ``GenerationResult``.
+    """
+
+    loaded = Signal(int)
+    generated = Signal(object)
+
+    def __init__(self, session: BookSession, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._today = today
+        self.model = InvoiceTableModel(self)
+        self.proxy = RawSortFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.detail = InvoiceDetail()
+        self._build_filters()
+        self._build_actions()
+        self.table = _table(self.proxy)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.summary = QLabel()
+        self.summary.setObjectName("summaryLine")
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 5)  # the list gets most of the width
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._filters)
+        layout.addLayout(self._actions)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary)
+        session.changes_applied.connect(self._on_changes)
+        session.workplace_changed.connect(lambda _w: self.reload())
+        self._update_buttons()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        self.month = QComboBox()
+        self.month.addItem("All months", None)
+        first = self._today.replace(day=1)
+        for back in range(-1, 18):  # next month, this month and the 17 before
+            year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+            day = dt.date(year, month + 1, 1)
+            self.month.addItem(day.strftime("%B %Y"), day)
+        self.month.setCurrentIndex(2)
+        self.status = QComboBox()
+        self.status.addItem("Any status", None)
+        for status in InvoiceStatus:
+            self.status.addItem(status_text(status), status)
+        self.household = QLineEdit(placeholderText="Household ref")
+        self.household.setMaximumWidth(140)
+        self.search = QLineEdit(placeholderText="Search number, family, child…")
+        self.search.setClearButtonEnabled(True)
+        self.month.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status.currentIndexChanged.connect(lambda _i: self.reload())
+        self.household.editingFinished.connect(self.reload)
+        self.search.textChanged.connect(self._on_search)
+        self._filters = QHBoxLayout()
+        for widget in (self.month, self.status, self.household):
+            self._filters.addWidget(widget)
+        self._filters.addWidget(self.search, 1)
+
+    def _build_actions(self) -> None:
+        self._actions = QHBoxLayout()
+        self.generate_button = self._button("Generate month…", self._generate)
+        self.send_button = self._button("Send", self._send)
+        self.void_button = self._button("Void…", self._void)
+        self.pdf_button = self._button("Save PDF…", self._save_pdf)
+        self.print_button = self._button("Print…", self._print)
+        self._actions.addStretch(1)
+        self.new_button = self._button("New invoice…", self._new_invoice)
+        self.charge_button = self._button("Add charge…", self._add_charge)
+
+    def _button(self, text: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        self._actions.addWidget(button)
+        return button
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def current_filter(self) -> jobs.Filter:
+        """What the filter widgets select."""
+        household = self.household.text().strip() or None
+        return jobs.Filter(self.month.currentData(), self.status.currentData(), household)
+
+    def reload(self) -> None:
+        """Fetch the invoices again (in the background), keeping the selection."""
+        where = self.current_filter()
+        keep = self.selected_invoice()
+        self._session.query(
+            lambda book, w: jobs.load(book, w, where),
+            lambda rows: self._show(rows, keep.number if keep else None),
+        )
+
+    def _style(self) -> MoneyStyle:
+        workplace = self._session.workplace
+        return MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
+
+    def _show(self, rows: list[InvoiceValue], keep: str | None) -> None:
+        self.model.set_rows(rows, self._style())
+        self.table.resizeColumnsToContents()
+        row = self.model.row_of(keep) if keep else None
+        if row is not None:
+            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+        else:
+            self.detail.clear()
+        self._update_summary()
+        self._update_buttons()
+        self.loaded.emit(len(rows))
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        total, due = self.model.totals()
+        style = self._style()
+        shown = self.proxy.rowCount()
+        self.summary.setText(
+            f"{shown} invoice(s)   ·   billed {format_rands(total, style)}"
+            f"   ·   balance due {format_rands(due, style)}"
+        )
+
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.invoices or changes.ledger or changes.settings:
+            self.reload()
+
+    # -- selection --------------------------------------------------------------------------
+
+    def selected_invoice(self) -> InvoiceValue | None:
+        """The invoice in the current row, if any."""
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_value(self.proxy.mapToSource(index).row())
+
+    def _selected(self) -> None:
+        self._update_buttons()
+        invoice = self.selected_invoice()
+        if invoice is None:
+            self.detail.clear()
+            return
+        number = invoice.number
+        self._session.query(
+            lambda book, w: jobs.detail(book, w, number),
+            lambda d: self.detail.show_detail(d, self._style()),
+        )
+
+    def _update_buttons(self) -> None:
+        invoice = self.selected_invoice()
+        status = invoice.status if invoice else None
+        self.send_button.setEnabled(status is InvoiceStatus.DRAFT)
+        self.void_button.setEnabled(status in {InvoiceStatus.DRAFT, InvoiceStatus.SENT})
+        self.pdf_button.setEnabled(invoice is not None)
+        self.print_button.setEnabled(invoice is not None)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _mutate(
+        self,
+        change: Callable[[Book, Workplace], object],
+        doing: str,
+        done: Callable[[object], None] | None = None,
+    ) -> None:
+        self._session.mutate(
+            change,
+            Changes(invoices=True, ledger=True),
+            self,
+            done,
+            lambda exc: report(self, exc, doing),
+        )
+
+    def _generate(self) -> None:
+        dialog = GenerateMonthDialog(self._today, self)
+        if not dialog.exec():
+            return
+        month, issued = dialog.chosen()
+        self.start_generation(month, issued)
+
+    def start_generation(self, month: dt.date, issued: dt.date) -> QProgressDialog:
+        """Run the month in the background with a progress dialog that can cancel it."""
+        from crechebooks_desktop.services.tasks import TaskState  # noqa: PLC0415
+
+        progress = QProgressDialog(f"Generating {month:%B %Y}…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Monthly run")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        relay = _ProgressRelay(progress)
+
+        def show(done: int, total: int, text: str) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(
+                f"Generating {month:%B %Y}… {done} of {total} households · {text}"
+            )
+
+        relay.progressed.connect(show)
+        task = TaskState(relay.progressed.emit)
+        progress.canceled.connect(task.cancel)
+
+        def finished(result: object) -> None:
+            progress.reset()
+            self._summarise(result)
+            self.generated.emit(result)
+
+        def failed(exc: BaseException) -> None:
+            progress.reset()
+            report(self, exc, f"generate {month:%B %Y}")
+
+        self._session.mutate(
+            lambda book, w: jobs.generate(book, w, month, issued, task),
+            Changes(invoices=True, ledger=True),
+            self,
+            finished,
+            failed,
+        )
+        progress.show()
+        return progress
+
+    def _summarise(self, result: object) -> None:
+        from crechebooks_desktop.services.invoicing import GenerationResult  # noqa: PLC0415
+
+        assert isinstance(result, GenerationResult)  # noqa: S101 - the job's own type
+        style = self._style()
+        text = (
+            f"Created {len(result.created)} invoices for {result.month:%B %Y}, "
+            f"billing {format_rands(result.total_billed_cents, style)}.\n"
+            f"Skipped {len(result.skipped_child_ids)} children already invoiced."
+        )
+        if result.cancelled:
+            text = "Stopped at your request; run it again to finish the month.\n\n" + text
+        self.last_summary = text
+        QMessageBox.information(self, "Monthly run", text)
+
+    def _send(self) -> None:
+        invoice = self.selected_invoice()
+        if invoice is None:
+            return
+        number = invoice.number
+        self._mutate(lambda book, w: jobs.send(book, w, [number]), f"send {number}")
+
+    def _void(self) -> None:
+        invoice = self.selected_invoice()
+        if invoice is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self, f"Void {invoice.number}", "Why is this invoice void?"
+        )
+        if ok and reason.strip():
+            self.void_selected(reason)
+
+    def void_selected(self, reason: str) -> None:
+        """Void the selected invoice with ``reason``."""
+        invoice = self.selected_invoice()
+        if invoice is not None:
+            number = invoice.number
+            self._mutate(lambda book, w: jobs.void(book, w, number, reason), f"void {number}")
+
+    def _save_pdf(self) -> None:
+        invoice = self.selected_invoice()
+        if invoice is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save invoice PDF", f"{invoice.number}.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            self.save_pdf(invoice.number, Path(path))
+
+    def save_pdf(self, number: str, path: Path) -> None:
+        """Write the invoice's PDF to ``path`` (and archive it), in the background."""
+        self._session.run(
+            lambda: jobs.pdf(self._session.book(), self._workplace(), number, path),
+            lambda _pdf: self.summary.setText(f"Saved {number} to {path}"),
+            lambda exc: report(self, exc, f"save {number} as PDF"),
+        )
+
+    def _print(self) -> None:
+        invoice = self.selected_invoice()
+        if invoice is None:
+            return
+        number = invoice.number
+
+        def show_dialog(pdf: bytes) -> None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if QPrintDialog(printer, self).exec():
+                self.print_document(pdf, printer)
+
+        self._session.run(
+            lambda: jobs.pdf(self._session.book(), self._workplace(), number, None),
+            show_dialog,
+            lambda exc: report(self, exc, f"print {number}"),
+        )
+
+    def print_document(self, pdf: bytes, printer: QPrinter) -> int:
+        """Print rendered PDF pages on ``printer`` (painting must happen on this thread)."""
+        try:
+            return print_pdf(pdf, printer)
+        except RuntimeError as exc:
+            report(self, exc, "print")
+            return 0
+
+    def _workplace(self) -> Workplace:
+        workplace = self._session.workplace
+        if workplace is None:
+            raise RuntimeError("no creche chosen yet")
+        return workplace
+
+    def _new_invoice(self) -> None:
+        dialog = NewInvoiceDialog(self._today, self)
+        if not dialog.exec() or dialog.result_value is None:
+            return
+        from crechebooks_desktop.services.invoices import AdHocLine  # noqa: PLC0415
+
+        child, day, entries = dialog.result_value
+        lines = [AdHocLine(e.line_type, e.amount_cents, e.description, e.exempt) for e in entries]
+        self._mutate(
+            lambda book, w: jobs.new_invoice(book, w, child, day, lines), "create the invoice"
+        )
+
+    def _add_charge(self) -> None:
+        dialog = ChargeDialog(self._today, self)
+        if not dialog.exec() or dialog.result_value is None:
+            return
+        child, day, e = dialog.result_value
+        self._mutate(
+            lambda book, w: jobs.add_charge(
+                book, w, child, e.line_type, e.amount_cents, day, e.description, vat_choice(e)
+            ),
+            "add the charge",
+            lambda _r: self.summary.setText(
+                f"Charge added for {child}; the next invoice picks it up."
+            ),
+        )
+
+
+def _table(model: RawSortFilterProxy) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.sortByColumn(Column.NUMBER, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(26)
+    return table

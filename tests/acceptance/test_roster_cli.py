@@ -1,0 +1,229 @@
+"""``crechebooks fees|roster|charges|enrolments`` end to end, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.creche import NewCreche
+from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.settings import Settings
+from tests.roster_support import ROSTER_HEADER, SAMPLE_FEES, SAMPLE_ROSTER, snapshot, write_csv
+
+pytestmark = pytest.mark.slow
+
+Cli = Callable[..., Any]
+
+
+@contextmanager
+def opened(url: str, tmp_path: Path) -> Iterator[Book]:
+    book, _ = Book.open(Settings(url, tmp_path / "in-process-files"))
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def ok(result: Any) -> str:
+    assert result.code == 0, result
+    assert result.stderr == "", result
+    return str(result.stdout)
+
+
+def refused(result: Any, code: int = 1) -> list[str]:
+    """A clean refusal: the exit status, nothing on stdout, no traceback; stderr's lines."""
+    assert result.code == code, result
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.endswith("\n")
+    return list(result.stderr.splitlines())
+
+
+@pytest.fixture
+def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
+    """``--db URL`` of a book holding one creche, and the sample files beside the cwd."""
+    with opened(book_url, tmp_path) as book, book.write() as uow:
+        init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+    shutil.copy(SAMPLE_FEES, tmp_path / "fees.csv")
+    shutil.copy(SAMPLE_ROSTER, tmp_path / "roster.csv")
+    return ("--db", book_url)
+
+
+def test_import_the_samples_then_again(cli: Cli, db: tuple[str, str]) -> None:
+    assert ok(cli(*db, "fees", "import", "fees.csv")) == (
+        "imported fees.csv: 5 fees (5 new, 0 updated, 0 unchanged)\n"
+    )
+    listed = json.loads(ok(cli(*db, "fees", "list", "--json")))
+    assert listed["fees"][0] == {
+        "name": "Aftercare (hourly)",
+        "fee_type": "HOURLY",
+        "amount_cents": 6_500,
+        "registration_fee_cents": 35_000,
+        "re_registration_fee_cents": None,
+    }
+    table = ok(cli(*db, "fees", "list")).splitlines()
+    assert table[0].split() == ["name", "type", "amount", "registration", "re-reg"]
+    assert table[3].split() == ["Custom", "arrangement", "CUSTOM", "-", "750.00", "500.00"]
+
+    imported = json.loads(ok(cli(*db, "roster", "import", "roster.csv", "--json")))
+    assert imported == {
+        "file": "roster.csv",
+        "households": {"created": 10, "updated": 0, "unchanged": 0},
+        "children": {"created": 15, "updated": 0, "unchanged": 0},
+        "enrolments": {"created": 15, "updated": 0, "unchanged": 0},
+        "enrolments_ended": 0,
+    }
+    assert ok(cli(*db, "roster", "import", "roster.csv")) == (
+        "imported roster.csv: 10 households (0 new, 0 updated, 10 unchanged), "
+        "15 children (0 new, 0 updated, 15 unchanged), "
+        "15 enrolments (0 new, 0 updated, 15 unchanged)\n"
+    )
+    assert (
+        ok(cli(*db, "fees", "import", "fees.csv", "--json"))
+        == json.dumps(
+            {"file": "fees.csv", "fees": {"created": 0, "updated": 0, "unchanged": 5}}, indent=2
+        )
+        + "\n"
+    )
+
+
+def test_a_bad_roster_is_refused_with_every_problem(
+    cli: Cli, db: tuple[str, str], book_url: str, tmp_path: Path
+) -> None:
+    ok(cli(*db, "fees", "import", "fees.csv"))
+    ok(cli(*db, "roster", "import", "roster.csv"))
+    write_csv(
+        tmp_path / "bad roster.csv",
+        [
+            f"{ROSTER_HEADER},allergies",
+            (
+                "ZULU11,Mrs Busi Zulu,,,ZULU11-1,Musa,Zulu,2022-13-01,Full Day (07:00-17:30),"
+                "2026-02-02,,"
+            ),
+            "ZULU11,Mrs Busi Zulu,,,ZULU11-2,Zoë,Zulu,2023-01-01,Full Day,2026-02-02,,",
+            (
+                "ZULU11,Mrs Busi Zulu,,,zulu11-1,Musa,Zulu,2022-01-01,Half Day (07:00-13:00),"
+                "2026-02-02,2026-01-01,"
+            ),
+        ],
+        encoding="cp1252",
+    )
+    with opened(book_url, tmp_path) as book:
+        before = snapshot(book)
+    lines = refused(cli(*db, "roster", "import", "bad roster.csv"))
+    assert lines == [
+        "crechebooks: error: bad roster.csv was not imported (5 problems); nothing was changed",
+        (
+            "bad roster.csv:1: allergies: unknown column (expected: household_ref, parent_name, "
+            "parent_email, parent_phone, child_ref, child_first_name, child_last_name, child_dob, "
+            "fee_name, start_date, end_date, second_parent_name, custom_amount, hours_per_month, "
+            "extras)"
+        ),
+        "bad roster.csv:2: child_dob: not a real date: '2022-13-01' (month must be in 1..12)",
+        "bad roster.csv:3: fee_name: no fee called 'Full Day' in this creche",
+        "bad roster.csv:4: end_date: 2026-01-01 is before the start date 2026-02-02",
+        "bad roster.csv:4: child_ref: duplicate child_ref ZULU11-1 (first on line 2)",
+    ]
+    with opened(book_url, tmp_path) as book:
+        assert snapshot(book) == before
+
+    missing = refused(cli(*db, "fees", "import", "nope.csv"))
+    assert missing == ["crechebooks: error: cannot read nope.csv: No such file or directory"]
+
+
+def test_charges_and_enrolments(cli: Cli, db: tuple[str, str]) -> None:
+    ok(cli(*db, "fees", "import", "fees.csv"))
+    ok(cli(*db, "roster", "import", "roster.csv"))
+    charge = ("charges", "add", "--child", "dlamini01-1", "--date", "2026-11-20")
+    first = ok(cli(*db, *charge, "--type", "LATE_PICKUP", "--amount", "150.00"))
+    assert first == "1\n"
+    shown = json.loads(
+        ok(
+            cli(
+                *db,
+                *charge,
+                "--type",
+                "ad_hoc",
+                "--amount",
+                "R1 250,50",
+                "--description",
+                "Outing to the zoo",
+                "--vat",
+                "EXEMPT",
+                "--json",
+            )
+        )
+    )
+    assert shown == {
+        "charge_id": 2,
+        "child_ref": "DLAMINI01-1",
+        "line_type": "AD_HOC",
+        "amount_cents": 125_050,
+        "charge_date": "2026-11-20",
+        "vat_treatment": "EXEMPT",
+    }
+    assert refused(
+        cli(*db, *charge, "--type", "UNIFORM", "--amount", "150", "--vat", "exempt")
+    ) == [
+        (
+            "crechebooks: error: only an AD_HOC charge can be marked standard or exempt; "
+            "UNIFORM charges are taxed as their line type says"
+        )
+    ]
+    assert refused(cli(*db, *charge, "--type", "UNIFORM", "--amount", "1.5051")) == [
+        "crechebooks: error: --amount: too many decimals in '1.5051' (at most 2)"
+    ]
+    (wrong_type,) = refused(cli(*db, *charge, "--type", "DISCOUNT", "--amount", "10"))
+    assert wrong_type.startswith(
+        "crechebooks: error: --type: DISCOUNT cannot be an ad-hoc charge; use one of EXTRA_MURAL"
+    )
+    (bad_date,) = refused(
+        cli(
+            *db,
+            "charges",
+            "add",
+            "--child",
+            "X",
+            "--type",
+            "UNIFORM",
+            "--amount",
+            "1",
+            "--date",
+            "20/11/2026",
+        ),
+        code=2,
+    )
+    assert bad_date.endswith("argument --date: not a date in the form YYYY-MM-DD: '20/11/2026'")
+
+    end = ("enrolments", "end", "--child", "BOTHA07-1", "--status", "withdrawn")
+    assert ok(cli(*db, *end, "--date", "2026-10-31")) == (
+        "BOTHA07-1: enrolment from 2026-01-14 ended on 2026-10-31 (WITHDRAWN)\n"
+    )
+    assert refused(cli(*db, *end, "--date", "2026-11-30")) == [
+        "crechebooks: error: BOTHA07-1 has no active enrolment to end"
+    ]
+    ended = json.loads(
+        ok(
+            cli(
+                *db,
+                "enrolments",
+                "end",
+                "--child",
+                "ADAMS09-1",
+                "--date",
+                "2026-12-15",
+                "--status",
+                "GRADUATED",
+                "--json",
+            )
+        )
+    )
+    assert ended["status"] == "GRADUATED"
+    assert ended["end_date"] == "2026-12-15"
