@@ -139,6 +139,18 @@ class InvoicesView(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
 
+    def select_month(self, month: dt.date | None) -> None:
+        """Show one billing month (None: all months)."""
+        # findData cannot match Python dates, so compare the items here.
+        for index in range(self.month.count()):
+            if self.month.itemData(index) == month:
+                if index == self.month.currentIndex():
+                    self.reload()
+                self.month.setCurrentIndex(index)
+                return
+        self.month.addItem(month.strftime("%B %Y") if month else "All months", month)
+        self.month.setCurrentIndex(self.month.count() - 1)
+
     def current_filter(self) -> jobs.Filter:
         """What the filter widgets select."""
         household = self.household.text().strip() or None

@@ -62,7 +62,7 @@ def test_import_then_reimport_is_unchanged_then_updates_by_name(
 ) -> None:
     _settings, actor = creche
     first = _import(book, actor, SAMPLE_FEES)
-    assert first == ImportSummary(created=5)
+    assert (first, first.total) == (ImportSummary(created=5), 5)
     before = snapshot(book)
     assert _import(book, actor, SAMPLE_FEES) == ImportSummary(unchanged=5)
     assert snapshot(book) == before  # nothing written, nothing audited
@@ -104,11 +104,17 @@ BAD_FILES = {
         ],
     ),
     "missing required column and value": (
-        ["name,fee_type,amount,registration_fee", ",FULL_DAY,4500.00,", "Half Day,HALF_DAY,,"],
+        [
+            "name,fee_type,amount,registration_fee",
+            ",FULL_DAY,4500.00,",
+            "Half Day,HALF_DAY,,",
+            "Other,,100,",
+        ],
         [
             "fees.csv:1: re_registration_fee: required column is missing",
             "fees.csv:2: name: a value is required",
             "fees.csv:3: amount: a HALF_DAY fee needs its monthly amount",
+            "fees.csv:4: fee_type: a value is required",
         ],
     ),
     "bad fee type and amounts": (

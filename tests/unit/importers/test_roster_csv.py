@@ -176,10 +176,17 @@ BAD_FILES = {
         ["roster.csv:1: child_dob: required column is missing"],
     ),
     "missing required values": (
-        [FULL_HEADER, line(parent_name=""), line(child_ref="ZULU11-2", start_date="")],
+        [
+            FULL_HEADER,
+            line(parent_name=""),
+            line(child_ref="ZULU11-2", start_date=""),
+            line(child_ref="", child_first_name=""),
+        ],
         [
             "roster.csv:2: parent_name: a value is required",
             "roster.csv:3: start_date: a value is required",
+            "roster.csv:4: child_ref: a value is required",
+            "roster.csv:4: child_first_name: a value is required",
         ],
     ),
     "bad dates": (

@@ -210,10 +210,10 @@ def test_send_applies_credit_smaller_than_the_invoice(book: Book, drafts: Drafts
     assert _ledger(book, d, "ADAMS01") == ledger_before
     assert _money(book, d, "ADAMS01") == (385_000, 385_000, 0)
     with book.read(d.tenant) as uow:
-        allocations = uow._session.scalars(select(Allocation)).all()
-    assert [(a.invoice_id, a.payment_id, a.amount_cents) for a in allocations] == [
-        (inv.id, None, 100_000)
-    ]
+        allocations = uow._session.execute(
+            select(Allocation.invoice_id, Allocation.payment_id, Allocation.amount_cents)
+        ).all()
+    assert [tuple(a) for a in allocations] == [(inv.id, None, 100_000)]
     with book.read() as uow:
         (record,) = uow.audit.latest(d.tenant, limit=1)
     assert record.before == {"status": "DRAFT", "credit_cents": 100_000}
@@ -487,7 +487,8 @@ def test_mark_overdue_takes_sent_invoices_past_due_with_a_balance(
     }
     with pytest.raises(IllegalTransition, match=f"invoice {INV1} cannot go from OVERDUE to SENT"):
         _send(book, d, INV1)
-    assert _money(book, d, "ADAMS01") == (FULL_DAY + 5_000, FULL_DAY + 5_000, 0)
+    owed = 2 * FULL_DAY + 5_000  # November, December and the ad-hoc invoice
+    assert _money(book, d, "ADAMS01") == (owed, owed, 0)
     _check_ok(book, d)
 
 
@@ -547,7 +548,7 @@ def test_an_ad_hoc_invoice_with_vat_inside_the_price(book: Book, drafts: Drafts)
     )
     assert audit_actions(book) - actions == {"invoice.create": 1, "ledger.post": 1}
     with book.read() as uow:
-        (record,) = [r for r in uow.audit.latest(d.tenant, 5) if r.action == "invoice.create"]
+        (record,) = [r for r in uow.audit.latest(d.tenant, 2) if r.action == "invoice.create"]
     assert record.after == {"number": "INV-2026-000004", "kind": "AD_HOC", "total": "700.00"}
     # It goes on like any other invoice.
     assert _send(book, d, inv.number) == [SentInvoice(inv.number, InvoiceStatus.SENT, 0, 70_000)]

@@ -89,44 +89,39 @@ def test_a_bookkeeper_adds_charges(book: Book, roster: dict[str, Actor]) -> None
     }
 
 
-@pytest.mark.parametrize(
-    ("child", "line_type", "amount", "vat", "error", "message"),
-    [
-        ("NOBODY", LineType.UNIFORM, 100, None, NotFoundError, "no child with reference 'NOBODY'"),
-        ("BOTHA07-1", LineType.UNIFORM, 0, None, RuleViolation, "must be more than zero"),
-        ("BOTHA07-1", LineType.UNIFORM, -5, None, RuleViolation, "must be more than zero"),
-        (
-            "BOTHA07-1",
-            LineType.MONTHLY_FEE,
-            100,
-            None,
-            RuleViolation,
-            "MONTHLY_FEE is billed by the monthly run, not as a charge",
-        ),
-        (
-            "BOTHA07-1",
-            LineType.UNIFORM,
-            100,
-            VatTreatment.EXEMPT,
-            RuleViolation,
-            "only an AD_HOC charge can be marked standard or exempt; UNIFORM charges",
-        ),
-    ],
-)
-def test_bad_charges_change_nothing(
-    book: Book,
-    roster: dict[str, Actor],
-    child: str,
-    line_type: LineType,
-    amount: int,
-    vat: VatTreatment | None,
-    error: type[Exception],
-    message: str,
-) -> None:
+UNIFORM = {"line_type": LineType.UNIFORM, "amount_cents": 100}
+BAD_CHARGES = {
+    "unknown child": ("NOBODY", UNIFORM, NotFoundError, "no child with reference 'NOBODY'"),
+    "zero": ("BOTHA07-1", {**UNIFORM, "amount_cents": 0}, RuleViolation, "more than zero"),
+    "negative": ("BOTHA07-1", {**UNIFORM, "amount_cents": -5}, RuleViolation, "more than zero"),
+    "fee line type": (
+        "BOTHA07-1",
+        {**UNIFORM, "line_type": LineType.MONTHLY_FEE},
+        RuleViolation,
+        "MONTHLY_FEE is billed by the monthly run, not as a charge",
+    ),
+    "long description": (
+        "BOTHA07-1",
+        {**UNIFORM, "description": "x" * 501},
+        RuleViolation,
+        "the description is longer than 500 characters",
+    ),
+    "vat for a typed line": (
+        "BOTHA07-1",
+        {**UNIFORM, "vat": VatTreatment.EXEMPT},
+        RuleViolation,
+        "only an AD_HOC charge can be marked standard or exempt; UNIFORM charges",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CHARGES))
+def test_bad_charges_change_nothing(book: Book, roster: dict[str, Actor], case: str) -> None:
+    child, values, error, message = BAD_CHARGES[case]
     actor = roster["admin"]
     before = snapshot(book)
     with pytest.raises(error, match=message), book.write(actor.tenant_id) as uow:
-        add_charge(uow, actor, child, line_type, amount, D(2026, 11, 1), None, vat)
+        add_charge(uow, actor, child, charge_date=D(2026, 11, 1), **values)  # type: ignore[arg-type]
     assert snapshot(book) == before
 
 
