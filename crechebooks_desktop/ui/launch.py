@@ -72,6 +72,7 @@ class Shell:
         )
         self.startup.failed.connect(self.window.show_open_failure)
         self.startup.ready.connect(lambda _w: self.window.households.reload())
+        self.startup.ready.connect(self.window.invoices.mark_overdue_on_open)
 
     def start(self) -> None:
         """Show the window and open the book in the background."""

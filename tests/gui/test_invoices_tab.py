@@ -230,3 +230,23 @@ def test_new_invoice_through_the_book(qtbot, tab, demo_book_path: Path) -> None:
     assert found[0].total_cents == 35_000
     assert found[0].vat_cents == 4_565  # 35000 x 15/115 = 4565.2
     assert view.model.row_of(found[0].number) is not None
+
+
+def test_opening_the_book_marks_overdue_invoices(qtbot, demo_book_path) -> None:
+    # The demo's opening-balance invoices are SENT and due on 2026-11-01.
+    shell = Shell(shell_args(demo_book_path), interactive=False)
+    qtbot.addWidget(shell.window)
+    view = shell.window.invoices
+    view._today = dt.date(2026, 11, 21)
+    try:
+        with qtbot.waitSignal(shell.session.changes_applied, timeout=10_000):
+            shell.start()
+        book, _ = Book.open(settings_for(str(demo_book_path)))
+        with book.read(1) as uow:
+            statuses = {i.status for i in uow.invoices.find(InvoiceFilter())}
+            actions = [r.action for r in uow.audit.latest(1, limit=20)]
+        book.close()
+    finally:
+        shell.stop()
+    assert statuses == {InvoiceStatus.OVERDUE}
+    assert actions.count("invoice.overdue") == 9

@@ -118,3 +118,11 @@ def add_charge(
 
     with book.write(workplace.creche.tenant_id) as uow:
         add(uow, workplace.actor, child_ref, line_type, amount_cents, day, description, vat)
+
+
+def mark_overdue(book: Book, workplace: Workplace, today: dt.date) -> list[str]:
+    """Invoices past due become OVERDUE (run when the window opens)."""
+    from crechebooks_desktop.services.invoices import mark_overdue as mark  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return mark(uow, workplace.actor, today)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.printing import print_pdf
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
@@ -150,6 +151,24 @@ class InvoicesView(QWidget):
                 return
         self.month.addItem(month.strftime("%B %Y") if month else "All months", month)
         self.month.setCurrentIndex(self.month.count() - 1)
+
+    def mark_overdue_on_open(self, workplace: Workplace) -> None:
+        """Bring statuses up to date when the book opens (users who may post money)."""
+        if not workplace.actor.can(Permission.POST_MONEY):
+            return
+        today = self._today
+
+        def done(changed: object) -> None:
+            if isinstance(changed, list) and changed:
+                self.summary.setText(f"{len(changed)} invoice(s) became overdue today")
+
+        self._session.mutate(
+            lambda book, w: jobs.mark_overdue(book, w, today),
+            Changes(invoices=True),
+            self,
+            done,
+            lambda exc: report(self, exc, "mark overdue invoices"),
+        )
 
     def current_filter(self) -> jobs.Filter:
         """What the filter widgets select."""
