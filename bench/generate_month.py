@@ -25,7 +25,9 @@ TARGET_SQLITE_S = 1.5
 TARGET_PG_S = 4.0
 TARGET_MB = 300
 MONTH = dt.date(2026, 3, 1)
-PG_ADMIN = os.environ.get("CRECHEBOOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "CRECHEBOOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def build_book(url: str, children: int) -> int:
@@ -34,7 +36,13 @@ def build_book(url: str, children: int) -> int:
 
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.db.tables import (
-        Charge, Child, Enrolment, EnrolmentExtra, FeeStructure, Household, HouseholdBalance,
+        Charge,
+        Child,
+        Enrolment,
+        EnrolmentExtra,
+        FeeStructure,
+        Household,
+        HouseholdBalance,
     )
     from crechebooks_desktop.domain.creche import NewCreche
     from crechebooks_desktop.services.creches import init_creche
@@ -43,48 +51,117 @@ def build_book(url: str, children: int) -> int:
     rng = random.Random(42)
     book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())))
     with book.write() as uow:
-        creche, _actor = init_creche(uow, NewCreche(
-            name="Bench Creche", vat_number="4123456789", sibling_discounts="0,10,15"))
+        creche, _actor = init_creche(
+            uow,
+            NewCreche(name="Bench Creche", vat_number="4123456789", sibling_discounts="0,10,15"),
+        )
         tid = creche.tenant_id
         session = uow._session  # noqa: SLF001 - bulk loading for the benchmark only
-        fees = [("Full day", "FULL_DAY", 485_000), ("Half day", "HALF_DAY", 320_000),
-                ("Aftercare", "HOURLY", 6_500), ("Custom", "CUSTOM", None)]
-        session.execute(insert(FeeStructure), [
-            {"tenant_id": tid, "name": n, "fee_type": t, "amount_cents": a,
-             "registration_fee_cents": 75_000, "re_registration_fee_cents": 50_000}
-            for n, t, a in fees])
+        fees = [
+            ("Full day", "FULL_DAY", 485_000),
+            ("Half day", "HALF_DAY", 320_000),
+            ("Aftercare", "HOURLY", 6_500),
+            ("Custom", "CUSTOM", None),
+        ]
+        session.execute(
+            insert(FeeStructure),
+            [
+                {
+                    "tenant_id": tid,
+                    "name": n,
+                    "fee_type": t,
+                    "amount_cents": a,
+                    "registration_fee_cents": 75_000,
+                    "re_registration_fee_cents": 50_000,
+                }
+                for n, t, a in fees
+            ],
+        )
         fee_ids = list(range(1, 5))
         households = round(children / 1.43)
-        session.execute(insert(Household), [
-            {"id": h, "tenant_id": tid, "account_ref": f"HH{h:05d}", "parent_name": f"Parent {h}"}
-            for h in range(1, households + 1)])
-        session.execute(insert(HouseholdBalance), [
-            {"household_id": h, "tenant_id": tid} for h in range(1, households + 1)])
+        session.execute(
+            insert(Household),
+            [
+                {
+                    "id": h,
+                    "tenant_id": tid,
+                    "account_ref": f"HH{h:05d}",
+                    "parent_name": f"Parent {h}",
+                }
+                for h in range(1, households + 1)
+            ],
+        )
+        session.execute(
+            insert(HouseholdBalance),
+            [{"household_id": h, "tenant_id": tid} for h in range(1, households + 1)],
+        )
         kids, enrols, extras, charges = [], [], [], []
         for c in range(1, children + 1):
             h = c if c <= households else rng.randint(1, households)  # the rest are siblings
-            kids.append({"id": c, "tenant_id": tid, "household_id": h, "child_ref": f"C{c:05d}",
-                         "first_name": f"Child{c}", "last_name": f"Family{h}",
-                         "date_of_birth": dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 1200))})
+            kids.append(
+                {
+                    "id": c,
+                    "tenant_id": tid,
+                    "household_id": h,
+                    "child_ref": f"C{c:05d}",
+                    "first_name": f"Child{c}",
+                    "last_name": f"Family{h}",
+                    "date_of_birth": dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 1200)),
+                }
+            )
             fee = rng.choices(fee_ids, weights=(60, 30, 5, 5))[0]
-            start = MONTH + dt.timedelta(days=rng.randint(1, 25)) if c % 20 == 0 else dt.date(2026, 1, 13)
-            enrols.append({"id": c, "tenant_id": tid, "child_id": c, "fee_structure_id": fee,
-                           "start_date": start, "status": "ACTIVE",
-                           "custom_amount_cents": 410_000 if fee == 4 else None,
-                           "hours_per_month": 40 if fee == 3 else None})
+            start = (
+                MONTH + dt.timedelta(days=rng.randint(1, 25))
+                if c % 20 == 0
+                else dt.date(2026, 1, 13)
+            )
+            enrols.append(
+                {
+                    "id": c,
+                    "tenant_id": tid,
+                    "child_id": c,
+                    "fee_structure_id": fee,
+                    "start_date": start,
+                    "status": "ACTIVE",
+                    "custom_amount_cents": 410_000 if fee == 4 else None,
+                    "hours_per_month": 40 if fee == 3 else None,
+                }
+            )
             if c % 5 == 0:
-                extras.append({"tenant_id": tid, "enrolment_id": c, "line_type": "MEALS",
-                               "amount_cents": 40_000, "description": "Hot lunches"})
+                extras.append(
+                    {
+                        "tenant_id": tid,
+                        "enrolment_id": c,
+                        "line_type": "MEALS",
+                        "amount_cents": 40_000,
+                        "description": "Hot lunches",
+                    }
+                )
             if c % 7 == 0:
-                charges.append({"tenant_id": tid, "child_id": c, "line_type": "LATE_PICKUP",
-                                "description": "Late pick-up", "amount_cents": 15_000,
-                                "charge_date": MONTH + dt.timedelta(days=10)})
-        for model, rows in ((Child, kids), (Enrolment, enrols), (EnrolmentExtra, extras), (Charge, charges)):
+                charges.append(
+                    {
+                        "tenant_id": tid,
+                        "child_id": c,
+                        "line_type": "LATE_PICKUP",
+                        "description": "Late pick-up",
+                        "amount_cents": 15_000,
+                        "charge_date": MONTH + dt.timedelta(days=10),
+                    }
+                )
+        for model, rows in (
+            (Child, kids),
+            (Enrolment, enrols),
+            (EnrolmentExtra, extras),
+            (Charge, charges),
+        ):
             session.execute(insert(model), rows)
         if session.get_bind().dialect.name == "postgresql":
             for table in ("households", "children", "enrolments"):
-                session.execute(__import__("sqlalchemy").text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                session.execute(
+                    __import__("sqlalchemy").text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
+                )
     book.close()
     return tid
 
@@ -105,11 +182,17 @@ def run_generation(url: str, tid: int) -> dict:
     seconds = time.perf_counter() - started
     with book.read(tid) as uow:
         from crechebooks_desktop.services.checks import check_creche
+
         ok = check_creche(uow).ok
     book.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "invoices": len(result.created), "ok": ok,
-            "peak_mb": peak / 1024, "start_mb": before / 1024}
+    return {
+        "seconds": seconds,
+        "invoices": len(result.created),
+        "ok": ok,
+        "peak_mb": peak / 1024,
+        "start_mb": before / 1024,
+    }
 
 
 def raw_sqlite_copy(path: str, tid: int) -> tuple[float, int]:
@@ -120,8 +203,19 @@ def raw_sqlite_copy(path: str, tid: int) -> tuple[float, int]:
     empty = Path(tempfile.mkdtemp()) / "raw.sqlite"
     Book.open(Settings(f"sqlite:///{empty}", empty.parent))[0].close()
     src = sqlite3.connect(path)
-    tables = {"invoices": "", "invoice_lines": "", "ledger_entries": "", "audit_log": " WHERE action IN ('invoice.create', 'ledger.post')"}
-    data = {t: (src.execute(f"SELECT * FROM {t}{w}").fetchall(), [c[1] for c in src.execute(f"PRAGMA table_info({t})")]) for t, w in tables.items()}
+    tables = {
+        "invoices": "",
+        "invoice_lines": "",
+        "ledger_entries": "",
+        "audit_log": " WHERE action IN ('invoice.create', 'ledger.post')",
+    }
+    data = {
+        t: (
+            src.execute(f"SELECT * FROM {t}{w}").fetchall(),
+            [c[1] for c in src.execute(f"PRAGMA table_info({t})")],
+        )
+        for t, w in tables.items()
+    }
     dst = sqlite3.connect(empty)
     dst.execute("PRAGMA foreign_keys=OFF")
     dst.execute("PRAGMA journal_mode=WAL")
@@ -141,17 +235,23 @@ def child(url: str, tid: int) -> None:
 
 def measure(url: str, children: int) -> dict:
     tid = build_book(url, children)
-    out = subprocess.run([sys.executable, __file__, "--child", url, str(tid)], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", url, str(tid)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return {"tid": tid, **json.loads(out.strip().splitlines()[-1])}
 
 
 def report(name: str, figures: dict, target: float) -> None:
     rate = figures["invoices"] / figures["seconds"]
     verdict = "OK" if figures["seconds"] < target and figures["peak_mb"] < TARGET_MB else "MISSED"
-    print(f"{name:<11} {figures['invoices']} invoices in {figures['seconds']:.2f} s "
-          f"({rate:,.0f}/s)   target < {target} s   peak {figures['peak_mb']:.0f} MB "
-          f"(target < {TARGET_MB} MB)   invariants {'ok' if figures['ok'] else 'BROKEN'}   {verdict}")
+    print(
+        f"{name:<11} {figures['invoices']} invoices in {figures['seconds']:.2f} s "
+        f"({rate:,.0f}/s)   target < {target} s   peak {figures['peak_mb']:.0f} MB "
+        f"(target < {TARGET_MB} MB)   invariants {'ok' if figures['ok'] else 'BROKEN'}   {verdict}"
+    )
 
 
 def main() -> None:
@@ -167,8 +267,10 @@ def main() -> None:
     figures = measure(f"sqlite:///{sqlite_path}", args.children)
     report("SQLite", figures, TARGET_SQLITE_S)
     raw_seconds, raw_rows = raw_sqlite_copy(str(sqlite_path), figures["tid"])
-    print(f"raw sqlite3 executemany of the same {raw_rows:,} rows: {raw_seconds:.2f} s "
-          f"-> CrecheBooks takes {figures['seconds'] / raw_seconds:.1f}x the raw insert")
+    print(
+        f"raw sqlite3 executemany of the same {raw_rows:,} rows: {raw_seconds:.2f} s "
+        f"-> CrecheBooks takes {figures['seconds'] / raw_seconds:.1f}x the raw insert"
+    )
     if not args.skip_postgres:
         import psycopg
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QTimer
 
-from crechebooks_desktop.db.book import Book  # noqa: E402
-from crechebooks_desktop.services.demo import create_demo_creche  # noqa: E402
-from crechebooks_desktop.services.invoicing import generate_month  # noqa: E402
-from crechebooks_desktop.services.users import acting_user  # noqa: E402
-from crechebooks_desktop.settings import settings_for  # noqa: E402
-from crechebooks_desktop.ui.launch import Shell, application  # noqa: E402
-from crechebooks_desktop.ui.setup.first_run import FirstRunDialog  # noqa: E402
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.invoicing import generate_month
+from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.ui.launch import Shell, application
+from crechebooks_desktop.ui.setup.first_run import FirstRunDialog
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TODAY = dt.date.today()
@@ -37,16 +37,19 @@ def demo_book(path: Path) -> None:
 
 
 def window_pictures(app, path: Path) -> None:
-    shell = Shell(argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None),
-                  interactive=False)
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
     view = shell.window.invoices
     shots = {"households": False}
 
     def households_loaded(_count: int) -> None:
         if not shots["households"]:
             shots["households"] = True
-            QTimer.singleShot(300, lambda: (shell.window.grab().save(str(DOCS / "main-window.png")),
-                                            show_invoices()))
+            QTimer.singleShot(
+                300,
+                lambda: (shell.window.grab().save(str(DOCS / "main-window.png")), show_invoices()),
+            )
 
     def show_invoices() -> None:
         shell.window.tabs.setCurrentWidget(view)
@@ -55,11 +58,13 @@ def window_pictures(app, path: Path) -> None:
 
     def invoices_loaded(_count: int) -> None:
         view.loaded.disconnect(invoices_loaded)
-        busiest = max(range(view.model.rowCount()),
-                      key=lambda r: len(view.model.row_value(r).lines))
+        busiest = max(
+            range(view.model.rowCount()), key=lambda r: len(view.model.row_value(r).lines)
+        )
         view.table.selectRow(view.proxy.mapFromSource(view.model.index(busiest, 0)).row())
-        QTimer.singleShot(800, lambda: (shell.window.grab().save(str(DOCS / "invoices-tab.png")),
-                                        app.quit()))
+        QTimer.singleShot(
+            800, lambda: (shell.window.grab().save(str(DOCS / "invoices-tab.png")), app.quit())
+        )
 
     shell.window.households.loaded.connect(households_loaded)
     shell.start()

@@ -1,4 +1,4 @@
-"""``crechebooks invoices pdf`` and ``invoices export`` end to end, as a scheduled task runs them."""
+"""``crechebooks invoices pdf`` and ``invoices export`` end to end, as scheduled tasks run them."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_pdf_of_a_month(cli: Cli, november: str, tmp_path: Path) -> None:
     )
     assert len(live) == 58
     done = cli(*db, "invoices", "pdf", "--month", "2026-11", "--out-dir", "out")
-    assert ok(done) == f"wrote 58 invoice PDFs for 2026-11 to out; archived 58 new, 0 unchanged\n"
+    assert ok(done) == "wrote 58 invoice PDFs for 2026-11 to out; archived 58 new, 0 unchanged\n"
     assert done.stderr == ""  # no progress when stderr is not a terminal
     assert sorted(p.stem for p in (tmp_path / "out").iterdir()) == live
     again = ok(cli(*db, "invoices", "pdf", "--month", "2026-11", "--out-dir", "out"))

@@ -177,9 +177,14 @@ def test_a_rolled_back_print_leaves_no_row(
     book: Book, creche: Creche, opening_invoice: str
 ) -> None:
     _settings, actor = creche
-    with pytest.raises(KeyboardInterrupt), book.write(actor.tenant_id) as uow:
-        print_invoice(uow, actor, NUMBER, book.settings.data_dir)
-        raise KeyboardInterrupt
+
+    def interrupted() -> None:
+        with book.write(actor.tenant_id) as uow:
+            print_invoice(uow, actor, NUMBER, book.settings.data_dir)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
     assert document_hash(book, actor) is None
     again = printed(book, actor)
     assert (again.archived.version, again.archived.created) == (1, True)
