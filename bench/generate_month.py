@@ -32,7 +32,7 @@ PG_ADMIN = os.environ.get(
 
 def build_book(url: str, children: int) -> int:
     """A creche with siblings, pro-rata starters, extras and charges; returns the tenant id."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.db.tables import (
@@ -157,9 +157,11 @@ def build_book(url: str, children: int) -> int:
             session.execute(insert(model), rows)
         if session.get_bind().dialect.name == "postgresql":
             for table in ("households", "children", "enrolments"):
+                # Rows were loaded with explicit ids: move the sequences past them.
                 session.execute(
-                    __import__("sqlalchemy").text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
                     )
                 )
     book.close()
@@ -195,7 +197,7 @@ def run_generation(url: str, tid: int) -> dict:
     }
 
 
-def raw_sqlite_copy(path: str, tid: int) -> tuple[float, int]:
+def raw_sqlite_copy(path: str) -> tuple[float, int]:
     """Insert the rows the run wrote, with plain sqlite3 executemany, into a fresh book."""
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.settings import Settings
@@ -266,7 +268,7 @@ def main() -> None:
     sqlite_path = tmp / "bench.sqlite"
     figures = measure(f"sqlite:///{sqlite_path}", args.children)
     report("SQLite", figures, TARGET_SQLITE_S)
-    raw_seconds, raw_rows = raw_sqlite_copy(str(sqlite_path), figures["tid"])
+    raw_seconds, raw_rows = raw_sqlite_copy(str(sqlite_path))
     print(
         f"raw sqlite3 executemany of the same {raw_rows:,} rows: {raw_seconds:.2f} s "
         f"-> CrecheBooks takes {figures['seconds'] / raw_seconds:.1f}x the raw insert"
