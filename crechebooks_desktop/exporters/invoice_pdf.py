@@ -421,18 +421,17 @@ def _percent(rate: Decimal) -> str:
 
 def _notes(page: _Page) -> list[Flowable]:
     invoice = page.invoice
-    notes: list[str] = []
+    notes: list[Flowable] = []
     if page.creche.vat_registered and page.creche.prices_include_vat:
+        # The statement a VAT-inclusive tax invoice needs: in body text, not small print.
+        statement = "No VAT is charged on this invoice."
         if invoice.vat_cents:
-            notes.append(
-                f"Total includes VAT at {_percent(_rate(invoice))}: "
-                f"{page.money(invoice.vat_cents)}."
-            )
-        else:
-            notes.append("No VAT is charged on this invoice.")
+            rate, vat = _percent(_rate(invoice)), page.money(invoice.vat_cents)
+            statement = f"Total includes VAT at {rate}: {vat}."
+        notes.append(_para(statement, _BODY))
     if page.has_exempt_supply:
-        notes.append(f"* {EXEMPT_NOTE} of the Value-Added Tax Act.")
-    return [_para(note, _SMALL) for note in notes]
+        notes.append(_para(f"* {EXEMPT_NOTE} of the Value-Added Tax Act.", _SMALL))
+    return notes
 
 
 def _payment_box(page: _Page) -> Table:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.household import HouseholdSummary
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
+from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.households.model import Column, HouseholdTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
@@ -52,7 +51,7 @@ class HouseholdsView(QWidget):
         self.search = QLineEdit(placeholderText="Search name, account, child, phone…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
-        self.table = _table(self.proxy)
+        self.table = list_table(self.proxy, Column.ACCOUNT)
         self.summary = QLabel()
         self.summary.setObjectName("summaryLine")
         top = QHBoxLayout()
@@ -98,18 +97,3 @@ class HouseholdsView(QWidget):
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.roster or changes.ledger or changes.invoices or changes.settings:
             self.reload()
-
-
-def _table(model: RawSortFilterProxy) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSortingEnabled(True)
-    table.sortByColumn(Column.ACCOUNT, Qt.SortOrder.AscendingOrder)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setHighlightSections(False)
-    return table

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.printing import print_pdf
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
+from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.invoices import jobs
 from crechebooks_desktop.ui.invoices.detail import InvoiceDetail
 from crechebooks_desktop.ui.invoices.dialogs import (
@@ -75,7 +74,7 @@ class InvoicesView(QWidget):
         self.detail = InvoiceDetail()
         self._build_filters()
         self._build_actions()
-        self.table = _table(self.proxy)
+        self.table = list_table(self.proxy, Column.NUMBER)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.summary = QLabel()
         self.summary.setObjectName("summaryLine")
@@ -423,17 +422,3 @@ class InvoicesView(QWidget):
                 f"Charge added for {child}; the next invoice picks it up."
             ),
         )
-
-
-def _table(model: RawSortFilterProxy) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSortingEnabled(True)
-    table.sortByColumn(Column.NUMBER, Qt.SortOrder.AscendingOrder)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    return table
