@@ -15,9 +15,8 @@ checked against a reprint by its SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,8 +27,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -46,15 +43,19 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, VatTreatme
 from crechebooks_desktop.domain.invoice_values import InvoiceLineValue, InvoiceValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.vat import vat_rate_on
-from crechebooks_desktop.paths import resources_dir
+from crechebooks_desktop.exporters.pdf_support import (
+    BOLD,
+    FONT,
+    PageDecorator,
+    numbered_canvas,
+    register_fonts,
+)
 
 __all__ = ["EXEMPT_NOTE", "payment_reference", "render_invoice_pdf"]
 
 EXEMPT_NOTE = "Exempt from VAT — educational and childcare services, Section 12(h)"
 """The footnote every invoice with an exempt supply carries (DESIGN §4)."""
 
-_FONT = "DejaVuSans"
-_BOLD = "DejaVuSans-Bold"
 _ACCENT = colors.HexColor("#1F5F5B")
 _RULE = colors.HexColor("#B8C7C5")
 _SHADE = colors.HexColor("#EEF3F2")
@@ -81,18 +82,9 @@ _MONTHS = (
 )
 
 
-@functools.cache
-def _register_fonts() -> None:
-    """Register DejaVu Sans (regular and bold) with reportlab, once per process."""
-    fonts = resources_dir() / "fonts"
-    pdfmetrics.registerFont(TTFont(_FONT, str(fonts / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(_BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_BOLD, italic=_FONT, boldItalic=_BOLD)
-
-
 def _style(name: str, size: float, *, bold: bool = False, **extra: Any) -> ParagraphStyle:
     extra.setdefault("leading", size * 1.3)
-    return ParagraphStyle(name, fontName=_BOLD if bold else _FONT, fontSize=size, **extra)
+    return ParagraphStyle(name, fontName=BOLD if bold else FONT, fontSize=size, **extra)
 
 
 _BODY = _style("body", 9)
@@ -119,7 +111,7 @@ def render_invoice_pdf(invoice: InvoiceValue, creche: CrecheSettings) -> bytes:
     Returns:
         The PDF's bytes; the same arguments always give the same bytes.
     """
-    _register_fonts()
+    register_fonts()
     page = _Page(invoice, creche)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -135,10 +127,10 @@ def render_invoice_pdf(invoice: InvoiceValue, creche: CrecheSettings) -> bytes:
         creator="CrecheBooks Desktop",
         producer="CrecheBooks Desktop (reportlab)",
         invariant=1,
-        initialFontName=_FONT,  # else reportlab references Helvetica, unembedded
+        initialFontName=FONT,  # else reportlab references Helvetica, unembedded
         initialFontSize=9,
     )
-    doc.build(page.story(), canvasmaker=_numbered_canvas(page))
+    doc.build(page.story(), canvasmaker=numbered_canvas(_decorator(page)))
     return buffer.getvalue()
 
 
@@ -225,7 +217,7 @@ def _quantity(value: Decimal, style: MoneyStyle) -> str:
 def _plain_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *styles: Any) -> Table:
     table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     base = [
-        ("FONT", (0, 0), (-1, -1), _FONT, 9),  # the cells that hold plain text, even ""
+        ("FONT", (0, 0), (-1, -1), FONT, 9),  # the cells that hold plain text, even ""
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -361,8 +353,8 @@ def _vat_cell(page: _Page, line: InvoiceLineValue) -> str:
 
 def _lines_style(row_count: int) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), _FONT, 9),
-        ("FONT", (0, 0), (-1, 0), _BOLD, 8.5),
+        ("FONT", (0, 0), (-1, -1), FONT, 9),
+        ("FONT", (0, 0), (-1, 0), BOLD, 8.5),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("BACKGROUND", (0, 0), (-1, 0), _ACCENT),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
@@ -393,18 +385,18 @@ def _totals(page: _Page) -> Table:
         rows.append(("Balance due", page.money(invoice.balance_due_cents)))
     table = Table(rows, colWidths=[48 * mm, 34 * mm], hAlign="RIGHT")
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), _FONT, 9),
+        ("FONT", (0, 0), (-1, -1), FONT, 9),
         ("ALIGN", (1, 0), (1, -1), "RIGHT"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
         ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
-        ("FONT", (0, total_row), (-1, total_row), _BOLD, 10.5),
+        ("FONT", (0, total_row), (-1, total_row), BOLD, 10.5),
         ("LINEABOVE", (0, total_row), (-1, total_row), 0.8, _ACCENT),
         ("BACKGROUND", (0, total_row), (-1, total_row), _SHADE),
     ]
     if invoice.amount_paid_cents:
-        commands.append(("FONT", (0, -1), (-1, -1), _BOLD, 10.5))
+        commands.append(("FONT", (0, -1), (-1, -1), BOLD, 10.5))
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, _ACCENT))
     table.setStyle(TableStyle(commands))
     return table
@@ -471,42 +463,31 @@ def _payment_box(page: _Page) -> Table:
 # --- Every page: footer, page numbers, VOID watermark ---------------------------------
 
 
-def _numbered_canvas(page: _Page) -> Callable[..., Canvas]:
-    """A canvas class that writes "Page n of m" once it knows m (pages are held back)."""
+def _decorator(page: _Page) -> PageDecorator:
+    def decorate(canvas: Canvas, number: int, count: int) -> None:
+        if page.invoice.status is InvoiceStatus.VOID:
+            _watermark(canvas, "VOID")
+        _footer(canvas, page, number, count)
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            for number, state in enumerate(self._held, start=1):
-                self.__dict__.update(state)
-                _decorate(self, page, number, len(self._held))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    return decorate
 
 
-def _decorate(canvas: Canvas, page: _Page, number: int, count: int) -> None:
+def _watermark(canvas: Canvas, text: str) -> None:
     canvas.saveState()
-    if page.invoice.status is InvoiceStatus.VOID:
-        canvas.setFillColor(colors.Color(0.7, 0.15, 0.12, alpha=0.12))
-        canvas.setFont(_BOLD, 120)
-        canvas.translate(A4[0] / 2, A4[1] / 2)
-        canvas.rotate(40)
-        canvas.drawCentredString(0, -40, "VOID")
-        canvas.rotate(-40)
-        canvas.translate(-A4[0] / 2, -A4[1] / 2)
+    canvas.setFillColor(colors.Color(0.7, 0.15, 0.12, alpha=0.12))
+    canvas.setFont(BOLD, 120)
+    canvas.translate(A4[0] / 2, A4[1] / 2)
+    canvas.rotate(40)
+    canvas.drawCentredString(0, -40, text)
+    canvas.restoreState()
+
+
+def _footer(canvas: Canvas, page: _Page, number: int, count: int) -> None:
+    canvas.saveState()
     canvas.setStrokeColor(_RULE)
     canvas.setLineWidth(0.5)
     canvas.line(_LEFT, _MARGIN + 3 * mm, A4[0] - _LEFT, _MARGIN + 3 * mm)
-    canvas.setFont(_FONT, 7.5)
+    canvas.setFont(FONT, 7.5)
     canvas.setFillColor(_GREY)
     left = f"{page.supplier} · {page.title} {page.invoice.number}"
     if page.creche.vat_registered:

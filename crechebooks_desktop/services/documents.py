@@ -2,7 +2,8 @@
 
 An invoice's archived copies live at
 ``<data_dir>/documents/invoices/<year>/<number>.pdf`` (later versions
-``<number>-2.pdf``, ``<number>-3.pdf``, ...). Each copy has a ``documents`` row with
+``<number>-2.pdf``, ``<number>-3.pdf``, ...; a name already taken by a file is
+skipped, never overwritten). Each copy has a ``documents`` row with
 its SHA-256, and the invoice keeps the hash of its latest copy. Rendering is
 deterministic, so a reprint of an unchanged invoice has the same hash and reuses
 the archived copy; a changed invoice (paid, voided) is archived as a new version.
@@ -126,7 +127,7 @@ def archive_invoice_pdf(
             write_atomically(path, pdf)
         return ArchivedDocument(invoice.number, path, digest, len(versions), created=False)
     version = len(versions) + 1
-    path = archive_path(data_dir, invoice, version)
+    path = _unused_path(data_dir, invoice, version)
     write_atomically(path, pdf)
     try:
         _record(uow, actor, invoice, path, digest, version)
@@ -158,6 +159,19 @@ def _record(
             "local_path": str(path),
         },
     )
+
+
+def _unused_path(data_dir: Path, invoice: InvoiceValue, version: int) -> Path:
+    """The version's file name, or the next one free: an archive never overwrites a file.
+
+    A file can be there without a row: left by a transaction that failed after
+    writing it, or written by another creche or book sharing the data folder
+    (their numbers can be the same). Either way it is not this copy's to replace.
+    """
+    suffix = version
+    while (path := archive_path(data_dir, invoice, suffix)).exists():
+        suffix += 1
+    return path
 
 
 def archive_path(data_dir: Path, invoice: InvoiceValue, version: int) -> Path:

@@ -248,28 +248,25 @@ def _invoiced_children(book: Book, tenant_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def test_a_killed_run_leaves_whole_batches_and_a_second_run_finishes_gapless(
-    book: Book, tmp_path: Path
-) -> None:
-    settings, _actor, made = _roster(book, households=1000, children=1500)
-    tenant = settings.tenant_id
-    batch = 50
-    before = audit_actions(book)
-    process = _worker(book, tmp_path, "2026-11", batch=batch, pause_inside=0.1)
-    seen = 0
+def _wait_for_first_batch(book: Book, tenant: int, process: subprocess.Popen[str]) -> int:
+    """Poll (read transactions) until the run has committed some invoices; how many."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         seen = len(_invoiced_children(book, tenant))
         if seen > 0:
-            break
+            return seen
         time.sleep(0.005)
-    assert process.poll() is None, "the run finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-    assert 0 < seen < 1500
+    pytest.fail(f"the run ended (status {process.poll()}) before it could be stopped")
 
-    # Only whole batches of whole households were committed: a prefix of the run's order.
+
+def _whole_batches_only(
+    book: Book, tenant: int, made: dict[int, list[int]], batch: int
+) -> list[int]:
+    """Only whole batches of whole households are in the book, a prefix of the run's order.
+
+    Returns:
+        The invoiced children.
+    """
     invoiced = _invoiced_children(book, tenant)
     assert len(invoiced) == len(set(invoiced))
     households = sorted(made)
@@ -281,6 +278,24 @@ def test_a_killed_run_leaves_whole_batches_and_a_second_run_finishes_gapless(
     found = _monthly(book, tenant)
     assert _sequences(found) == list(range(1, len(found) + 1))
     _check(book, tenant)
+    return invoiced
+
+
+def test_a_killed_run_leaves_whole_batches_and_a_second_run_finishes_gapless(
+    book: Book, tmp_path: Path
+) -> None:
+    settings, _actor, made = _roster(book, households=1000, children=1500)
+    tenant = settings.tenant_id
+    batch = 50
+    before = audit_actions(book)
+    process = _worker(book, tmp_path, "2026-11", batch=batch, pause_inside=0.1)
+    seen = _wait_for_first_batch(book, tenant, process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert 0 < seen < 1500
+
+    invoiced = _whole_batches_only(book, tenant, made, batch)
 
     # Run again, unhurried, through the command line: it finishes the rest.
     resumed = subprocess.run(
@@ -319,6 +334,19 @@ def test_a_killed_run_leaves_whole_batches_and_a_second_run_finishes_gapless(
         entries = uow._session.scalar(select(func.count()).select_from(LedgerEntry))
     assert entries == 1500
     _check(book, tenant)
+
+
+def test_an_interrupted_run_says_so_and_keeps_whole_batches(book: Book, tmp_path: Path) -> None:
+    settings, _actor, made = _roster(book, households=200, children=260)
+    tenant = settings.tenant_id
+    process = _worker(book, tmp_path, "2026-11", batch=20, pause_inside=0.1)
+    _wait_for_first_batch(book, tenant, process)
+    process.send_signal(signal.SIGINT)  # Ctrl-C
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (130, "")
+    assert err == "crechebooks: interrupted; nothing was changed by the unfinished step\n"
+    invoiced = _whole_batches_only(book, tenant, made, 20)
+    assert len(invoiced) < 260
 
 
 # --------------------------------------------------------------------------- issue years

@@ -186,8 +186,28 @@ def test_a_rolled_back_print_leaves_no_row(
     with pytest.raises(KeyboardInterrupt):
         interrupted()
     assert document_hash(book, actor) is None
+    folder = book.settings.data_dir / "documents" / "invoices" / "2026"
+    orphan = folder / f"{NUMBER}.pdf"  # written, then its transaction rolled back
+    assert orphan.exists()
     again = printed(book, actor)
     assert (again.archived.version, again.archived.created) == (1, True)
+    assert again.archived.path == folder / f"{NUMBER}-2.pdf"  # the orphan is not reused
+    assert verified(book, actor)
+
+
+def test_an_archive_never_overwrites_a_file_it_does_not_own(
+    book: Book, creche: Creche, opening_invoice: str
+) -> None:
+    """Another creche in the book (or another book) can have the same invoice number."""
+    _settings, actor = creche
+    folder = book.settings.data_dir / "documents" / "invoices" / "2026"
+    folder.mkdir(parents=True)
+    (folder / f"{NUMBER}.pdf").write_bytes(b"another creche's invoice")
+    (folder / f"{NUMBER}-2.pdf").write_bytes(b"and its second version")
+    result = printed(book, actor)
+    assert result.archived.path == folder / f"{NUMBER}-3.pdf"
+    assert result.archived.version == 1
+    assert (folder / f"{NUMBER}.pdf").read_bytes() == b"another creche's invoice"
     assert verified(book, actor)
 
 

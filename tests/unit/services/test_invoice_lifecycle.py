@@ -687,6 +687,8 @@ def test_get_and_find_invoices(book: Book, drafts: Drafts) -> None:
         assert found(household_ref="botha02") == [INV2, "INV-2026-000005"]
         assert found(text="cele03") == [INV3, "INV-2026-000006"]
         assert found(text="000004") == ["INV-2026-000004"]
+        assert found(text="03-1 CELE") == [INV3, "INV-2026-000006"]  # the child's full name
+        assert found(text="parent of botha") == [INV2, "INV-2026-000005"]
         assert found(household_ref="NOBODY") == []
 
 

@@ -716,3 +716,68 @@ def test_the_demo_creches_november(demo_book: tuple[Book, object]) -> None:
     with book.read(creche.tenant_id) as uow:
         report = check_creche(uow)
     assert (report.ok, report.invoices, report.households) == (True, 68, 45)
+
+
+def test_a_full_sibling_discount_makes_a_zero_invoice_with_no_ledger_entry(book: Book) -> None:
+    settings, actor = new_creche(book, sibling_discounts="0,100")
+    with book.write(settings.tenant_id) as uow:
+        fees = add_fees(uow)
+        household, (older, younger) = add_family(
+            uow,
+            "ADAMS01",
+            Kid("ADAMS01-1", fees.plain, TERM, born=dt.date(2021, 1, 1)),
+            Kid("ADAMS01-2", fees.half_day, TERM, born=dt.date(2022, 1, 1)),
+        )
+    before = audit_actions(book)
+    result = run_month(book, actor, NOV)
+    assert [(c.child_id, c.total_cents) for c in result.created] == [
+        (older, FULL_DAY),
+        (younger, 0),
+    ]
+    free = get(book, settings.tenant_id, "INV-2026-000002")
+    assert line_summary(free) == [
+        ("MONTHLY_FEE", "Half Day — November 2026", HALF_DAY, 0, HALF_DAY),
+        ("DISCOUNT", "Sibling discount (100%)", -HALF_DAY, 0, -HALF_DAY),
+    ]
+    assert (free.total_cents, free.balance_due_cents, free.status) == (0, 0, InvoiceStatus.DRAFT)
+    with book.read(settings.tenant_id) as uow:
+        entries = uow.ledger.entries(household)
+        assert check_creche(uow).ok
+    assert [(e.amount_cents, e.description) for e in entries] == [
+        (FULL_DAY, "Invoice INV-2026-000001")
+    ]
+    assert audit_actions(book) - before == {"invoice.create": 2, "ledger.post": 1}
+
+
+def test_two_creches_in_one_book_are_billed_and_numbered_apart(book: Book) -> None:
+    acorns, acorns_admin = new_creche(book, "Acorns")
+    bees, bees_admin = new_creche(book, "Bumblebees", invoice_prefix="bb", due_day="3")
+    kids = {}
+    for settings in (acorns, bees):
+        with book.write(settings.tenant_id) as uow:
+            fees = add_fees(uow)
+            kids[settings.tenant_id] = add_family(
+                uow,
+                "ADAMS01",
+                Kid("ADAMS01-1", fees.plain, TERM),
+                Kid("ADAMS01-2", fees.plain, TERM),
+            )[1]
+    assert [c.number for c in run_month(book, bees_admin, NOV).created] == [
+        "BB-2026-000001",
+        "BB-2026-000002",
+    ]
+    assert invoices(book, acorns.tenant_id) == []
+    created = run_month(book, acorns_admin, NOV).created
+    assert [(c.number, c.child_id) for c in created] == [
+        ("INV-2026-000001", kids[acorns.tenant_id][0]),
+        ("INV-2026-000002", kids[acorns.tenant_id][1]),
+    ]
+    assert {i.due_date for i in invoices(book, bees.tenant_id)} == {dt.date(2026, 11, 3)}
+    assert run_month(book, bees_admin, NOV).created == ()
+    with book.read(bees.tenant_id) as uow:
+        assert uow.invoices.get("INV-2026-000001") is None
+        assert check_creche(uow).ok
+    with book.read(acorns.tenant_id) as uow:
+        assert uow.invoices.get("BB-2026-000001") is None
+        report = check_creche(uow)
+    assert (report.ok, report.invoices, report.households) == (True, 2, 1)
