@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def settings_for(path_or_url: str | None) -> Settings:
         book = Path(url.removeprefix("sqlite:///"))
         data_dir = book.parent / (book.stem + "-files")
     else:
-        data_dir = default_data_dir() / "server-books"
+        # One folder per server book (host, port, database), never shared between books.
+        where = url.split("://", 1)[1].rsplit("@", 1)[-1]
+        data_dir = default_data_dir() / "server-books" / re.sub(r"[^A-Za-z0-9.-]+", "_", where)
     return Settings(db_url=url, data_dir=data_dir)
 
 
