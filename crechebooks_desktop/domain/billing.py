@@ -462,7 +462,7 @@ def _words(line_type: LineType) -> str:
     return line_type.name.replace("_", " ").capitalize()
 
 
-def _text(description: str | None, line_type: LineType) -> str:
+def line_text(description: str | None, line_type: LineType) -> str:
     """The description, or the line type in words when it is blank."""
     return (description or "").strip() or _words(line_type)
 
@@ -560,7 +560,7 @@ def _registration_lines(e: Enrolment, run: _Run) -> list[DraftLine]:
 def _extra_lines(e: Enrolment, run: _Run) -> list[DraftLine]:
     """One line per recurring extra, in full."""
     return [
-        _line(run, x.line_type, _text(x.description, x.line_type), x.amount_cents, e.child_id)
+        _line(run, x.line_type, line_text(x.description, x.line_type), x.amount_cents, e.child_id)
         for x in e.extras
     ]
 
@@ -571,7 +571,7 @@ def _charge_lines(charges: Iterable[Charge], run: _Run) -> list[DraftLine]:
         _line(
             run,
             c.line_type,
-            _text(c.description, c.line_type),
+            line_text(c.description, c.line_type),
             c.amount_cents,
             c.child_id,
             override=c.vat_override,

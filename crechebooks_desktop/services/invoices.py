@@ -280,7 +280,7 @@ def _ad_hoc_line(line: AdHocLine, policy: billing.VatPolicy, child_id: int) -> N
     override = VatTreatment.EXEMPT if line.exempt else None
     treatment = billing.vat_treatment(line.line_type, override)
     split = billing.price_line(line.amount_cents, treatment, policy)
-    description = (line.description or "").strip() or line.line_type.value.replace("_", " ").title()
+    description = billing.line_text(line.description, line.line_type)
     return NewLine(
         line.line_type,
         description,

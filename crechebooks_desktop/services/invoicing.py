@@ -1,8 +1,8 @@
 """The monthly run: one invoice per enrolled child, per DESIGN §4.
 
 The run works through households in batches. Each batch is one transaction
-that first locks the creche's invoice number sequence, so two runs (two PCs on
-a shared book) take turns; it then re-reads which children are already
+that first locks the creche's row, so two runs (two PCs on a shared book) take
+turns; it then re-reads which children are already
 invoiced, so a second run, or a run resumed after a crash, creates nothing
 twice and leaves no gap in the numbers. A batch is all or nothing; cancelling
 stops between batches.
@@ -127,7 +127,10 @@ def _run_batch(
     progress: _Progress,
 ) -> None:
     creche = _creche(uow, actor)
-    uow.invoices.reserve_numbers(issued.year, 0)  # waits for, then holds, the run's turn
+    # Runs take turns per creche (whatever year their invoices are dated in): the
+    # creche's row is held until this batch commits, then the next run re-reads
+    # which children are done.
+    uow.tenants.lock(actor.tenant_id)
     end = billing.month_end(month)
     enrolments = uow.billing_inputs.enrolments(month, end, households)
     children = {e.child_id for e in enrolments}

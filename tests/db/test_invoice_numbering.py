@@ -35,7 +35,6 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import Invoice, LedgerEntry
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.enums import InvoiceKind
-from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import invoicing
 from crechebooks_desktop.services.checks import check_creche
 from tests.billing_fixtures import (
@@ -240,6 +239,37 @@ def test_two_processes_invoicing_the_same_month_invoice_each_child_once(
     _check(book, settings.tenant_id)
 
 
+def test_two_processes_invoicing_months_of_different_years_keep_every_ledger_chain(
+    book: Book, tmp_path: Path
+) -> None:
+    """December and January number from different sequences, so nothing but the
+    households' balance rows makes them take turns: the chains must still hold."""
+    settings, _actor, made = _roster(book, households=90, children=120)
+    go = tmp_path / "go"
+    workers = [
+        _worker(book, tmp_path, month, batch=10, go=go, pause_between=0.1)
+        for month in ("2026-12", "2027-01")
+    ]
+    time.sleep(0.5)
+    go.touch()
+    results = [_finish(w) for w in workers]
+    assert [(r["created"], r["skipped"]) for r in results] == [(120, 0), (120, 0)]
+    found = _monthly(book, settings.tenant_id)
+    december = [f for f in found if f[2] == dt.date(2026, 12, 1)]
+    january = [f for f in found if f[2] == dt.date(2027, 1, 1)]
+    assert _sequences(december, 2026) == list(range(1, 121))
+    assert _sequences(january, 2027) == list(range(1, 121))
+    with book.read(settings.tenant_id) as uow:
+        for household, kids in made.items():
+            entries = uow.ledger.entries(household)
+            assert len(entries) == 2 * len(kids)
+            running = 0
+            for entry in entries:
+                running += entry.amount_cents
+                assert entry.balance_after_cents == running
+    _check(book, settings.tenant_id)
+
+
 def _invoiced_children(book: Book, tenant_id: int) -> list[int]:
     with book.read(tenant_id) as uow:
         rows = uow._session.execute(
@@ -360,18 +390,6 @@ def test_an_interrupted_run_says_so_and_keeps_whole_batches(book: Book, tmp_path
             "postgresql",
             marks=[
                 pytest.mark.postgres,
-                pytest.mark.xfail(
-                    strict=True,
-                    raises=RuleViolation,
-                    reason=(
-                        "BUG: services/invoicing.py _run_batch serialises runs on the "
-                        "invoice_sequences row of the ISSUE year; two runs of the same billing "
-                        "month issued in different years (e.g. December issued 2026-12-01 and "
-                        "2027-01-02) do not take turns, both find the children not yet invoiced, "
-                        "and the second fails on uq_invoices_monthly_child_month ('the book "
-                        "refused the change') instead of skipping the children"
-                    ),
-                ),
             ],
         ),
     ],

@@ -56,6 +56,12 @@ class TenantRepository:
         row = self.session.get(Tenant, tenant_id)
         return _settings(row) if row else None
 
+    def lock(self, tenant_id: int) -> None:
+        """Hold the creche's row until the transaction ends (one monthly run at a time)."""
+        self.session.execute(
+            select(Tenant.id).where(Tenant.id == tenant_id).with_for_update()
+        ).one()
+
     def save(self, settings: CrecheSettings) -> None:
         """Write every setting of an existing creche."""
         row = self.session.get_one(Tenant, settings.tenant_id, with_for_update=True)

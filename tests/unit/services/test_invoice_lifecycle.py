@@ -522,7 +522,7 @@ def test_an_ad_hoc_invoice_with_vat_inside_the_price(book: Book, drafts: Drafts)
     assert line_summary(inv) == [
         ("UNIFORM", "Winter jersey", 30_435, 4_565, 35_000),  # 35 000 x 15/115 = 4 565.22
         ("AD_HOC", "Photo day", 12_000, 0, 12_000),
-        ("AD_HOC", "Ad Hoc", 20_000, 3_000, 23_000),
+        ("AD_HOC", "Ad hoc", 20_000, 3_000, 23_000),
     ]
     assert [line.vat_treatment for line in inv.lines] == [
         VatTreatment.STANDARD,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
@@ -17,6 +18,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import (
     EntryType,
+    FeeType,
     InvoiceKind,
     InvoiceStatus,
     LineType,
@@ -26,6 +28,7 @@ from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied
 from crechebooks_desktop.services import invoicing
 from crechebooks_desktop.services.checks import check_creche
+from crechebooks_desktop.services.demo import DemoResult
 from crechebooks_desktop.services.roster import add_charge
 from crechebooks_desktop.services.tasks import TaskState
 from crechebooks_desktop.services.users import acting_user, add_user
@@ -699,9 +702,9 @@ def test_an_owner_viewer_may_not_run_the_month_and_nothing_is_written(
     assert names == {"bea"}
 
 
-def test_the_demo_creches_november(demo_book: tuple[Book, object]) -> None:
+def test_the_demo_creches_november(demo_book: tuple[Book, DemoResult]) -> None:
     book, made = demo_book
-    creche = made.creche  # type: ignore[attr-defined]
+    creche = made.creche
     with book.read(creche.tenant_id) as uow:
         actor = acting_user(uow, creche.tenant_id, None)
     result = run_month(book, actor, NOV)
@@ -781,3 +784,64 @@ def test_two_creches_in_one_book_are_billed_and_numbered_apart(book: Book) -> No
         assert uow.invoices.get("BB-2026-000001") is None
         report = check_creche(uow)
     assert (report.ok, report.invoices, report.households) == (True, 2, 1)
+
+
+def test_every_rounding_is_half_to_even_once_per_line(book: Book) -> None:
+    settings, actor = new_creche(book, vat_number=VAT_NUMBER, prices_include_vat="no")
+    with book.write(settings.tenant_id) as uow:
+        custom = uow.roster.add_fee_structure("Agreed", FeeType.CUSTOM, None)
+        roster = uow.roster
+        first = roster.add_household("ADAMS01", "Mrs Adams")
+        half = roster.add_child(first, "ADAMS01-1", "Amy", "Adams", dt.date(2021, 1, 1))
+        # 16-30 November: 100 001 x 15/30 = 50 000.5 -> 50 000 (half-up would give 50 001).
+        # Standard-rated extras on net prices: 70 x 15% = 10.5 -> 10; 30 x 15% = 4.5 -> 4.
+        roster.add_enrolment(
+            half,
+            custom,
+            dt.date(2026, 11, 16),
+            custom_amount_cents=100_001,
+            extras=((LineType.MEALS, 70, None), (LineType.BOOKS, 30, None)),
+        )
+        second = roster.add_household("BOTHA02", "Mr Botha")
+        older = roster.add_child(second, "BOTHA02-1", "Ben", "Botha", dt.date(2021, 1, 1))
+        younger = roster.add_child(second, "BOTHA02-2", "Bea", "Botha", dt.date(2022, 1, 1))
+        roster.add_enrolment(older, custom, TERM, custom_amount_cents=500_000)
+        # Second sibling: 10% of 485 005 = 48 500.5 -> 48 500.
+        roster.add_enrolment(younger, custom, TERM, custom_amount_cents=485_005)
+    run_month(book, actor, NOV)
+    found = {i.child_ref: line_summary(i) for i in invoices(book, settings.tenant_id)}
+    assert found == {
+        "ADAMS01-1": [
+            ("MONTHLY_FEE", "Agreed — November 2026 (pro-rata, 15 of 30 days)", 50_000, 0, 50_000),
+            ("MEALS", "Meals", 70, 10, 80),
+            ("BOOKS", "Books", 30, 4, 34),
+        ],
+        "BOTHA02-1": [("MONTHLY_FEE", "Agreed — November 2026", 500_000, 0, 500_000)],
+        "BOTHA02-2": [
+            ("MONTHLY_FEE", "Agreed — November 2026", 485_005, 0, 485_005),
+            ("DISCOUNT", "Sibling discount (10%)", -48_500, 0, -48_500),
+        ],
+    }
+    (adams,) = invoices(book, settings.tenant_id, household_ref="ADAMS01")
+    assert (adams.subtotal_cents, adams.vat_cents, adams.total_cents) == (50_100, 14, 50_114)
+
+
+def test_an_hourly_fee_is_rate_times_hours_and_not_pro_rata(book: Book) -> None:
+    settings, actor = new_creche(book)
+    with book.write(settings.tenant_id) as uow:
+        hourly = uow.roster.add_fee_structure("Aftercare", FeeType.HOURLY, 6_500, 35_000)
+        household = uow.roster.add_household("ADAMS01", "Mrs Adams")
+        child = uow.roster.add_child(household, "ADAMS01-1", "Amy", "Adams", None)
+        uow.roster.add_enrolment(
+            child, hourly, dt.date(2026, 11, 20), hours_per_month=Decimal("12.5")
+        )
+    (created,) = run_month(book, actor, NOV).created
+    (inv,) = invoices(book, settings.tenant_id)
+    assert created.total_cents == 81_250 + 35_000
+    assert line_summary(inv) == [
+        ("MONTHLY_FEE", "Aftercare — 12.5 hours", 81_250, 0, 81_250),  # started on the 20th
+        ("REGISTRATION", "Registration fee", 35_000, 0, 35_000),
+    ]
+    fee_line = inv.lines[0]
+    assert (fee_line.quantity, fee_line.unit_cents) == (Decimal("12.5"), 6_500)
+    assert inv.as_json()["lines"][0]["quantity"] == "12.5"
