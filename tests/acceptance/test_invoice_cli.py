@@ -445,7 +445,7 @@ def test_new_ad_hoc_invoice(cli: Cli, demo: Demo) -> None:
     ] == [
         ("UNIFORM", "Jersey", 30_435, 4_565),
         ("AD_HOC", "Photo day", 12_000, 0),
-        ("AD_HOC", "Ad Hoc", 20_000, 3_000),
+        ("AD_HOC", "Ad hoc", 20_000, 3_000),
     ]
     demo.check()
 
