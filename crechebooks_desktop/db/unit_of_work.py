@@ -12,6 +12,8 @@ from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
+from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
+from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
 from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
 
@@ -63,9 +65,19 @@ class UnitOfWork:
         return LedgerRepository(self._session, self._tenant())
 
     @cached_property
+    def ledger_view(self) -> LedgerViewRepository:
+        """The creche's ledger across households, a page at a time."""
+        return LedgerViewRepository(self._session, self._tenant())
+
+    @cached_property
     def invoices(self) -> InvoiceRepository:
         """The creche's invoices."""
         return InvoiceRepository(self._session, self._tenant())
+
+    @cached_property
+    def payments(self) -> PaymentRepository:
+        """The creche's payments and their allocations."""
+        return PaymentRepository(self._session, self._tenant())
 
     @cached_property
     def documents(self) -> DocumentRepository:

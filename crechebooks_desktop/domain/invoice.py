@@ -24,6 +24,7 @@ __all__ = [
     "invoice_number",
     "is_overdue",
     "status_after_allocation",
+    "status_after_reversal",
     "transition",
 ]
 
@@ -155,6 +156,61 @@ def status_after_allocation(
     if balance_due_cents == total_cents or current is InvoiceStatus.PARTIALLY_PAID:
         return current
     return transition(current, InvoiceStatus.PARTIALLY_PAID)
+
+
+_CAN_HOLD_MONEY = frozenset(
+    {_S.SENT, _S.VIEWED, _S.OVERDUE, _S.PARTIALLY_PAID, _S.PAID},
+)
+
+
+def status_after_reversal(
+    current: InvoiceStatus,
+    balance_due_cents: int,
+    total_cents: int,
+    due_date: dt.date,
+    as_of: dt.date,
+) -> InvoiceStatus:
+    """Return the status after allocated money was taken back off an invoice.
+
+    A deliberate extension of DESIGN §4's lifecycle, which only moves money
+    forward: a payment can be reversed (a bounced debit order, a mistake), and
+    its invoices then owe again. PAID -> SENT is not a forward transition, so
+    this does not go through :func:`transition`; it says where the invoice now
+    stands from its figures:
+
+    - still partly paid -> PARTIALLY_PAID;
+    - wholly unpaid again and past its due date -> OVERDUE;
+    - wholly unpaid again and not past due -> SENT (VIEWED stays VIEWED).
+
+    Args:
+        current: The status before the reversal.
+        balance_due_cents: The balance due after the money came back off.
+        total_cents: The invoice total.
+        due_date: The day payment is due.
+        as_of: The day of the reversal.
+
+    Returns:
+        The status the invoice now has.
+
+    Raises:
+        ValueError: If nothing is owed after the reversal, or more than the total.
+        IllegalTransition: If the invoice could not have held money (DRAFT or
+            VOID); the status asked for is then SENT, the nearest there is.
+    """
+    if current not in _CAN_HOLD_MONEY:
+        raise IllegalTransition(current, InvoiceStatus.SENT)
+    if not 0 < balance_due_cents <= total_cents:
+        raise ValueError(
+            f"after a reversal the balance due {balance_due_cents} must be above 0 "
+            f"and at most the total {total_cents}",
+        )
+    if balance_due_cents < total_cents:
+        return InvoiceStatus.PARTIALLY_PAID
+    if as_of > due_date:
+        return InvoiceStatus.OVERDUE
+    if current is InvoiceStatus.VIEWED:
+        return current
+    return InvoiceStatus.SENT
 
 
 def is_overdue(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter, NewLine
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain import billing
+from crechebooks_desktop.domain.allocation import OpenInvoice
 from crechebooks_desktop.domain.enums import (
     EntryType,
     InvoiceKind,
@@ -20,7 +21,7 @@ from crechebooks_desktop.domain.enums import (
     LineType,
     VatTreatment,
 )
-from crechebooks_desktop.domain.invoice import status_after_allocation, transition
+from crechebooks_desktop.domain.invoice import transition
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.ledger import LedgerPosting
 from crechebooks_desktop.domain.money import format_plain
@@ -28,6 +29,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.vat import vat_rate_on
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.credits import apply_credit
 from crechebooks_desktop.services.ledger import post_entries
 
 
@@ -95,15 +97,18 @@ def _send(uow: UnitOfWork, actor: Actor, number: str) -> SentInvoice:
     status = transition(invoice.status, InvoiceStatus.SENT, number=invoice.number)
     household = invoice.recipient.household_id
     credit = uow.ledger.lock_balances([household])[household].credit_cents
-    applied = min(credit, invoice.balance_due_cents)
-    if applied > 0:
-        uow.invoices.add_allocation(invoice.id, applied, payment_id=None)
-        uow.ledger.set_credit(household, credit - applied)
-        status = status_after_allocation(
-            status, invoice.balance_due_cents - applied, invoice.total_cents
-        )
-    if applied > 0:
-        uow.invoices.record_payment(invoice.id, applied, status)
+    sent = OpenInvoice(
+        invoice.id,
+        invoice.number,
+        status,
+        invoice.due_date,
+        invoice.total_cents,
+        invoice.balance_due_cents,
+    )
+    used = apply_credit(uow, household, [sent], credit)
+    applied = sum(a.cents for a in used)
+    if used:
+        status = used[0].status_after
     else:
         uow.invoices.set_status(invoice.id, status)
     audit.record(

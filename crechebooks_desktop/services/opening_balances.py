@@ -65,10 +65,59 @@ def post_opening_balance(
             credit_delta_cents=-amount_cents,
         )
         return None
-    number = uow.invoices.next_number(as_of.year, creche.invoice_prefix)
-    description = f"Opening balance as at {as_of.isoformat()}"
+    number, _entry_id = charge_as_invoice(
+        uow,
+        actor,
+        creche,
+        household_id,
+        amount_cents,
+        as_of,
+        line_type=LineType.OPENING_BALANCE,
+        description=f"Opening balance as at {as_of.isoformat()}",
+        entry_type=EntryType.CHARGE,
+        kind="opening",
+    )
+    return number
+
+
+def charge_as_invoice(
+    uow: UnitOfWork,
+    actor: Actor,
+    creche: CrecheSettings,
+    household_id: int,
+    amount_cents: int,
+    day: dt.date,
+    *,
+    line_type: LineType,
+    description: str,
+    entry_type: EntryType,
+    kind: str,
+) -> tuple[str, int]:
+    """Make a household owe more through a one-line, VAT-exempt SENT invoice.
+
+    The amount goes onto an AD_HOC invoice (issued and due on ``day``) so that
+    payments can be allocated to it like any other debt, and onto the ledger
+    as ``entry_type``: outstanding and balance rise together. Opening balances
+    and positive adjustments both use it.
+
+    Args:
+        uow: the transaction.
+        actor: who does it (its permission checked by the caller).
+        creche: the creche's settings (invoice prefix).
+        household_id: the household.
+        amount_cents: what it owes more (more than zero).
+        day: the invoice's issue and due date, and the entry's date.
+        line_type: the invoice line's type.
+        description: the line's text (the entry's follows the invoice number).
+        entry_type: the ledger entry's type.
+        kind: what the audit record calls the invoice (``opening``, ...).
+
+    Returns:
+        The new invoice's number and the ledger entry's id.
+    """
+    number = uow.invoices.next_number(day.year, creche.invoice_prefix)
     line = NewLine(
-        LineType.OPENING_BALANCE,
+        line_type,
         description,
         amount_cents,
         amount_cents,
@@ -82,8 +131,8 @@ def post_opening_balance(
         child_id=None,
         kind=InvoiceKind.AD_HOC,
         status=InvoiceStatus.SENT,
-        issue_date=as_of,
-        due_date=as_of,
+        issue_date=day,
+        due_date=day,
         billing_month=None,
         lines=[line],
     )
@@ -94,16 +143,16 @@ def post_opening_balance(
         "invoice",
         invoice_id,
         None,
-        {"number": number, "total": format_plain(amount_cents), "kind": "opening"},
+        {"number": number, "total": format_plain(amount_cents), "kind": kind},
     )
-    post_entry(
+    entry_id = post_entry(
         uow,
         actor,
         household_id,
-        EntryType.CHARGE,
+        entry_type,
         amount_cents,
-        as_of,
+        day,
         f"{number} {description}",
         source=("invoice", invoice_id),
     )
-    return number
+    return number, entry_id

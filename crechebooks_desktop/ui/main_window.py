@@ -20,6 +20,7 @@ from crechebooks_desktop.ui.common.empty_state import EmptyState
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.invoices.view import InvoicesView
+from crechebooks_desktop.ui.ledger.view import LedgerView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 
 _LEDGER = (
@@ -60,10 +61,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.households = HouseholdsView(session)
         self.invoices = InvoicesView(session, dt.date.today())  # noqa: DTZ011 - local date
+        self.ledger = LedgerView(session)
         self.tabs.addTab(self.households, "Households")
+        built: dict[str, QWidget] = {"Ledger": self.ledger, "Invoices": self.invoices}
         for title, heading, text in _PLANNED_TABS:
-            widget = self.invoices if title == "Invoices" else EmptyState(heading, text)
-            self.tabs.addTab(widget, title)
+            self.tabs.addTab(built.get(title) or EmptyState(heading, text), title)
         self.setCentralWidget(self.tabs)
         self.book_label = QLabel(f"Book: {book_name}")
         self.creche_label = QLabel("Opening…")

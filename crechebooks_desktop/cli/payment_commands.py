@@ -1,0 +1,237 @@
+"""Handlers of the money-in commands: payments, credits, adjust, balances, ledger.
+
+Each change is one transaction through the services (audited there); input is
+checked before the book is opened where it can be, and a refusal is one line
+on standard error with nothing written. ``--json`` prints integer ``*_cents``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
+from crechebooks_desktop.domain.enums import PaymentMethod
+from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.importers import balances_csv
+from crechebooks_desktop.services import adjustments, balances, ledger, payments
+from crechebooks_desktop.services import credits as household_credit
+
+# A payment's allocations are written NUMBER=AMOUNT; amounts may carry commas.
+_PAIR = "="
+
+
+def _amount(text: str, option: str = "--amount") -> int:
+    try:
+        return parse_rands(text)
+    except MoneyError as exc:
+        raise UserFacingError(f"{option}: {exc}") from None
+
+
+def parse_allocation(text: str) -> list[tuple[str, int]] | None:
+    """``auto`` -> None; ``INV-1=1500.00,INV-2=250,00`` -> [(number, cents), ...].
+
+    The pairs are split at commas, and a piece without ``=`` is the rest of
+    the amount before it, so amounts written with a decimal comma or with
+    thousands commas (``1,500.00``) survive.
+
+    Raises:
+        UserFacingError: not ``auto`` and not a list of NUMBER=AMOUNT pairs.
+    """
+    if text.strip().lower() == "auto":
+        return None
+    pieces: list[str] = []
+    for piece in text.split(","):
+        if _PAIR in piece or not pieces:
+            pieces.append(piece)
+        else:
+            pieces[-1] += "," + piece
+    pairs = []
+    for piece in pieces:
+        number, sep, amount = piece.partition(_PAIR)
+        if not sep or not number.strip() or not amount.strip():
+            raise UserFacingError(
+                f"--allocate: expected auto or NUMBER=AMOUNT,... (got {piece.strip()!r})"
+            )
+        pairs.append((number.strip(), _amount(amount, f"--allocate {number.strip()}")))
+    return pairs
+
+
+def _payment_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserFacingError(f"PAYMENT_ID must be a number (got {text!r})") from None
+    if value <= 0:
+        raise UserFacingError(f"PAYMENT_ID must be a number above zero (got {text!r})")
+    return value
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """``payments add``: record money received and allocate it."""
+    amount = _amount(args.amount)
+    day = parse_day(args.date, "--date")
+    requested = parse_allocation(args.allocate)
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        paid = payments.add_payment(
+            uow,
+            actor,
+            args.household,
+            amount,
+            day,
+            PaymentMethod(args.method),
+            args.reference,
+            requested,
+        )
+    if args.json:
+        print_json(paid.as_json())
+        return 0
+    print(f"payment {paid.payment_id}: {format_rands(amount)} from {paid.household_ref}")
+    for a in paid.allocations:
+        print(f"  {a.number:<18} {format_rands(a.cents):>14}  {a.status_after.value}")
+    if paid.credit_cents:
+        print(f"  {'to credit':<18} {format_rands(paid.credit_cents):>14}")
+    return 0
+
+
+def cmd_reverse(args: argparse.Namespace) -> int:
+    """``payments reverse PAYMENT_ID --reason TEXT``."""
+    payment_id = _payment_id(args.payment_id)
+    day = parse_day(args.date, "--date") if args.date else None
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        undone = payments.reverse_payment(uow, actor, payment_id, args.reason, day)
+    if args.json:
+        print_json(undone.as_json())
+        return 0
+    print(
+        f"reversed payment {undone.payment_id} ({format_rands(undone.amount_cents)}) "
+        f"of {undone.household_ref}"
+    )
+    for inv in undone.invoices:
+        print(f"  {inv.number:<18} {format_rands(inv.cents):>14}  {inv.status_after.value}")
+    if undone.credit_taken_cents:
+        print(f"  {'from credit':<18} {format_rands(undone.credit_taken_cents):>14}")
+    return 0
+
+
+def cmd_credits_apply(args: argparse.Namespace) -> int:
+    """``credits apply --household REF``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        used = household_credit.apply_household_credit(uow, actor, args.household)
+    if args.json:
+        print_json(used.as_json())
+        return 0
+    if not used.applied:
+        print(
+            f"{used.household_ref}: nothing applied "
+            f"(unused credit {format_rands(used.credit_cents)})"
+        )
+        return 0
+    print(f"{used.household_ref}: applied {format_rands(used.applied_cents)} of credit")
+    for a in used.applied:
+        print(f"  {a.number:<18} {format_rands(a.cents):>14}  {a.status_after.value}")
+    print(f"  unused credit left {format_rands(used.credit_cents)}")
+    return 0
+
+
+def cmd_credits_refund(args: argparse.Namespace) -> int:
+    """``credits refund --household REF --amount X --date D --reason TEXT``."""
+    amount = _amount(args.amount)
+    day = parse_day(args.date, "--date")
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        refund = household_credit.refund_credit(
+            uow, actor, args.household, amount, day, args.reason
+        )
+    if args.json:
+        print_json(refund.as_json())
+    else:
+        print(
+            f"{refund.household_ref}: refunded {format_rands(amount)}; unused credit left "
+            f"{format_rands(refund.credit_cents)}"
+        )
+    return 0
+
+
+def cmd_adjust(args: argparse.Namespace) -> int:
+    """``adjust --household REF --amount X --date D --reason TEXT``."""
+    amount = _amount(args.amount)
+    day = parse_day(args.date, "--date")
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        done = adjustments.adjust_balance(uow, actor, args.household, amount, day, args.reason)
+    if args.json:
+        print_json(done.as_json())
+        return 0
+    what = f"invoice {done.invoice}" if done.invoice else "a reduction"
+    print(
+        f"{done.household_ref}: adjusted by {format_rands(amount)} ({what}); balance now "
+        f"{format_rands(done.balance_cents)}"
+    )
+    return 0
+
+
+def cmd_balances(args: argparse.Namespace) -> int:
+    """``balances [--as-of D]``: every household's position."""
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
+    with open_book(args) as book, reading(book, args) as uow:
+        found = balances.household_balances(uow, as_of)
+    if args.json:
+        print_json({"households": [b.as_json() for b in found]})
+        return 0
+    print(f"{'household':<14} {'balance':>14} {'outstanding':>14} {'credit':>14}")
+    for b in found:
+        print(
+            f"{b.household_ref:<14} {format_rands(b.balance_cents):>14} "
+            f"{format_rands(b.outstanding_cents):>14} {format_rands(b.credit_cents):>14}"
+        )
+    print(f"{len(found)} household(s)")
+    return 0
+
+
+def cmd_balances_import(args: argparse.Namespace) -> int:
+    """``balances import FILE.csv``: opening balances, all or nothing."""
+    parsed = balances_csv.read_balances(Path(args.file), args.file)
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        done = balances.import_opening_balances(
+            uow, actor, parsed.rows, parsed.file, parsed.problems
+        )
+    if args.json:
+        print_json({"file": parsed.file, "balances": [b.as_json() for b in done]})
+    else:
+        total = sum(b.amount_cents for b in done)
+        print(f"imported {parsed.file}: {len(done)} opening balance(s), {format_rands(total)}")
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """``ledger --household REF [--from D] [--to D]``: oldest first."""
+    date_from = parse_day(args.date_from, "--from") if args.date_from else None
+    date_to = parse_day(args.date_to, "--to") if args.date_to else None
+    with open_book(args) as book, reading(book, args) as uow:
+        entries = ledger.household_ledger(uow, args.household, date_from, date_to)
+    if args.json:
+        print_json(
+            {
+                "entries": [
+                    {
+                        "id": e.id,
+                        "date": e.entry_date.isoformat(),
+                        "type": e.entry_type.value,
+                        "amount_cents": e.amount_cents,
+                        "balance_after_cents": e.balance_after_cents,
+                        "description": e.description,
+                        "who": e.created_by,
+                    }
+                    for e in entries
+                ]
+            }
+        )
+        return 0
+    for e in entries:
+        print(
+            f"{e.entry_date.isoformat()}  {e.entry_type.value:<10} "
+            f"{format_rands(e.amount_cents):>14} {format_rands(e.balance_after_cents):>14}  "
+            f"{e.description}"
+        )
+    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    return 0

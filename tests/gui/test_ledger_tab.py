@@ -1,0 +1,367 @@
+"""The Ledger tab over a real book (demo creche plus two generated months), real database thread."""
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus
+from crechebooks_desktop.domain.invoice_values import InvoiceValue, Recipient
+from crechebooks_desktop.domain.ledger import LedgerEntryValue
+from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.services.invoicing import generate_month
+from crechebooks_desktop.services.ledger import post_entry
+from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.ui.common.roles import ItemRole
+from crechebooks_desktop.ui.launch import Shell
+from crechebooks_desktop.ui.ledger import all_model, jobs
+from crechebooks_desktop.ui.ledger.all_model import PLACEHOLDER, Column, LazyLedgerModel
+from crechebooks_desktop.ui.ledger.household_models import (
+    EntryColumn,
+    EntryTableModel,
+    InvoiceColumn,
+    OpenInvoiceTableModel,
+)
+from crechebooks_desktop.ui.ledger.paging import KnownKeys, page_span
+from crechebooks_desktop.ui.ops import Changes
+from tests.gui.conftest import shell_args
+
+OCTOBER = dt.date(2026, 10, 1)
+NOVEMBER = dt.date(2026, 11, 1)
+PAGE = 20  # small pages, so two months of a demo creche span several
+
+
+@pytest.fixture
+def book_path(demo_book_path: Path) -> Path:
+    """The demo book with October and November 2026 generated."""
+    book, _ = Book.open(settings_for(str(demo_book_path)))
+    with book.read(1) as uow:
+        actor = acting_user(uow, 1, None)
+    for month in (OCTOBER, NOVEMBER):
+        generate_month(lambda: book.write(1), actor, month, month)
+    book.close()
+    return demo_book_path
+
+
+def _settle(qtbot, shell) -> None:
+    """Wait until no job is queued or running (and none is about to be)."""
+    for _ in range(3):
+        qtbot.waitUntil(lambda: not shell.executor.busy, timeout=10_000)
+        qtbot.wait(20)
+
+
+@pytest.fixture
+def tab(qtbot, book_path, no_dialogs):
+    """The window on the book with the Ledger tab showing."""
+    shell = Shell(shell_args(book_path), interactive=False)
+    qtbot.addWidget(shell.window)
+    view = shell.window.ledger
+    view.all_households.model.page_size = PAGE
+    view.all_households.model.max_pages = 3
+    shell.window.tabs.setCurrentWidget(view)
+    with qtbot.waitSignal(view.by_household.loaded, timeout=10_000):
+        shell.start()
+    _settle(qtbot, shell)
+    yield shell, view
+    shell.stop()
+
+
+def _sql(path: Path, query: str, *args: object) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(query, args).fetchall()
+
+
+_LINES = (
+    "SELECT e.id, e.entry_date, h.account_ref, e.entry_type, e.description, e.amount_cents, "
+    "e.balance_after_cents FROM ledger_entries e JOIN households h ON h.id = e.household_id "
+)
+
+
+def _open_all(qtbot, shell, view) -> LazyLedgerModel:
+    model = view.all_households.model
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        view.show_all_households()
+    _settle(qtbot, shell)
+    return model
+
+
+def _as_tuple(line) -> tuple:
+    return (
+        line.id,
+        line.entry_date.isoformat(),
+        line.household_ref,
+        line.entry_type.value,
+        line.description,
+        line.amount_cents,
+        line.balance_after_cents,
+    )
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_household_models_pass_qt_model_tester(qtmodeltester, qapp) -> None:
+    created = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    entries = EntryTableModel()
+    entries.set_rows(
+        [
+            LedgerEntryValue(
+                1,
+                1,
+                OCTOBER,
+                EntryType.CHARGE,
+                485_000,
+                485_000,
+                "Fees",
+                None,
+                None,
+                created,
+                "admin",
+            ),
+            LedgerEntryValue(
+                2,
+                1,
+                NOVEMBER,
+                EntryType.PAYMENT,
+                -500_000,
+                -15_000,
+                "EFT",
+                None,
+                None,
+                created,
+                None,
+            ),
+        ],
+        MoneyStyle.SPACE_COMMA,
+    )
+    qtmodeltester.check(entries, force_py=True)
+    assert entries.index(1, EntryColumn.AMOUNT).data() == "-R 5 000,00"
+    assert entries.index(1, EntryColumn.BALANCE).data() == "-R 150,00"
+    assert entries.index(0, EntryColumn.TYPE).data() == "Charge"
+    assert entries.index(0, EntryColumn.DATE).data() == "01 Oct 2026"
+    assert entries.index(0, EntryColumn.DATE).data(ItemRole.SORT) == (OCTOBER.toordinal(), 1)
+    assert entries.index(1, EntryColumn.WHO).data() == ""
+    recipient = Recipient(1, "DLAMINI01", "Mrs N Dlamini", None, None, None, None)
+    invoice = InvoiceValue(
+        7, "INV-2026-000007", recipient, 1, "DLAMINI01-1", "Lwazi", NOVEMBER,
+        InvoiceKind.MONTHLY, InvoiceStatus.PARTIALLY_PAID, NOVEMBER, dt.date(2026, 11, 7),
+        485_000, 0, 485_000, 85_000, 400_000, None, (),
+    )  # fmt: skip
+    invoices = OpenInvoiceTableModel()
+    invoices.set_rows([invoice], MoneyStyle.SPACE_COMMA)
+    qtmodeltester.check(invoices, force_py=True)
+    assert invoices.index(0, InvoiceColumn.STATUS).data() == "Partially paid"
+    assert invoices.index(0, InvoiceColumn.DUE).data() == "07 Nov 2026"
+    assert invoices.index(0, InvoiceColumn.BALANCE).data() == "R 4 000,00"
+    assert invoices.totals() == 400_000
+
+
+def test_lazy_model_passes_qt_model_tester(qtbot, qtmodeltester, tab) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    assert model.rowCount() > 3 * PAGE
+    qtmodeltester.check(model, force_py=True)  # asks for pages it does not hold
+    _settle(qtbot, shell)
+    qtmodeltester.check(model, force_py=True)
+    assert model.cached_rows() <= 3 * PAGE  # the window stays bounded
+
+
+# --------------------------------------------------------------------------- household side
+
+
+def test_selecting_a_household_shows_its_ledger_with_running_balance(qtbot, tab, book_path) -> None:
+    _shell, view = tab
+    panel = view.by_household
+    assert panel.households.rowCount() == 45
+    assert panel.table.isColumnHidden(2)  # children and phone are on the Households tab
+    owing = max(panel.households.rows(), key=lambda h: h.balance_cents)
+    with qtbot.waitSignal(panel.position_shown, timeout=10_000):
+        assert panel.select_household(owing.account_ref)
+    entries = panel.entries.rows()
+    expected = _sql(
+        book_path,
+        "SELECT e.amount_cents, e.balance_after_cents FROM ledger_entries e "
+        "JOIN households h ON h.id = e.household_id WHERE h.account_ref = ? ORDER BY e.id",
+        owing.account_ref,
+    )
+    assert [(e.amount_cents, e.balance_after_cents) for e in entries] == expected
+    running = 0
+    for row, entry in enumerate(entries):
+        running += entry.amount_cents
+        assert entry.balance_after_cents == running
+        shown = panel.entries_proxy.index(row, EntryColumn.BALANCE).data()
+        assert shown == format_rands(running, MoneyStyle.SPACE_COMMA)
+    assert running == owing.balance_cents
+    assert owing.account_ref in panel.heading.text()
+    assert format_rands(owing.balance_cents, MoneyStyle.SPACE_COMMA) in panel.position_line.text()
+    invoices = panel.invoices.rows()
+    assert invoices
+    assert sum(i.balance_due_cents for i in invoices) == owing.outstanding_cents
+    assert panel.invoices_label.text().startswith(f"Open invoices: {len(invoices)},")
+
+
+def test_household_search_narrows_the_list(qtbot, tab) -> None:
+    _shell, view = tab
+    panel = view.by_household
+    panel.search.setText("dlamini")
+    assert panel.proxy.rowCount() == 2
+    assert panel.summary.text().startswith("2 of 45 households")
+    panel.search.setText("")
+    panel.clear_position()
+    assert panel.heading.text() == "Choose a household"
+
+
+# --------------------------------------------------------------------------- all households
+
+
+def test_all_households_view_counts_every_entry(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    (count,) = _sql(book_path, "SELECT count(*) FROM ledger_entries")[0]
+    assert count > 100
+    assert model.rowCount() == count
+    assert view.all_households.count_label.text() == f"{count} entries"
+    first = _sql(book_path, _LINES + "ORDER BY e.entry_date, e.id LIMIT ?", PAGE)
+    assert [_as_tuple(model.line(r)) for r in range(PAGE)] == first
+
+
+def test_scrolling_to_the_end_loads_only_the_last_page(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    loaded: list[int] = []
+    model.page_loaded.connect(loaded.append)
+    last = model.rowCount() - 1
+    assert model.index(last, Column.DESCRIPTION).data() == PLACEHOLDER
+    view.all_households.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.line(last) is not None, timeout=10_000)
+    _settle(qtbot, shell)
+    expected = _sql(book_path, _LINES + "ORDER BY e.entry_date DESC, e.id DESC LIMIT 1")[0]
+    assert _as_tuple(model.line(last)) == expected
+    amount = model.index(last, Column.AMOUNT).data()
+    assert amount == format_rands(expected[5], MoneyStyle.SPACE_COMMA)
+    last_page = last // PAGE
+    assert last_page in loaded
+    assert min(loaded) >= last_page - 2  # not every page on the way
+    assert model.cached_rows() <= 3 * PAGE
+
+
+def test_a_far_jump_reads_from_the_sampled_keys(qtbot, tab, book_path, monkeypatch) -> None:
+    monkeypatch.setattr(all_model, "SAMPLE_EVERY", 10)
+    monkeypatch.setattr(jobs, "SAMPLE_EVERY", 10)
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    target = 3 * PAGE + 5
+    assert model.index(target, 0).data() == PLACEHOLDER
+    qtbot.waitUntil(lambda: model.line(target) is not None, timeout=10_000)
+    _settle(qtbot, shell)
+    assert model._known.sampled
+    assert model._known.key(59) is not None  # the sample the page was read from
+    expected = _sql(book_path, _LINES + "ORDER BY e.entry_date, e.id LIMIT ? OFFSET ?", PAGE, 60)
+    assert [_as_tuple(model.line(r)) for r in range(60, 60 + PAGE)] == expected
+    # Back to the first pages, which the window has let go of by now.
+    view.all_households.table.scrollToTop()
+    qtbot.waitUntil(lambda: model.line(0) is not None, timeout=10_000)
+    assert _as_tuple(model.line(0)) == _sql(book_path, _LINES + "ORDER BY e.entry_date, e.id")[0]
+
+
+def test_sort_by_amount_descending_puts_the_largest_first(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        view.all_households.table.sortByColumn(Column.AMOUNT, Qt.SortOrder.DescendingOrder)
+    _settle(qtbot, shell)
+    expected = _sql(book_path, _LINES + "ORDER BY e.amount_cents DESC, e.id DESC LIMIT ?", PAGE)
+    assert [_as_tuple(model.line(r)) for r in range(PAGE)] == expected
+    (largest,) = _sql(book_path, "SELECT max(amount_cents) FROM ledger_entries")[0]
+    assert model.line(0).amount_cents == largest
+    assert model.index(0, Column.AMOUNT).data(ItemRole.SORT) == largest
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        view.all_households.table.sortByColumn(Column.HOUSEHOLD, Qt.SortOrder.AscendingOrder)
+    refs = [model.line(r).household_ref for r in range(PAGE)]
+    assert refs == sorted(refs)
+    assert refs[0] == _sql(book_path, "SELECT min(account_ref) FROM households")[0][0]
+
+
+def test_a_text_filter_narrows_the_count(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    everything = model.rowCount()
+    panel = view.all_households
+    panel.search.setText("  DLAMINI ")
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        panel.apply_filter()
+    (expected,) = _sql(
+        book_path,
+        "SELECT count(*) FROM ledger_entries e JOIN households h ON h.id = e.household_id "
+        "WHERE h.account_ref LIKE '%dlamini%' OR h.parent_name LIKE '%dlamini%' "
+        "OR e.description LIKE '%dlamini%'",
+    )[0]
+    assert 0 < expected < everything
+    assert model.rowCount() == expected
+    assert panel.count_label.text() == f"{expected} entries matching “DLAMINI”"
+    assert {model.line(r).household_ref for r in range(min(PAGE, expected))} <= {
+        "DLAMINI01",
+        "DLAMINI44",
+    }
+    panel.search.setText("no such words")
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        panel.apply_filter()
+    assert model.rowCount() == 0
+    assert panel.count_label.text() == "0 entries matching “no such words”"
+
+
+def test_a_change_to_the_ledger_reloads_the_tab(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+    before = model.rowCount()
+
+    def adjust(book, workplace) -> int:
+        with book.write(workplace.creche.tenant_id) as uow:
+            household = uow.roster.household_id("DLAMINI01")
+            return post_entry(
+                uow, workplace.actor, household, EntryType.ADJUSTMENT, -1_000, NOVEMBER, "Goodwill"
+            )
+
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        shell.session.mutate(adjust, Changes(ledger=True), None)
+    assert model.rowCount() == before + 1
+    _settle(qtbot, shell)
+
+
+# --------------------------------------------------------------------------- paging plans
+
+
+def test_known_keys_pick_the_nearest_anchor() -> None:
+    known = KnownKeys()
+    plan = known.plan(0, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (None, False, 0)
+    plan = known.plan(999_500, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (None, True, 0)
+    known.add(499, ("2020-01-01", 10))
+    known.add(1_500, ("2020-02-01", 20))
+    plan = known.plan(500, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (("2020-01-01", 10), False, 0)
+    plan = known.plan(1_000, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (("2020-02-01", 20), True, 0)
+    anchors = known.anchors(500_000, 500, 1_000_000)
+    assert anchors.gap == 500_000 - 1_500 - 1  # nearer the known row than the end
+    known.add_samples([(f"k{k}", k) for k in range(99)], every=10_000)
+    assert known.sampled
+    assert known.key(499_999) == ("k49", 49)
+    plan = known.plan(500_000, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (("k49", 49), False, 0)
+    plan = known.plan(504_000, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (("k49", 49), False, 4_000)
+    plan = known.plan(509_000, 500, 1_000_000)
+    assert (plan.anchor, plan.backward, plan.offset) == (("k50", 50), True, 499)
+    assert known.anchors(509_000, 500, 1_000_000).known == (
+        (499_999, ("k49", 49)),
+        (509_999, ("k50", 50)),
+    )
+    assert page_span(3, 1_234, 500) == (1_500, 0)
+    assert page_span(2, 1_234, 500) == (1_000, 234)
