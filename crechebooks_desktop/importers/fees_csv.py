@@ -19,10 +19,10 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.roster import FeeRow, FeeTerms, fee_problems
 from crechebooks_desktop.importers.tabular import (
     Cells,
-    ImportProblem,
     Parsed,
     Table,
     check_columns,
+    parse_rows,
     read_table,
 )
 from crechebooks_desktop.services.roster_import import ImportSummary, import_fees
@@ -52,22 +52,16 @@ def parse_fees(table: Table) -> Parsed[FeeRow]:
     Besides each value's own checks, a fee name may appear only once (names
     are compared without regard to case).
     """
-    problems: list[ImportProblem] = [*table.problems, *check_columns(table, COLUMNS)]
-    rows: list[FeeRow] = []
-    first_line: dict[str, int] = {}
-    for row in table.rows:
-        cells = Cells(table, row)
-        value = _row(cells)
-        name = cells.raw("name")
-        if name.casefold() in first_line:
-            first = first_line[name.casefold()]
-            cells.problem("name", f"duplicate fee name {name!r} (first on line {first})")
-        elif name:
-            first_line[name.casefold()] = row.line
-        if value is not None and cells.ok:
-            rows.append(value)
-        problems += cells.problems
-    return Parsed(table.file, tuple(rows), tuple(problems))
+    return parse_rows(
+        table,
+        check_columns(table, COLUMNS),
+        _row,
+        (
+            "name",
+            str.casefold,
+            lambda name, first: f"duplicate fee name {name!r} (first on line {first})",
+        ),
+    )
 
 
 def read_fees(path: Path, file: str | None = None) -> Parsed[FeeRow]:

@@ -31,10 +31,10 @@ from crechebooks_desktop.domain.roster import (
 )
 from crechebooks_desktop.importers.tabular import (
     Cells,
-    ImportProblem,
     Parsed,
     Table,
     check_columns,
+    parse_rows,
     read_table,
 )
 from crechebooks_desktop.services.roster_import import RosterImportSummary, import_roster
@@ -129,23 +129,16 @@ def parse_roster(table: Table) -> Parsed[RosterRow]:
     of one household that disagree about the parents are not a problem: the
     household's first row wins.
     """
-    problems: list[ImportProblem] = [*table.problems, *check_columns(table, REQUIRED, OPTIONAL)]
-    rows: list[RosterRow] = []
-    first_line: dict[str, int] = {}
-    for row in table.rows:
-        cells = Cells(table, row)
-        value = _row(cells)
-        ref = cells.raw("child_ref").upper()
-        if ref in first_line:
-            cells.problem(
-                "child_ref", f"duplicate child_ref {ref} (first on line {first_line[ref]})"
-            )
-        elif ref:
-            first_line[ref] = row.line
-        if value is not None and cells.ok:
-            rows.append(value)
-        problems += cells.problems
-    return Parsed(table.file, tuple(rows), tuple(problems))
+    return parse_rows(
+        table,
+        check_columns(table, REQUIRED, OPTIONAL),
+        _row,
+        (
+            "child_ref",
+            str.upper,
+            lambda ref, first: f"duplicate child_ref {ref.upper()} (first on line {first})",
+        ),
+    )
 
 
 def read_roster(path: Path, file: str | None = None) -> Parsed[RosterRow]:

@@ -357,3 +357,43 @@ class Cells:
         """Note several problems with one field."""
         for message in messages:
             self.problem(name, message)
+
+
+def parse_rows(
+    table: Table,
+    column_problems: Iterable[ImportProblem],
+    to_value: Callable[[Cells], _T | None],
+    unique: tuple[str, Callable[[str], str], Callable[[str, int], str]] | None = None,
+) -> Parsed[_T]:
+    """Every row of a file as a value, with every problem of the file and its rows.
+
+    Args:
+        table: the file's rows.
+        column_problems: problems with its header (``check_columns``).
+        to_value: turns a row's cells into a value, or None (problems recorded on the cells).
+        unique: ``(field, key, message)`` when a field may appear only once: ``key``
+            normalises the cell (e.g. case-folds it) and ``message(text, first_line)``
+            describes a repeat.
+
+    Returns:
+        The good rows' values and all the problems; the rows are usable only
+        when there are no problems at all.
+    """
+    problems: list[ImportProblem] = [*table.problems, *column_problems]
+    values: list[_T] = []
+    first_line: dict[str, int] = {}
+    for row in table.rows:
+        cells = Cells(table, row)
+        value = to_value(cells)
+        if unique is not None:
+            field, key, message = unique
+            text = cells.raw(field)
+            seen = key(text)
+            if seen in first_line:
+                cells.problem(field, message(text, first_line[seen]))
+            elif seen:
+                first_line[seen] = row.line
+        if value is not None and cells.ok:
+            values.append(value)
+        problems += cells.problems
+    return Parsed(table.file, tuple(values), tuple(problems))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import allocate_auto
 from crechebooks_desktop.domain.enums import EntryType, LineType
+from crechebooks_desktop.domain.ledger import BalanceState
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
@@ -105,15 +106,17 @@ def adjust_balance(
     if amount_cents == 0:
         raise RuleViolation("an adjustment of zero changes nothing")
     household_id, ref = require_household(uow, account_ref)
-    # Invoices are locked before the balance row, as everywhere else.
-    invoices = uow.payments.open_invoices(household_id, lock=True) if amount_cents < 0 else []
-    before = uow.ledger.lock_balances([household_id])[household_id]
     if amount_cents > 0:
+        # The invoice number's sequence is locked before the balance row, as
+        # every invoice-making service does.
         number, entry_id = _owes_more(uow, actor, household_id, amount_cents, on, why)
-        result = Adjustment(
-            ref, amount_cents, entry_id, number, (), 0, before.balance_cents + amount_cents
-        )
+        after = uow.ledger.lock_balances([household_id])[household_id]
+        before = BalanceState(household_id, after.balance_cents - amount_cents, after.credit_cents)
+        result = Adjustment(ref, amount_cents, entry_id, number, (), 0, after.balance_cents)
     else:
+        # The invoices are locked before the balance row, as everywhere else.
+        invoices = uow.payments.open_invoices(household_id, lock=True)
+        before = uow.ledger.lock_balances([household_id])[household_id]
         plan = allocate_auto(-amount_cents, invoices)
         entry_id = post_entry(
             uow,

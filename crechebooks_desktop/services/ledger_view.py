@@ -11,20 +11,25 @@ from dataclasses import dataclass
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.db.repositories.ledger_view import Key, LedgerLine, SortColumn, ViewSpec
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.allocation import AllocationPlan
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
+from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services.ledger import household_ledger
+from crechebooks_desktop.services.payments import preview_payment
 
 __all__ = [
     "HouseholdPosition",
     "Key",
     "LedgerLine",
     "OpenedView",
+    "PaymentPreview",
     "SortColumn",
     "ViewSpec",
     "household_position",
     "open_view",
+    "payment_preview",
     "read_page",
     "sampled_keys",
 ]
@@ -45,6 +50,44 @@ class OpenedView:
 
     total: int
     first_page: tuple[LedgerLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPreview:
+    """What a payment would do, before it is saved.
+
+    Attributes:
+        plan: what each invoice receives and what becomes credit.
+        due_cents: what the household's invoices can take now (sent and not
+            yet paid; drafts wait until they are sent).
+    """
+
+    plan: AllocationPlan
+    due_cents: int
+
+    @property
+    def kind(self) -> str:
+        """``exact`` (pays everything due), ``partial`` (less) or ``over`` (more: credit)."""
+        if self.plan.credit_cents:
+            return "over"
+        return "exact" if self.plan.amount_cents == self.due_cents else "partial"
+
+
+def payment_preview(uow: UnitOfWork, account_ref: str, amount_cents: int) -> PaymentPreview:
+    """Preview an automatic allocation (oldest first) of a payment; nothing is written.
+
+    Raises:
+        NotFoundError: no such household.
+        RuleViolation: an amount of zero or less.
+    """
+    plan = preview_payment(uow, account_ref, amount_cents)
+    household_id = uow.roster.household_id(account_ref)
+    if household_id is None:  # pragma: no cover - preview_payment found it a moment ago
+        raise NotFoundError(f"no household {account_ref!r} in this creche")
+    due = sum(
+        i.balance_due_cents for i in uow.payments.open_invoices(household_id) if i.can_take_money
+    )
+    return PaymentPreview(plan, due)
 
 
 def household_position(uow: UnitOfWork, account_ref: str) -> HouseholdPosition:

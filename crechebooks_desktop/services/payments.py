@@ -144,12 +144,16 @@ class ReversedPayment:
 def _candidates(
     uow: UnitOfWork, household_id: int, requested: Requested | None, *, lock: bool
 ) -> list[OpenInvoice]:
-    """The invoices a payment may be allocated to (and any named, for exact refusals)."""
+    """The invoices a payment may be allocated to, and any others named.
+
+    Named invoices that cannot take money (DRAFT, VOID, PAID) are read only so
+    that the refusal can say why; they are not locked.
+    """
     invoices = uow.payments.open_invoices(household_id, lock=lock)
     if requested:
         known = {inv.number.upper() for inv in invoices}
         named = [n for n, _ in requested if n.strip().upper() not in known]
-        invoices += uow.payments.named_invoices(household_id, named, lock=lock)
+        invoices += uow.payments.named_invoices(household_id, named)
     return invoices
 
 

@@ -60,8 +60,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CrecheBooks")
         self.tabs = QTabWidget(documentMode=True)
         self.households = HouseholdsView(session)
-        self.invoices = InvoicesView(session, dt.date.today())  # noqa: DTZ011 - local date
-        self.ledger = LedgerView(session)
+        today = dt.date.today()  # noqa: DTZ011 - the book's business date is local
+        self.invoices = InvoicesView(session, today)
+        self.ledger = LedgerView(session, today)
         self.tabs.addTab(self.households, "Households")
         built: dict[str, QWidget] = {"Ledger": self.ledger, "Invoices": self.invoices}
         for title, heading, text in _PLANNED_TABS:

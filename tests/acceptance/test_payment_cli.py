@@ -370,6 +370,7 @@ def test_refusals_write_nothing(cli: Cli, demo: Demo) -> None:
     ]
     for args, message in cases:
         assert refused(cli(*args)) == message
+    assert demo.counts() == before
     # A VOID invoice is refused too.
     ok(cli(*demo.db, "invoices", "void", voided, "--reason", "Left in October"))
     before = demo.counts()

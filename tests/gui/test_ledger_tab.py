@@ -3,16 +3,19 @@
 import datetime as dt
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus
+from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus, PaymentMethod
 from crechebooks_desktop.domain.invoice_values import InvoiceValue, Recipient
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.domain.roles import Role
+from crechebooks_desktop.services.invoices import send_invoices
 from crechebooks_desktop.services.invoicing import generate_month
 from crechebooks_desktop.services.ledger import post_entry
 from crechebooks_desktop.services.users import acting_user
@@ -21,6 +24,12 @@ from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.ledger import all_model, jobs
 from crechebooks_desktop.ui.ledger.all_model import PLACEHOLDER, Column, LazyLedgerModel
+from crechebooks_desktop.ui.ledger.dialogs import (
+    AdjustmentDialog,
+    MovementInput,
+    PaymentInput,
+    RefundDialog,
+)
 from crechebooks_desktop.ui.ledger.household_models import (
     EntryColumn,
     EntryTableModel,
@@ -38,12 +47,14 @@ PAGE = 20  # small pages, so two months of a demo creche span several
 
 @pytest.fixture
 def book_path(demo_book_path: Path) -> Path:
-    """The demo book with October and November 2026 generated."""
+    """The demo book with October and November 2026 generated, October's invoices sent."""
     book, _ = Book.open(settings_for(str(demo_book_path)))
     with book.read(1) as uow:
         actor = acting_user(uow, 1, None)
     for month in (OCTOBER, NOVEMBER):
         generate_month(lambda: book.write(1), actor, month, month)
+    with book.write(1) as uow:
+        send_invoices(uow, actor, uow.invoices.numbers_in_month(OCTOBER, InvoiceStatus.DRAFT))
     book.close()
     return demo_book_path
 
@@ -331,6 +342,181 @@ def test_a_change_to_the_ledger_reloads_the_tab(qtbot, tab, book_path) -> None:
         shell.session.mutate(adjust, Changes(ledger=True), None)
     assert model.rowCount() == before + 1
     _settle(qtbot, shell)
+
+
+# --------------------------------------------------------------------------- money actions
+
+
+def _show(qtbot, panel, ref: str) -> None:
+    with qtbot.waitSignal(panel.position_shown, timeout=10_000):
+        assert panel.select_household(ref)
+
+
+def _after_change(qtbot, shell, panel, action) -> None:
+    """Run a money action and wait until the tab has reloaded the household."""
+    with qtbot.waitSignal(panel.position_shown, timeout=10_000):
+        action()
+    _settle(qtbot, shell)
+
+
+def _sent_owing(panel) -> tuple[str, int]:
+    """A household with sent invoices and no credit, and what those invoices are due."""
+    for household in panel.households.rows():
+        if household.credit_cents == 0 and household.outstanding_cents > 0:
+            return household.account_ref, household.outstanding_cents
+    raise AssertionError("no such household")
+
+
+def _preview(qtbot, dialog, amount: str) -> None:
+    dialog.amount.setText(amount)
+    dialog.ask_preview()
+    qtbot.waitUntil(dialog.ok.isEnabled, timeout=10_000)
+
+
+def test_payment_dialog_previews_partial_exact_and_over_payment(qtbot, tab) -> None:
+    _shell, view = tab
+    panel, actions = view.by_household, view.money_actions
+    ref, _ = _sent_owing(panel)
+    _show(qtbot, panel, ref)
+    sent = [i for i in panel.invoices.rows() if i.status is not InvoiceStatus.DRAFT]
+    due = sum(i.balance_due_cents for i in sent)
+    assert sent
+    dialog = actions.payment_dialog(ref)
+    qtbot.addWidget(dialog)
+    assert dialog.household.currentText() == ref
+    assert not dialog.ok.isEnabled()
+    _preview(qtbot, dialog, "100.00")
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == sent[0].number
+    assert dialog.table.item(0, 2).text() == "R 100,00"
+    assert dialog.outcome.text().startswith("Part payment:")
+    _preview(qtbot, dialog, format_rands(due, MoneyStyle.SPACE_COMMA))
+    assert dialog.outcome.text().startswith("Exact payment:")
+    assert dialog.table.item(dialog.table.rowCount() - 1, 3).text() == "paid in full"
+    _preview(qtbot, dialog, format_rands(due + 25_000, MoneyStyle.SPACE_COMMA))
+    assert "R 250,00 becomes credit" in dialog.outcome.text()
+    dialog.amount.setText("12.345")
+    dialog.ask_preview()
+    assert dialog.error.text().startswith("Amount:")
+    assert not dialog.ok.isEnabled()
+
+
+def test_record_refund_adjust_and_reverse_from_the_tab(qtbot, tab, no_dialogs) -> None:
+    shell, view = tab
+    panel, actions = view.by_household, view.money_actions
+    ref, _ = _sent_owing(panel)
+    _show(qtbot, panel, ref)
+    assert actions.pay_button.isEnabled()
+    assert not actions.refund_button.isEnabled()  # no credit yet
+    assert not actions.reverse_button.isEnabled()
+    sent = [i for i in panel.invoices.rows() if i.status is not InvoiceStatus.DRAFT]
+    due = sum(i.balance_due_cents for i in sent)
+    dialog = actions.payment_dialog(ref)
+    qtbot.addWidget(dialog)
+    _preview(qtbot, dialog, format_rands(due + 30_000, MoneyStyle.SPACE_COMMA))
+    dialog.reference.setText("EFT " + ref)
+    dialog._accept()
+    payment = dialog.result_value
+    assert payment.amount_cents == due + 30_000
+    assert payment.method is PaymentMethod.EFT
+    _after_change(qtbot, shell, panel, lambda: actions.record_payment(payment))
+    assert actions.note.text().startswith("Recorded R ")
+    assert "R 300,00 became credit" in actions.note.text()
+    household = panel.selected_household()
+    assert household.credit_cents == 30_000
+    last = panel.entries.rows()[-1]
+    assert (last.entry_type, last.amount_cents) == (EntryType.PAYMENT, -payment.amount_cents)
+    assert last.balance_after_cents == household.balance_cents
+    assert actions.refund_button.isEnabled()
+
+    refund = MovementInput(10_000, NOVEMBER, "Paid back by EFT")
+    _after_change(qtbot, shell, panel, lambda: actions.refund(ref, refund))
+    assert panel.entries.rows()[-1].entry_type is EntryType.REFUND
+    assert panel.selected_household().credit_cents == household.credit_cents - 10_000
+
+    write_off = MovementInput(-2_500, NOVEMBER, "Goodwill")
+    _after_change(qtbot, shell, panel, lambda: actions.adjust(ref, write_off))
+    assert panel.entries.rows()[-1].entry_type is EntryType.ADJUSTMENT
+    assert panel.entries.rows()[-1].amount_cents == -2_500
+
+    row = next(r for r, e in enumerate(panel.entries.rows()) if e.entry_type is EntryType.PAYMENT)
+    panel.entry_table.selectRow(
+        panel.entries_proxy.mapFromSource(panel.entries.index(row, 0)).row()
+    )
+    assert actions.reverse_button.isEnabled()
+    # The payment's credit was partly refunded, so the service refuses; the user is told why.
+    actions.reverse_selected("Debit order bounced")
+    _settle(qtbot, shell)
+    (kind, text) = no_dialogs[-1]
+    assert kind == "warning"
+    assert "cannot reverse payment" in text
+
+
+def test_reversing_a_payment_posts_a_reversal(qtbot, tab, no_dialogs) -> None:
+    shell, view = tab
+    panel, actions = view.by_household, view.money_actions
+    ref, _ = _sent_owing(panel)
+    _show(qtbot, panel, ref)
+    before = panel.selected_household().balance_cents
+    payment = PaymentInput(ref, 50_000, NOVEMBER, PaymentMethod.DEBIT_ORDER, None)
+    _after_change(qtbot, shell, panel, lambda: actions.record_payment(payment))
+    row = len(panel.entries.rows()) - 1
+    panel.entry_table.selectRow(
+        panel.entries_proxy.mapFromSource(panel.entries.index(row, 0)).row()
+    )
+    assert actions.reversible_payment() is not None
+    _after_change(qtbot, shell, panel, lambda: actions.reverse_selected("Debit order bounced"))
+    entries = panel.entries.rows()
+    assert entries[-1].entry_type is EntryType.REVERSAL
+    assert entries[-1].amount_cents == 50_000
+    assert panel.selected_household().balance_cents == before
+    assert actions.note.text().startswith("Reversed payment")
+    row = len(entries) - 2  # the payment, now reversed
+    panel.entry_table.selectRow(
+        panel.entries_proxy.mapFromSource(panel.entries.index(row, 0)).row()
+    )
+    assert not actions.reverse_button.isEnabled()
+    assert not no_dialogs
+
+
+def test_adjustment_and_refund_dialogs_check_their_input(qtbot) -> None:
+    adjust = AdjustmentDialog("DLAMINI01", NOVEMBER)
+    qtbot.addWidget(adjust)
+    adjust.amount.setText("150")
+    adjust._accept()
+    assert adjust.result_value is None
+    assert adjust.error.text().startswith("Reason:")
+    adjust.reason.setText("  Late   fee waived ")
+    adjust._accept()
+    assert adjust.result_value == MovementInput(-15_000, NOVEMBER, "Late fee waived")
+    adjust.direction.setCurrentIndex(1)
+    adjust._accept()
+    assert adjust.result_value.amount_cents == 15_000
+    refund = RefundDialog("DLAMINI01", 50_000, NOVEMBER, MoneyStyle.SPACE_COMMA)
+    qtbot.addWidget(refund)
+    assert refund.amount.text() == "500,00"
+    refund.reason.setText("Left the creche")
+    refund.amount.setText("600")
+    refund._accept()
+    assert refund.error.text() == "Amount: more than the household's unused credit"
+    refund.amount.setText("0")
+    refund._accept()
+    assert refund.error.text().startswith("Amount:")
+    refund.amount.setText("R 200,00")
+    refund._accept()
+    assert refund.result_value == MovementInput(20_000, NOVEMBER, "Left the creche")
+
+
+def test_a_viewer_cannot_move_money(qtbot, tab) -> None:
+    shell, view = tab
+    workplace = shell.session.workplace
+    viewer = replace(workplace, actor=replace(workplace.actor, role=Role.OWNER_VIEWER))
+    shell.session.set_workplace(viewer)
+    _settle(qtbot, shell)
+    panel, actions = view.by_household, view.money_actions
+    _show(qtbot, panel, _sent_owing(panel)[0])
+    buttons = (actions.pay_button, actions.adjust_button, actions.refund_button)
+    assert not any(b.isEnabled() for b in buttons)
 
 
 # --------------------------------------------------------------------------- paging plans

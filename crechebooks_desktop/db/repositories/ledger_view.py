@@ -247,12 +247,8 @@ def _beyond(sort_column: Any, key: Key, *, reverse: bool) -> ColumnElement[bool]
 
 
 def _value(sort: SortColumn, value: Any) -> Any:
-    """A sampled key's value as the rows carry it (dates and types typed)."""
-    if sort is SortColumn.DATE and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if sort is SortColumn.TYPE:
-        return EntryType(value)
-    return value
+    """A key's value as the rows carry it (entry types as ``EntryType``)."""
+    return EntryType(value) if sort is SortColumn.TYPE else value
 
 
 def _line(row: Sequence[Any]) -> LedgerLine:

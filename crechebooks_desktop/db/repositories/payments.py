@@ -26,8 +26,10 @@ from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.allocation import OpenInvoice, PaymentRecord
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus, LineType, PaymentMethod
 
-# Invoices money may still reach or be named for: not VOID, not settled.
-_UNSETTLED = (InvoiceStatus.VOID, InvoiceStatus.PAID)
+# Invoices that cannot take money now. DRAFTs are left out (and so never locked
+# here): ``invoices send`` locks a DRAFT and then its household's balance, so
+# locking it here too, before the balance, could deadlock with a month's send.
+_CLOSED = (InvoiceStatus.DRAFT, InvoiceStatus.VOID, InvoiceStatus.PAID)
 
 
 class PaymentRepository(TenantScoped):
@@ -172,9 +174,9 @@ class PaymentRepository(TenantScoped):
         ]
 
     def open_invoices(self, household_id: int, *, lock: bool = False) -> list[OpenInvoice]:
-        """A household's invoices that are neither VOID nor PAID (DRAFTs included), by id."""
+        """A household's invoices that can take money (sent, not VOID, not PAID), by id."""
         query = self._open_query().where(
-            Invoice.household_id == household_id, Invoice.status.not_in(_UNSETTLED)
+            Invoice.household_id == household_id, Invoice.status.not_in(_CLOSED)
         )
         return self._values(query, lock=lock)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
-from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.common.table_model import Index, RowTableModel
 from crechebooks_desktop.ui.invoices.model import status_text
 
 _OWED = QColor("#9b2c2c")
@@ -57,6 +58,14 @@ class EntryTableModel(RowTableModel[LedgerEntryValue]):
         if column == EntryColumn.TYPE:
             return row.entry_type.value.capitalize()
         return super().display(row, column)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """As the base model; descriptions also as tooltips (the column may cut them short)."""
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == EntryColumn.DESCRIPTION:
+            if index.isValid() and index.row() < self.rowCount():
+                return self.row_value(index.row()).description
+            return None
+        return super().data(index, role)
 
     def search_text(self, row: LedgerEntryValue) -> str:
         """Type and description."""

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from crechebooks_desktop.domain.household import HouseholdSummary
+from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 _HIDDEN = (Column.CHILDREN, Column.PHONE)
 
 
+class _Households(HouseholdTableModel):
+    """The households list as the Ledger tab shows it: a shorter heading for a narrower column."""
+
+    headers = ("Account", "Parent", "Children", "Phone", "Outstanding", "Credit", "Balance")
+
+
 class HouseholdLedgerPanel(QWidget):
     """Households with their money position; the selected one's ledger and open invoices.
 
@@ -51,7 +57,7 @@ class HouseholdLedgerPanel(QWidget):
     def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self.households = HouseholdTableModel(self)
+        self.households: HouseholdTableModel = _Households(self)
         self.proxy = RawSortFilterProxy(self)
         self.proxy.setSourceModel(self.households)
         self.entries = EntryTableModel(self)
@@ -65,7 +71,7 @@ class HouseholdLedgerPanel(QWidget):
         splitter.addWidget(self._build_right())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([600, 660])
+        splitter.setSizes([560, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -95,7 +101,7 @@ class HouseholdLedgerPanel(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("detailHeading")
         self.position_line = QLabel()
-        self.position_line.setObjectName("summaryLine")
+        self.position_line.setObjectName("positionLine")
         self.entry_table = list_table(self.entries_proxy, EntryColumn.DATE)
         self.invoices_label = QLabel("Open invoices")
         self.invoices_label.setObjectName("sectionHeading")
@@ -118,11 +124,9 @@ class HouseholdLedgerPanel(QWidget):
         right = QWidget()
         layout = QVBoxLayout(right)
         layout.setContentsMargins(4, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.heading)
-        top.addStretch(1)
-        top.addWidget(self.position_line)
-        layout.addLayout(top)
+        # Heading and figures on lines of their own: they never widen the panel.
+        layout.addWidget(self.heading)
+        layout.addWidget(self.position_line)
         layout.addWidget(parts, 1)
         return right
 
@@ -187,6 +191,13 @@ class HouseholdLedgerPanel(QWidget):
         )
 
     # -- the selected household -------------------------------------------------------------
+
+    def selected_entry(self) -> LedgerEntryValue | None:
+        """The ledger line in the current row, if any."""
+        index = self.entry_table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.entries.row_value(self.entries_proxy.mapToSource(index).row())
 
     def _selected(self) -> None:
         household = self.selected_household()

@@ -6,6 +6,7 @@ load here rather than at import, so the window shows first.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,12 +16,17 @@ from crechebooks_desktop.ui.ops import Workplace
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.household import HouseholdSummary
+    from crechebooks_desktop.services.adjustments import Adjustment
+    from crechebooks_desktop.services.credits import CreditApplication, CreditRefund
     from crechebooks_desktop.services.ledger_view import (
         HouseholdPosition,
         LedgerLine,
         OpenedView,
+        PaymentPreview,
         ViewSpec,
     )
+    from crechebooks_desktop.services.payments import RecordedPayment, ReversedPayment
+    from crechebooks_desktop.ui.ledger.dialogs import MovementInput, PaymentInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +129,72 @@ def read_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult:
             limit=fetch.limit,
         )
     return PageResult(job, rows, samples)
+
+
+# -- money movements (mutations; the tab announces Changes(ledger, invoices)) ---------------
+
+
+def preview_payment(
+    book: Book, workplace: Workplace, account_ref: str, amount_cents: int
+) -> PaymentPreview:
+    """What a payment would pay, oldest invoice first, and what would become credit."""
+    from crechebooks_desktop.services.ledger_view import payment_preview  # noqa: PLC0415
+
+    with book.read(workplace.creche.tenant_id) as uow:
+        return payment_preview(uow, account_ref, amount_cents)
+
+
+def record_payment(book: Book, workplace: Workplace, payment: PaymentInput) -> RecordedPayment:
+    """Record a payment, allocated automatically."""
+    from crechebooks_desktop.services.payments import add_payment  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return add_payment(
+            uow,
+            workplace.actor,
+            payment.account_ref,
+            payment.amount_cents,
+            payment.day,
+            payment.method,
+            payment.reference,
+        )
+
+
+def adjust(book: Book, workplace: Workplace, account_ref: str, change: MovementInput) -> Adjustment:
+    """Make the household owe more or less."""
+    from crechebooks_desktop.services.adjustments import adjust_balance  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return adjust_balance(
+            uow, workplace.actor, account_ref, change.amount_cents, change.day, change.reason
+        )
+
+
+def refund(
+    book: Book, workplace: Workplace, account_ref: str, change: MovementInput
+) -> CreditRefund:
+    """Pay unused credit back."""
+    from crechebooks_desktop.services.credits import refund_credit  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return refund_credit(
+            uow, workplace.actor, account_ref, change.amount_cents, change.day, change.reason
+        )
+
+
+def apply_credit(book: Book, workplace: Workplace, account_ref: str) -> CreditApplication:
+    """Use unused credit on the household's open invoices."""
+    from crechebooks_desktop.services.credits import apply_household_credit  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return apply_household_credit(uow, workplace.actor, account_ref)
+
+
+def reverse(
+    book: Book, workplace: Workplace, payment_id: int, reason: str, day: dt.date
+) -> ReversedPayment:
+    """Reverse a payment (a bounced debit order, a mistake)."""
+    from crechebooks_desktop.services.payments import reverse_payment  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return reverse_payment(uow, workplace.actor, payment_id, reason, day)

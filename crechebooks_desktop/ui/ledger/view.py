@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from crechebooks_desktop.ui.ledger.actions import LedgerActions
 from crechebooks_desktop.ui.ledger.all_panel import AllHouseholdsPanel
 from crechebooks_desktop.ui.ledger.household_panel import HouseholdLedgerPanel
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
@@ -21,6 +25,7 @@ _LOOK = """
 QPushButton#segment { padding: 5px 16px; margin: 0; color: #2d3748; }
 QPushButton#segment:checked { background: #2b6cb0; color: #ffffff; border-color: #2b6cb0; }
 QLabel#detailHeading { font-weight: bold; color: #1a365d; }
+QLabel#positionLine { color: #4a5568; }
 QLabel#sectionHeading { font-weight: bold; color: #2d3748; padding-top: 4px; }
 """
 
@@ -32,11 +37,12 @@ class LedgerView(QWidget):
     once if on screen, otherwise the next time it is shown).
     """
 
-    def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: BookSession, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self._stale = True
         self.by_household = HouseholdLedgerPanel(session)
+        self.money_actions = LedgerActions(session, self.by_household, today)
         self.all_households = AllHouseholdsPanel(session)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.by_household)
@@ -53,7 +59,9 @@ class LedgerView(QWidget):
         self.actions_bar.setSpacing(0)
         self.actions_bar.addWidget(self.household_button)
         self.actions_bar.addWidget(self.all_button)
-        self.actions_bar.addStretch(1)
+        self.actions_bar.addSpacing(16)
+        self.actions_bar.addWidget(self.money_actions, 1)
+        self.actions_bar.addStretch()  # takes the room when the actions are hidden
         layout = QVBoxLayout(self)
         layout.addLayout(self.actions_bar)
         layout.addWidget(self.stack, 1)
@@ -64,11 +72,13 @@ class LedgerView(QWidget):
         button = QPushButton(text)
         button.setCheckable(True)
         button.setObjectName("segment")
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         button.toggled.connect(lambda on: self._switch(page) if on else None)
         return button
 
     def _switch(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
+        self.money_actions.setVisible(self.stack.currentWidget() is self.by_household)
 
     def show_all_households(self) -> None:
         """Switch to the all-households ledger."""

@@ -32,6 +32,7 @@ from crechebooks_desktop.services.ledger_view import (
     ViewSpec,
     household_position,
     open_view,
+    payment_preview,
     read_page,
     sampled_keys,
 )
@@ -319,3 +320,32 @@ def test_household_position_has_the_running_balance_and_open_invoices(
     )
     dues = [(i.due_date, i.number) for i in position.open_invoices]
     assert dues == sorted(dues)
+
+
+def test_payment_preview_tells_exact_partial_and_over_payment(
+    demo_book: tuple[Book, DemoResult],
+) -> None:
+    book, demo = demo_book
+    with book.read(demo.creche.tenant_id) as uow:
+        owing = [
+            s
+            for s in uow.roster.household_summaries()
+            if s.outstanding_cents and not s.credit_cents
+        ]
+        ref = owing[0].account_ref
+        due = sum(
+            i.balance_due_cents
+            for i in household_position(uow, ref).open_invoices
+            if i.status is not InvoiceStatus.DRAFT
+        )
+        assert due > 1
+        exact = payment_preview(uow, ref, due)
+        partial = payment_preview(uow, ref, due - 1)
+        over = payment_preview(uow, ref, due + 500)
+        with pytest.raises(NotFoundError):
+            payment_preview(uow, "NOBODY99", 100)
+    assert (exact.kind, exact.due_cents, exact.plan.credit_cents) == ("exact", due, 0)
+    assert all(a.settles for a in exact.plan.allocations)
+    assert (partial.kind, partial.plan.allocated_cents) == ("partial", due - 1)
+    assert not partial.plan.allocations[-1].settles
+    assert (over.kind, over.plan.credit_cents, over.plan.allocated_cents) == ("over", 500, due)
