@@ -280,6 +280,31 @@ def test_a_far_jump_reads_from_the_sampled_keys(qtbot, tab, book_path, monkeypat
     assert _as_tuple(model.line(0)) == _sql(book_path, _LINES + "ORDER BY e.entry_date, e.id")[0]
 
 
+def test_a_failed_read_is_reported_once_and_not_retried_until_reload(
+    qtbot, tab, no_dialogs, monkeypatch
+) -> None:
+    shell, view = tab
+    model = _open_all(qtbot, shell, view)
+
+    def broken(*_args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs, "read_page", broken)
+    view.all_households.table.scrollToBottom()
+    qtbot.waitUntil(lambda: bool(no_dialogs), timeout=10_000)
+    for _ in range(5):  # paints go on asking; nothing more is read
+        view.all_households.table.viewport().repaint()
+        _settle(qtbot, shell)
+    assert [kind for kind, _text in no_dialogs] == ["critical"]
+    assert "disk on fire" in no_dialogs[0][1]
+    monkeypatch.undo()
+    last = model.rowCount() - 1
+    with qtbot.waitSignal(model.opened, timeout=10_000):
+        model.reload()
+    view.all_households.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.line(last) is not None, timeout=10_000)
+
+
 def test_sort_by_amount_descending_puts_the_largest_first(qtbot, tab, book_path) -> None:
     shell, view = tab
     model = _open_all(qtbot, shell, view)

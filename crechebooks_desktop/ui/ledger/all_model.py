@@ -125,6 +125,7 @@ class LazyLedgerModel(QAbstractTableModel):
         self._known = KnownKeys()
         self._in_flight: set[int] = set()
         self._sampling = False  # a read that samples the keys is queued: the others wait for it
+        self._failed = False  # a read failed: ask for nothing more until the next reload
         self._resyncs = 0
         self._wanted: list[int] = []
         self._queued: list[int] = []
@@ -223,6 +224,7 @@ class LazyLedgerModel(QAbstractTableModel):
         self._known = KnownKeys()
         self._in_flight.clear()
         self._sampling = False
+        self._failed = False
         self._wanted.clear()
         self._queued.clear()
         self.endResetModel()
@@ -233,6 +235,7 @@ class LazyLedgerModel(QAbstractTableModel):
         self._session.query(
             lambda book, w: jobs.open_view(book, w, order, size),
             lambda opened: self._on_opened(generation, opened),
+            lambda exc: self._on_failed(generation, exc),
         )
 
     def _on_opened(self, generation: int, opened: OpenedView) -> None:
@@ -262,7 +265,7 @@ class LazyLedgerModel(QAbstractTableModel):
         return rows[offset] if offset < len(rows) else None
 
     def _want(self, page: int) -> None:
-        if page in self._pages or page * self.page_size >= self._total:
+        if self._failed or page in self._pages or page * self.page_size >= self._total:
             return
         if page not in self._wanted:
             self._wanted.append(page)
@@ -300,6 +303,7 @@ class LazyLedgerModel(QAbstractTableModel):
         self._session.query(
             lambda book, w: jobs.read_page(book, w, job),
             lambda result: self._on_page(generation, result),
+            lambda exc: self._on_failed(generation, exc),
         )
 
     def _on_page(self, generation: int, result: jobs.PageResult) -> None:
@@ -315,13 +319,21 @@ class LazyLedgerModel(QAbstractTableModel):
             self._resyncs += 1  # the book changed under the view (another PC): count again
             self._restart()
             return
-        if not result.rows:
-            return
-        self._store(job.page, result.rows)
-        last = job.start + job.count - 1
-        self.dataChanged.emit(self.index(job.start, 0), self.index(last, len(Column) - 1))
-        self.page_loaded.emit(job.page)
+        if result.rows:
+            self._store(job.page, result.rows)
+            last = job.start + job.count - 1
+            self.dataChanged.emit(self.index(job.start, 0), self.index(last, len(Column) - 1))
+            self.page_loaded.emit(job.page)
         self._submit_queued()
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation or self._failed:
+            return  # an old read, or a second read failing the same way
+        # Said once: every paint would otherwise ask again and fail again.
+        self._failed = True
+        self._in_flight.clear()
+        self._queued.clear()
+        self._session.failed.emit(error)
 
     def _store(self, page: int, rows: tuple[LedgerLine, ...]) -> None:
         start = page * self.page_size

@@ -163,9 +163,11 @@ class HouseholdLedgerPanel(QWidget):
                 index = self.proxy.mapFromSource(self.households.index(row, 0))
                 if not index.isValid():
                     return False
-                self.table.selectRow(index.row())
+                already = self.table.selectionModel().currentIndex().row() == index.row()
+                self.table.selectRow(index.row())  # shows its ledger (currentRowChanged)
                 self.table.scrollTo(index)
-                self._selected()  # also when it was already the current row
+                if already:
+                    self._selected()  # the row did not change, so show it again here
                 return True
         return False
 
