@@ -21,10 +21,10 @@ from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.importers.tabular import (
     Cells,
-    ImportProblem,
     Parsed,
     Table,
     check_columns,
+    parse_rows,
     read_table,
 )
 from crechebooks_desktop.services.balances import (
@@ -75,22 +75,16 @@ def parse_balances(table: Table) -> Parsed[OpeningBalanceRow]:
     Besides each value's own checks, a household may appear only once
     (references are compared without regard to case).
     """
-    problems: list[ImportProblem] = [*table.problems, *check_columns(table, COLUMNS)]
-    rows: list[OpeningBalanceRow] = []
-    first_line: dict[str, int] = {}
-    for row in table.rows:
-        cells = Cells(table, row)
-        value = _row(cells)
-        ref = cells.raw("household_ref")
-        if ref.casefold() in first_line:
-            first = first_line[ref.casefold()]
-            cells.problem("household_ref", f"duplicate household {ref!r} (first on line {first})")
-        elif ref:
-            first_line[ref.casefold()] = row.line
-        if value is not None and cells.ok:
-            rows.append(value)
-        problems += cells.problems
-    return Parsed(table.file, tuple(rows), tuple(problems))
+    return parse_rows(
+        table,
+        check_columns(table, COLUMNS),
+        _row,
+        (
+            "household_ref",
+            str.casefold,
+            lambda ref, first: f"duplicate household {ref!r} (first on line {first})",
+        ),
+    )
 
 
 def read_balances(path: Path, file: str | None = None) -> Parsed[OpeningBalanceRow]:

@@ -47,6 +47,13 @@ __all__ = [
 
 REFERENCE_LENGTH = 200
 
+_METHOD_WORDS = {
+    PaymentMethod.EFT: "EFT",
+    PaymentMethod.CASH: "cash",
+    PaymentMethod.CARD: "card",
+    PaymentMethod.DEBIT_ORDER: "debit order",
+}
+
 Requested = Sequence[tuple[str, int]]
 """Explicit (invoice number, cents) pairs."""
 
@@ -227,7 +234,7 @@ def add_payment(
     payment_id = uow.payments.add(
         household_id, payment_date, amount_cents, method, reference, actor.user_id
     )
-    description = f"Payment by {method.value}" + (f": {reference}" if reference else "")
+    description = f"Payment by {_METHOD_WORDS[method]}" + (f": {reference}" if reference else "")
     (entry_id,) = post_entries(
         uow,
         actor,
