@@ -576,3 +576,35 @@ def test_known_keys_pick_the_nearest_anchor() -> None:
     )
     assert page_span(3, 1_234, 500) == (1_500, 0)
     assert page_span(2, 1_234, 500) == (1_000, 234)
+
+
+def test_opening_balances_import_from_the_tab(qtbot, tab, book_path, no_dialogs, tmp_path) -> None:
+    shell, view = tab
+    panel, actions = view.by_household, view.money_actions
+    (ref, _owing), *_ = [
+        (h.account_ref, h.outstanding_cents)
+        for h in panel.households.rows()
+        if h.account_ref.startswith("ADAMS")
+    ]
+    before = _sql(book_path, "SELECT count(*) FROM ledger_entries")[0][0]
+    bad = tmp_path / "balances-bad.csv"
+    bad.write_text("household_ref,amount,as_of\nNOSUCH99,100.00,2026-01-31\n", encoding="utf-8")
+    with qtbot.waitSignal(
+        shell.executor.busy_changed, timeout=10_000, check_params_cb=lambda busy: not busy
+    ):
+        actions.import_balances(bad)
+    assert any("balances-bad.csv:2" in text for _kind, text in no_dialogs)
+    assert _sql(book_path, "SELECT count(*) FROM ledger_entries")[0][0] == before
+    good = tmp_path / "balances.csv"
+    good.write_text(f"household_ref,amount,as_of\n{ref},-150.00,2026-01-31\n", encoding="utf-8")
+    _show(qtbot, panel, ref)
+    _after_change(qtbot, shell, panel, lambda: actions.import_balances(good))
+    assert actions.note.text() == "Imported opening balances for 1 households from balances.csv"
+    assert _sql(book_path, "SELECT count(*) FROM ledger_entries")[0][0] == before + 1
+    credit = _sql(
+        book_path,
+        "SELECT b.credit_cents FROM household_balances b JOIN households h "
+        "ON h.id = b.household_id WHERE h.account_ref = ?",
+        ref,
+    )[0][0]
+    assert credit >= 15_000

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus
 from crechebooks_desktop.domain.household import HouseholdSummary
@@ -81,6 +89,7 @@ class LedgerActions(QWidget):
         self.refund_button = self._button(layout, "Refund credit…", self._refund)
         self.apply_button = self._button(layout, "Apply credit", self.apply_credit)
         self.reverse_button = self._button(layout, "Reverse payment…", self._reverse)
+        self.import_button = self._button(layout, "Import balances…", self._import)
         panel.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         panel.entry_table.selectionModel().currentRowChanged.connect(
             lambda *_: self.update_buttons()
@@ -105,6 +114,7 @@ class LedgerActions(QWidget):
         chosen = may and household is not None
         credit = household.credit_cents if household else 0
         self.pay_button.setEnabled(may and self._panel.households.rowCount() > 0)
+        self.import_button.setEnabled(may)
         self.adjust_button.setEnabled(chosen)
         self.refund_button.setEnabled(chosen and credit > 0)
         # Credit goes only to sent invoices (drafts take it when they are sent).
@@ -140,6 +150,23 @@ class LedgerActions(QWidget):
             self,
             lambda result: self.finished.emit(said(result)),
             lambda exc: report(self, exc, doing),
+        )
+
+    # -- opening balances ---------------------------------------------------------------
+
+    def _import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Import opening balances", "", "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.import_balances(Path(path))
+
+    def import_balances(self, path: Path) -> None:
+        """Bring in ``household_ref,amount,as_of`` rows; a bad file changes nothing."""
+        self._mutate(
+            lambda book, w: jobs.import_balances(book, w, path),
+            f"import {path.name}",
+            lambda count: f"Imported opening balances for {count} households from {path.name}",
         )
 
     def _money(self, cents: int) -> str:

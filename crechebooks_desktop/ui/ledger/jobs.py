@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crechebooks_desktop.ui.ledger.paging import SAMPLE_EVERY, Key, KnownKeys
@@ -198,3 +199,11 @@ def reverse(
 
     with book.write(workplace.creche.tenant_id) as uow:
         return reverse_payment(uow, workplace.actor, payment_id, reason, day)
+
+
+def import_balances(book: Book, workplace: Workplace, path: Path) -> int:
+    """Opening balances from a CSV file, all or nothing; returns how many households."""
+    from crechebooks_desktop.importers.balances_csv import import_balances_file  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return len(import_balances_file(uow, workplace.actor, path, path.name))
