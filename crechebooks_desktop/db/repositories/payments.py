@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, func, insert, or_, select, update
+from sqlalchemy import Exists, Select, Subquery, and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
@@ -250,28 +251,8 @@ class PaymentRepository(TenantScoped):
             .subquery()
         )
         paid = self._allocated_by(day, end_of_day)
-        voided = aliased(LedgerEntry)
-        void_by_then = (
-            select(voided.id)
-            .where(
-                voided.tenant_id == self.tenant_id,
-                voided.entry_type == EntryType.REVERSAL,
-                voided.source_type == "invoice",
-                voided.source_id == Invoice.id,
-                voided.entry_date <= day,
-            )
-            .exists()
-        )
-        void_recorded = (
-            select(voided.id)
-            .where(
-                voided.tenant_id == self.tenant_id,
-                voided.entry_type == EntryType.REVERSAL,
-                voided.source_type == "invoice",
-                voided.source_id == Invoice.id,
-            )
-            .exists()
-        )
+        void_by_then = self._reversal_exists("invoice", Invoice.id, day)
+        void_recorded = self._reversal_exists("invoice", Invoice.id)
         live_then = or_(
             Invoice.status != InvoiceStatus.VOID,
             and_(void_recorded, ~void_by_then),
@@ -299,20 +280,24 @@ class PaymentRepository(TenantScoped):
         )
         return [(ref, int(balance), int(outstanding)) for ref, balance, outstanding in rows]
 
+    def _reversal_exists(
+        self, source_type: str, source_id: Any, by_day: dt.date | None = None
+    ) -> Exists:
+        """Whether a REVERSAL entry for the source exists (dated by ``by_day``, if given)."""
+        reversal = aliased(LedgerEntry)
+        query = select(reversal.id).where(
+            reversal.tenant_id == self.tenant_id,
+            reversal.entry_type == EntryType.REVERSAL,
+            reversal.source_type == source_type,
+            reversal.source_id == source_id,
+        )
+        if by_day is not None:
+            query = query.where(reversal.entry_date <= by_day)
+        return query.exists()
+
     def _allocated_by(self, day: dt.date, end_of_day: dt.datetime) -> Subquery:
         """Per invoice, the money allocated to it as the book stood at the end of ``day``."""
-        reversal = aliased(LedgerEntry)
-        reversed_by_then = (
-            select(reversal.id)
-            .where(
-                reversal.tenant_id == self.tenant_id,
-                reversal.entry_type == EntryType.REVERSAL,
-                reversal.source_type == "payment",
-                reversal.source_id == Allocation.payment_id,
-                reversal.entry_date <= day,
-            )
-            .exists()
-        )
+        reversed_by_then = self._reversal_exists("payment", Allocation.payment_id, day)
         from_payment = and_(
             Allocation.payment_id.is_not(None),
             Payment.payment_date <= day,
