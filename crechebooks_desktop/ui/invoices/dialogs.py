@@ -9,9 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from crechebooks_desktop.domain.enums import LineType, VatTreatment
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
+from crechebooks_desktop.ui.common.forms import date_edit, day_of, error_label, ok_cancel
 
 # What a person may bill by hand; the monthly run owns the rest.
 HAND_LINE_TYPES = (
@@ -42,34 +41,14 @@ def _words(line_type: LineType) -> str:
     return line_type.value.replace("_", " ").capitalize()
 
 
-def _date_edit(day: dt.date, display: str = "dd MMM yyyy") -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(display)
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    value = edit.date()
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 class GenerateMonthDialog(QDialog):
     """Which month to bill, and the invoices' date."""
 
     def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Generate a month's invoices")
-        self.month = _date_edit(today.replace(day=1), "MMMM yyyy")
-        self.issue_date = _date_edit(today.replace(day=1))
+        self.month = date_edit(today.replace(day=1), "MMMM yyyy")
+        self.issue_date = date_edit(today.replace(day=1))
         self.month.dateChanged.connect(
             lambda d: self.issue_date.setDate(QDate(d.year(), d.month(), 1))
         )
@@ -81,7 +60,7 @@ class GenerateMonthDialog(QDialog):
             "for the month are skipped, so running it again is safe."
         )
         note.setWordWrap(True)
-        buttons = _buttons(self, "Generate")
+        buttons, _ok = ok_cancel(self, "Generate")
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -90,7 +69,7 @@ class GenerateMonthDialog(QDialog):
 
     def chosen(self) -> tuple[dt.date, dt.date]:
         """(first day of the billing month, issue date)."""
-        return _day(self.month).replace(day=1), _day(self.issue_date)
+        return day_of(self.month).replace(day=1), day_of(self.issue_date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +112,15 @@ class NewInvoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New invoice")
         self.child = QLineEdit(placeholderText="Child reference, e.g. DLAMINI01-1")
-        self.date = _date_edit(today)
+        self.date = date_edit(today)
         form = QFormLayout()
         form.addRow("Child", self.child)
         form.addRow("Date", self.date)
         grid = QGridLayout()
         self.rows = [_LineRow(grid, row) for row in range(4)]
-        self.error = QLabel()
-        self.error.setObjectName("formError")
+        self.error = error_label()
         self.result_value: tuple[str, dt.date, list[LineEntry]] | None = None
-        buttons = _buttons(self, "Create invoice")
+        buttons, _ok = ok_cancel(self, "Create invoice")
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -162,7 +140,7 @@ class NewInvoiceDialog(QDialog):
         if not lines:
             self.error.setText("Lines: give at least one line an amount")
             return
-        self.result_value = (self.child.text().strip(), _day(self.date), lines)
+        self.result_value = (self.child.text().strip(), day_of(self.date), lines)
         self.accept()
 
 
@@ -173,16 +151,15 @@ class ChargeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add a charge")
         self.child = QLineEdit(placeholderText="Child reference, e.g. DLAMINI01-1")
-        self.date = _date_edit(today)
+        self.date = date_edit(today)
         grid = QGridLayout()
         self.line = _LineRow(grid, 0)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
+        self.error = error_label()
         self.result_value: tuple[str, dt.date, LineEntry] | None = None
         form = QFormLayout()
         form.addRow("Child", self.child)
         form.addRow("Date", self.date)
-        buttons = _buttons(self, "Add charge")
+        buttons, _ok = ok_cancel(self, "Add charge")
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -199,7 +176,7 @@ class ChargeDialog(QDialog):
         if not self.child.text().strip() or entry is None:
             self.error.setText("Give the child's reference and an amount")
             return
-        self.result_value = (self.child.text().strip(), _day(self.date), entry)
+        self.result_value = (self.child.text().strip(), day_of(self.date), entry)
         self.accept()
 
 

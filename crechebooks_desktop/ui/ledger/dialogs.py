@@ -12,17 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, format_rands, parse_rands
+from crechebooks_desktop.ui.common.forms import date_edit, day_of, error_label, ok_cancel
 
 if TYPE_CHECKING:
     from crechebooks_desktop.services.ledger_view import PaymentPreview
@@ -43,33 +41,6 @@ _METHODS = (
     (PaymentMethod.CARD, "Card"),
     (PaymentMethod.DEBIT_ORDER, "Debit order"),
 )
-
-
-def _date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    value = edit.date()
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setWordWrap(True)
-    return label
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
 
 
 def _amount(edit: QLineEdit) -> int:
@@ -127,7 +98,7 @@ class PaymentDialog(QDialog):
         if selected:
             self.household.setCurrentText(selected)
         self.amount = QLineEdit(placeholderText="0.00")
-        self.date = _date_edit(today)
+        self.date = date_edit(today)
         self.method = QComboBox()
         for method, text in _METHODS:
             self.method.addItem(text, method)
@@ -135,7 +106,7 @@ class PaymentDialog(QDialog):
         self.table = self._preview_table()
         self.outcome = QLabel("Type the amount to see what it pays.")
         self.outcome.setWordWrap(True)
-        self.error = _error_label()
+        self.error = error_label()
         self.result_value: PaymentInput | None = None
         self._previewed: tuple[str, int] | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -148,7 +119,7 @@ class PaymentDialog(QDialog):
         form.addRow("Date received", self.date)
         form.addRow("Method", self.method)
         form.addRow("Reference", self.reference)
-        buttons, self.ok = _buttons(self, "Record payment")
+        buttons, self.ok = ok_cancel(self, "Record payment")
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -250,7 +221,7 @@ class PaymentDialog(QDialog):
         reference = self.reference.text().strip() or None
         # Qt hands a str enum back as a plain str.
         method = PaymentMethod(self.method.currentData())
-        self.result_value = PaymentInput(ref, cents, _day(self.date), method, reference)
+        self.result_value = PaymentInput(ref, cents, day_of(self.date), method, reference)
         self.accept()
 
 
@@ -273,16 +244,16 @@ class AdjustmentDialog(QDialog):
         self.direction.addItem("Owes less (write-off, correction in their favour)", -1)
         self.direction.addItem("Owes more (an amount not yet billed)", 1)
         self.amount = QLineEdit(placeholderText="0.00")
-        self.date = _date_edit(today)
+        self.date = date_edit(today)
         self.reason = QLineEdit(placeholderText="Why (shown in the ledger and on statements)")
-        self.error = _error_label()
+        self.error = error_label()
         self.result_value: MovementInput | None = None
         form = QFormLayout()
         form.addRow("The household", self.direction)
         form.addRow("Amount", self.amount)
         form.addRow("Date", self.date)
         form.addRow("Reason", self.reason)
-        buttons, _ok = _buttons(self, "Adjust")
+        buttons, _ok = ok_cancel(self, "Adjust")
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -299,7 +270,7 @@ class AdjustmentDialog(QDialog):
         except ValueError:
             self.error.setText("Reason: say why the balance changes")
             return
-        self.result_value = MovementInput(cents, _day(self.date), reason)
+        self.result_value = MovementInput(cents, day_of(self.date), reason)
         self.accept()
 
 
@@ -318,16 +289,16 @@ class RefundDialog(QDialog):
         self.setWindowTitle(f"Refund credit to {account_ref}")
         self.credit_cents = credit_cents
         self.amount = QLineEdit(format_rands(credit_cents, style).removeprefix("R "))
-        self.date = _date_edit(today)
+        self.date = date_edit(today)
         self.reason = QLineEdit(placeholderText="Why (shown in the ledger)")
-        self.error = _error_label()
+        self.error = error_label()
         self.result_value: MovementInput | None = None
         form = QFormLayout()
         form.addRow("Unused credit", QLabel(format_rands(credit_cents, style)))
         form.addRow("Refund", self.amount)
         form.addRow("Date paid out", self.date)
         form.addRow("Reason", self.reason)
-        buttons, _ok = _buttons(self, "Refund")
+        buttons, _ok = ok_cancel(self, "Refund")
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -347,5 +318,5 @@ class RefundDialog(QDialog):
         if cents > self.credit_cents:
             self.error.setText("Amount: more than the household's unused credit")
             return
-        self.result_value = MovementInput(cents, _day(self.date), reason)
+        self.result_value = MovementInput(cents, day_of(self.date), reason)
         self.accept()
