@@ -1,0 +1,165 @@
+"""What the OFX, QIF and CSV readers share: findings, descriptions, balances.
+
+Every reader collects problems (which refuse the file) and warnings (which
+do not) in a :class:`Findings`, then builds the :class:`Statement` with
+:meth:`Findings.statement`, which refuses the file if anything was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
+from crechebooks_desktop.domain.statement import Statement, StatementLine
+
+__all__ = ["Findings", "Period", "describe", "running_balance"]
+
+# Enough to show a pattern; a file where every balance is off says so once.
+_MAX_BALANCE_WARNINGS = 20
+_WHOLE_FILE = 2**62
+
+
+def describe(*parts: str | None) -> str:
+    """Texts joined into one description, whitespace collapsed, without repeats.
+
+    A part already contained in another (OFX often has NAME ``ACME`` and
+    MEMO ``ACME PAYMENT 123``) is dropped; the rest are joined with `` | ``.
+    """
+    texts = [" ".join(part.split()) for part in parts if part and not part.isspace()]
+    if len(texts) <= 1:
+        return texts[0] if texts else ""
+    kept: list[str] = []
+    for text in texts:
+        folded = text.casefold()
+        if any(folded in other.casefold() for other in kept):
+            continue
+        kept = [other for other in kept if other.casefold() not in folded]
+        kept.append(text)
+    return " | ".join(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What a file says about its statement as a whole."""
+
+    opening_cents: int | None = None
+    closing_cents: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class Findings:
+    """Problems and warnings found while reading one file."""
+
+    file: str
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+    def problem(self, line: int, field_name: str, message: str) -> None:
+        """Note a problem that refuses the file."""
+        self.problems.append(ImportProblem(self.file, line, field_name, message))
+
+    def warn(self, line: int, message: str) -> None:
+        """Note something the user should know (``FILE:LINE: message``)."""
+        self.warnings.append((line, f"{self.file}:{line}: {message}"))
+
+    def note(self, message: str) -> None:
+        """Note something about the whole file (listed after the lines' warnings)."""
+        self.warnings.append((_WHOLE_FILE, f"{self.file}: {message}"))
+
+    def zero_skipped(self, line: int) -> None:
+        """Note a line of zero left out (the book holds no zero bank lines)."""
+        self.warn(line, "a line of R 0,00 (a notice, not a transaction) was skipped")
+
+    def statement(
+        self,
+        file_format: str,
+        profile: str | None,
+        lines: Sequence[StatementLine],
+        period: Period = Period(),
+    ) -> Statement:
+        """The statement read, or the file refused.
+
+        Raises:
+            ProblemsError: if any problem was found; it lists them all.
+        """
+        if self.problems:
+            raise ProblemsError(self.problems, self.file)
+        if not lines:
+            self.note("no transactions in the file")
+        return Statement(
+            file_name=self.file,
+            file_format=file_format,
+            profile=profile,
+            lines=tuple(lines),
+            opening_balance_cents=period.opening_cents,
+            closing_balance_cents=period.closing_cents,
+            period_start=period.start,
+            period_end=period.end,
+            warnings=tuple(text for _, text in sorted(self.warnings, key=lambda w: w[0])),
+        )
+
+
+def running_balance(lines: Sequence[StatementLine], findings: Findings) -> Period:
+    """Check a running balance and find the opening and closing balances.
+
+    Lines without a balance are skipped over (their amounts still count).
+    Banks list lines oldest first or newest first; the file is checked in the
+    direction in which its balances add up (oldest first on a tie), and every
+    balance that disagrees is a warning.
+
+    Returns:
+        The opening and closing balances (None without balances).
+    """
+    forward = list(lines)
+    if not any(line.balance_cents is not None for line in forward):
+        return Period()
+    backward = forward[::-1]
+    if _mismatches(backward, _opening(backward)) < _mismatches(forward, _opening(forward)):
+        forward = backward
+    opening = _opening(forward)
+    return Period(opening_cents=opening, closing_cents=_check(forward, opening, findings))
+
+
+def _opening(ordered: Sequence[StatementLine]) -> int:
+    """The balance before the first line: the first given balance less the amounts to it."""
+    total = 0
+    for line in ordered:
+        total += line.amount_cents
+        if line.balance_cents is not None:
+            return line.balance_cents - total
+    return 0
+
+
+def _mismatches(ordered: Sequence[StatementLine], opening: int) -> int:
+    expected, count = opening, 0
+    for line in ordered:
+        expected += line.amount_cents
+        if line.balance_cents is not None and line.balance_cents != expected:
+            count += 1
+            expected = line.balance_cents
+    return count
+
+
+def _check(ordered: Sequence[StatementLine], opening: int, findings: Findings) -> int:
+    """Walk the lines; warn where a given balance disagrees. Returns the closing balance."""
+    expected, reported = opening, 0
+    for line in ordered:
+        expected += line.amount_cents
+        if line.balance_cents is None or line.balance_cents == expected:
+            continue
+        reported += 1
+        if reported <= _MAX_BALANCE_WARNINGS:
+            findings.warn(
+                line.line_no,
+                f"balance: the file says {format_rands(line.balance_cents)} but the previous "
+                f"balance and the amounts give {format_rands(expected)}",
+            )
+        expected = line.balance_cents  # carry on from the bank's figure
+    if reported > _MAX_BALANCE_WARNINGS:
+        findings.note(f"{reported - _MAX_BALANCE_WARNINGS} more balances do not add up")
+    return expected
