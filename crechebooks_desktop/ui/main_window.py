@@ -21,6 +21,7 @@ from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.invoices.view import InvoicesView
 from crechebooks_desktop.ui.ledger.view import LedgerView
+from crechebooks_desktop.ui.matching.view import MatchingView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 
 _LEDGER = (
@@ -63,8 +64,13 @@ class MainWindow(QMainWindow):
         today = dt.date.today()  # noqa: DTZ011 - the book's business date is local
         self.invoices = InvoicesView(session, today)
         self.ledger = LedgerView(session, today)
+        self.matching = MatchingView(session)
         self.tabs.addTab(self.households, "Households")
-        built: dict[str, QWidget] = {"Ledger": self.ledger, "Invoices": self.invoices}
+        built: dict[str, QWidget] = {
+            "Ledger": self.ledger,
+            "Invoices": self.invoices,
+            "Matching": self.matching,
+        }
         for title, heading, text in _PLANNED_TABS:
             self.tabs.addTab(built.get(title) or EmptyState(heading, text), title)
         self.setCentralWidget(self.tabs)
@@ -76,6 +82,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.book_label, 1)
         self._menus()
+        self.matching.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.workplace_changed.connect(self._on_workplace)
         session.failed.connect(lambda exc: report(self, exc, "finish that"))
         session.executor.busy_changed.connect(

@@ -31,6 +31,8 @@ class Changes:
     roster: bool = False
     ledger: bool = False
     invoices: bool = False
+    bank: bool = False
+    """Bank lines or their matching decisions (imports, matches, splits)."""
 
 
 @dataclass(frozen=True, slots=True)

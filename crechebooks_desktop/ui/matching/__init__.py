@@ -1,0 +1,1 @@
+"""The Matching tab: bank credits beside the households they most likely pay."""

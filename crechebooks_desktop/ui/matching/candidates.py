@@ -1,0 +1,375 @@
+"""The right side of the Matching tab: the selected line, its candidates and what accepting pays.
+
+Each candidate's score shows as its three parts (reference up to 40, amount
+up to 40, name up to 20) drawn as small labelled bars, with the reasons in
+words under the list. The allocation preview is read on the database thread
+by the tab, which hands it to ``show_preview``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.ui.common.roles import ItemRole
+from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.matching.jobs import DECIDABLE_KINDS, CandidateView, QueueRow
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.services.match_review import AcceptPreview
+
+PARTS = (("Ref", 40), ("Amount", 40), ("Name", 20))
+"""The score's parts: label and most points."""
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def parts_of(candidate: CandidateView) -> tuple[int, int, int]:
+    """Reference, amount and name points."""
+    return candidate.reference_points, candidate.amount_points, candidate.name_points
+
+
+def breakdown(candidate: CandidateView) -> str:
+    """``Ref 40 · Amount 38 · Name 15``."""
+    return " · ".join(
+        f"{label} {points}"
+        for (label, _most), points in zip(PARTS, parts_of(candidate), strict=True)
+    )
+
+
+class CandidateColumn(enum.IntEnum):
+    """The candidate list's columns."""
+
+    KEY = 0
+    HOUSEHOLD = 1
+    SCORE = 2
+    PARTS = 3
+    INVOICES = 4
+
+
+class CandidateModel(RowTableModel[CandidateView]):
+    """A line's candidates, best first; the first column is the key that picks it."""
+
+    columns = CandidateColumn
+    headers = ("Key", "Household", "Score", "Reference · Amount · Name", "Invoices")
+
+    def raw(self, row: CandidateView, column: int) -> Any:
+        """Scores as numbers; the key is the row's place (1 is the best)."""
+        return (
+            self.rows().index(row) + 1,
+            row.household_ref,
+            row.score,
+            parts_of(row),
+            ", ".join(row.invoice_numbers),
+        )[column]
+
+    def display(self, row: CandidateView, column: int) -> str:
+        """The breakdown in words (the delegate draws it as bars)."""
+        if column == CandidateColumn.PARTS:
+            return breakdown(row)
+        return super().display(row, column)
+
+    def search_text(self, row: CandidateView) -> str:
+        """Household and reasons."""
+        return " ".join((row.household_ref, *row.reasons)).lower()
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """As the base model, plus the reasons as a tooltip and centred numbers."""
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(self.row_value(index.row()).reasons)
+        centred = (CandidateColumn.KEY, CandidateColumn.SCORE)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in centred:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return super().data(index, role)
+
+
+class ScoreBarsDelegate(QStyledItemDelegate):
+    """Draws a candidate's three score parts as labelled bars: ``Ref ▮▮▮▯ 30``."""
+
+    BAR_WIDTH = 46
+    _FILL = QColor("#3182ce")
+    _TRACK = QColor("#e2e8f0")
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """The background as usual, then label, bar and points for each part."""
+        points = index.data(ItemRole.SORT)  # the three parts
+        if not isinstance(points, tuple):
+            super().paint(painter, option, index)
+            return
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            blank = QStyleOptionViewItem(option)
+            self.initStyleOption(blank, index)
+            blank.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, option.widget)
+        painter.save()
+        metrics = option.fontMetrics
+        x = option.rect.x() + 6
+        for (label, most), value in zip(PARTS, points, strict=True):
+            x = self._part(painter, option.rect, x, metrics.horizontalAdvance(label), label)
+            track = QRect(x, option.rect.center().y() - 4, self.BAR_WIDTH, 8)
+            painter.fillRect(track, self._TRACK)
+            filled = QRect(track)
+            filled.setWidth(round(self.BAR_WIDTH * max(0, min(value, most)) / most))
+            painter.fillRect(filled, self._FILL)
+            x = self._part(
+                painter,
+                option.rect,
+                x + self.BAR_WIDTH + 4,
+                metrics.horizontalAdvance("00"),
+                str(value),
+            )
+            x += 10
+        painter.restore()
+
+    @staticmethod
+    def _part(painter: QPainter, cell: QRect, x: int, width: int, text: str) -> int:
+        painter.setPen(QColor("#2d3748"))
+        painter.drawText(
+            QRect(x, cell.y(), width, cell.height()), int(Qt.AlignmentFlag.AlignVCenter), text
+        )
+        return x + width + 4
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Room for three labels, bars and numbers."""
+        metrics = option.fontMetrics
+        labels = sum(metrics.horizontalAdvance(label) for label, _ in PARTS)
+        width = 12 + labels + 3 * (8 + self.BAR_WIDTH + 4 + metrics.horizontalAdvance("00") + 10)
+        return QSize(width, super().sizeHint(option, index).height())
+
+
+class CandidatesPanel(QWidget):
+    """The selected line, its candidates and the chosen candidate's invoices.
+
+    Signals:
+        candidate_changed(object): the chosen ``CandidateView`` (or None).
+    """
+
+    candidate_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.style_ = MoneyStyle.SPACE_COMMA
+        self.line: QueueRow | None = None
+        self.heading = QLabel("Choose a line on the left.")
+        self.heading.setObjectName("detailHeading")
+        self.heading.setWordWrap(True)
+        self.facts = QLabel()
+        self.facts.setObjectName("positionLine")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = CandidateModel(self)
+        self.table = self._candidate_table()
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setObjectName("reasons")
+        self.invoices_heading = QLabel()
+        self.invoices_heading.setObjectName("sectionHeading")
+        self.invoices = self._invoice_table()
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.facts)
+        layout.addWidget(_section("Candidates, best first (press 1–9 to accept one)"))
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.reasons)
+        layout.addWidget(self.invoices_heading)
+        layout.addWidget(self.invoices, 2)
+        layout.addWidget(self.outcome)
+
+    def _candidate_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(28)
+        table.horizontalHeader().setHighlightSections(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setItemDelegateForColumn(CandidateColumn.PARTS, ScoreBarsDelegate(table))
+        table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
+        return table
+
+    @staticmethod
+    def _invoice_table() -> QTableWidget:
+        table = QTableWidget(0, 5)
+        table.setHorizontalHeaderLabels(["Invoice", "Due", "Balance due", "Receives", "Then owes"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for column in (2, 3, 4):
+            heading = QTableWidgetItem(table.model().headerData(column, Qt.Orientation.Horizontal))
+            heading.setTextAlignment(_RIGHT)
+            table.setHorizontalHeaderItem(column, heading)
+        return table
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def show_line(self, line: QueueRow | None, style: MoneyStyle) -> None:
+        """Show a line and its candidates, choosing the first (or the one it went to)."""
+        self.style_ = style
+        self.line = line
+        self.model.set_rows(line.candidates if line else (), style)
+        self._clear_preview()
+        if line is None:
+            self.heading.setText("Choose a line on the left.")
+            self.facts.clear()
+            self.reasons.clear()
+            self.candidate_changed.emit(None)
+            return
+        self.heading.setText(
+            f"{format_rands(line.amount_cents, style)} on {line.date:%d %b %Y} — {line.who}"
+        )
+        self.facts.setText(self._facts(line))
+        self.table.resizeColumnsToContents()
+        if not line.candidates:
+            self.reasons.setText(self._no_candidates(line))
+            self.candidate_changed.emit(None)
+            return
+        first = self._row_for(line.household_ref) if line.household_ref else 0
+        self.select_candidate(first)
+
+    def _facts(self, line: QueueRow) -> str:
+        facts = [f"Bank text: {line.description}"]
+        if line.reference:
+            facts.append(f"Reference: {line.reference}")
+        if line.payer and line.payer != line.description:
+            facts.append(f"Payer: {line.payer}")
+        decided = line.kind.value
+        if line.household_ref:
+            decided += f" for {line.household_ref}"
+        if line.note:
+            decided += f" — “{line.note}”"
+        facts.append(f"Decision: {decided}")
+        return "\n".join(facts)
+
+    @staticmethod
+    def _no_candidates(line: QueueRow) -> str:
+        if line.decision is None:
+            return "Not scored yet: run matching to see which households it may belong to."
+        return (
+            "No household matched this line. Press H to choose one, R to reject it "
+            "or P to park it with a note."
+        )
+
+    def _row_for(self, household_ref: str) -> int:
+        for row, candidate in enumerate(self.model.rows()):
+            if candidate.household_ref == household_ref:
+                return row
+        return 0
+
+    def select_candidate(self, row: int) -> CandidateView | None:
+        """Choose candidate ``row`` (0 is the best); None when there is no such candidate."""
+        if not 0 <= row < self.model.rowCount():
+            return None
+        self.table.selectRow(row)
+        self._chosen()
+        return self.model.row_value(row)
+
+    def selected_candidate(self) -> CandidateView | None:
+        """The chosen candidate, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_value(rows[0].row())
+
+    def _chosen(self) -> None:
+        candidate = self.selected_candidate()
+        self._clear_preview()
+        if candidate is None:
+            self.reasons.clear()
+            return
+        reasons = "; ".join(candidate.reasons) or "no reasons recorded"
+        self.reasons.setText(f"Why {candidate.household_ref}: {reasons}.")
+        self.invoices_heading.setText(f"{candidate.household_ref}'s open invoices")
+        self.outcome.setText("Reading…")
+        self.candidate_changed.emit(candidate)
+
+    def _clear_preview(self) -> None:
+        self.invoices_heading.setText("Open invoices")
+        self.invoices.setRowCount(0)
+        self.outcome.clear()
+
+    def show_preview(self, line_id: int, preview: AcceptPreview) -> None:
+        """Show what accepting pays, if it is still for the line and candidate shown."""
+        candidate = self.selected_candidate()
+        if self.line is None or self.line.line_id != line_id or candidate is None:
+            return
+        if candidate.household_ref != preview.household_ref:
+            return
+        receives = {number: (cents, after) for number, cents, after in preview.allocations}
+        money = self._money
+        self.invoices.setRowCount(len(preview.open_invoices))
+        for row, (number, due, balance) in enumerate(preview.open_invoices):
+            cents, after = receives.get(number, (0, balance))
+            cells = (
+                number,
+                due.strftime("%d %b %Y"),
+                money(balance),
+                money(cents) if cents else "",
+                "paid in full" if cents and not after else money(after),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column >= 2:  # noqa: PLR2004 - the money columns
+                    item.setTextAlignment(_RIGHT)
+                self.invoices.setItem(row, column, item)
+        self.outcome.setText(self._outcome_text(preview))
+
+    def _outcome_text(self, preview: AcceptPreview) -> str:
+        line = self.line
+        assert line is not None  # noqa: S101 - checked by the caller
+        if line.kind not in DECIDABLE_KINDS:
+            return f"{line.kind.value}: press Ctrl+Z to undo the decision."
+        paid = sum(cents for _n, cents, _a in preview.allocations)
+        text = f"Enter accepts: {self._money(paid)} pays {len(preview.allocations)} invoice(s)"
+        if preview.credit_cents:
+            text += f" and {self._money(preview.credit_cents)} becomes credit"
+        return text + f" for {preview.household_ref}."
+
+    def show_preview_error(self, message: str) -> None:
+        """The preview could not be made (the household has gone, say)."""
+        self.invoices.setRowCount(0)
+        self.outcome.setText(message)
+
+    def _money(self, cents: int) -> str:
+        return format_rands(cents, self.style_)
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionHeading")
+    return label

@@ -1,0 +1,331 @@
+"""What the Matching tab asks of the book; each function runs on the database thread.
+
+Each takes the open book and the workplace and returns plain, immutable
+values (``QueueRow``, ``CandidateView``). Services load here rather than at
+import, so the window shows first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.ui.ops import Workplace
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.domain.bank import BankAccountRecord
+    from crechebooks_desktop.domain.statement import Statement
+    from crechebooks_desktop.services.bank import ImportResult
+    from crechebooks_desktop.services.match_review import AcceptPreview
+    from crechebooks_desktop.services.matching import DecidedLine
+    from crechebooks_desktop.services.tasks import TaskState
+
+
+class Kind(enum.Enum):
+    """Where a line stands, as the queue's filter groups it (the value is its label)."""
+
+    REVIEW = "To review"
+    NEW = "Not matched yet"
+    NO_MATCH = "No match"
+    AUTO = "Auto-applied"
+    ACCEPTED = "Accepted"
+    PARKED = "Parked"
+    REJECTED = "Rejected"
+    SPLIT = "Split"
+    CATEGORISED = "Categorised"
+
+
+OPEN_KINDS = frozenset({Kind.REVIEW, Kind.NEW, Kind.NO_MATCH})
+"""Lines still waiting for a person's decision."""
+DECIDABLE_KINDS = OPEN_KINDS | {Kind.PARKED}
+"""Lines that may still be accepted, rejected or split."""
+
+
+def kind_of(status: BankLineStatus, decision: MatchOutcome | None) -> Kind:
+    """The queue group of a line with this status and newest decision."""
+    if status is BankLineStatus.MATCHED:
+        return Kind.AUTO if decision is MatchOutcome.AUTO_APPLIED else Kind.ACCEPTED
+    if status is BankLineStatus.UNMATCHED:
+        return Kind.NO_MATCH if decision is MatchOutcome.NO_MATCH else Kind.NEW
+    return {
+        BankLineStatus.REVIEW: Kind.REVIEW,
+        BankLineStatus.PARKED: Kind.PARKED,
+        BankLineStatus.REJECTED: Kind.REJECTED,
+        BankLineStatus.SPLIT: Kind.SPLIT,
+    }.get(status, Kind.CATEGORISED)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    """One household a line might belong to, with its score in three parts."""
+
+    household_ref: str
+    score: int
+    reference_points: int
+    amount_points: int
+    name_points: int
+    reasons: tuple[str, ...]
+    invoice_numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A credit bank line with its decision and candidates, best first."""
+
+    line_id: int
+    date: dt.date
+    amount_cents: int
+    description: str
+    reference: str | None
+    payer: str | None
+    status: BankLineStatus
+    decision: MatchOutcome | None
+    household_ref: str | None
+    note: str | None
+    candidates: tuple[CandidateView, ...]
+    split_parent_id: int | None = None
+
+    @property
+    def kind(self) -> Kind:
+        """The queue group it is in."""
+        return kind_of(self.status, self.decision)
+
+    @property
+    def best(self) -> CandidateView | None:
+        """The top candidate, if any."""
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def who(self) -> str:
+        """The payer's name where the bank kept it apart, else the description."""
+        return self.payer or self.description
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a matching run decided."""
+
+    lines: int
+    auto_applied: int
+    review: int
+    no_match: int
+
+
+@dataclass(frozen=True, slots=True)
+class FilePreview:
+    """A statement file, read (off the GUI thread) and ready to import."""
+
+    path: Path
+    statement: Statement
+    sha256: str
+
+
+def _int(value: object) -> int:
+    return int(str(value)) if value is not None else 0
+
+
+def _candidate(stored: dict[str, object]) -> CandidateView:
+    reasons = stored.get("reasons") or ()
+    numbers = stored.get("invoice_numbers") or ()
+    assert isinstance(reasons, list | tuple)  # noqa: S101 - stored as JSON lists
+    assert isinstance(numbers, list | tuple)  # noqa: S101
+    return CandidateView(
+        str(stored.get("household_ref") or ""),
+        _int(stored.get("score")),
+        _int(stored.get("reference_points")),
+        _int(stored.get("amount_points")),
+        _int(stored.get("name_points")),
+        tuple(str(r) for r in reasons),
+        tuple(str(n) for n in numbers),
+    )
+
+
+def row_of(decided: DecidedLine) -> QueueRow:
+    """A service's ``DecidedLine`` as the queue shows it."""
+    line = decided.line
+    return QueueRow(
+        line.id,
+        line.date,
+        line.amount_cents,
+        line.description,
+        line.reference,
+        line.payer,
+        line.status,
+        decided.decision,
+        decided.household_ref,
+        decided.note,
+        tuple(_candidate(c) for c in decided.candidates),
+        line.split_parent_id,
+    )
+
+
+def _tenant(workplace: Workplace) -> int:
+    return workplace.creche.tenant_id
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def load(book: Book, workplace: Workplace) -> list[QueueRow]:
+    """Every credit line of the creche with its decision, by date."""
+    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        return [row_of(d) for d in list_lines(uow)]
+
+
+def preview(
+    book: Book, workplace: Workplace, line_id: int, household_ref: str, numbers: Sequence[str]
+) -> AcceptPreview:
+    """What accepting the line for this household would pay."""
+    from crechebooks_desktop.services.match_review import preview_accept  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        return preview_accept(uow, line_id, household_ref, numbers)
+
+
+def household_refs(book: Book, workplace: Workplace) -> list[str]:
+    """Every household's reference, for choosing one by hand."""
+    from crechebooks_desktop.services.households import household_summaries  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        return sorted(h.account_ref for h in household_summaries(uow))
+
+
+def count_accept_all(book: Book, workplace: Workplace, min_score: int) -> int:
+    """How many lines a bulk accept at ``min_score`` would take."""
+    from crechebooks_desktop.services.match_review import count_accept_all as count  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        return count(uow, min_score)
+
+
+# -- decisions (mutations: the tab announces Changes(bank, ledger, invoices)) -------------
+
+
+def accept(
+    book: Book, workplace: Workplace, line_id: int, household_ref: str, numbers: Sequence[str]
+) -> QueueRow:
+    """The line is this household's payment."""
+    from crechebooks_desktop.services.matching import accept as accept_line  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return row_of(
+            accept_line(uow, workplace.actor, line_id, household_ref, list(numbers) or None)
+        )
+
+
+def reject(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
+    """The line is not a household's money."""
+    from crechebooks_desktop.services.matching import reject as reject_line  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return row_of(reject_line(uow, workplace.actor, line_id))
+
+
+def park(book: Book, workplace: Workplace, line_id: int, note: str) -> QueueRow:
+    """Set the line aside with a note."""
+    from crechebooks_desktop.services.matching import park as park_line  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return row_of(park_line(uow, workplace.actor, line_id, note))
+
+
+def undo(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
+    """Take back the line's decision (or join a split line's parts)."""
+    from crechebooks_desktop.services.match_review import undo as undo_line  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return row_of(undo_line(uow, workplace.actor, line_id))
+
+
+def split(book: Book, workplace: Workplace, line_id: int, parts: Sequence[int]) -> list[int]:
+    """Split the line into parts; returns the parts' line ids."""
+    from crechebooks_desktop.services.bank import split_line  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return [p.id for p in split_line(uow, workplace.actor, line_id, parts).parts]
+
+
+def accept_all(book: Book, workplace: Workplace, min_score: int) -> list[QueueRow]:
+    """Accept every review line whose best match alone scores ``min_score`` or more."""
+    from crechebooks_desktop.services.match_review import accept_all as accept_lines  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return [row_of(d) for d in accept_lines(uow, workplace.actor, min_score)]
+
+
+def run_matching(book: Book, workplace: Workplace, task: TaskState) -> RunSummary:
+    """Score every undecided credit line and apply the certain ones (cancellable)."""
+    from crechebooks_desktop.services.matching import run_matching as run  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        result = run(uow, workplace.actor, task)
+    return RunSummary(
+        len(result.lines),
+        result.count(MatchOutcome.AUTO_APPLIED),
+        result.count(MatchOutcome.REVIEW_REQUIRED),
+        result.count(MatchOutcome.NO_MATCH),
+    )
+
+
+# -- statements ----------------------------------------------------------------------------
+
+
+def accounts(book: Book, workplace: Workplace) -> list[BankAccountRecord]:
+    """The creche's bank accounts."""
+    from crechebooks_desktop.services.bank import list_accounts  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        return list_accounts(uow)
+
+
+def add_account(book: Book, workplace: Workplace, name: str, bank: str) -> BankAccountRecord:
+    """A new bank account to import into."""
+    from crechebooks_desktop.services.bank import add_account as add  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return add(uow, workplace.actor, name, bank)
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserFacingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserFacingError(f"{path}: is a folder, not a statement file") from None
+    except OSError as exc:
+        raise UserFacingError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_file(path: Path, file_format: str, profile: str | None) -> FilePreview:
+    """Read and check a whole statement file (a raw job: no book needed).
+
+    Raises:
+        UserFacingError: the file cannot be read or is not a statement.
+        ProblemsError: lines that cannot be read, every one listed.
+    """
+    from crechebooks_desktop.importers.bank import read_statement  # noqa: PLC0415
+
+    data = _file_bytes(path)
+    statement = read_statement(data, path.name, file_format=file_format, profile=profile)
+    return FilePreview(path, statement, hashlib.sha256(data).hexdigest())
+
+
+def import_file(
+    book: Book, workplace: Workplace, file: FilePreview, account: str, task: TaskState
+) -> ImportResult:
+    """Add the statement's new lines to the account (cancelling writes nothing)."""
+    from crechebooks_desktop.services.bank import import_statement  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return import_statement(uow, workplace.actor, account, file.statement, file.sha256, task)

@@ -1,0 +1,328 @@
+"""The Matching tab: the queue of bank credits on the left, the chosen line's candidates right.
+
+Keyboard first (the queue has the focus): Up/Down move, Enter accepts the
+chosen candidate (the best one unless another was clicked), 1-9 choose
+candidate N *and* accept it, R rejects, P parks (asks for a note), S splits,
+H accepts for a household chosen by hand, Ctrl+Z undoes. The keys are handled
+in ``decisions.QueueKeys``; this module lays the tab out, loads the queue and
+keeps the selection where the user is working.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crechebooks_desktop.domain.money import MoneyStyle
+from crechebooks_desktop.domain.roles import Permission
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.ui.common.errors import report
+from crechebooks_desktop.ui.common.tables import list_table
+from crechebooks_desktop.ui.matching import jobs
+from crechebooks_desktop.ui.matching.candidates import CandidatesPanel
+from crechebooks_desktop.ui.matching.decisions import Decisions, Move
+from crechebooks_desktop.ui.matching.jobs import OPEN_KINDS, CandidateView, Kind, QueueRow
+from crechebooks_desktop.ui.matching.queue_model import FILTERS, Column, QueueModel, QueueProxy
+from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
+
+KEYS_HINT = (
+    "Enter accept · 1–9 accept candidate N · R reject · P park · S split · "
+    "H other household · Ctrl+Z undo"
+)
+_LOOK = """
+QLabel#detailHeading { font-weight: bold; color: #1a365d; font-size: 11pt; }
+QLabel#positionLine { color: #4a5568; }
+QLabel#sectionHeading { font-weight: bold; color: #2d3748; padding-top: 6px; }
+QLabel#reasons { color: #2d3748; padding: 2px 0; }
+QLabel#counters { color: #2d3748; }
+QLabel#keysHint { color: #718096; }
+QLabel#actionLine { color: #22543d; font-weight: bold; }
+"""
+
+
+class MatchingView(QWidget):
+    """The queue of credits, filtered by decision, and the candidates of the chosen one.
+
+    Signals:
+        loaded(int): the queue was (re)loaded; the number of lines.
+        message(str): a short note of what was just done (for the status bar).
+        matched(object): a matching run ended; its ``jobs.RunSummary``.
+    """
+
+    loaded = Signal(int)
+    message = Signal(str)
+    matched = Signal(object)
+
+    def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._stale = True
+        self._move: Move | None = None
+        self.model = QueueModel(self)
+        self.proxy = QueueProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = list_table(self.proxy, Column.DATE)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._line_changed())
+        self.panel = CandidatesPanel()
+        self.panel.candidate_changed.connect(self._ask_preview)
+        self.decisions = Decisions(self, session)
+        self.setStyleSheet(_LOOK)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_actions())
+        layout.addLayout(self._build_filters())
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([700, 560])
+        layout.addWidget(splitter, 1)
+        bottom = QHBoxLayout()
+        self.action_line = QLabel()
+        self.action_line.setObjectName("actionLine")
+        hint = QLabel(KEYS_HINT)
+        hint.setObjectName("keysHint")
+        bottom.addWidget(self.action_line, 1)
+        bottom.addWidget(hint)
+        layout.addLayout(bottom)
+        session.changes_applied.connect(self._on_changes)
+        session.workplace_changed.connect(self._on_workplace)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.run_button = QPushButton("Run matching")
+        self.run_button.clicked.connect(self.decisions.start_matching)
+        self.import_button = QPushButton("Import statement…")
+        self.import_button.clicked.connect(self.decisions.import_statement)
+        self.min_score = QSpinBox()
+        self.min_score.setRange(1, 100)
+        self.min_score.setValue(90)
+        self.min_score.setToolTip("Lines whose best match scores this or more, alone")
+        self.accept_all_button = QPushButton("Accept all at or above")
+        self.accept_all_button.clicked.connect(
+            lambda: self.decisions.accept_all(self.min_score.value())
+        )
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Undo the last decision (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.decisions.undo)
+        for widget in (self.run_button, self.import_button):
+            row.addWidget(widget)
+        row.addSpacing(16)
+        row.addWidget(self.accept_all_button)
+        row.addWidget(self.min_score)
+        row.addWidget(QLabel("…"))
+        row.addStretch(1)
+        row.addWidget(self.undo_button)
+        return row
+
+    def _build_filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.filter = QComboBox()
+        for label, kinds in FILTERS:
+            self.filter.addItem(label, kinds)
+        self.filter.setCurrentIndex(1)  # To review: what needs a person
+        self.filter.setMinimumContentsLength(18)
+        self.filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.proxy.set_kinds(self.filter.currentData())
+        self.search = QLineEdit(placeholderText="Search payer, reference, household…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.counters = QLabel()
+        self.counters.setObjectName("counters")
+        row.addWidget(QLabel("Show"))
+        row.addWidget(self.filter)
+        row.addWidget(self.search, 1)
+        row.addSpacing(12)
+        row.addWidget(self.counters)
+        return row
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Load (again) if the book changed while the tab was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self, move: Move | None = None) -> None:
+        """Read the queue again (in the background), then place the selection."""
+        if self._session.workplace is None:
+            self._stale = True
+            return
+        self._stale = False
+        current = self.selected_line()
+        self._move = move or (
+            Move(current.line_id, self.current_position(), stay=True) if current else None
+        )
+        self._session.query(
+            jobs.load, self._show, lambda exc: report(self, exc, "read the bank lines")
+        )
+
+    def style_(self) -> MoneyStyle:
+        """The creche's money style."""
+        workplace = self._session.workplace
+        return MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
+
+    def _show(self, rows: list[QueueRow]) -> None:
+        self.model.set_rows(rows, self.style_())
+        self._fit_columns()
+        self._update_counters()
+        move, self._move = self._move, None
+        row = self._target_row(move) if move else (0 if self.proxy.rowCount() else None)
+        if row is None:
+            self.panel.show_line(None, self.style_())
+        else:
+            self.select_row(row)
+        self.loaded.emit(len(rows))
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(Column.WHO, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(Column.AMOUNT, max(self.table.columnWidth(Column.AMOUNT), 110))
+
+    def _target_row(self, move: Move) -> int | None:
+        """Where to go after ``move``: the line itself, or the next open line below it."""
+        count = self.proxy.rowCount()
+        if count == 0:
+            return None
+        at = self.proxy_row_of(move.line_id)
+        if move.stay and at is not None:
+            return at
+        start = at + 1 if at is not None else move.position
+        for row in range(start, count):
+            if self._line_at(row).kind in OPEN_KINDS:
+                return row
+        return min(start, count - 1)
+
+    def _update_counters(self) -> None:
+        counts = self.model.counts()
+        shown = (Kind.AUTO, Kind.REVIEW, Kind.NO_MATCH, Kind.ACCEPTED, Kind.PARKED, Kind.REJECTED)
+        parts = [f"{counts[k]} {k.value.lower()}" for k in shown]
+        if counts[Kind.NEW]:
+            parts.append(f"{counts[Kind.NEW]} not matched yet")
+        self.counters.setText(" · ".join(parts))
+        for index, (label, kinds) in enumerate(FILTERS):
+            total = sum(counts.values()) if kinds is None else sum(counts[k] for k in kinds)
+            self.filter.setItemText(index, f"{label} ({total})")
+
+    def _filter_changed(self) -> None:
+        current = self.selected_line()
+        self.proxy.set_kinds(self.filter.currentData())
+        self._reselect(current)
+
+    def _on_search(self, text: str) -> None:
+        current = self.selected_line()
+        self.proxy.set_search(text)
+        self._reselect(current)
+
+    def _reselect(self, line: QueueRow | None) -> None:
+        row = self.proxy_row_of(line.line_id) if line else None
+        if row is None and self.proxy.rowCount():
+            row = 0
+        if row is None:
+            self.panel.show_line(None, self.style_())
+        else:
+            self.select_row(row)
+
+    def _on_changes(self, changes: Changes, initiator: object) -> None:
+        if initiator is self.decisions:
+            return  # the tab reloads itself after its own decisions, placing the selection
+        if changes.bank or changes.ledger or changes.invoices or changes.roster:
+            self._stale = True
+            if self.isVisible():
+                self.reload()
+
+    def _on_workplace(self, workplace: Workplace) -> None:
+        allowed = workplace.actor.can(Permission.POST_MONEY)
+        for button in (
+            self.run_button,
+            self.import_button,
+            self.accept_all_button,
+            self.undo_button,
+        ):
+            button.setEnabled(allowed)
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    # -- selection --------------------------------------------------------------------------
+
+    def _line_at(self, proxy_row: int) -> QueueRow:
+        return self.model.row_value(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
+
+    def proxy_row_of(self, line_id: int) -> int | None:
+        """The row of the filtered list showing this line, if it is shown."""
+        row = self.model.row_of(line_id)
+        if row is None:
+            return None
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        return index.row() if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        """Make ``row`` of the filtered list the current line."""
+        self.table.selectRow(row)
+        self.table.scrollTo(self.proxy.index(row, 0))
+        if self.table.selectionModel().currentIndex().row() == row:
+            self._line_changed()
+
+    def select_line(self, line_id: int) -> bool:
+        """Make this line current, if the filter shows it."""
+        row = self.proxy_row_of(line_id)
+        if row is not None:
+            self.select_row(row)
+        return row is not None
+
+    def current_position(self) -> int:
+        """The current line's row in the filtered list (0 when none)."""
+        index = self.table.selectionModel().currentIndex()
+        return index.row() if index.isValid() else 0
+
+    def selected_line(self) -> QueueRow | None:
+        """The line in the current row, if any."""
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_value(self.proxy.mapToSource(index).row())
+
+    def _line_changed(self) -> None:
+        line = self.selected_line()
+        if line is not self.panel.line:
+            self.panel.show_line(line, self.style_())
+
+    def _ask_preview(self, candidate: CandidateView | None) -> None:
+        line = self.panel.line
+        if candidate is None or line is None:
+            return
+        line_id, ref, numbers = line.line_id, candidate.household_ref, candidate.invoice_numbers
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserFacingError):
+                self.panel.show_preview_error(str(exc))
+            else:
+                report(self, exc, "preview the allocation")
+
+        self._session.query(
+            lambda book, w: jobs.preview(book, w, line_id, ref, numbers),
+            lambda preview: self.panel.show_preview(line_id, preview),
+            failed,
+        )
+
+    def say(self, text: str) -> None:
+        """Show what was just done, here and in the status bar."""
+        self.action_line.setText(text)
+        self.message.emit(text)
