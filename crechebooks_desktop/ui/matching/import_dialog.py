@@ -378,6 +378,7 @@ class ImportDialog(QDialog):
 
         self._task = None
         self._set_busy(False)
+        self.cancel_button.setEnabled(True)
         self._update_ok()
         if isinstance(exc, Cancelled):
             self.error.setText("Import cancelled; nothing was imported.")
