@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/bank_files.py [--lines 50000] [--runs 3]
 Target (bank import issue): a whole import of 50,000 lines, database
 included, in under 3 s; reading the file gets well under a third of that,
 so each parse should take < 1.0 s (the hard ceiling is 3 s). Prints the
-best of ``--runs`` beside the target. Not part of the test suite.
+best of ``--runs`` beside the target, as wall-clock time and as this
+process's CPU time (which other work on a busy machine does not inflate).
+Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -98,15 +100,17 @@ def write_ofx(path: Path, n: int) -> None:
     path.write_text("\r\n".join(out) + "\r\n", encoding="cp1252")
 
 
-def _time(path: Path, runs: int) -> tuple[float, int]:
+def _time(path: Path, runs: int) -> tuple[float, float, int]:
+    """Best wall-clock and CPU seconds of ``runs`` reads, and the lines read."""
     data = path.read_bytes()
-    best, count = float("inf"), 0
+    wall, cpu, count = float("inf"), float("inf"), 0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         statement = read_statement(data, path.name)
-        best = min(best, time.perf_counter() - start)
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
         count = len(statement.lines)
-    return best, count
+    return wall, cpu, count
 
 
 def main() -> None:
@@ -119,12 +123,12 @@ def main() -> None:
         for name, write in (("statement.csv", write_csv), ("statement.ofx", write_ofx)):
             path = Path(folder) / name
             write(path, args.lines)
-            seconds, count = _time(path, args.runs)
-            ok = seconds < TARGET_PARSE_S
-            failed |= seconds >= CEILING_S
+            wall, cpu, count = _time(path, args.runs)
+            ok = wall < TARGET_PARSE_S
+            failed |= wall >= CEILING_S
             print(
                 f"{name:15} {count:>7,} lines  {path.stat().st_size / 1e6:5.1f} MB  "
-                f"parse {seconds:6.3f} s  (target < {TARGET_PARSE_S:.1f} s; "
+                f"parse {wall:6.3f} s wall, {cpu:6.3f} s CPU  (target < {TARGET_PARSE_S:.1f} s; "
                 f"ceiling {CEILING_S:.1f} s)  {'OK' if ok else 'SLOW'}"
             )
     sys.exit(1 if failed else 0)

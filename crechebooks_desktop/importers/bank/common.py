@@ -31,6 +31,12 @@ def describe(*parts: str | None) -> str:
     texts = [" ".join(part.split()) for part in parts if part and not part.isspace()]
     if len(texts) <= 1:
         return texts[0] if texts else ""
+    if len(texts) == 2:  # noqa: PLR2004 - the common case (name and memo), fast
+        first, second = texts
+        folded_first, folded_second = first.casefold(), second.casefold()
+        if folded_first in folded_second:
+            return second
+        return first if folded_second in folded_first else f"{first} | {second}"
     kept: list[str] = []
     for text in texts:
         folded = text.casefold()

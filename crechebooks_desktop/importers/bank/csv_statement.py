@@ -38,24 +38,39 @@ __all__ = ["read_csv"]
 _BALANCE_WORDS = ("balance", "saldo", "total")
 
 
-def _cell(cells: list[str], position: int | None) -> str:
-    if position is None or position >= len(cells):
-        return ""
-    return cells[position].strip()
-
-
 class _Rows:
-    """Reads the rows under a header into lines, noting problems."""
+    """Reads the rows under a header into lines, noting problems.
+
+    Rows are normalised first (cells stripped, short rows padded) and every
+    absent column points at one always-blank cell past the end, so reading a
+    cell is plain indexing: a 50,000-line file is read in a fraction of a second.
+    """
 
     def __init__(self, header: Header, order: DateOrder, findings: Findings) -> None:
-        self.header, self.columns = header, header.columns
-        self.order, self.findings = order, findings
+        self.header, self.order, self.findings = header, order, findings
         self.dates: dict[str, dt.date] = {}
         self.lines: list[StatementLine] = []
+        cols = header.columns
+        named = (cols.amount, cols.money_in, cols.money_out, cols.fee, cols.balance)
+        optional = (*named, cols.reference, cols.payer)
+        self.width = max(p for p in (cols.date, *cols.description, *optional) if p is not None) + 1
+        blank = self.width
+        self.date_at, self.text_at = cols.date, cols.description
+        self.amount_at, self.in_at, self.out_at, self.fee_at, self.balance_at = (
+            blank if p is None else p for p in named
+        )
+        self.reference_at = blank if cols.reference is None else cols.reference
+        self.payer_at = blank if cols.payer is None else cols.payer
 
-    def name(self, position: int | None) -> str:
+    def normalise(self, cells: list[str]) -> list[str]:
+        """The row's cells stripped, padded to the header's width plus the blank cell."""
+        row = [cell.strip() for cell in cells[: self.width]]
+        row.extend([""] * (self.width + 1 - len(row)))
+        return row
+
+    def name(self, position: int) -> str:
         names = self.header.names
-        return names[position] if position is not None and position < len(names) else "amount"
+        return names[position] if position < min(len(names), self.width) else "amount"
 
     def date(self, line: int, text: str) -> dt.date | None:
         if (cached := self.dates.get(text)) is not None:
@@ -63,12 +78,12 @@ class _Rows:
         try:
             self.dates[text] = parse_date(text, self.order)
         except ValueError as exc:
-            self.findings.problem(line, self.name(self.columns.date), str(exc))
+            self.findings.problem(line, self.name(self.date_at), str(exc))
             return None
         return self.dates[text]
 
-    def money(self, line: int, cells: list[str], position: int | None) -> int | None:
-        text = _cell(cells, position)
+    def money(self, line: int, cells: list[str], position: int) -> int | None:
+        text = cells[position]
         if not text:
             return None
         try:
@@ -79,24 +94,24 @@ class _Rows:
 
     def amount(self, line: int, cells: list[str]) -> int:
         """The row's amount; 0 when blank (or wrong: the problem is noted)."""
-        cols = self.columns
-        if cols.amount is not None and _cell(cells, cols.amount):
-            return self.money(line, cells, cols.amount) or 0
-        money_in = self.money(line, cells, cols.money_in) or 0
-        money_out = self.money(line, cells, cols.money_out) or 0
+        if cells[self.amount_at]:
+            return self.money(line, cells, self.amount_at) or 0
+        money_in = self.money(line, cells, self.in_at) or 0
+        money_out = self.money(line, cells, self.out_at) or 0
         if money_in and money_out:
             self.findings.problem(line, "amount", "both money in and money out are given")
             return 0
         return money_in - abs(money_out)
 
     def has_amount(self, cells: list[str]) -> bool:
-        cols = self.columns
-        return any(_cell(cells, p) for p in (cols.amount, cols.money_in, cols.money_out, cols.fee))
+        return bool(
+            cells[self.amount_at] or cells[self.in_at] or cells[self.out_at] or cells[self.fee_at]
+        )
 
     def read(self, line: int, cells: list[str]) -> None:
-        """Read one row under the header."""
-        date_text = _cell(cells, self.columns.date)
-        text = describe(*(_cell(cells, p) for p in self.columns.description))
+        """Read one (normalised) row under the header."""
+        date_text = cells[self.date_at]
+        text = describe(*[cells[p] for p in self.text_at])
         if not self.has_amount(cells):
             if date_text and not any(word in text.lower() for word in _BALANCE_WORDS):
                 self.findings.problem(line, "amount", "the amount is missing")
@@ -105,10 +120,10 @@ class _Rows:
             return
         before = len(self.findings.problems)
         if not date_text:
-            self.findings.problem(line, self.name(self.columns.date), "the date is missing")
+            self.findings.problem(line, self.name(self.date_at), "the date is missing")
         date = self.date(line, date_text) if date_text else None
-        amount, fee = self.amount(line, cells), self.money(line, cells, self.columns.fee) or 0
-        balance = self.money(line, cells, self.columns.balance)
+        amount, fee = self.amount(line, cells), self.money(line, cells, self.fee_at) or 0
+        balance = self.money(line, cells, self.balance_at)
         if date is not None and len(self.findings.problems) == before:
             self._add(line, date, (amount, fee), text, cells, balance)
 
@@ -125,8 +140,8 @@ class _Rows:
         if amount == 0 and fee == 0:
             self.findings.zero_skipped(line)
             return
-        reference = _cell(cells, self.columns.reference) or None
-        payer = _cell(cells, self.columns.payer) or None
+        reference = cells[self.reference_at] or None
+        payer = cells[self.payer_at] or None
         if amount:
             self.lines.append(
                 StatementLine(
@@ -147,7 +162,11 @@ class _Rows:
 def _order(header: Header, rows: list[tuple[int, list[str]]], findings: Findings) -> DateOrder:
     if header.profile.day_first is not None:
         return DateOrder.DAY_FIRST if header.profile.day_first else DateOrder.MONTH_FIRST
-    texts = ((f"{findings.file}:{line}", _cell(cells, header.columns.date)) for line, cells in rows)
+    date_at = header.columns.date
+    texts = (
+        (f"{findings.file}:{line}", cells[date_at] if date_at < len(cells) else "")
+        for line, cells in rows
+    )
     choice = choose_order(texts)
     if choice.conflict:
         first, second = choice.conflict
@@ -197,7 +216,7 @@ def read_csv(data: bytes, file: str, profile: str | None = None) -> Statement:
     rows = list(_rows(text, header))
     reader = _Rows(header, _order(header, rows, findings), findings)
     for line, cells in rows:
-        reader.read(line, cells)
+        reader.read(line, reader.normalise(cells))
     if not findings.problems:
         period = running_balance(reader.lines, findings)
         return findings.statement("csv", header.profile.name, reader.lines, period)

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
@@ -76,19 +75,21 @@ _PARENTS: dict[str, tuple[str, ...]] = {
     "STMTTRN": ("BANKTRANLIST",),
 }
 _HEADER_BYTES = 2048
+_PLAIN = re.compile(r"-?\d+\.\d\d", re.ASCII)
 _TRACKED = re.compile("<(/?)(" + "|".join(_PARENTS) + r")(?![\w.])[^<>]*>", re.ASCII)
 _LOWER_TAG = re.compile(r"</?[a-z]", re.ASCII)
 _TAIL = 4096
 
 
-@dataclass
 class _Aggregate:
     """A tracked aggregate: its leaves' values and its tracked children."""
 
-    tag: str
-    line: int
-    values: dict[str, str] = field(default_factory=dict)
-    children: list[_Aggregate] = field(default_factory=list)
+    __slots__ = ("children", "line", "tag", "values")
+
+    def __init__(self, tag: str, line: int) -> None:
+        self.tag, self.line = tag, line
+        self.values: dict[str, str] = {}
+        self.children: list[_Aggregate] = []
 
     def child(self, tag: str) -> _Aggregate | None:
         return next((c for c in self.children if c.tag == tag), None)
@@ -155,6 +156,8 @@ class _Tree:
 
     def _leaves(self, text: str) -> None:
         """Give the innermost open aggregate the leaves in ``text`` (first value wins)."""
+        if "<" not in text:  # only white space between two tracked tags
+            return
         pairs = _LEAF.findall(text)
         if pairs:
             node = self.stack[-1]
@@ -238,7 +241,10 @@ class _Reader:
         date = self.dates.get(values.get("DTPOSTED", "")) or self.date(
             node, "DTPOSTED", required=True
         )
-        amount = self.amount(node, "TRNAMT")
+        text = values.get("TRNAMT", "")
+        amount = (
+            int(text.replace(".", "")) if _PLAIN.fullmatch(text) else self.amount(node, "TRNAMT")
+        )
         if date is None or amount is None:
             return None
         if amount == 0:
