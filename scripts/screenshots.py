@@ -12,14 +12,21 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.services.invoicing import generate_month
+from crechebooks_desktop.services.match_review import list_lines
+from crechebooks_desktop.services.matching import run_matching
 from crechebooks_desktop.services.users import acting_user
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell, application
+from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
+from crechebooks_desktop.ui.matching.jobs import Kind
 from crechebooks_desktop.ui.setup.first_run import FirstRunDialog
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -33,7 +40,73 @@ def demo_book(path: Path) -> None:
     with book.read(tenant) as uow:
         actor = acting_user(uow, tenant, None)
     generate_month(lambda: book.write(tenant), actor, TODAY.replace(day=1))
+    with book.write(tenant) as uow:
+        if not list_lines(uow):  # a demo without its bank statement: bring one in
+            import_statement(uow, actor)
+    with book.write(tenant) as uow:
+        run_matching(uow, actor)
     book.close()
+
+
+def statement_lines() -> tuple[StatementLine, ...]:
+    """A few credits as a creche's bank shows them (for a demo without a statement)."""
+    day = TODAY.replace(day=1)
+    texts = (
+        ("MRS N DLAMINI FEES", 485_000, None),
+        ("IB PAYMENT {ref}", 0, "{ref}"),
+        ("CASH DEPOSIT RANDBURG", 485_000, None),
+        ("CREDIT INTEREST", 1_842, None),
+    )
+    return tuple(
+        StatementLine(n, day + dt.timedelta(days=n), cents or 350_000, text, ref)
+        for n, (text, cents, ref) in enumerate(texts, start=2)
+    )
+
+
+def import_statement(uow, actor) -> None:
+    refs = [h.account_ref for h in household_summaries(uow)][:8]
+    lines = [
+        StatementLine(
+            line.line_no,
+            line.date,
+            line.amount_cents,
+            line.description.format(ref=refs[0]),
+            line.reference.format(ref=refs[0]) if line.reference else None,
+        )
+        for line in statement_lines()
+    ]
+    bank.add_account(uow, actor, "FNB Cheque", "fnb")
+    bank.import_statement(
+        uow, actor, "FNB Cheque", Statement("demo.csv", "csv", "fnb", tuple(lines)), "0" * 64
+    )
+
+
+def statement_file(folder: Path) -> Path:
+    """An FNB CSV export of the month, for the import dialog's picture."""
+    rows = ["Account Number,62812345678,FNB Gold Business", "Date,Amount,Balance,Description"]
+    balance = 12_500_000
+    payers = (
+        ("MRS N DLAMINI INV-2026-000114", 485_000),
+        ("SNAPSCAN FEES", -3_120),
+        ("IB PAYMENT NAIDOO02", 350_000),
+        ("GOGO M MOKOENA01", 285_000),
+        ("WOOLWORTHS FOOD RANDBURG", -184_350),
+        ("CASH DEPOSIT RANDBURG", 485_000),
+        ("MR J VAN DER MERWE FEES", 420_000),
+        ("FNB APP PAYMENT FROM P PILLAY", 240_000),
+        ("CREDIT INTEREST", 1_842),
+        ("SALARIES", -3_850_000),
+        ("ACB CREDIT T KHUMALO AMAHLE", 350_000),
+        ("#MONTHLY ACCOUNT FEE", -28_500),
+    )
+    first = TODAY.replace(day=1)
+    for n, (text, cents) in enumerate(payers):
+        balance += cents
+        day = first + dt.timedelta(days=n * 2 % 27)
+        rows.append(f"{day:%d/%m/%Y},{cents / 100:.2f},{balance / 100:.2f},{text}")
+    path = folder / f"fnb-{first:%Y-%m}.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
 
 
 def window_pictures(app, path: Path) -> None:
@@ -63,13 +136,56 @@ def window_pictures(app, path: Path) -> None:
         )
         view.table.selectRow(view.proxy.mapFromSource(view.model.index(busiest, 0)).row())
         QTimer.singleShot(
-            800, lambda: (shell.window.grab().save(str(DOCS / "invoices-tab.png")), app.quit())
+            800,
+            lambda: (
+                shell.window.grab().save(str(DOCS / "invoices-tab.png")),
+                matching_pictures(app, shell, path),
+            ),
         )
 
     shell.window.households.loaded.connect(households_loaded)
     shell.start()
     app.exec()
     shell.stop()
+
+
+def matching_pictures(app, shell: Shell, path: Path) -> None:
+    """The Matching tab after one line is accepted, then the import dialog; then quit."""
+    matching = shell.window.matching
+
+    def loaded(_count: int) -> None:
+        # Accept the first line from the keyboard, as a bookkeeper would, then show another.
+        matching.loaded.disconnect(loaded)
+        matching.loaded.connect(accepted)
+        QTimer.singleShot(500, matching.decisions.accept)
+
+    def accepted(_count: int) -> None:
+        matching.loaded.disconnect(accepted)
+        # A line worth looking at: to review, its payer named, with others close by.
+        rows = range(matching.proxy.rowCount())
+        lines = [matching.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3) for r in rows]
+        review = [line for line in lines if line.kind is Kind.REVIEW and line.candidates]
+        best = max(review, key=lambda line: (line.best.name_points, len(line.candidates)))
+        matching.select_line(best.line_id)
+        QTimer.singleShot(800, shot)
+
+    def shot() -> None:
+        shell.window.grab().save(str(DOCS / "matching-tab.png"))
+        dialog = ImportDialog(shell.session, shell.window)
+        dialog.set_path(str(statement_file(path.parent)))
+        dialog.show()
+
+        def grab() -> None:
+            # Where the file would be on the office computer, not the temporary folder.
+            dialog.path.setText(f"/home/office/Downloads/{Path(dialog.path.text()).name}")
+            dialog.grab().save(str(DOCS / "import-statement.png"))
+            dialog.close()
+            app.quit()
+
+        QTimer.singleShot(1200, grab)
+
+    matching.loaded.connect(loaded)
+    shell.window.tabs.setCurrentWidget(matching)
 
 
 def first_run_picture(app) -> None:
@@ -90,7 +206,8 @@ def main() -> int:
         demo_book(path)
         window_pictures(app, path)
     first_run_picture(app)
-    for name in ("main-window.png", "invoices-tab.png", "first-run.png"):
+    pictures = ("main-window.png", "invoices-tab.png", "matching-tab.png", "import-statement.png")
+    for name in (*pictures, "first-run.png"):
         print(f"saved docs/{name}")
     return 0
 

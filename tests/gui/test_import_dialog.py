@@ -77,7 +77,7 @@ def test_import_a_csv_into_a_new_account(qtbot, shell, tmp_path) -> None:
     dialog.set_path(str(fnb_csv(tmp_path / "november.csv")))
     qtbot.waitUntil(lambda: dialog.file is not None, timeout=5000)
     assert dialog.detected.text() == (
-        "november.csv: CSV, FNB layout · 12 lines from 01 Nov 2026 to 12 Nov 2026 · "
+        "november.csv: CSV, FNB layout · 12 lines from 01 Nov 2026 to 12 Nov 2026\n"
         "8 credits, R 28 048,00 in · the first 10 lines:"
     )
     assert dialog.lines.rowCount() == 10

@@ -60,14 +60,13 @@ class CandidateColumn(enum.IntEnum):
     HOUSEHOLD = 1
     SCORE = 2
     PARTS = 3
-    INVOICES = 4
 
 
 class CandidateModel(RowTableModel[CandidateView]):
     """A line's candidates, best first; the first column is the key that picks it."""
 
     columns = CandidateColumn
-    headers = ("Key", "Household", "Score", "Reference · Amount · Name", "Invoices")
+    headers = ("Key", "Household", "Score", "Reference · Amount · Name")
 
     def raw(self, row: CandidateView, column: int) -> Any:
         """Scores as numbers; the key is the row's place (1 is the best)."""
@@ -76,7 +75,6 @@ class CandidateModel(RowTableModel[CandidateView]):
             row.household_ref,
             row.score,
             parts_of(row),
-            ", ".join(row.invoice_numbers),
         )[column]
 
     def display(self, row: CandidateView, column: int) -> str:
@@ -94,7 +92,9 @@ class CandidateModel(RowTableModel[CandidateView]):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(self.row_value(index.row()).reasons)
+            candidate = self.row_value(index.row())
+            pays = ", ".join(candidate.invoice_numbers) or "its oldest invoices"
+            return "\n".join((*candidate.reasons, f"Pays first: {pays}"))
         centred = (CandidateColumn.KEY, CandidateColumn.SCORE)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in centred:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -102,11 +102,17 @@ class CandidateModel(RowTableModel[CandidateView]):
 
 
 class ScoreBarsDelegate(QStyledItemDelegate):
-    """Draws a candidate's three score parts as labelled bars: ``Ref ▮▮▮▯ 30``."""
+    """Draws a candidate's three score parts as labelled bars: ``Ref ▮▮▮▯ 30``.
 
-    BAR_WIDTH = 46
+    A bar is as long as its part can score (a pixel a point), so the name's
+    bar is half the others' and the bars compare at a glance.
+    """
+
+    PIXELS_PER_POINT = 1
+    GAP = 10
     _FILL = QColor("#3182ce")
     _TRACK = QColor("#e2e8f0")
+    _TEXT = QColor("#2d3748")
 
     def paint(
         self,
@@ -119,38 +125,32 @@ class ScoreBarsDelegate(QStyledItemDelegate):
         if not isinstance(points, tuple):
             super().paint(painter, option, index)
             return
-        style = option.widget.style() if option.widget else None
+        blank = QStyleOptionViewItem(option)
+        self.initStyleOption(blank, index)
+        blank.text = ""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
         if style is not None:
-            blank = QStyleOptionViewItem(option)
-            self.initStyleOption(blank, index)
-            blank.text = ""
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, option.widget)
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, widget)
         painter.save()
         metrics = option.fontMetrics
-        x = option.rect.x() + 6
+        digits = metrics.horizontalAdvance("00")
+        cell = option.rect
+        x = cell.x() + 6
         for (label, most), value in zip(PARTS, points, strict=True):
-            x = self._part(painter, option.rect, x, metrics.horizontalAdvance(label), label)
-            track = QRect(x, option.rect.center().y() - 4, self.BAR_WIDTH, 8)
+            x = self._text(painter, cell, x, metrics.horizontalAdvance(label), label)
+            track = QRect(x, cell.center().y() - 3, most * self.PIXELS_PER_POINT, 7)
             painter.fillRect(track, self._TRACK)
             filled = QRect(track)
-            filled.setWidth(round(self.BAR_WIDTH * max(0, min(value, most)) / most))
+            filled.setWidth(max(0, min(value, most)) * self.PIXELS_PER_POINT)
             painter.fillRect(filled, self._FILL)
-            x = self._part(
-                painter,
-                option.rect,
-                x + self.BAR_WIDTH + 4,
-                metrics.horizontalAdvance("00"),
-                str(value),
-            )
-            x += 10
+            x = self._text(painter, cell, track.right() + 5, digits, str(value)) + self.GAP
         painter.restore()
 
-    @staticmethod
-    def _part(painter: QPainter, cell: QRect, x: int, width: int, text: str) -> int:
-        painter.setPen(QColor("#2d3748"))
-        painter.drawText(
-            QRect(x, cell.y(), width, cell.height()), int(Qt.AlignmentFlag.AlignVCenter), text
-        )
+    def _text(self, painter: QPainter, cell: QRect, x: int, width: int, text: str) -> int:
+        painter.setPen(self._TEXT)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        painter.drawText(QRect(x, cell.y(), width, cell.height()), int(align), text)
         return x + width + 4
 
     def sizeHint(
@@ -158,8 +158,11 @@ class ScoreBarsDelegate(QStyledItemDelegate):
     ) -> QSize:
         """Room for three labels, bars and numbers."""
         metrics = option.fontMetrics
-        labels = sum(metrics.horizontalAdvance(label) for label, _ in PARTS)
-        width = 12 + labels + 3 * (8 + self.BAR_WIDTH + 4 + metrics.horizontalAdvance("00") + 10)
+        digits = metrics.horizontalAdvance("00")
+        width = 6
+        for label, most in PARTS:
+            width += metrics.horizontalAdvance(label) + 4 + most * self.PIXELS_PER_POINT
+            width += 5 + digits + 4 + self.GAP
         return QSize(width, super().sizeHint(option, index).height())
 
 
@@ -198,7 +201,7 @@ class CandidatesPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(_section("Candidates, best first (press 1–9 to accept one)"))
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.table, 2)
         layout.addWidget(self.reasons)
         layout.addWidget(self.invoices_heading)
         layout.addWidget(self.invoices, 2)
@@ -229,6 +232,7 @@ class CandidatesPanel(QWidget):
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
         for column in (2, 3, 4):
             heading = QTableWidgetItem(table.model().headerData(column, Qt.Orientation.Horizontal))

@@ -113,10 +113,12 @@ class ImportDialog(QDialog):
         self.path = QLineEdit(placeholderText="OFX, QFX, QIF or CSV file from your bank")
         self.path.editingFinished.connect(self.read_file)
         self.browse = QPushButton("Choose…")
+        self.browse.setAutoDefault(False)
         self.browse.clicked.connect(self._choose)
         self.account = QComboBox()
         self.account.setMinimumContentsLength(24)
         self.new_account = QPushButton("New account…")
+        self.new_account.setAutoDefault(False)
         self.new_account.clicked.connect(self._add_account)
         self.file_format = QComboBox()
         for text, value in _FORMATS:
@@ -166,7 +168,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
-        self.resize(720, 560)
+        self.resize(720, 620)
 
     @staticmethod
     def _lines_table() -> QTableWidget:
@@ -408,7 +410,7 @@ def describe(file: jobs.FilePreview, style: MoneyStyle) -> str:
     text = f"{file.path.name}: {kind} · {len(statement.lines)} lines"
     if start and end:
         text += f" from {start:%d %b %Y} to {end:%d %b %Y}"
-    text += f" · {credit_lines} credits, {format_rands(money_in, style)} in"
+    text += f"\n{credit_lines} credits, {format_rands(money_in, style)} in"
     if len(statement.lines) > PREVIEW_LINES:
         text += f" · the first {PREVIEW_LINES} lines:"
     return text

@@ -111,7 +111,8 @@ class MatchingView(QWidget):
         self.min_score = QSpinBox()
         self.min_score.setRange(1, 100)
         self.min_score.setValue(90)
-        self.min_score.setToolTip("Lines whose best match scores this or more, alone")
+        self.min_score.setToolTip("Lines whose best match alone scores this or more")
+        self.min_score.setSuffix(" points")
         self.accept_all_button = QPushButton("Accept all at or above")
         self.accept_all_button.clicked.connect(
             lambda: self.decisions.accept_all(self.min_score.value())
@@ -124,7 +125,6 @@ class MatchingView(QWidget):
         row.addSpacing(16)
         row.addWidget(self.accept_all_button)
         row.addWidget(self.min_score)
-        row.addWidget(QLabel("…"))
         row.addStretch(1)
         row.addWidget(self.undo_button)
         return row
@@ -194,6 +194,7 @@ class MatchingView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.WHO, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(Column.AMOUNT, max(self.table.columnWidth(Column.AMOUNT), 110))
+        self.table.setColumnWidth(Column.SCORE, 64)
 
     def _target_row(self, move: Move) -> int | None:
         """Where to go after ``move``: the line itself, or the next open line below it."""
