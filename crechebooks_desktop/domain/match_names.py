@@ -140,18 +140,25 @@ class ParentNames:
         if not len(lines):
             return results
         scores = self._capped(payers, lines, parents, scores)
-        points = np.select([scores >= _EQUAL, scores > 80, scores > _LIKE], [20, 15, 10], 0)  # noqa: PLR2004
         owners = self.owners[parents]
-        line_amounts = np.asarray(amounts, dtype=np.int64)[lines]
-        total = points + _amount_points(line_amounts, self.balances[owners])
         ranks = np.asarray(ref_ranks, dtype=np.int64)[owners]
-        chosen = _top_per_line(lines, scores, total, ranks, keep)
-        for at in chosen.tolist():
-            parent = self.persons[int(parents[at])]
-            similarity = round(float(scores[at]))
-            amount = int(total[at] - points[at])
-            hit = NameHit(int(points[at]), similarity, parent.text, amount)
-            results[int(lines[at])][int(owners[at])] = hit
+        best = _best_parent(lines, ranks, scores)
+        lines, parents, owners, ranks, scores = (
+            lines[best],
+            parents[best],
+            owners[best],
+            ranks[best],
+            scores[best],
+        )
+        points = np.select([scores >= _EQUAL, scores > 80, scores > _LIKE], [20, 15, 10], 0)  # noqa: PLR2004
+        money = _amount_points(np.asarray(amounts, dtype=np.int64)[lines], self.balances[owners])
+        chosen = _top(lines, points + money, ranks, keep)
+        columns = (lines, owners, parents, points, np.round(scores), money)
+        for line, owner, parent, point, score, amount in zip(
+            *(column[chosen].tolist() for column in columns), strict=True
+        ):
+            name = self.persons[parent].text
+            results[line][owner] = NameHit(point, int(score), name, amount)
         return results
 
     def _pairs(
@@ -234,26 +241,23 @@ def _amount_points(amounts: _Ints, balances: _Ints) -> _Ints:
     return best
 
 
-def _top_per_line(
-    lines: _Ints,
-    scores: npt.NDArray[np.float64],
-    total: _Ints,
-    ranks: _Ints,
-    keep: int,
-) -> _Ints:
-    """Indexes of each line's best pair per household, ``keep`` households a line.
+def _best_parent(lines: _Ints, ranks: _Ints, scores: npt.NDArray[np.float64]) -> _Ints:
+    """Indexes of the best-scoring pair of each (line, household).
 
     Sorting one int64 key is several times faster than ``np.lexsort``.
     """
     households = int(ranks.max(initial=0)) + 1
-    # The best parent of each (line, household): by pair, then similarity down.
     pair = lines * households + ranks
     order = np.argsort(pair * 16384 + (10000 - np.round(scores * 100)).astype(np.int64))
     first = np.ones(len(order), dtype=bool)
     first[1:] = pair[order][1:] != pair[order][:-1]
-    best = order[first]
-    # Then per line: total points down, account reference up.
-    ranked = best[np.argsort((lines[best] * 128 + 127 - total[best]) * households + ranks[best])]
+    return order[first]
+
+
+def _top(lines: _Ints, total: _Ints, ranks: _Ints, keep: int) -> _Ints:
+    """Indexes of each line's ``keep`` best pairs: total down, account reference up."""
+    households = int(ranks.max(initial=0)) + 1
+    ranked = np.argsort((lines * 128 + 127 - total) * households + ranks)
     line_of = lines[ranked]
     start = np.searchsorted(line_of, line_of, side="left")
     return ranked[np.arange(len(ranked)) - start < keep]

@@ -33,6 +33,7 @@ included (``|amount - balance| * 100 <= balance``), in whole cents.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -305,6 +306,8 @@ def amount_points(amount_cents: int, balance_cents: int) -> int:
     return 0
 
 
+# The same few fee amounts are written thousands of times in a run.
+_rands = functools.lru_cache(maxsize=4096)(format_rands)
 _NEARNESS = {38: f"within {format_rands(_NEAR_CENTS)} of", 35: "within 1% of", 25: "within 5% of"}
 
 
@@ -383,11 +386,11 @@ def amount_hit(amount_cents: int, payee: Payee, items: Sequence[OpenItem]) -> Am
     """
     points, item = best_amount(amount_cents, items, payee.outstanding_cents)
     reaches = covered(items, amount_cents)
-    money = format_rands(amount_cents)
+    money = _rands(amount_cents)
     if not points:
         return AmountHit(0, "", reaches)
     if item is None:
-        total = format_rands(payee.outstanding_cents)
+        total = _rands(payee.outstanding_cents)
         if points == 40:  # noqa: PLR2004 - the exact tier
             return AmountHit(
                 points, f"amount equals {payee.ref}'s total outstanding ({total})", reaches
@@ -397,7 +400,7 @@ def amount_hit(amount_cents: int, payee: Payee, items: Sequence[OpenItem]) -> Am
     if points == 40:  # noqa: PLR2004
         reason = f"amount {money} equals the balance due on {item.number}"
         return AmountHit(points, reason, (item.number,))
-    balance = format_rands(item.balance_due_cents)
+    balance = _rands(item.balance_due_cents)
     reason = f"amount {money} is {_NEARNESS[points]} the balance due on {item.number} ({balance})"
     return AmountHit(points, reason, reaches)
 
