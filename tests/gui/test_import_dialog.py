@@ -68,6 +68,9 @@ def test_new_account_dialog_needs_a_name(qtbot) -> None:
 
 
 def test_import_a_csv_into_a_new_account(qtbot, shell, tmp_path) -> None:
+    shell.window.tabs.setCurrentWidget(shell.window.matching)
+    _settle(qtbot, shell)
+    assert shell.window.matching.panel.heading.text() == "No bank credits yet"
     dialog = _dialog(qtbot, shell)
     assert dialog.account.count() == 0
     assert not dialog.ok.isEnabled()

@@ -267,6 +267,7 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
     assert decisions(book_path)[MOKOENA][:2] == (BankLineStatus.REJECTED, MatchOutcome.REJECTED)
     assert view.proxy.rowCount() == 0
     assert view.filter.currentText() == "To review (0)"
+    assert view.panel.heading.text() == "Nothing in “To review”"
 
     # Ctrl+Z takes the session's decisions back, newest first, showing each line again.
     _press(qtbot, shell, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -435,3 +436,38 @@ def test_run_matching_can_be_cancelled(qtbot, unmatched_tab) -> None:
     _settle(qtbot, shell)
     assert view.action_line.text() == "Matching stopped; nothing was changed."
     assert all(d[1] is None for d in decisions(path).values())
+
+
+def test_a_clicked_candidate_is_what_enter_accepts(qtbot, tab, book_path) -> None:
+    shell, view = tab
+    assert _current(view) == NAIDOO
+    second = view.panel.model.row_value(1).household_ref
+    view.panel.table.setFocus()
+    view.panel.table.selectRow(1)
+    qtbot.keyClick(view.panel.table, Qt.Key.Key_Return)
+    _settle(qtbot, shell)
+    assert decisions(book_path)[NAIDOO][2] == second
+    assert view.table.hasFocus()  # the keys work on the queue again
+
+
+def test_h_accepts_for_a_household_chosen_by_hand(qtbot, tab, book_path, monkeypatch) -> None:
+    shell, view = tab
+    offered: list[list[str]] = []
+
+    def choose(dialog) -> int:
+        offered.append([dialog.household.itemText(i) for i in range(dialog.household.count())])
+        assert dialog.household.currentText() == "MOKOENA01"  # the suggestion
+        dialog.household.setCurrentText("SMITH01")
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs.HouseholdDialog, "exec", choose)
+    assert view.select_line(MOKOENA)
+    _press(qtbot, shell, view, Qt.Key.Key_H)
+    assert offered == [[ref for ref, *_ in sorted(FAMILIES)]]
+    assert decisions(book_path)[MOKOENA] == (
+        BankLineStatus.MATCHED,
+        MatchOutcome.ACCEPTED,
+        "SMITH01",
+    )
+    assert view.action_line.text() == "Accepted R 2 000,00 for SMITH01 — Ctrl+Z to undo"

@@ -71,6 +71,7 @@ class Decisions(QObject):
         self.undo_stack: list[int] = []
         """Lines decided in this session, newest last (Ctrl+Z takes them back in turn)."""
         view.table.installEventFilter(self)
+        view.panel.table.installEventFilter(self)  # after a candidate is clicked
         undo = QAction("Undo decision", view)
         undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         undo.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -233,6 +234,7 @@ class Decisions(QObject):
             self.undo_stack.append(line.line_id)
             self._view.say(said)
             self._view.reload(move)
+            self._view.table.setFocus()  # the keys work on the queue again
 
         def failed(exc: BaseException) -> None:
             self._busy = False

@@ -184,7 +184,7 @@ class MatchingView(QWidget):
         move, self._move = self._move, None
         row = self._target_row(move) if move else (0 if self.proxy.rowCount() else None)
         if row is None:
-            self.panel.show_line(None, self.style_())
+            self._show_nothing()
         else:
             self.select_row(row)
         self.loaded.emit(len(rows))
@@ -221,6 +221,20 @@ class MatchingView(QWidget):
             total = sum(counts.values()) if kinds is None else sum(counts[k] for k in kinds)
             self.filter.setItemText(index, f"{label} ({total})")
 
+    def _show_nothing(self) -> None:
+        """No line to show: say why, and what to do."""
+        self.panel.show_line(None, self.style_())
+        if not self.model.rowCount():
+            self.panel.heading.setText("No bank credits yet")
+            self.panel.facts.setText(
+                "Import a bank statement (Import statement…), then run matching: each credit "
+                "appears here beside the households it most likely pays."
+            )
+        else:
+            group = self.filter.currentText().split(" (")[0]
+            self.panel.heading.setText(f"Nothing in “{group}”")
+            self.panel.facts.setText("Choose another group under Show to see the other lines.")
+
     def _filter_changed(self) -> None:
         current = self.selected_line()
         self.proxy.set_kinds(self.filter.currentData())
@@ -236,7 +250,7 @@ class MatchingView(QWidget):
         if row is None and self.proxy.rowCount():
             row = 0
         if row is None:
-            self.panel.show_line(None, self.style_())
+            self._show_nothing()
         else:
             self.select_row(row)
 
