@@ -7,12 +7,14 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.repositories.audit import AuditRepository
+from crechebooks_desktop.db.repositories.bank import BankRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
+from crechebooks_desktop.db.repositories.matching import MatchingRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
 from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
@@ -93,3 +95,13 @@ class UnitOfWork:
     def billing_inputs(self) -> BillingInputsRepository:
         """What the creche's monthly run bills."""
         return BillingInputsRepository(self._session, self._tenant())
+
+    @cached_property
+    def bank(self) -> BankRepository:
+        """The creche's bank accounts and statement lines."""
+        return BankRepository(self._session, self._tenant())
+
+    @cached_property
+    def matching(self) -> MatchingRepository:
+        """Payees, match decisions and learned payer aliases."""
+        return MatchingRepository(self._session, self._tenant())

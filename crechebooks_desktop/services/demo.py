@@ -18,6 +18,7 @@ from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.creches import change_setting, init_creche
+from crechebooks_desktop.services.demo_bank import add_demo_bank
 from crechebooks_desktop.services.opening_balances import post_opening_balance
 
 DEMO_NAME = "Sunflower Kids Educare"
@@ -186,10 +187,11 @@ class DemoResult:
     children: int
     enrolments: int
     opening_invoices: int
+    bank_lines: int = 0
 
 
 def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
-    """Create the demo creche with its roster and opening balances.
+    """Create the demo creche with its roster, opening balances and a bank statement.
 
     Args:
         uow: the transaction (one for the whole demo: all or nothing).
@@ -240,7 +242,8 @@ def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
             scoped, actor, creche, household_id, amount, today.replace(day=1)
         ):
             opening += 1
-    return DemoResult(creche, households, children, enrolments, opening)
+    lines = add_demo_bank(scoped, actor, today)
+    return DemoResult(creche, households, children, enrolments, opening, lines)
 
 
 _BANKING = {

@@ -198,6 +198,7 @@ def add_payment(
     method: PaymentMethod,
     reference: str | None = None,
     requested: Requested | None = None,
+    bank_line_id: int | None = None,
 ) -> RecordedPayment:
     """``payments add``: record money received and allocate it.
 
@@ -211,6 +212,8 @@ def add_payment(
         reference: the payer's reference, if any.
         requested: explicit (invoice number, cents) pairs; None allocates
             automatically, oldest outstanding invoice first.
+        bank_line_id: the statement line the money arrived on, when matching
+            records it.
 
     Returns:
         The payment, what each invoice received and what became credit.
@@ -232,7 +235,7 @@ def add_payment(
     invoices = _candidates(uow, household_id, requested, lock=True)
     plan = preview(amount_cents, invoices, requested)
     payment_id = uow.payments.add(
-        household_id, payment_date, amount_cents, method, reference, actor.user_id
+        household_id, payment_date, amount_cents, method, reference, actor.user_id, bank_line_id
     )
     description = f"Payment by {_METHOD_WORDS[method]}" + (f": {reference}" if reference else "")
     (entry_id,) = post_entries(
@@ -264,6 +267,7 @@ def add_payment(
             "payment_date": payment_date.isoformat(),
             "method": method.value,
             "reference": reference,
+            "bank_line_id": bank_line_id,
             "allocations": [a.audit() for a in applied],
             "credit_cents": plan.credit_cents,
         },

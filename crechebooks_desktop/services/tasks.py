@@ -10,7 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from crechebooks_desktop.errors import UserFacingError
+
 ProgressCallback = Callable[[int, int, str], None]
+
+
+class Cancelled(UserFacingError):
+    """A job stopped at the user's request; its transaction is rolled back."""
 
 
 class TaskState:
@@ -28,6 +34,16 @@ class TaskState:
     def cancelled(self) -> bool:
         """Whether cancel() was called."""
         return self._cancelled.is_set()
+
+    def check(self) -> None:
+        """Stop here if cancel() was called.
+
+        Raises:
+            Cancelled: the job was cancelled (for all-or-nothing jobs, whose
+                transaction then rolls back).
+        """
+        if self.cancelled:
+            raise Cancelled("cancelled; nothing was changed")
 
     def progress(self, done: int, total: int, message: str = "") -> None:
         """Report that ``done`` of ``total`` units are finished."""

@@ -64,8 +64,9 @@ class PaymentRepository(TenantScoped):
         method: PaymentMethod,
         reference: str | None,
         created_by: int | None,
+        bank_line_id: int | None = None,
     ) -> int:
-        """Insert a payment; returns its id."""
+        """Insert a payment (from a bank line, if given); returns its id."""
         result = self.session.execute(
             insert(Payment).returning(Payment.id),
             [
@@ -76,6 +77,7 @@ class PaymentRepository(TenantScoped):
                     "amount_cents": amount_cents,
                     "method": method,
                     "reference": reference,
+                    "bank_line_id": bank_line_id,
                     "created_at": utc_now(),
                     "created_by": created_by,
                 }

@@ -1,0 +1,126 @@
+"""Importing a big statement into a book: 50,000 lines of CSV and of OFX, SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/bank_import.py [--lines 50000] [--skip-postgres]
+
+Target (bank import issue): each file, read and stored with its duplicate
+check and audit record, in under 3 s. Then the same file again (every line a
+duplicate, nothing written), which must be as quick. Files come from
+``bench/bank_files.py``. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bank_files import write_csv, write_ofx  # noqa: E402
+
+TARGET_S = 3.0
+PG_ADMIN = os.environ.get(
+    "CRECHEBOOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _book(url: str, folder: Path):  # noqa: ANN202 - a Book, imported late
+    from crechebooks_desktop.domain.creche import NewCreche
+    from crechebooks_desktop.services import bank
+    from crechebooks_desktop.services.creches import init_creche
+
+    book, _ = _open(url, folder)
+    with book.write() as uow:
+        settings, actor = init_creche(uow, NewCreche(name="Bench", admin_password="pw"))
+        bank.add_account(uow.for_tenant(settings.tenant_id), actor, "Cheque", "fnb")
+    return book, settings.tenant_id, actor
+
+
+def _open(url: str, folder: Path):  # noqa: ANN202
+    from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.settings import Settings
+
+    return Book.open(Settings(db_url=url, data_dir=folder / "files"))
+
+
+def _import_once(book, tenant: int, actor, path: Path) -> tuple[float, int, int]:  # noqa: ANN001
+    from crechebooks_desktop.importers.bank import read_statement
+    from crechebooks_desktop.services import bank
+
+    start = time.perf_counter()
+    data = path.read_bytes()
+    statement = read_statement(data, path.name)
+    with book.write(tenant) as uow:
+        result = bank.import_statement(
+            uow, actor, "Cheque", statement, hashlib.sha256(data).hexdigest()
+        )
+    return time.perf_counter() - start, len(result.imported), result.duplicates
+
+
+def _bench(
+    label: str, new_url: Callable[[str], str | None], files: dict[str, Path], folder: Path
+) -> bool:
+    ok = True
+    for kind, path in files.items():
+        url = new_url(kind)
+        if url is None:
+            return ok
+        book, tenant, actor = _book(url, folder / f"{label}-{kind}")
+        seconds, imported, _ = _import_once(book, tenant, actor, path)
+        again, fresh, duplicates = _import_once(book, tenant, actor, path)
+        book.close()
+        passed = seconds < TARGET_S and again < TARGET_S and fresh == 0
+        ok &= passed
+        print(
+            f"{label:<10} {kind:<4} {imported:>6} lines imported in {seconds:5.2f} s; "
+            f"again: {duplicates} duplicates in {again:5.2f} s  (target < {TARGET_S:.0f} s) "
+            f"{'OK' if passed else 'MISSED'}"
+        )
+    return ok
+
+
+def _pg_url(_kind: str) -> str | None:
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        admin = make_url(PG_ADMIN)
+        name = f"cbbench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(
+            host=admin.host,
+            port=admin.port,
+            user=admin.username,
+            dbname=admin.database,
+            autocommit=True,
+        ) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return admin.set(database=name).render_as_string(hide_password=False)
+    except Exception as exc:  # noqa: BLE001 - report and skip
+        print(f"PostgreSQL skipped: {exc}")
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {"csv": folder / "big.csv", "ofx": folder / "big.ofx"}
+        write_csv(files["csv"], args.lines)
+        write_ofx(files["ofx"], args.lines)
+        ok = _bench("SQLite", lambda kind: f"sqlite:///{folder / kind}.sqlite", files, folder)
+        if not args.skip_postgres:
+            ok &= _bench("PostgreSQL", _pg_url, files, folder)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

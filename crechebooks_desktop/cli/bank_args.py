@@ -1,0 +1,135 @@
+"""Grammar of the bank and matching commands: ``bank ...`` and ``match ...``.
+
+Handlers are in ``bank_commands`` and ``match_commands`` and load only when a
+command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.domain.bank import BANKS
+
+_FORMATS = ["auto", "ofx", "qfx", "qif", "csv"]
+_PROFILES = ["fnb", "absa", "standard-bank", "nedbank", "capitec", "generic"]
+_STATUSES = ["all", "unmatched", "review", "matched", "parked", "rejected", "split"]
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _line(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("line_id", metavar="LINE_ID")
+
+
+def _bank(add: AddCommand) -> None:
+    bank = add("bank", "bank accounts and statement imports", "bank_commands.cmd_bank")
+    sub = bank.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    accounts = sub.add_parser("accounts", help="add or list the creche's bank accounts")
+    accounts_sub = accounts.add_subparsers(dest="accounts_action", required=True, metavar="ACTION")
+    new = accounts_sub.add_parser("add", help="add a bank account")
+    new.set_defaults(handler="bank_commands.cmd_accounts_add")
+    new.add_argument("--name", required=True, metavar="NAME")
+    new.add_argument("--bank", default="other", type=str.lower, choices=list(BANKS))
+    new.add_argument("--number", metavar="TEXT", help="the account number as printed")
+    new.add_argument(
+        "--opening-balance", metavar="AMOUNT", help="the balance on --as-of, e.g. 12500.00"
+    )
+    new.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day of the opening balance")
+    _json(new)
+    listing = accounts_sub.add_parser("list", help="the bank accounts with their balances")
+    listing.set_defaults(handler="bank_commands.cmd_accounts_list")
+    _json(listing)
+
+    take = sub.add_parser(
+        "import",
+        help="take a statement file in (OFX, QFX, QIF or a bank's CSV); lines imported "
+        "before are skipped",
+    )
+    take.set_defaults(handler="bank_commands.cmd_import")
+    take.add_argument("file", metavar="FILE")
+    take.add_argument("--account", required=True, metavar="NAME")
+    take.add_argument("--format", default="auto", type=str.lower, choices=_FORMATS)
+    take.add_argument(
+        "--profile",
+        type=str.lower,
+        choices=_PROFILES,
+        help="the bank's CSV layout (default: detected from the header)",
+    )
+    _json(take)
+
+    split = sub.add_parser(
+        "split", help="split a bank line into parts that add up to it (payment + bank fee)"
+    )
+    split.set_defaults(handler="bank_commands.cmd_split")
+    _line(split)
+    split.add_argument(
+        "--part",
+        action="append",
+        required=True,
+        metavar="AMOUNT",
+        help="one part (give two or more), e.g. --part 950.00 --part 50.00",
+    )
+    _json(split)
+
+
+def _match(add: AddCommand) -> None:
+    match = add(
+        "match", "match bank credits to households and review them", "match_commands.cmd_match"
+    )
+    sub = match.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    run = sub.add_parser(
+        "run", help="score undecided credit lines; apply the certain ones, keep the rest for review"
+    )
+    run.set_defaults(handler="match_commands.cmd_run")
+    _json(run)
+
+    accept = sub.add_parser("accept", help="record a line as a household's payment")
+    accept.set_defaults(handler="match_commands.cmd_accept")
+    _line(accept)
+    accept.add_argument("--household", required=True, metavar="REF")
+    accept.add_argument(
+        "--invoices",
+        metavar="N1,N2",
+        help="invoices to pay first (default: those suggested, then oldest first)",
+    )
+    _json(accept)
+
+    reject = sub.add_parser("reject", help="the line is not a household's money")
+    reject.set_defaults(handler="match_commands.cmd_reject")
+    _line(reject)
+    _json(reject)
+
+    park = sub.add_parser("park", help="set a line aside with a note")
+    park.set_defaults(handler="match_commands.cmd_park")
+    _line(park)
+    park.add_argument("--note", required=True, metavar="TEXT")
+    _json(park)
+
+    undo = sub.add_parser(
+        "undo", help="take back a line's decision (reverses its payment) or join a split"
+    )
+    undo.set_defaults(handler="match_commands.cmd_undo")
+    _line(undo)
+    _json(undo)
+
+    listing = sub.add_parser("list", help="credit lines with their decisions and candidates")
+    listing.set_defaults(handler="match_commands.cmd_list")
+    listing.add_argument("--status", default="all", type=str.lower, choices=_STATUSES)
+    _json(listing)
+
+    aliases = sub.add_parser("aliases", help="what matching has learned about payers")
+    aliases.set_defaults(handler="match_commands.cmd_aliases")
+    aliases.add_argument("--forget", metavar="ID", help="stop using this alias")
+    aliases.add_argument("--all", action="store_true", help="include forgotten aliases")
+    _json(aliases)
+
+
+def register(add: AddCommand) -> None:
+    """Add ``bank`` and ``match``."""
+    _bank(add)
+    _match(add)

@@ -1,0 +1,117 @@
+"""Handlers of the bank commands: accounts, statement import, split.
+
+A statement is read and checked whole before the book is opened: a file that
+cannot be read is refused with ``FILE:LINE: message`` and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
+from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.importers.bank import read_statement
+from crechebooks_desktop.services import bank
+
+
+def _amount(text: str, option: str) -> int:
+    try:
+        return parse_rands(text)
+    except MoneyError as exc:
+        raise UserFacingError(f"{option}: {exc}") from None
+
+
+def line_id(text: str) -> int:
+    """LINE_ID as a number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserFacingError(f"LINE_ID must be a number (got {text!r})") from None
+    if value <= 0:
+        raise UserFacingError(f"LINE_ID must be a number above zero (got {text!r})")
+    return value
+
+
+def cmd_accounts_add(args: argparse.Namespace) -> int:
+    """``bank accounts add --name NAME [--bank B] [--number N] [--opening-balance X --as-of D]``."""
+    opening = _amount(args.opening_balance, "--opening-balance") if args.opening_balance else 0
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        account = bank.add_account(uow, actor, args.name, args.bank, args.number, opening, as_of)
+    if args.json:
+        print_json(account.as_json())
+    else:
+        print(f"bank account {account.id}: {account.name} ({account.bank})")
+    return 0
+
+
+def cmd_accounts_list(args: argparse.Namespace) -> int:
+    """``bank accounts list``."""
+    with open_book(args) as book, reading(book, args) as uow:
+        accounts = bank.list_accounts(uow)
+    if args.json:
+        print_json({"accounts": [a.as_json() for a in accounts]})
+        return 0
+    for a in accounts:
+        last = a.last_line_date.isoformat() if a.last_line_date else "no lines yet"
+        print(
+            f"{a.id:>4}  {a.name:<24} {a.bank:<14} {a.line_count:>7} lines  "
+            f"{format_rands(a.balance_cents):>16}  {last}"
+        )
+    print(f"{len(accounts)} account(s)")
+    return 0
+
+
+def _read(path_text: str) -> bytes:
+    path = Path(path_text)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserFacingError(f"{path_text}: no such file") from None
+    except IsADirectoryError:
+        raise UserFacingError(f"{path_text}: is a folder, not a statement file") from None
+    except OSError as exc:
+        raise UserFacingError(f"{path_text}: cannot be read ({exc.strerror})") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``bank import FILE --account NAME [--format F] [--profile P]``."""
+    data = _read(args.file)
+    file_format = "ofx" if args.format == "qfx" else args.format
+    statement = read_statement(data, args.file, file_format=file_format, profile=args.profile)
+    digest = hashlib.sha256(data).hexdigest()
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        result = bank.import_statement(uow, actor, args.account, statement, digest)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    kind = result.file_format + (f", {result.profile}" if result.profile else "")
+    print(
+        f"{args.file} ({kind}) into {result.account}: {len(result.imported)} line(s) imported, "
+        f"{result.duplicates} already there"
+    )
+    money_in = sum(line.amount_cents for line in result.imported if line.amount_cents > 0)
+    money_out = sum(line.amount_cents for line in result.imported if line.amount_cents < 0)
+    if result.imported:
+        print(f"  money in {format_rands(money_in)}, money out {format_rands(-money_out)}")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    """``bank split LINE_ID --part X --part Y ...``."""
+    parts = [_amount(text, "--part") for text in args.part]
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        result = bank.split_line(uow, actor, line_id(args.line_id), parts)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    print(f"bank line {result.line_id} split into {len(result.parts)} parts:")
+    for part in result.parts:
+        print(f"  line {part.id:>6}  {format_rands(part.amount_cents):>14}")
+    return 0

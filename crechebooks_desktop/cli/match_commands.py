@@ -1,0 +1,132 @@
+"""Handlers of the matching commands: run, accept, reject, park, undo, list, aliases."""
+
+from __future__ import annotations
+
+import argparse
+
+from crechebooks_desktop.cli.bank_commands import line_id
+from crechebooks_desktop.cli.common import as_actor, open_book, print_json, reading
+from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
+from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.services import match_review, matching
+from crechebooks_desktop.services.matching import DecidedLine
+
+
+def _show(line: DecidedLine) -> str:
+    decision = line.decision.value if line.decision else "-"
+    best = line.candidates[0] if line.candidates else None
+    who = line.household_ref or (f"{best['household_ref']}? ({best['score']})" if best else "")
+    return (
+        f"{line.line.id:>6}  {line.line.date.isoformat()}  "
+        f"{format_rands(line.line.amount_cents):>14}  {decision:<15}  {who:<18}  "
+        f"{line.line.description[:40]}"
+    )
+
+
+def _done(args: argparse.Namespace, line: DecidedLine, verb: str) -> int:
+    if args.json:
+        print_json(line.as_json())
+    else:
+        print(f"bank line {line.line.id} {verb}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``match run``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        result = matching.run_matching(uow, actor)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    for line in result.lines:
+        print(_show(line))
+    print(
+        f"{len(result.lines)} line(s): {result.count(MatchOutcome.AUTO_APPLIED)} applied, "
+        f"{result.count(MatchOutcome.REVIEW_REQUIRED)} to review, "
+        f"{result.count(MatchOutcome.NO_MATCH)} with no match"
+    )
+    return 0
+
+
+def _invoices(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    numbers = [n.strip() for n in text.split(",") if n.strip()]
+    if not numbers:
+        raise UserFacingError("--invoices: give invoice numbers separated by commas")
+    return numbers
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    """``match accept LINE_ID --household REF [--invoices N1,N2]``."""
+    numbers = _invoices(args.invoices)
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        line = matching.accept(uow, actor, line_id(args.line_id), args.household, numbers)
+    return _done(args, line, f"accepted for {line.household_ref} (payment {line.payment_id})")
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    """``match reject LINE_ID``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        line = matching.reject(uow, actor, line_id(args.line_id))
+    return _done(args, line, "rejected (not a household's money)")
+
+
+def cmd_park(args: argparse.Namespace) -> int:
+    """``match park LINE_ID --note TEXT``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        line = matching.park(uow, actor, line_id(args.line_id), args.note)
+    return _done(args, line, "parked")
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """``match undo LINE_ID``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        line = match_review.undo(uow, actor, line_id(args.line_id))
+    verb = "joined again" if line.decision is None else "back in review"
+    return _done(args, line, verb)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``match list [--status S]``."""
+    statuses = None if args.status == "all" else [BankLineStatus(args.status.upper())]
+    with open_book(args) as book, reading(book, args) as uow:
+        lines = match_review.list_lines(uow, statuses)
+    if args.json:
+        print_json({"lines": [line.as_json() for line in lines]})
+        return 0
+    for line in lines:
+        print(_show(line))
+    print(f"{len(lines)} line(s)")
+    return 0
+
+
+def _alias_id(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UserFacingError(f"--forget: an alias id is a number (got {text!r})") from None
+
+
+def cmd_aliases(args: argparse.Namespace) -> int:
+    """``match aliases [--forget ID] [--all]``."""
+    if args.forget is not None:
+        alias_id = _alias_id(args.forget)
+        with open_book(args) as book, as_actor(book, args) as (uow, actor):
+            gone = match_review.forget_alias(uow, actor, alias_id)
+        if args.json:
+            print_json(gone.as_json())
+        else:
+            print(f"forgot alias {gone.id}: {gone.payer_key} -> {gone.household_ref}")
+        return 0
+    with open_book(args) as book, reading(book, args) as uow:
+        found = match_review.aliases(uow, include_forgotten=args.all)
+    if args.json:
+        print_json({"aliases": [a.as_json() for a in found]})
+        return 0
+    for a in found:
+        mark = " (forgotten)" if a.forgotten else ""
+        print(f"{a.id:>5}  {a.household_ref:<14} {a.payer_key:<40} {a.learned_on}{mark}")
+    print(f"{len(found)} alias(es)")
+    return 0

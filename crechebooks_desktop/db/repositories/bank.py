@@ -1,0 +1,252 @@
+"""Bank accounts, imported statements and their lines.
+
+Lines are written in bulk (one executemany with reserved ids): a year's
+statement of a busy creche is tens of thousands of lines, and importing one
+must take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.scoped import TenantScoped
+from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
+from crechebooks_desktop.db.types import utc_now
+from crechebooks_desktop.domain.bank import BankAccountRecord, BankLineRecord
+from crechebooks_desktop.domain.enums import BankLineStatus
+
+# Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
+_CHUNK = 900
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _line(row: BankLine) -> BankLineRecord:
+    return BankLineRecord(
+        id=row.id,
+        account_id=row.bank_account_id,
+        date=row.line_date,
+        amount_cents=row.amount_cents,
+        description=row.description,
+        reference=row.reference,
+        payer=row.payer,
+        status=row.status,
+        split_parent_id=row.split_parent_id,
+        dedup_key=row.dedup_key,
+    )
+
+
+class BankRepository(TenantScoped):
+    """The creche's bank accounts and statement lines."""
+
+    # ------------------------------------------------------------------ accounts
+
+    def add_account(
+        self,
+        name: str,
+        bank: str,
+        number: str | None,
+        opening_balance_cents: int,
+        opening_as_of: dt.date | None,
+    ) -> int:
+        """Insert a bank account; returns its id."""
+        result = self.session.execute(
+            insert(BankAccount).returning(BankAccount.id),
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "name": name,
+                    "bank": bank,
+                    "account_number": number,
+                    "opening_balance_cents": opening_balance_cents,
+                    "opening_as_of": opening_as_of,
+                    "created_at": utc_now(),
+                }
+            ],
+        )
+        return int(result.scalar_one())
+
+    def account_named(self, name: str) -> BankAccountRecord | None:
+        """An account by name, without regard to case (totals not filled in)."""
+        acc = self.session.scalar(
+            select(BankAccount).where(
+                BankAccount.tenant_id == self.tenant_id,
+                func.lower(BankAccount.name) == name.strip().lower(),
+            )
+        )
+        if acc is None:
+            return None
+        return BankAccountRecord(
+            acc.id,
+            acc.name,
+            acc.bank,
+            acc.account_number,
+            acc.opening_balance_cents,
+            acc.opening_as_of,
+        )
+
+    def accounts(self) -> list[BankAccountRecord]:
+        """Every account with its line count, balance and newest line, by name."""
+        totals = (
+            select(
+                BankLine.bank_account_id.label("account_id"),
+                func.count().label("lines"),
+                func.sum(BankLine.amount_cents).label("cents"),
+                func.max(BankLine.line_date).label("last"),
+            )
+            .where(BankLine.tenant_id == self.tenant_id, BankLine.split_parent_id.is_(None))
+            .group_by(BankLine.bank_account_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(BankAccount, totals.c.lines, totals.c.cents, totals.c.last)
+            .outerjoin(totals, totals.c.account_id == BankAccount.id)
+            .where(BankAccount.tenant_id == self.tenant_id)
+            .order_by(BankAccount.name)
+        )
+        return [
+            BankAccountRecord(
+                id=acc.id,
+                name=acc.name,
+                bank=acc.bank,
+                account_number=acc.account_number,
+                opening_balance_cents=acc.opening_balance_cents,
+                opening_as_of=acc.opening_as_of,
+                line_count=int(lines or 0),
+                balance_cents=acc.opening_balance_cents + int(cents or 0),
+                last_line_date=last,
+            )
+            for acc, lines, cents, last in rows
+        ]
+
+    # ------------------------------------------------------------------ statement imports
+
+    def known_keys(self, account_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of these dedup keys the account already has."""
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(keys))):
+            found.update(
+                self.session.scalars(
+                    select(BankLine.dedup_key).where(
+                        BankLine.tenant_id == self.tenant_id,
+                        BankLine.bank_account_id == account_id,
+                        BankLine.dedup_key.in_(chunk),
+                    )
+                )
+            )
+        return found
+
+    def imports_of(self, account_id: int, sha256: str) -> list[dt.datetime]:
+        """When a file with this digest was imported into the account before."""
+        return list(
+            self.session.scalars(
+                select(BankImport.imported_at)
+                .where(
+                    BankImport.tenant_id == self.tenant_id,
+                    BankImport.bank_account_id == account_id,
+                    BankImport.sha256 == sha256,
+                )
+                .order_by(BankImport.id)
+            )
+        )
+
+    def add_import(self, values: dict[str, Any]) -> int:
+        """Insert a bank_imports row (columns as given); returns its id."""
+        row = {"tenant_id": self.tenant_id, "imported_at": utc_now(), **values}
+        return int(
+            self.session.execute(insert(BankImport).returning(BankImport.id), [row]).scalar_one()
+        )
+
+    def add_lines(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert lines (column -> value, without ids) in one go; returns their ids in order."""
+        table = table_of(BankLine)
+        ids = reserve_ids(self.session, table, len(rows))
+        now = utc_now()
+        insert_rows(
+            self.session,
+            table,
+            [
+                {"id": i, "tenant_id": self.tenant_id, "created_at": now, **row}
+                for i, row in zip(ids, rows, strict=True)
+            ],
+        )
+        return ids
+
+    # ------------------------------------------------------------------ lines
+
+    def line(self, line_id: int, *, lock: bool = False) -> BankLineRecord | None:
+        """One line of the creche, locked for the transaction if asked."""
+        query = select(BankLine).where(BankLine.tenant_id == self.tenant_id, BankLine.id == line_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.session.scalar(query)
+        return None if row is None else _line(row)
+
+    def lines(
+        self,
+        statuses: Sequence[BankLineStatus] | None = None,
+        *,
+        credits_only: bool = False,
+        lock: bool = False,
+    ) -> list[BankLineRecord]:
+        """Lines by date and id, optionally only some statuses and only credits."""
+        query = select(BankLine).where(BankLine.tenant_id == self.tenant_id)
+        if statuses is not None:
+            query = query.where(BankLine.status.in_(statuses))
+        if credits_only:
+            query = query.where(BankLine.amount_cents > 0)
+        query = query.order_by(BankLine.line_date, BankLine.id)
+        if lock:
+            query = query.with_for_update()
+        return [_line(row) for row in self.session.scalars(query)]
+
+    def lines_by_id(self, line_ids: Iterable[int]) -> list[BankLineRecord]:
+        """Lines by id, in id order."""
+        wanted = sorted(set(line_ids))
+        found: list[BankLineRecord] = []
+        for chunk in _chunks(wanted):
+            found.extend(
+                _line(row)
+                for row in self.session.scalars(
+                    select(BankLine).where(
+                        BankLine.tenant_id == self.tenant_id, BankLine.id.in_(chunk)
+                    )
+                )
+            )
+        return sorted(found, key=lambda line: line.id)
+
+    def parts_of(self, line_id: int) -> list[BankLineRecord]:
+        """The parts a line was split into, in order."""
+        query = (
+            select(BankLine)
+            .where(BankLine.tenant_id == self.tenant_id, BankLine.split_parent_id == line_id)
+            .order_by(BankLine.id)
+        )
+        return [_line(row) for row in self.session.scalars(query)]
+
+    def set_status(self, line_ids: Sequence[int], status: BankLineStatus) -> None:
+        """Move lines to a status."""
+        for chunk in _chunks(list(line_ids)):
+            self.session.execute(
+                update(BankLine)
+                .where(BankLine.tenant_id == self.tenant_id, BankLine.id.in_(chunk))
+                .values(status=status)
+                .execution_options(synchronize_session=False)
+            )
+
+    def delete_lines(self, line_ids: Sequence[int]) -> None:
+        """Remove lines (split parts being joined back; nothing else refers to them)."""
+        for chunk in _chunks(list(line_ids)):
+            self.session.execute(
+                delete(BankLine)
+                .where(BankLine.tenant_id == self.tenant_id, BankLine.id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )

@@ -1,0 +1,114 @@
+"""Bank accounts and statement lines as stored: plain values for the services.
+
+A stored line's amount follows the statement: money in (a credit, usually a
+parent's payment) is positive, money out negative. Only credits are matched
+to households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from crechebooks_desktop.domain.enums import BankLineStatus
+
+__all__ = ["BANKS", "MATCHABLE", "Bank", "BankAccountRecord", "BankLineRecord"]
+
+
+class Bank(enum.StrEnum):
+    """The banks whose statements the importers know (``other`` for the rest)."""
+
+    FNB = "fnb"
+    ABSA = "absa"
+    STANDARD_BANK = "standard-bank"
+    NEDBANK = "nedbank"
+    CAPITEC = "capitec"
+    OTHER = "other"
+
+
+BANKS = tuple(b.value for b in Bank)
+
+# Lines that matching may still decide (an earlier run may have scored them).
+MATCHABLE = (BankLineStatus.UNMATCHED, BankLineStatus.REVIEW)
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccountRecord:
+    """A bank account of the creche.
+
+    Attributes:
+        id: its id.
+        name: the name the creche gives it (unique in the creche).
+        bank: which bank.
+        account_number: as printed, if recorded.
+        opening_balance_cents: the balance on ``opening_as_of``.
+        opening_as_of: the day the opening balance is for, if set.
+        line_count: lines imported so far (split parts not counted twice).
+        balance_cents: the opening balance plus every imported line.
+        last_line_date: the newest line's date, if any.
+    """
+
+    id: int
+    name: str
+    bank: str
+    account_number: str | None
+    opening_balance_cents: int
+    opening_as_of: dt.date | None
+    line_count: int = 0
+    balance_cents: int = 0
+    last_line_date: dt.date | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The account as ``bank accounts list --json`` prints it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "bank": self.bank,
+            "number": self.account_number,
+            "opening_balance_cents": self.opening_balance_cents,
+            "opening_as_of": self.opening_as_of.isoformat() if self.opening_as_of else None,
+            "line_count": self.line_count,
+            "balance_cents": self.balance_cents,
+            "last_line_date": self.last_line_date.isoformat() if self.last_line_date else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BankLineRecord:
+    """A statement line as stored.
+
+    Attributes:
+        id: its id.
+        account_id: the bank account.
+        date: the day it was posted.
+        amount_cents: money in positive, money out negative.
+        description: the bank's text.
+        reference: the payer's reference, if the file kept it apart.
+        payer: the payer's name, if the file kept it apart.
+        status: where it stands in matching.
+        split_parent_id: the line it is a part of, for split parts.
+        dedup_key: the key that tells it apart from other lines.
+    """
+
+    id: int
+    account_id: int
+    date: dt.date
+    amount_cents: int
+    description: str
+    reference: str | None
+    payer: str | None
+    status: BankLineStatus
+    split_parent_id: int | None
+    dedup_key: str
+
+    def as_json(self) -> dict[str, object]:
+        """``{"id", "date", "amount_cents", "description", "reference", "payer"}``."""
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "amount_cents": self.amount_cents,
+            "description": self.description,
+            "reference": self.reference,
+            "payer": self.payer,
+        }

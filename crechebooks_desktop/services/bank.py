@@ -1,0 +1,405 @@
+"""Bank accounts and statement imports: ``bank accounts``, ``bank import``, ``bank split``.
+
+An import is one transaction: the statement's lines that the account does not
+have yet (``domain.statement.dedup_keys``) are written in bulk with a
+``bank_imports`` row and one audit record; lines it already has are counted
+as duplicates and skipped, so importing the same file twice, or a file that
+overlaps an earlier one, adds nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.bank import BANKS, MATCHABLE, BankAccountRecord, BankLineRecord
+from crechebooks_desktop.domain.enums import BankLineStatus
+from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.domain.statement import Statement, StatementLine, dedup_keys
+from crechebooks_desktop.errors import NotFoundError, RuleViolation
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.tasks import TaskState
+
+__all__ = [
+    "ImportResult",
+    "SplitResult",
+    "add_account",
+    "import_statement",
+    "list_accounts",
+    "require_account",
+    "split_line",
+]
+
+NAME_LENGTH = 200
+NUMBER_LENGTH = 40
+_TEXT_LIMITS = {"description": 500, "reference": 200, "payer": 200, "fitid": 255}
+# Lines written per progress step; also the cancel granularity of a big import.
+_STEP = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did.
+
+    Attributes:
+        import_id: the bank_imports row (None when every line was a duplicate).
+        account: the account imported into.
+        file_format: ``ofx``, ``qif`` or ``csv``.
+        profile: the CSV profile used, if any.
+        imported: the lines this run added.
+        duplicates: lines the account already had.
+        warnings: what the user should know (naming file and line).
+    """
+
+    import_id: int | None
+    account: str
+    file_format: str
+    profile: str | None
+    imported: tuple[BankLineRecord, ...]
+    duplicates: int
+    warnings: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """``{"imported", "duplicates", "warnings", "lines"}`` as ``--json`` prints it."""
+        return {
+            "imported": len(self.imported),
+            "duplicates": self.duplicates,
+            "warnings": list(self.warnings),
+            "lines": [line.as_json() for line in self.imported],
+            "format": self.file_format,
+            "profile": self.profile,
+            "account": self.account,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    """A line split into parts.
+
+    Attributes:
+        line_id: the line that was split.
+        parts: the new lines, in the order given.
+    """
+
+    line_id: int
+    parts: tuple[BankLineRecord, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """``{"line_id", "parts": [line, ...]}``."""
+        return {"line_id": self.line_id, "parts": [p.as_json() for p in self.parts]}
+
+
+def list_accounts(uow: UnitOfWork) -> list[BankAccountRecord]:
+    """``bank accounts list``: every account with its line count and balance."""
+    return uow.bank.accounts()
+
+
+def require_account(uow: UnitOfWork, name: str) -> BankAccountRecord:
+    """The account with this name.
+
+    Raises:
+        NotFoundError: none has it; the message lists the accounts there are.
+    """
+    found = uow.bank.account_named(name)
+    if found is None:
+        names = ", ".join(a.name for a in uow.bank.accounts()) or "none yet"
+        raise NotFoundError(
+            f"no bank account named {name!r} (accounts: {names}); "
+            "add one with: crechebooks bank accounts add --name NAME"
+        )
+    return found
+
+
+def add_account(
+    uow: UnitOfWork,
+    actor: Actor,
+    name: str,
+    bank: str = "other",
+    number: str | None = None,
+    opening_balance_cents: int = 0,
+    opening_as_of: dt.date | None = None,
+) -> BankAccountRecord:
+    """``bank accounts add``: a bank account whose statements will be imported.
+
+    Args:
+        uow: the transaction.
+        actor: who adds it (needs to post money).
+        name: a name unique in the creche (compared without regard to case).
+        bank: one of ``domain.bank.BANKS``.
+        number: the account number as printed, if wanted.
+        opening_balance_cents: the balance on ``opening_as_of``.
+        opening_as_of: the day of the opening balance; required with one.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        RuleViolation: a blank, too long or taken name; an unknown bank; an
+            opening balance without its date.
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    name = " ".join(name.split())
+    if not name or len(name) > NAME_LENGTH:
+        raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
+    if bank not in BANKS:
+        raise RuleViolation(f"unknown bank {bank!r}; expected one of {', '.join(BANKS)}")
+    number = (number or "").strip() or None
+    if number is not None and len(number) > NUMBER_LENGTH:
+        raise RuleViolation(f"the account number is too long (at most {NUMBER_LENGTH} characters)")
+    if opening_balance_cents and opening_as_of is None:
+        raise RuleViolation("an opening balance needs the date it is for (--as-of)")
+    if uow.bank.account_named(name) is not None:
+        raise RuleViolation(f"there is already a bank account named {name!r}")
+    account_id = uow.bank.add_account(name, bank, number, opening_balance_cents, opening_as_of)
+    record = BankAccountRecord(
+        account_id,
+        name,
+        bank,
+        number,
+        opening_balance_cents,
+        opening_as_of,
+        0,
+        opening_balance_cents,
+    )
+    audit.record(uow, actor, "bank_account.add", "bank_account", account_id, None, record.as_json())
+    return record
+
+
+def _row(line: StatementLine, key: str) -> dict[str, object]:
+    values: dict[str, object] = {
+        "line_date": line.date,
+        "amount_cents": line.amount_cents,
+        "description": line.description,
+        "reference": line.reference,
+        "payer": line.payer,
+        "fitid": line.fitid,
+    }
+    for column, limit in _TEXT_LIMITS.items():
+        text = values[column]
+        if isinstance(text, str):
+            values[column] = text[:limit]
+    values["dedup_key"] = key
+    values["status"] = BankLineStatus.UNMATCHED
+    return values
+
+
+def import_statement(
+    uow: UnitOfWork,
+    actor: Actor,
+    account_name: str,
+    statement: Statement,
+    sha256: str,
+    state: TaskState | None = None,
+) -> ImportResult:
+    """``bank import``: add a statement's new lines to a bank account.
+
+    Args:
+        uow: the transaction.
+        actor: who imports (needs to post money).
+        account_name: the bank account.
+        statement: the file, read (``importers.bank.read_statement``).
+        sha256: the file's digest, kept with the import.
+        state: progress and cancel; cancelling rolls the whole import back.
+
+    Returns:
+        The lines added, the duplicates skipped and the warnings.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        NotFoundError: no such bank account.
+        Cancelled: the import was cancelled (nothing is written).
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    account = require_account(uow, account_name)
+    keys = dedup_keys(statement.lines)
+    known = uow.bank.known_keys(account.id, keys)
+    fresh = [i for i, key in enumerate(keys) if key not in known]
+    warnings = list(statement.warnings)
+    earlier = uow.bank.imports_of(account.id, sha256)
+    if earlier:
+        warnings.append(
+            f"{statement.file_name} was imported into {account.name} before "
+            f"({earlier[0]:%Y-%m-%d %H:%M} UTC)"
+        )
+    if not fresh:
+        return ImportResult(
+            None,
+            account.name,
+            statement.file_format,
+            statement.profile,
+            (),
+            len(keys),
+            tuple(warnings),
+        )
+    import_id = uow.bank.add_import(_import_values(account, statement, sha256, len(fresh), actor))
+    ids = _write_lines(uow, statement, keys, fresh, import_id, account.id, state)
+    imported = tuple(uow.bank.lines_by_id(ids))
+    audit.record(
+        uow,
+        actor,
+        "bank.import",
+        "bank_import",
+        import_id,
+        None,
+        {
+            "account": account.name,
+            "file": statement.file_name,
+            "sha256": sha256,
+            "format": statement.file_format,
+            "profile": statement.profile,
+            "imported": len(imported),
+            "duplicates": len(keys) - len(fresh),
+            "total_cents": sum(line.amount_cents for line in imported),
+        },
+    )
+    return ImportResult(
+        import_id,
+        account.name,
+        statement.file_format,
+        statement.profile,
+        imported,
+        len(keys) - len(fresh),
+        tuple(warnings),
+    )
+
+
+def _import_values(
+    account: BankAccountRecord, statement: Statement, sha256: str, count: int, actor: Actor
+) -> dict[str, object]:
+    dates = [line.date for line in statement.lines]
+    return {
+        "bank_account_id": account.id,
+        "file_name": statement.file_name[:300],
+        "sha256": sha256,
+        "file_format": statement.file_format,
+        "profile": statement.profile,
+        "period_start": statement.period_start or (min(dates) if dates else None),
+        "period_end": statement.period_end or (max(dates) if dates else None),
+        "opening_balance_cents": statement.opening_balance_cents,
+        "closing_balance_cents": statement.closing_balance_cents,
+        "line_count": count,
+        "imported_by": actor.user_id,
+    }
+
+
+def _write_lines(
+    uow: UnitOfWork,
+    statement: Statement,
+    keys: Sequence[str],
+    fresh: Sequence[int],
+    import_id: int,
+    account_id: int,
+    state: TaskState | None,
+) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(fresh), _STEP):
+        if state is not None:
+            state.check()
+            state.progress(start, len(fresh), "Saving lines")
+        rows = [
+            {
+                "bank_account_id": account_id,
+                "import_id": import_id,
+                **_row(statement.lines[i], keys[i]),
+            }
+            for i in fresh[start : start + _STEP]
+        ]
+        ids.extend(uow.bank.add_lines(rows))
+    if state is not None:
+        state.progress(len(fresh), len(fresh), "Saved")
+    return ids
+
+
+def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]) -> SplitResult:
+    """``bank split``: one bank line as several that add up to it.
+
+    E.g. R1 000 received as a R950 payment and a R50 bank fee. The line
+    becomes SPLIT and is no longer matched itself; its parts are, each on
+    its own.
+
+    Args:
+        uow: the transaction.
+        actor: who splits it (needs to post money).
+        line_id: the line.
+        parts: two or more amounts in cents adding up to the line's amount;
+            for money out they may be given without the minus sign.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        NotFoundError: no such line.
+        RuleViolation: the line was matched, rejected, split already or is a
+            part itself; fewer than two parts; a part of zero or of the
+            other sign; parts that do not add up to the line.
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    line = require_line(uow, line_id)
+    if line.amount_cents < 0 and all(cents > 0 for cents in parts):
+        parts = [-cents for cents in parts]
+    _check_split(line, parts)
+    rows = [
+        {
+            "bank_account_id": line.account_id,
+            "import_id": None,
+            "line_date": line.date,
+            "amount_cents": cents,
+            "description": f"{line.description} (part {n} of {len(parts)})"[:500],
+            "reference": line.reference,
+            "payer": line.payer,
+            "fitid": None,
+            "dedup_key": f"S:{line.id}:{n}",
+            "status": BankLineStatus.UNMATCHED,
+            "split_parent_id": line.id,
+        }
+        for n, cents in enumerate(parts, start=1)
+    ]
+    ids = uow.bank.add_lines(rows)
+    uow.bank.set_status([line.id], BankLineStatus.SPLIT)
+    audit.record(
+        uow,
+        actor,
+        "bank_line.split",
+        "bank_line",
+        line.id,
+        {"status": line.status.value, "amount_cents": line.amount_cents},
+        {
+            "status": BankLineStatus.SPLIT.value,
+            "parts": [{"id": i, "amount_cents": c} for i, c in zip(ids, parts, strict=True)],
+        },
+    )
+    return SplitResult(line.id, tuple(uow.bank.lines_by_id(ids)))
+
+
+def require_line(uow: UnitOfWork, line_id: int) -> BankLineRecord:
+    """A bank line of the creche, locked for the transaction.
+
+    Raises:
+        NotFoundError: no such line.
+    """
+    line = uow.bank.line(line_id, lock=True)
+    if line is None:
+        raise NotFoundError(f"no bank line {line_id} in this creche")
+    return line
+
+
+def _check_split(line: BankLineRecord, parts: Sequence[int]) -> None:
+    if line.status not in (*MATCHABLE, BankLineStatus.PARKED):
+        raise RuleViolation(
+            f"bank line {line.id} is {line.status.value}; only a line not yet matched, "
+            "rejected or split can be split (undo its decision first)"
+        )
+    if line.split_parent_id is not None:
+        raise RuleViolation(f"bank line {line.id} is a part of line {line.split_parent_id} already")
+    if len(parts) < 2:  # noqa: PLR2004 - a split has at least two parts
+        raise RuleViolation("a split needs at least two parts")
+    for cents in parts:
+        if cents == 0 or (cents > 0) != (line.amount_cents > 0):
+            raise RuleViolation(
+                f"each part must be {'more' if line.amount_cents > 0 else 'less'} than zero, "
+                f"like the line's {format_rands(line.amount_cents)} (got {format_rands(cents)})"
+            )
+    if sum(parts) != line.amount_cents:
+        raise RuleViolation(
+            f"the parts add up to {format_rands(sum(parts))}, not the line's "
+            f"{format_rands(line.amount_cents)}"
+        )
