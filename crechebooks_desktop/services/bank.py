@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.bank import BANKS, MATCHABLE, BankAccountRecord, BankLineRecord
@@ -37,7 +38,7 @@ NAME_LENGTH = 200
 NUMBER_LENGTH = 40
 _TEXT_LIMITS = {"description": 500, "reference": 200, "payer": 200, "fitid": 255}
 # Lines written per progress step; also the cancel granularity of a big import.
-_STEP = 5_000
+_STEP = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +167,21 @@ def add_account(
     return record
 
 
+def _text(value: str | None, column: str) -> str | None:
+    return value if value is None else value[: _TEXT_LIMITS[column]]
+
+
 def _row(line: StatementLine, key: str) -> dict[str, object]:
-    values: dict[str, object] = {
+    return {
         "line_date": line.date,
         "amount_cents": line.amount_cents,
-        "description": line.description,
-        "reference": line.reference,
-        "payer": line.payer,
-        "fitid": line.fitid,
+        "description": line.description[: _TEXT_LIMITS["description"]],
+        "reference": _text(line.reference, "reference"),
+        "payer": _text(line.payer, "payer"),
+        "fitid": _text(line.fitid, "fitid"),
+        "dedup_key": key,
+        "status": BankLineStatus.UNMATCHED,
     }
-    for column, limit in _TEXT_LIMITS.items():
-        text = values[column]
-        if isinstance(text, str):
-            values[column] = text[:limit]
-    values["dedup_key"] = key
-    values["status"] = BankLineStatus.UNMATCHED
-    return values
 
 
 def import_statement(
@@ -213,7 +213,8 @@ def import_statement(
     audit.require(actor, Permission.POST_MONEY)
     account = require_account(uow, account_name)
     keys = dedup_keys(statement.lines)
-    known = uow.bank.known_keys(account.id, keys)
+    dates = [line.date for line in statement.lines]
+    known = uow.bank.known_keys(account.id, min(dates), max(dates)) if dates else set()
     fresh = [i for i, key in enumerate(keys) if key not in known]
     warnings = list(statement.warnings)
     earlier = uow.bank.imports_of(account.id, sha256)
@@ -233,8 +234,7 @@ def import_statement(
             tuple(warnings),
         )
     import_id = uow.bank.add_import(_import_values(account, statement, sha256, len(fresh), actor))
-    ids = _write_lines(uow, statement, keys, fresh, import_id, account.id, state)
-    imported = tuple(uow.bank.lines_by_id(ids))
+    imported = _write_lines(uow, statement, keys, fresh, import_id, account.id, state)
     audit.record(
         uow,
         actor,
@@ -291,8 +291,8 @@ def _write_lines(
     import_id: int,
     account_id: int,
     state: TaskState | None,
-) -> list[int]:
-    ids: list[int] = []
+) -> tuple[BankLineRecord, ...]:
+    written: list[BankLineRecord] = []
     for start in range(0, len(fresh), _STEP):
         if state is not None:
             state.check()
@@ -305,10 +305,29 @@ def _write_lines(
             }
             for i in fresh[start : start + _STEP]
         ]
-        ids.extend(uow.bank.add_lines(rows))
+        ids = uow.bank.add_lines(rows)
+        written.extend(
+            _record(line_id, account_id, row) for line_id, row in zip(ids, rows, strict=True)
+        )
     if state is not None:
         state.progress(len(fresh), len(fresh), "Saved")
-    return ids
+    return tuple(written)
+
+
+def _record(line_id: int, account_id: int, row: dict[str, Any]) -> BankLineRecord:
+    """The stored line, as written (read back it would be the same)."""
+    return BankLineRecord(
+        line_id,
+        account_id,
+        row["line_date"],
+        row["amount_cents"],
+        row["description"],
+        row["reference"],
+        row["payer"],
+        row["status"],
+        row.get("split_parent_id"),
+        row["dedup_key"],
+    )
 
 
 def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]) -> SplitResult:

@@ -37,7 +37,7 @@ CANDIDATE_KEYS = {
 }
 
 
-class Book_:
+class BankBook:
     def __init__(self, url: str, files: Path) -> None:
         self.url, self.files = url, files
         book, _ = Book.open(Settings(url, files / "setup-files"))
@@ -66,8 +66,8 @@ class Book_:
 
 
 @pytest.fixture
-def setup(book_url: str, tmp_path: Path) -> Book_:
-    return Book_(book_url, tmp_path)
+def setup(book_url: str, tmp_path: Path) -> BankBook:
+    return BankBook(book_url, tmp_path)
 
 
 def ok(result: Any) -> str:
@@ -87,7 +87,7 @@ def refused(result: Any, code: int = 1) -> str:
     return str(result.stderr.strip())
 
 
-def statement(tmp_path: Path, setup: Book_, name: str = "fnb.csv") -> Path:
+def statement(tmp_path: Path, setup: BankBook, name: str = "fnb.csv") -> Path:
     """An FNB-style export (preamble, D/M dates) for October."""
     thabo = setup.creche.invoice["DLAMINI01-1"]
     path = tmp_path / name
@@ -106,7 +106,7 @@ def statement(tmp_path: Path, setup: Book_, name: str = "fnb.csv") -> Path:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the services are tested on both
-def test_accounts(cli: Cli, setup: Book_) -> None:
+def test_accounts(cli: Cli, setup: BankBook) -> None:
     added = as_json(
         cli(
             *setup.db,
@@ -142,7 +142,7 @@ def test_accounts(cli: Cli, setup: Book_) -> None:
     assert refused(cli(*setup.db, "bank", "accounts", "add", "--name", "Y", "--bank", "mars"), 2)
 
 
-def test_import_match_review_undo(cli: Cli, setup: Book_, tmp_path: Path) -> None:
+def test_import_match_review_undo(cli: Cli, setup: BankBook, tmp_path: Path) -> None:
     path = statement(tmp_path, setup)
     first = as_json(cli(*setup.db, "bank", "import", str(path), "--account", "cheque", "--json"))
     assert (first["imported"], first["duplicates"], first["warnings"]) == (5, 0, [])
@@ -204,7 +204,7 @@ def test_import_match_review_undo(cli: Cli, setup: Book_, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_split(cli: Cli, setup: Book_, tmp_path: Path) -> None:
+def test_split(cli: Cli, setup: BankBook, tmp_path: Path) -> None:
     path = statement(tmp_path, setup)
     lines = as_json(cli(*setup.db, "bank", "import", str(path), "--account", "Cheque", "--json"))[
         "lines"
@@ -222,7 +222,7 @@ def test_split(cli: Cli, setup: Book_, tmp_path: Path) -> None:
     )
 
 
-def test_a_bad_file_is_refused_whole(cli: Cli, setup: Book_, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_whole(cli: Cli, setup: BankBook, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "Date,Description,Amount\n2026-10-03,FEES,4850.00\n2026-13-40,FEES,100.00\n2026-10-05,FEES,abc\n",

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.bulk import copy_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
 from crechebooks_desktop.db.types import utc_now
@@ -129,20 +129,22 @@ class BankRepository(TenantScoped):
 
     # ------------------------------------------------------------------ statement imports
 
-    def known_keys(self, account_id: int, keys: Sequence[str]) -> set[str]:
-        """Which of these dedup keys the account already has."""
-        found: set[str] = set()
-        for chunk in _chunks(sorted(set(keys))):
-            found.update(
-                self.session.scalars(
-                    select(BankLine.dedup_key).where(
-                        BankLine.tenant_id == self.tenant_id,
-                        BankLine.bank_account_id == account_id,
-                        BankLine.dedup_key.in_(chunk),
-                    )
+    def known_keys(self, account_id: int, first: dt.date, last: dt.date) -> set[str]:
+        """The dedup keys of the account's lines dated ``first`` to ``last``.
+
+        Every key includes its line's date, so a statement's duplicates can
+        only be among the lines of its own dates: one range scan, not a look-up
+        per key.
+        """
+        return set(
+            self.session.scalars(
+                select(BankLine.dedup_key).where(
+                    BankLine.tenant_id == self.tenant_id,
+                    BankLine.bank_account_id == account_id,
+                    BankLine.line_date.between(first, last),
                 )
             )
-        return found
+        )
 
     def imports_of(self, account_id: int, sha256: str) -> list[dt.datetime]:
         """When a file with this digest was imported into the account before."""
@@ -170,7 +172,7 @@ class BankRepository(TenantScoped):
         table = table_of(BankLine)
         ids = reserve_ids(self.session, table, len(rows))
         now = utc_now()
-        insert_rows(
+        copy_rows(
             self.session,
             table,
             [
