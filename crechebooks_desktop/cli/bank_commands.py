@@ -7,14 +7,13 @@ cannot be read is refused with ``FILE:LINE: message`` and nothing is written.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
 from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.importers.bank import read_statement
+from crechebooks_desktop.importers.bank import read_statement_file
 from crechebooks_desktop.services import bank
 
 
@@ -66,24 +65,12 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path_text: str) -> bytes:
-    path = Path(path_text)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserFacingError(f"{path_text}: no such file") from None
-    except IsADirectoryError:
-        raise UserFacingError(f"{path_text}: is a folder, not a statement file") from None
-    except OSError as exc:
-        raise UserFacingError(f"{path_text}: cannot be read ({exc.strerror})") from None
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     """``bank import FILE --account NAME [--format F] [--profile P]``."""
-    data = _read(args.file)
     file_format = "ofx" if args.format == "qfx" else args.format
-    statement = read_statement(data, args.file, file_format=file_format, profile=args.profile)
-    digest = hashlib.sha256(data).hexdigest()
+    statement, digest = read_statement_file(
+        Path(args.file), args.file, file_format=file_format, profile=args.profile
+    )
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         result = bank.import_statement(uow, actor, args.account, statement, digest)
     if args.json:

@@ -7,6 +7,7 @@ to households.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ class BankLineRecord:
     status: BankLineStatus
     split_parent_id: int | None
     dedup_key: str
+
+    def with_status(self, status: BankLineStatus) -> BankLineRecord:
+        """The same line at another status (what a decision just wrote)."""
+        return dataclasses.replace(self, status=status)
 
     def as_json(self) -> dict[str, object]:
         """``{"id", "date", "amount_cents", "description", "reference", "payer"}``."""

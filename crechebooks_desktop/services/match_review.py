@@ -148,19 +148,9 @@ def _back_to_review(
         },
         {"status": BankLineStatus.REVIEW.value, "forgotten_aliases": list(forgotten)},
     )
-    after = BankLineRecord(
-        line.id,
-        line.account_id,
-        line.date,
-        line.amount_cents,
-        line.description,
-        line.reference,
-        line.payer,
-        BankLineStatus.REVIEW,
-        line.split_parent_id,
-        line.dedup_key,
+    return DecidedLine(
+        line.with_status(BankLineStatus.REVIEW), MatchOutcome.UNDONE, tuple(previous.candidates)
     )
-    return DecidedLine(after, MatchOutcome.UNDONE, tuple(previous.candidates))
 
 
 def _unsplit(uow: UnitOfWork, actor: Actor, line: BankLineRecord) -> DecidedLine:
@@ -185,19 +175,7 @@ def _unsplit(uow: UnitOfWork, actor: Actor, line: BankLineRecord) -> DecidedLine
         {"status": BankLineStatus.SPLIT.value, "parts": [p.as_json() for p in parts]},
         {"status": BankLineStatus.UNMATCHED.value},
     )
-    after = BankLineRecord(
-        line.id,
-        line.account_id,
-        line.date,
-        line.amount_cents,
-        line.description,
-        line.reference,
-        line.payer,
-        BankLineStatus.UNMATCHED,
-        None,
-        line.dedup_key,
-    )
-    return DecidedLine(after, None)
+    return DecidedLine(line.with_status(BankLineStatus.UNMATCHED), None)
 
 
 def list_lines(

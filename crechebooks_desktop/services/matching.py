@@ -224,22 +224,7 @@ def _hold(
     if status is not line.status:
         uow.bank.set_status([line.id], status)
     shown = previous.outcome if unchanged and previous is not None else outcome
-    return DecidedLine(_with_status(line, status), shown, candidates)
-
-
-def _with_status(line: BankLineRecord, status: BankLineStatus) -> BankLineRecord:
-    return BankLineRecord(
-        line.id,
-        line.account_id,
-        line.date,
-        line.amount_cents,
-        line.description,
-        line.reference,
-        line.payer,
-        status,
-        line.split_parent_id,
-        line.dedup_key,
-    )
+    return DecidedLine(line.with_status(status), shown, candidates)
 
 
 def allocation_order(
@@ -318,7 +303,7 @@ def _apply(
     _teach(uow, line, best.household_id, decision_id)
     uow.bank.set_status([line.id], BankLineStatus.MATCHED)
     return DecidedLine(
-        _with_status(line, BankLineStatus.MATCHED),
+        line.with_status(BankLineStatus.MATCHED),
         MatchOutcome.AUTO_APPLIED,
         candidates,
         paid.household_ref,
@@ -419,7 +404,7 @@ def accept(
         },
     )
     return DecidedLine(
-        _with_status(line, BankLineStatus.MATCHED),
+        line.with_status(BankLineStatus.MATCHED),
         MatchOutcome.ACCEPTED,
         stored,
         ref,
@@ -463,7 +448,7 @@ def _decide(
         {"status": line.status.value},
         {"status": status.value, "note": note},
     )
-    return DecidedLine(_with_status(line, status), outcome, stored, note=note)
+    return DecidedLine(line.with_status(status), outcome, stored, note=note)
 
 
 def reject(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
-from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
@@ -296,17 +294,6 @@ def add_account(book: Book, workplace: Workplace, name: str, bank: str) -> BankA
         return add(uow, workplace.actor, name, bank)
 
 
-def _file_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserFacingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserFacingError(f"{path}: is a folder, not a statement file") from None
-    except OSError as exc:
-        raise UserFacingError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
 def read_file(path: Path, file_format: str, profile: str | None) -> FilePreview:
     """Read and check a whole statement file (a raw job: no book needed).
 
@@ -314,11 +301,12 @@ def read_file(path: Path, file_format: str, profile: str | None) -> FilePreview:
         UserFacingError: the file cannot be read or is not a statement.
         ProblemsError: lines that cannot be read, every one listed.
     """
-    from crechebooks_desktop.importers.bank import read_statement  # noqa: PLC0415
+    from crechebooks_desktop.importers.bank import read_statement_file  # noqa: PLC0415
 
-    data = _file_bytes(path)
-    statement = read_statement(data, path.name, file_format=file_format, profile=profile)
-    return FilePreview(path, statement, hashlib.sha256(data).hexdigest())
+    statement, digest = read_statement_file(
+        path, path.name, file_format=file_format, profile=profile
+    )
+    return FilePreview(path, statement, digest)
 
 
 def import_file(
