@@ -138,7 +138,14 @@ def _status_for(outcome: MatchOutcome) -> BankLineStatus:
     return BankLineStatus.REVIEW
 
 
-def run_matching(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) -> RunResult:
+def run_matching(
+    uow: UnitOfWork,
+    actor: Actor,
+    state: TaskState | None = None,
+    *,
+    line_ids: Sequence[int] | None = None,
+    apply: bool = True,
+) -> RunResult:
     """``match run``: score undecided credit lines and apply the certain ones.
 
     One transaction: cancelling (``state``) rolls the whole run back.
@@ -147,6 +154,10 @@ def run_matching(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) 
         uow: the transaction.
         actor: who runs it (needs to post money).
         state: progress and cancel.
+        line_ids: only these lines (e.g. the parts of a line just split);
+            all undecided credit lines when None.
+        apply: False scores without applying: a certain match waits for
+            review too (a person is deciding these lines already).
 
     Returns:
         Each line scored with its decision and candidates.
@@ -157,6 +168,9 @@ def run_matching(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) 
     """
     audit.require(actor, Permission.POST_MONEY)
     lines = uow.bank.lines(MATCHABLE, credits_only=True, lock=True)
+    if line_ids is not None:
+        wanted = set(line_ids)
+        lines = [line for line in lines if line.id in wanted]
     latest = uow.matching.latest(line.id for line in lines)
     if state is not None:
         state.progress(0, len(lines), "Scoring")
@@ -169,7 +183,9 @@ def run_matching(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) 
             state.check()
             state.progress(n, len(lines), "Applying")
         outcome = verdict.outcome
-        if outcome is MatchOutcome.AUTO_APPLIED and _held_for_review(latest.get(line.id)):
+        if outcome is MatchOutcome.AUTO_APPLIED and (
+            not apply or _held_for_review(latest.get(line.id))
+        ):
             outcome = MatchOutcome.REVIEW_REQUIRED
         candidates = tuple(candidate_json(c) for c in verdict.candidates)
         if outcome is MatchOutcome.AUTO_APPLIED:

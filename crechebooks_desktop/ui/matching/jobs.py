@@ -246,11 +246,14 @@ def undo(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
 
 
 def split(book: Book, workplace: Workplace, line_id: int, parts: Sequence[int]) -> list[int]:
-    """Split the line into parts; returns the parts' line ids."""
+    """Split the line into parts, scored for review at once; returns the parts' line ids."""
     from crechebooks_desktop.services.bank import split_line  # noqa: PLC0415
+    from crechebooks_desktop.services.matching import run_matching  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
-        return [p.id for p in split_line(uow, workplace.actor, line_id, parts).parts]
+        ids = [p.id for p in split_line(uow, workplace.actor, line_id, parts).parts]
+        run_matching(uow, workplace.actor, line_ids=ids, apply=False)
+        return ids
 
 
 def accept_all(book: Book, workplace: Workplace, min_score: int) -> list[QueueRow]:

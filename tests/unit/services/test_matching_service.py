@@ -243,6 +243,14 @@ def test_a_split_line_is_matched_in_parts_and_can_be_joined_again(creche: Creche
     assert set(listed(creche)) == {whole}
     split = write(creche, lambda uow: bank.split_line(uow, creche.actor, whole, [485_000, 5_000]))
     pay_part, fee_part = (p.id for p in split.parts)
+    scored = write(
+        creche,
+        lambda uow: matching.run_matching(uow, creche.actor, line_ids=[pay_part], apply=False),
+    )
+    (part,) = scored.lines
+    assert (part.line.id, part.decision) == (pay_part, A.REVIEW_REQUIRED)  # certain, but held
+    assert part.candidates[0]["score"] >= 80
+    assert payments_count(creche) == 0
     decided = run(creche)
     assert decided[pay_part].decision is A.AUTO_APPLIED
     assert whole not in decided
