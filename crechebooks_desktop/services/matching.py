@@ -265,11 +265,20 @@ def _pay(
     uow: UnitOfWork,
     actor: Actor,
     line: BankLineRecord,
-    household_ref: str,
+    household: tuple[int, str],
     preferred: Sequence[str],
+    *,
+    named: bool = False,
 ) -> payments.RecordedPayment:
-    household_id, ref = require_household(uow, household_ref)
+    """Record the line as the household's payment, ``preferred`` invoices first.
+
+    ``named``: the person named those invoices, so each must be open (a
+    suggestion's invoices that were paid meanwhile are simply passed over).
+    """
+    household_id, ref = household
     open_invoices = uow.payments.open_invoices(household_id, lock=True)
+    if named:
+        _check_named(open_invoices, ref, preferred)
     pairs = allocation_order(open_invoices, preferred, line.amount_cents)
     reference = (line.reference or line.description or "").strip()[: payments.REFERENCE_LENGTH]
     return payments.add_payment(
@@ -303,7 +312,7 @@ def _apply(
     candidates: tuple[dict[str, object], ...],
 ) -> DecidedLine:
     """Record an AUTO_APPLIED line's payment, decision and what it teaches."""
-    paid = _pay(uow, actor, line, best.household_ref, best.invoice_numbers)
+    paid = _pay(uow, actor, line, (best.household_id, best.household_ref), best.invoice_numbers)
     (decision_id,) = uow.matching.add_decisions(
         [
             {
@@ -383,14 +392,12 @@ def accept(
     previous = uow.matching.latest([line.id]).get(line.id)
     stored = tuple(previous.candidates) if previous else ()
     preferred = list(invoice_numbers or [])
-    if invoice_numbers:
-        _check_named(uow, household_id, ref, invoice_numbers)
-    else:
+    if not invoice_numbers:
         for candidate in stored:
             if candidate.get("household_id") == household_id:
                 preferred = [str(n) for n in candidate.get("invoice_numbers") or []]
                 break
-    paid = _pay(uow, actor, line, ref, preferred)
+    paid = _pay(uow, actor, line, (household_id, ref), preferred, named=bool(invoice_numbers))
     (decision_id,) = uow.matching.add_decisions(
         [
             {
@@ -428,10 +435,8 @@ def accept(
     )
 
 
-def _check_named(uow: UnitOfWork, household_id: int, ref: str, numbers: Sequence[str]) -> None:
-    open_numbers = {
-        inv.number.upper() for inv in uow.payments.open_invoices(household_id) if inv.can_take_money
-    }
+def _check_named(open_invoices: Sequence[OpenInvoice], ref: str, numbers: Sequence[str]) -> None:
+    open_numbers = {inv.number.upper() for inv in open_invoices if inv.can_take_money}
     for number in numbers:
         if number.strip().upper() not in open_numbers:
             raise RuleViolation(

@@ -197,7 +197,7 @@ class Decisions(QObject):
             line,
             lambda book, w: jobs.split(book, w, line.line_id, parts),
             "split the line",
-            f"Split into {len(parts)} parts — run matching to score them; Ctrl+Z joins them",
+            f"Split into {len(parts)} parts, scored for review — Ctrl+Z joins them",
         )
 
     def choose_household(self) -> None:

@@ -142,68 +142,90 @@ class SplitDialog(QDialog):
         self.accept()
 
 
-class ParkDialog(QDialog):
-    """Why the line is set aside (ask the parent, wait for a remittance)."""
+class _AskOne(QDialog):
+    """A dialog that asks for one thing: an intro, one field, an error line, OK/Cancel.
 
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+    Subclasses build the field and say, in ``_value``, what it holds or what is wrong.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        label: str,
+        field: QWidget,
+        ok_text: str,
+        parent: QWidget | None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Park bank line")
-        self.note = QLineEdit(placeholderText="e.g. Asked Mrs Dlamini which child this is for")
-        self.note.setMinimumWidth(420)
+        self.setWindowTitle(title)
         self.error = error_label()
         self.result_value: str | None = None
-        intro = QLabel(f"Set aside {what} to come back to later.")
-        intro.setWordWrap(True)
+        text = QLabel(intro)
+        text.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Note", self.note)
-        buttons, _ok = ok_cancel(self, "Park")
+        form.addRow(label, field)
+        buttons, _ok = ok_cancel(self, ok_text)
         buttons.accepted.connect(self._accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(text)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def _value(self) -> tuple[str | None, str]:
+        """(the value, or None and what to say about the field)."""
+        raise NotImplementedError
+
     def _accept(self) -> None:
-        text = " ".join(self.note.text().split())
-        if not text:
-            self.error.setText("Note: say why the line is parked.")
+        value, problem = self._value()
+        if value is None:
+            self.error.setText(problem)
             return
-        self.result_value = text
+        self.result_value = value
         self.accept()
 
 
-class HouseholdDialog(QDialog):
+class ParkDialog(_AskOne):
+    """Why the line is set aside (ask the parent, wait for a remittance)."""
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        self.note = QLineEdit(placeholderText="e.g. Asked Mrs Dlamini which child this is for")
+        self.note.setMinimumWidth(420)
+        super().__init__(
+            "Park bank line",
+            f"Set aside {what} to come back to later.",
+            "Note",
+            self.note,
+            "Park",
+            parent,
+        )
+
+    def _value(self) -> tuple[str | None, str]:
+        text = " ".join(self.note.text().split())
+        return (text or None), "Note: say why the line is parked."
+
+
+class HouseholdDialog(_AskOne):
     """Accept a line for a household chosen by hand (none was suggested, or not the right one)."""
 
     def __init__(
         self, what: str, refs: Sequence[str], suggested: str | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Accept for a household")
         self.household = QComboBox()
         self.household.setEditable(True)
         self.household.addItems(list(refs))
         if suggested:
             self.household.setCurrentText(suggested)
-        self.error = error_label()
-        self.result_value: str | None = None
-        intro = QLabel(f"Whose payment is {what}?")
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Household", self.household)
-        buttons, _ok = ok_cancel(self, "Accept")
-        buttons.accepted.connect(self._accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        super().__init__(
+            "Accept for a household",
+            f"Whose payment is {what}?",
+            "Household",
+            self.household,
+            "Accept",
+            parent,
+        )
 
-    def _accept(self) -> None:
+    def _value(self) -> tuple[str | None, str]:
         ref = self.household.currentText().strip()
-        if not ref:
-            self.error.setText("Household: choose one.")
-            return
-        self.result_value = ref
-        self.accept()
+        return (ref or None), "Household: choose one."
