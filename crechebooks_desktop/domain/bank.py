@@ -11,10 +11,11 @@ import dataclasses
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from crechebooks_desktop.domain.enums import BankLineStatus
 
-__all__ = ["BANKS", "MATCHABLE", "Bank", "BankAccountRecord", "BankLineRecord"]
+__all__ = ["BANKS", "MATCHABLE", "Bank", "BankAccountRecord", "BankLineRecord", "NewBankLine"]
 
 
 class Bank(enum.StrEnum):
@@ -75,6 +76,33 @@ class BankAccountRecord:
         }
 
 
+class NewBankLine(NamedTuple):
+    """A line about to be stored (from a statement or a split); it starts UNMATCHED.
+
+    A named tuple, not a dataclass: a big statement makes 50,000 of them, and
+    the repository writes their values as they are, in this order.
+
+    Attributes:
+        date: the day it was posted.
+        amount_cents: money in positive, money out negative.
+        description: the bank's text.
+        reference: the payer's reference, if the file kept it apart.
+        payer: the payer's name, if the file kept it apart.
+        fitid: the bank's transaction id, if it gave one.
+        dedup_key: the key that tells it apart from the account's other lines.
+        split_parent_id: the line it is a part of, for split parts.
+    """
+
+    date: dt.date
+    amount_cents: int
+    description: str
+    reference: str | None
+    payer: str | None
+    fitid: str | None
+    dedup_key: str
+    split_parent_id: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class BankLineRecord:
     """A statement line as stored.
@@ -102,6 +130,22 @@ class BankLineRecord:
     status: BankLineStatus
     split_parent_id: int | None
     dedup_key: str
+
+    @classmethod
+    def stored(cls, line_id: int, account_id: int, line: NewBankLine) -> BankLineRecord:
+        """A new line as written (read back it would be the same)."""
+        return cls(
+            line_id,
+            account_id,
+            line.date,
+            line.amount_cents,
+            line.description,
+            line.reference,
+            line.payer,
+            BankLineStatus.UNMATCHED,
+            line.split_parent_id,
+            line.dedup_key,
+        )
 
     def with_status(self, status: BankLineStatus) -> BankLineRecord:
         """The same line at another status (what a decision just wrote)."""

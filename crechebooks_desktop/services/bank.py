@@ -12,10 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.bank import BANKS, MATCHABLE, BankAccountRecord, BankLineRecord
+from crechebooks_desktop.domain.bank import (
+    BANKS,
+    MATCHABLE,
+    BankAccountRecord,
+    BankLineRecord,
+    NewBankLine,
+)
 from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
@@ -167,21 +172,22 @@ def add_account(
     return record
 
 
-def _text(value: str | None, column: str) -> str | None:
-    return value if value is None else value[: _TEXT_LIMITS[column]]
+def _cut(value: str, column: str) -> str:
+    limit = _TEXT_LIMITS[column]
+    return value if len(value) <= limit else value[:limit]
 
 
-def _row(line: StatementLine, key: str) -> dict[str, object]:
-    return {
-        "line_date": line.date,
-        "amount_cents": line.amount_cents,
-        "description": line.description[: _TEXT_LIMITS["description"]],
-        "reference": _text(line.reference, "reference"),
-        "payer": _text(line.payer, "payer"),
-        "fitid": _text(line.fitid, "fitid"),
-        "dedup_key": key,
-        "status": BankLineStatus.UNMATCHED,
-    }
+def _new_line(line: StatementLine, key: str) -> NewBankLine:
+    reference, payer, fitid = line.reference, line.payer, line.fitid
+    return NewBankLine(
+        line.date,
+        line.amount_cents,
+        _cut(line.description, "description"),
+        None if reference is None else _cut(reference, "reference"),
+        None if payer is None else _cut(payer, "payer"),
+        None if fitid is None else _cut(fitid, "fitid"),
+        key,
+    )
 
 
 def import_statement(
@@ -293,41 +299,17 @@ def _write_lines(
     state: TaskState | None,
 ) -> tuple[BankLineRecord, ...]:
     written: list[BankLineRecord] = []
+    stored = BankLineRecord.stored
     for start in range(0, len(fresh), _STEP):
         if state is not None:
             state.check()
             state.progress(start, len(fresh), "Saving lines")
-        rows = [
-            {
-                "bank_account_id": account_id,
-                "import_id": import_id,
-                **_row(statement.lines[i], keys[i]),
-            }
-            for i in fresh[start : start + _STEP]
-        ]
-        ids = uow.bank.add_lines(rows)
-        written.extend(
-            _record(line_id, account_id, row) for line_id, row in zip(ids, rows, strict=True)
-        )
+        lines = [_new_line(statement.lines[i], keys[i]) for i in fresh[start : start + _STEP]]
+        ids = uow.bank.add_lines(account_id, import_id, lines)
+        written.extend(stored(i, account_id, line) for i, line in zip(ids, lines, strict=True))
     if state is not None:
         state.progress(len(fresh), len(fresh), "Saved")
     return tuple(written)
-
-
-def _record(line_id: int, account_id: int, row: dict[str, Any]) -> BankLineRecord:
-    """The stored line, as written (read back it would be the same)."""
-    return BankLineRecord(
-        line_id,
-        account_id,
-        row["line_date"],
-        row["amount_cents"],
-        row["description"],
-        row["reference"],
-        row["payer"],
-        row["status"],
-        row.get("split_parent_id"),
-        row["dedup_key"],
-    )
 
 
 def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]) -> SplitResult:
@@ -356,23 +338,20 @@ def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]
     if line.amount_cents < 0 and all(cents > 0 for cents in parts):
         parts = [-cents for cents in parts]
     _check_split(line, parts)
-    rows = [
-        {
-            "bank_account_id": line.account_id,
-            "import_id": None,
-            "line_date": line.date,
-            "amount_cents": cents,
-            "description": f"{line.description} (part {n} of {len(parts)})"[:500],
-            "reference": line.reference,
-            "payer": line.payer,
-            "fitid": None,
-            "dedup_key": f"S:{line.id}:{n}",
-            "status": BankLineStatus.UNMATCHED,
-            "split_parent_id": line.id,
-        }
+    new_lines = [
+        NewBankLine(
+            line.date,
+            cents,
+            _cut(f"{line.description} (part {n} of {len(parts)})", "description"),
+            line.reference,
+            line.payer,
+            None,
+            f"S:{line.id}:{n}",
+            line.id,
+        )
         for n, cents in enumerate(parts, start=1)
     ]
-    ids = uow.bank.add_lines(rows)
+    ids = uow.bank.add_lines(line.account_id, None, new_lines)
     uow.bank.set_status([line.id], BankLineStatus.SPLIT)
     audit.record(
         uow,

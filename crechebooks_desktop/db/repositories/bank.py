@@ -13,13 +13,25 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from crechebooks_desktop.db.repositories.bulk import copy_rows, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.bank import BankAccountRecord, BankLineRecord
+from crechebooks_desktop.domain.bank import BankAccountRecord, BankLineRecord, NewBankLine
 from crechebooks_desktop.domain.enums import BankLineStatus
 
+_LINES = table_of(BankLine)
+# The columns of NewBankLine's values, in its order.
+_NEW_LINE_COLUMNS = (
+    "line_date",
+    "amount_cents",
+    "description",
+    "reference",
+    "payer",
+    "fitid",
+    "dedup_key",
+    "split_parent_id",
+)
 # Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
 _CHUNK = 900
 
@@ -167,18 +179,22 @@ class BankRepository(TenantScoped):
             self.session.execute(insert(BankImport).returning(BankImport.id), [row]).scalar_one()
         )
 
-    def add_lines(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """Insert lines (column -> value, without ids) in one go; returns their ids in order."""
-        table = table_of(BankLine)
-        ids = reserve_ids(self.session, table, len(rows))
-        now = utc_now()
-        copy_rows(
+    def add_lines(
+        self, account_id: int, import_id: int | None, lines: Sequence[NewBankLine]
+    ) -> list[int]:
+        """Insert new lines of an account (UNMATCHED) in one go; returns their ids in order."""
+        ids = reserve_ids(self.session, _LINES, len(lines))
+        copy_columns(
             self.session,
-            table,
-            [
-                {"id": i, "tenant_id": self.tenant_id, "created_at": now, **row}
-                for i, row in zip(ids, rows, strict=True)
-            ],
+            _LINES,
+            dict(zip(("id", *_NEW_LINE_COLUMNS), (ids, *zip(*lines, strict=True)), strict=True)),
+            {
+                "tenant_id": self.tenant_id,
+                "bank_account_id": account_id,
+                "import_id": import_id,
+                "status": BankLineStatus.UNMATCHED,
+                "created_at": utc_now(),
+            },
         )
         return ids
 

@@ -8,7 +8,7 @@ through plain Core.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
@@ -35,9 +35,13 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
         raw = session.connection().connection.driver_connection
         assert raw is not None  # noqa: S101 - an open connection has its driver's
         with raw.cursor() as cursor:
+            # The sequence's name first: pg_get_serial_sequence() inside the
+            # series would be evaluated once per id, which costs five times more.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table.name,))
+            found = cursor.fetchone()
+            assert found is not None  # noqa: S101 - every table here has a serial id
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                (table.name, count),
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (found[0], count)
             )
             return sorted(int(row[0]) for row in cursor.fetchall())
     top = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
@@ -56,38 +60,52 @@ def _processors(table: Table, columns: Sequence[str], dialect: Dialect) -> list[
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
-def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many plain rows as fast as the database takes them.
+def copy_columns(
+    session: Session,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """Insert many rows, given column by column, as fast as the database takes them.
 
     The values go through the columns' own bind processors (enums, dates,
     timestamps are stored exactly as an ORM insert stores them), then to
     PostgreSQL's ``COPY ... FROM STDIN`` or SQLite's ``executemany``, without
     SQLAlchemy's per-row statement machinery: a 50,000-line bank statement
     is written in well under a second.
+
+    Args:
+        session: the transaction.
+        table: the table.
+        columns: each column's values, one per row; all of the same length.
+        constants: columns with the same value in every row (processed once).
     """
-    if not rows:
-        return
+    fixed = dict(constants or {})
+    names = [*columns, *fixed]
     connection = session.connection()
     dialect = connection.dialect
-    columns = list(rows[0])
-    values = [[row[c] for c in columns] for row in rows]
-    for index, process in enumerate(_processors(table, columns, dialect)):
-        if process is not None:  # most columns (integers, text) need none
-            for row_values in values:
-                if row_values[index] is not None:
-                    row_values[index] = process(row_values[index])
-    names = ", ".join(columns)
+    processors = _processors(table, names, dialect)
+    data = [
+        values if process is None else [None if v is None else process(v) for v in values]
+        for process, values in zip(processors, columns.values(), strict=False)
+    ]
+    tail = tuple(
+        value if process is None or value is None else process(value)
+        for process, value in zip(processors[len(columns) :], fixed.values(), strict=True)
+    )
+    rows = [(*row, *tail) for row in zip(*data, strict=True)]
+    if not rows:
+        return
+    joined = ", ".join(names)
     if dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None  # noqa: S101 - an open connection has its driver's
         with (
             raw.cursor() as cursor,
-            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {table.name} ({joined}) FROM STDIN") as copy,
         ):
-            for row in values:
+            for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", [tuple(v) for v in values]
-    )
+    marks = ", ".join("?" for _ in names)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({joined}) VALUES ({marks})", rows)
