@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crechebooks_desktop.domain.matching import (
@@ -65,6 +65,8 @@ KIDS = (
     "Liam", "Zoe", "Aarav", "Anaya", "Zaid", "Imaan", "Jayden", "Ethan", "Ava", "Olwethu",
     "Siyabonga", "Karabo", "Oratile", "Naledi", "Emma", "Noah", "Kian", "Reya", "Ishaan",
 )  # fmt: skip
+# A family that paid part of its invoice earlier in the month paid this much.
+PAID_BEFORE = 100_000
 FEES = (350_000, 350_000, 350_000, 420_000, 240_000, 285_000, 485_000, 350_000)
 BANK_PREFIXES = ("ACB CREDIT", "MAGTAPE CREDIT", "IB PAYMENT FROM", "FNB APP PAYMENT FROM", "")
 HABITS = {
@@ -80,6 +82,10 @@ HABITS = {
     "both_invoices": 6,
     "partial": 4,
 }
+
+
+# (household id, child position) -> (invoice number, invoice total), from a real book.
+Invoices = Mapping[tuple[int, int], tuple[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +206,7 @@ class _MonthBuilder:
         self.kinds: dict[int, str] = {}
         self.month_name = self.date.strftime("%B").upper()
 
-    def households(self) -> tuple[RosterHousehold, ...]:
+    def households(self, invoices: Invoices | None) -> tuple[RosterHousehold, ...]:
         number = (self.month - 3) % 12 * 1000  # March: INV-2026-000001 on
         out = []
         due = self.date.replace(day=7)
@@ -209,8 +215,11 @@ class _MonthBuilder:
             for position, kid in enumerate(family.kids):
                 number += 1
                 total = family.fee_cents if position == 0 else family.fee_cents * 9 // 10
-                balance = total if self.rng.random() > 0.06 else total - 100_000
-                kids.append(RosterChild(kid, f"INV-2026-{number:06d}", total, balance, due))
+                invoice = f"INV-2026-{number:06d}"
+                if invoices is not None:  # a real book's invoice run
+                    invoice, total = invoices[family.household_id, position]
+                balance = total if self.rng.random() > 0.06 else total - PAID_BEFORE
+                kids.append(RosterChild(kid, invoice, total, balance, due))
             out.append(
                 RosterHousehold(
                     family.household_id,
@@ -336,19 +345,24 @@ def _unrelated(builder: _MonthBuilder) -> None:
         )
 
 
-def build_month(seed: int = 7, month: int = 3, households: int = 120) -> Month:
+def build_month(
+    seed: int = 7, month: int = 3, households: int = 120, invoices: Invoices | None = None
+) -> Month:
     """Build one month's roster, payees, bank lines and the truth.
 
     Args:
         seed: Seeds the roster (families and habits) and the month.
         month: The billing month (2026); different months share the roster.
         households: How many families.
+        invoices: the invoice number and total of each child's invoice, when
+            a real book billed the roster; numbered here, at the family's fee
+            (less 10% for a second or later child), when None.
 
     Returns:
         The month.
     """
     builder = _MonthBuilder(seed, month, build_roster(seed, households))
-    roster = builder.households()
+    roster = builder.households(invoices)
     for household in roster:
         if builder.rng.random() < 0.12:
             continue  # this family does not pay this month
