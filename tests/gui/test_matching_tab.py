@@ -189,6 +189,19 @@ def test_queue_model_passes_qt_model_tester(qtmodeltester, qapp) -> None:
     assert model.index(2, Column.DECISION).data() == "Not matched yet"
     assert model.index(2, Column.SCORE).data() == ""
     assert model.counts()[Kind.AUTO] == 1
+    # One line's new state replaces its row alone, and says which cells changed.
+    accepted = _row(1, BankLineStatus.MATCHED, MatchOutcome.ACCEPTED, CANDIDATE)
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda a, b, *_: changed.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    assert model.update_line(accepted)
+    assert changed == [(0, 0, 0, len(Column) - 1)]
+    assert model.index(0, Column.DECISION).data() == "Accepted"
+    assert model.counts()[Kind.ACCEPTED] == 1
+    assert not model.update_line(_row(9, BankLineStatus.REVIEW, None))
+    assert model.row_of(3) == 2
+    assert model.row_of(9) is None
 
 
 def test_candidate_model_passes_qt_model_tester(qtmodeltester, qapp) -> None:
@@ -238,6 +251,8 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
         return dialog.result()
 
     monkeypatch.setattr(dialogs.ParkDialog, "exec", park_with_note)
+    reloads: list[int] = []
+    view.loaded.connect(reloads.append)
 
     # Enter accepts the best candidate; the next line (same place in the list) is chosen.
     _press(qtbot, shell, view, Qt.Key.Key_Return)
@@ -250,6 +265,16 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
     assert shell.window.statusBar().currentMessage() == view.action_line.text()
     assert _shown(view) == [MOKOENA, CASH, BOTHA]
     assert _current(view) == MOKOENA
+    # Only the decided line is refreshed (the queue is not read again), counters included.
+    assert reloads == []
+    assert view.filter.currentText() == "To review (3)"
+    assert "3 to review" in view.counters.text()
+    assert "1 accepted" in view.counters.text()
+    view.filter.setCurrentIndex(3)  # Accepted
+    assert _shown(view) == [NAIDOO]
+    assert view.model.row_value(view.model.row_of(NAIDOO)).best.household_ref == "NAIDOO01"
+    view.filter.setCurrentIndex(1)
+    assert view.select_line(MOKOENA)
 
     # Down, then 3 accepts the third candidate of the cash deposit.
     _press(qtbot, shell, view, Qt.Key.Key_Down)
@@ -281,6 +306,7 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
     assert _current(view) == CASH
     assert _shown(view) == [MOKOENA, CASH, BOTHA]
     assert view.decisions.undo_stack == [NAIDOO]
+    assert reloads == []  # seven decisions and undos, one line refreshed each time
 
 
 def test_decided_lines_say_so_and_undo_falls_back_to_the_chosen_line(qtbot, tab, book_path):
@@ -379,7 +405,9 @@ def test_s_splits_the_line_and_ctrl_z_joins_it(qtbot, tab, book_path, monkeypatc
 
     monkeypatch.setattr(dialogs.SplitDialog, "exec", split_in_two)
     assert view.select_line(CASH)
-    _press(qtbot, shell, view, Qt.Key.Key_S)
+    with qtbot.waitSignal(view.loaded, timeout=5000):  # the parts are new lines: read again
+        qtbot.keyClick(view.table, Qt.Key.Key_S)
+    _settle(qtbot, shell)
     found = decisions(book_path)
     assert found[CASH][0] is BankLineStatus.SPLIT
     parts = sorted(i for i in found if i > 8)

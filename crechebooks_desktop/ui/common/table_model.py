@@ -40,6 +40,11 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         self.style = style
         self.endResetModel()
 
+    def replace_row(self, row: int, value: RowT) -> None:
+        """Show ``value`` in ``row`` instead (one row changed; the rest stay)."""
+        self._rows[row] = value
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
     def rows(self) -> list[RowT]:
         """Every row, in model order."""
         return list(self._rows)

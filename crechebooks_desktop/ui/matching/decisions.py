@@ -229,11 +229,14 @@ class Decisions(QObject):
         self._busy = True
         move = Move(line.line_id, self._view.current_position())
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             self._busy = False
             self.undo_stack.append(line.line_id)
             self._view.say(said)
-            self._view.reload(move)
+            if isinstance(result, QueueRow):  # one line changed: no need to read them all
+                self._view.show_decided(result, move)
+            else:  # a split: its parts are new lines
+                self._view.reload(move)
             self._view.table.setFocus()  # the keys work on the queue again
 
         def failed(exc: BaseException) -> None:
@@ -266,16 +269,17 @@ class Decisions(QObject):
             self._busy = False
             if self.undo_stack and self.undo_stack[-1] == line_id:
                 self.undo_stack.pop()
-            what = (
-                "joined its parts again"
-                if row.kind is Kind.NEW and row.decision is None
-                else "back to review"
-            )
+            joined = row.kind is Kind.NEW and row.decision is None
+            what = "joined its parts again" if joined else "back to review"
             self._view.say(
                 f"Undone: {format_rands(row.amount_cents, self._view.style_())} "
                 f"from {row.who} is {what}"
             )
-            self._view.reload(Move(line_id, position, stay=True))
+            move = Move(line_id, position, stay=True)
+            if joined:  # its parts are gone
+                self._view.reload(move)
+            else:
+                self._view.show_decided(row, move)
 
         def failed(exc: BaseException) -> None:
             self._busy = False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.common.table_model import Index, RowTableModel
@@ -61,12 +62,26 @@ class QueueModel(RowTableModel[QueueRow]):
     headers = ("Date", "Amount", "Payer / description", "Decision", "Household", "Score")
     money_columns = frozenset({Column.AMOUNT})
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._row_of: dict[int, int] = {}
+
+    def set_rows(self, rows: Sequence[QueueRow], style: MoneyStyle) -> None:
+        """Replace every row (the queue read again)."""
+        super().set_rows(rows, style)
+        self._row_of = {line.line_id: n for n, line in enumerate(rows)}
+
     def row_of(self, line_id: int) -> int | None:
         """The row showing this line, if any."""
-        for row, line in enumerate(self.rows()):
-            if line.line_id == line_id:
-                return row
-        return None
+        return self._row_of.get(line_id)
+
+    def update_line(self, line: QueueRow) -> bool:
+        """Show a line's new state (after a decision); False if the queue does not have it."""
+        row = self._row_of.get(line.line_id)
+        if row is None:
+            return False
+        self.replace_row(row, line)
+        return True
 
     def counts(self) -> Counter[Kind]:
         """How many lines are in each group."""

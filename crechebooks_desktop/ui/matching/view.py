@@ -172,6 +172,14 @@ class MatchingView(QWidget):
             jobs.load, self._show, lambda exc: report(self, exc, "read the bank lines")
         )
 
+    def show_decided(self, line: QueueRow, move: Move) -> None:
+        """A line's new state after a decision, without reading the whole queue again."""
+        if not self.model.update_line(line):
+            self.reload(move)
+            return
+        self._update_counters()
+        self._place(move)
+
     def style_(self) -> MoneyStyle:
         """The creche's money style."""
         workplace = self._session.workplace
@@ -182,12 +190,15 @@ class MatchingView(QWidget):
         self._fit_columns()
         self._update_counters()
         move, self._move = self._move, None
+        self._place(move)
+        self.loaded.emit(len(rows))
+
+    def _place(self, move: Move | None) -> None:
         row = self._target_row(move) if move else (0 if self.proxy.rowCount() else None)
         if row is None:
             self._show_nothing()
         else:
             self.select_row(row)
-        self.loaded.emit(len(rows))
 
     def _fit_columns(self) -> None:
         self.table.resizeColumnsToContents()
