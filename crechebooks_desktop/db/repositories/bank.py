@@ -191,6 +191,8 @@ class BankRepository(TenantScoped):
         self, account_id: int, import_id: int | None, lines: Sequence[NewBankLine]
     ) -> list[int]:
         """Insert new lines of an account (UNMATCHED) in one go; returns their ids in order."""
+        if not lines:
+            return []
         ids = reserve_ids(self.session, _LINES, len(lines))
         copy_columns(
             self.session,

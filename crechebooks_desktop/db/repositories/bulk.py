@@ -87,7 +87,7 @@ def copy_columns(
     processors = _processors(table, names, dialect)
     data = [
         values if process is None else [None if v is None else process(v) for v in values]
-        for process, values in zip(processors, columns.values(), strict=False)
+        for process, values in zip(processors[: len(columns)], columns.values(), strict=True)
     ]
     tail = tuple(
         value if process is None or value is None else process(value)
