@@ -225,7 +225,7 @@ def wrong_auto(setup: MonthBook, outcome: Outcome) -> list[dict[str, Any]]:
     ]
 
 
-def check_book(setup: MonthBook, auto_cents: int) -> None:
+def check_book(setup: MonthBook, applied_cents: int) -> None:
     """The ledger is whole, and the money applied is the money of the applied lines."""
     book = setup.open()
     try:
@@ -236,7 +236,7 @@ def check_book(setup: MonthBook, auto_cents: int) -> None:
                     Payment.bank_line_id.is_not(None), Payment.reversed_at.is_(None)
                 )
             )
-        assert from_bank == auto_cents
+        assert from_bank == applied_cents
     finally:
         book.close()
 
