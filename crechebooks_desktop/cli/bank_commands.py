@@ -10,34 +10,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
-from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
-from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.cli.common import (
+    as_actor,
+    open_book,
+    parse_amount,
+    parse_day,
+    parse_id,
+    print_json,
+    reading,
+)
+from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.importers.bank import read_statement_file
 from crechebooks_desktop.services import bank
 
 
-def _amount(text: str, option: str) -> int:
-    try:
-        return parse_rands(text)
-    except MoneyError as exc:
-        raise UserFacingError(f"{option}: {exc}") from None
-
-
-def line_id(text: str) -> int:
-    """LINE_ID as a number above zero."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise UserFacingError(f"LINE_ID must be a number (got {text!r})") from None
-    if value <= 0:
-        raise UserFacingError(f"LINE_ID must be a number above zero (got {text!r})")
-    return value
-
-
 def cmd_accounts_add(args: argparse.Namespace) -> int:
     """``bank accounts add --name NAME [--bank B] [--number N] [--opening-balance X --as-of D]``."""
-    opening = _amount(args.opening_balance, "--opening-balance") if args.opening_balance else 0
+    opening = parse_amount(args.opening_balance, "--opening-balance") if args.opening_balance else 0
     as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         account = bank.add_account(uow, actor, args.name, args.bank, args.number, opening, as_of)
@@ -92,9 +81,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_split(args: argparse.Namespace) -> int:
     """``bank split LINE_ID --part X --part Y ...``."""
-    parts = [_amount(text, "--part") for text in args.part]
+    parts = [parse_amount(text, "--part") for text in args.part]
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        result = bank.split_line(uow, actor, line_id(args.line_id), parts)
+        result = bank.split_line(uow, actor, parse_id(args.line_id, "LINE_ID"), parts)
     if args.json:
         print_json(result.as_json())
         return 0

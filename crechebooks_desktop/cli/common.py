@@ -13,6 +13,7 @@ from typing import Any
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import creches, users
@@ -79,6 +80,25 @@ def parse_month(text: str, option: str = "--month") -> dt.date:
         raise UserFacingError(
             f"{option}: month must be YYYY-MM, e.g. 2026-03 (got {text!r})"
         ) from None
+
+
+def parse_amount(text: str, option: str) -> int:
+    """An amount in Rand (``4850``, ``R 4 850,00``) as cents; errors name the option."""
+    try:
+        return parse_rands(text)
+    except MoneyError as exc:
+        raise UserFacingError(f"{option}: {exc}") from None
+
+
+def parse_id(text: str, name: str) -> int:
+    """A row id given on the command line (``LINE_ID``, ``PAYMENT_ID``): a number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserFacingError(f"{name} must be a number (got {text!r})") from None
+    if value <= 0:
+        raise UserFacingError(f"{name} must be a number above zero (got {text!r})")
+    return value
 
 
 def parse_day(text: str, option: str) -> dt.date:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crechebooks_desktop.cli.bank_commands import line_id
-from crechebooks_desktop.cli.common import as_actor, open_book, print_json, reading
+from crechebooks_desktop.cli.common import as_actor, open_book, parse_id, print_json, reading
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
@@ -62,28 +61,30 @@ def cmd_accept(args: argparse.Namespace) -> int:
     """``match accept LINE_ID --household REF [--invoices N1,N2]``."""
     numbers = _invoices(args.invoices)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        line = matching.accept(uow, actor, line_id(args.line_id), args.household, numbers)
+        line = matching.accept(
+            uow, actor, parse_id(args.line_id, "LINE_ID"), args.household, numbers
+        )
     return _done(args, line, f"accepted for {line.household_ref} (payment {line.payment_id})")
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
     """``match reject LINE_ID``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        line = matching.reject(uow, actor, line_id(args.line_id))
+        line = matching.reject(uow, actor, parse_id(args.line_id, "LINE_ID"))
     return _done(args, line, "rejected (not a household's money)")
 
 
 def cmd_park(args: argparse.Namespace) -> int:
     """``match park LINE_ID --note TEXT``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        line = matching.park(uow, actor, line_id(args.line_id), args.note)
+        line = matching.park(uow, actor, parse_id(args.line_id, "LINE_ID"), args.note)
     return _done(args, line, "parked")
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """``match undo LINE_ID``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        line = match_review.undo(uow, actor, line_id(args.line_id))
+        line = match_review.undo(uow, actor, parse_id(args.line_id, "LINE_ID"))
     verb = "joined again" if line.decision is None else "back in review"
     return _done(args, line, verb)
 

@@ -10,9 +10,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
+from crechebooks_desktop.cli.common import (
+    as_actor,
+    open_book,
+    parse_amount,
+    parse_day,
+    parse_id,
+    print_json,
+    reading,
+)
 from crechebooks_desktop.domain.enums import PaymentMethod
-from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
+from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import balances_csv
 from crechebooks_desktop.services import adjustments, balances, ledger, payments
@@ -20,13 +28,6 @@ from crechebooks_desktop.services import credits as household_credit
 
 # A payment's allocations are written NUMBER=AMOUNT; amounts may carry commas.
 _PAIR = "="
-
-
-def _amount(text: str, option: str = "--amount") -> int:
-    try:
-        return parse_rands(text)
-    except MoneyError as exc:
-        raise UserFacingError(f"{option}: {exc}") from None
 
 
 def parse_allocation(text: str) -> list[tuple[str, int]] | None:
@@ -54,23 +55,13 @@ def parse_allocation(text: str) -> list[tuple[str, int]] | None:
             raise UserFacingError(
                 f"--allocate: expected auto or NUMBER=AMOUNT,... (got {piece.strip()!r})"
             )
-        pairs.append((number.strip(), _amount(amount, f"--allocate {number.strip()}")))
+        pairs.append((number.strip(), parse_amount(amount, f"--allocate {number.strip()}")))
     return pairs
-
-
-def _payment_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UserFacingError(f"PAYMENT_ID must be a number (got {text!r})") from None
-    if value <= 0:
-        raise UserFacingError(f"PAYMENT_ID must be a number above zero (got {text!r})")
-    return value
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     """``payments add``: record money received and allocate it."""
-    amount = _amount(args.amount)
+    amount = parse_amount(args.amount, "--amount")
     day = parse_day(args.date, "--date")
     requested = parse_allocation(args.allocate)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
@@ -97,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_reverse(args: argparse.Namespace) -> int:
     """``payments reverse PAYMENT_ID --reason TEXT``."""
-    payment_id = _payment_id(args.payment_id)
+    payment_id = parse_id(args.payment_id, "PAYMENT_ID")
     day = parse_day(args.date, "--date") if args.date else None
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         undone = payments.reverse_payment(uow, actor, payment_id, args.reason, day)
@@ -137,7 +128,7 @@ def cmd_credits_apply(args: argparse.Namespace) -> int:
 
 def cmd_credits_refund(args: argparse.Namespace) -> int:
     """``credits refund --household REF --amount X --date D --reason TEXT``."""
-    amount = _amount(args.amount)
+    amount = parse_amount(args.amount, "--amount")
     day = parse_day(args.date, "--date")
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         refund = household_credit.refund_credit(
@@ -155,7 +146,7 @@ def cmd_credits_refund(args: argparse.Namespace) -> int:
 
 def cmd_adjust(args: argparse.Namespace) -> int:
     """``adjust --household REF --amount X --date D --reason TEXT``."""
-    amount = _amount(args.amount)
+    amount = parse_amount(args.amount, "--amount")
     day = parse_day(args.date, "--date")
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         done = adjustments.adjust_balance(uow, actor, args.household, amount, day, args.reason)

@@ -12,9 +12,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crechebooks_desktop.cli.common import as_actor, open_book, print_json, reading
+from crechebooks_desktop.cli.common import as_actor, open_book, parse_amount, print_json, reading
 from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
-from crechebooks_desktop.domain.money import MoneyError, format_plain, parse_rands
+from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import fees_csv, roster_csv
@@ -107,20 +107,13 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _amount(text: str) -> int:
-    try:
-        return parse_rands(text)
-    except MoneyError as exc:
-        raise UserFacingError(f"--amount: {exc}") from None
-
-
 def cmd_charges_add(args: argparse.Namespace) -> int:
     """``charges add``: a pending charge for the child's next invoice."""
     try:
         line_type = charge_line_type(args.line_type)
     except ValueError as exc:
         raise UserFacingError(f"--type: {exc}") from None
-    amount = _amount(args.amount)
+    amount = parse_amount(args.amount, "--amount")
     vat = VatTreatment(args.vat.upper()) if args.vat else None
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         charge = roster.add_charge(

@@ -32,6 +32,7 @@ __all__ = [
     "Row",
     "Table",
     "check_columns",
+    "csv_records",
     "decode",
     "normalise_header",
     "parse_table",
@@ -140,8 +141,8 @@ class Parsed(Generic[_T]):
     problems: tuple[ImportProblem, ...]
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) of each non-blank record."""
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """``(first physical line, cells)`` of each non-blank CSV record."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_end = 0
     for cells in reader:
@@ -177,7 +178,7 @@ def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
     Returns:
         The table; problems of its shape are in ``Table.problems``.
     """
-    records = _records(text, delimiter)
+    records = csv_records(text, delimiter)
     first = next(records, None)
     if first is None:
         return Table(file, (), 0, (), (ImportProblem(file, 1, "file", "the file is empty"),))

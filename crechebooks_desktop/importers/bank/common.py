@@ -8,14 +8,16 @@ do not) in a :class:`Findings`, then builds the :class:`Statement` with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
 from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order
 
-__all__ = ["Findings", "Period", "describe", "running_balance"]
+__all__ = ["Findings", "Period", "describe", "file_date_order", "running_balance"]
 
 # Enough to show a pattern; a file where every balance is off says so once.
 _MAX_BALANCE_WARNINGS = 20
@@ -108,6 +110,29 @@ class Findings:
             period_end=period.end,
             warnings=tuple(text for _, text in sorted(self.warnings, key=lambda w: w[0])),
         )
+
+
+def file_date_order(dates: Iterable[tuple[int, str]], findings: Findings) -> DateOrder:
+    """Decide once how to read a file's year-last dates (``dates.choose_order``).
+
+    Args:
+        dates: ``(line, date text)`` of every date in the file.
+        findings: where an inferred order is noted, at the first date's line.
+
+    Raises:
+        UserFacingError: two dates prove opposite orders; both are named.
+    """
+    listed = list(dates)
+    choice = choose_order((f"{findings.file}:{line}", text) for line, text in listed)
+    if choice.conflict:
+        first, second = choice.conflict
+        raise UserFacingError(
+            f"{findings.file} mixes date orders: {first} is day/month but {second} is "
+            "month/day; export the file again"
+        )
+    if choice.warning and listed:
+        findings.warn(listed[0][0], choice.warning)
+    return choice.order
 
 
 def running_balance(lines: Sequence[StatementLine], findings: Findings) -> Period:

@@ -31,12 +31,13 @@ description and an amount column; the delimiter is ``,``, ``;``, tab or
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from crechebooks_desktop.importers.tabular import csv_records
 
 __all__ = [
     "BY_NAME",
@@ -47,7 +48,6 @@ __all__ = [
     "columns",
     "find_header",
     "header_key",
-    "records",
 ]
 
 _KEY_NOISE = re.compile(r"\((?:r|zar)\)|[^a-z0-9]")
@@ -158,16 +158,6 @@ class Header:
     profile: Profile
 
 
-def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """``(first physical line, cells)`` of each non-blank CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    previous_end = 0
-    for cells in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
-
-
 def _first(keys: Sequence[str], aliases: Sequence[str], taken: set[int]) -> int | None:
     for alias in aliases:
         for position, key in enumerate(keys):
@@ -223,7 +213,7 @@ def find_header(text: str, wanted: Profile | None) -> Header | None:
     head = "".join(itertools.islice(io.StringIO(text, newline=""), _HEADER_SEARCH))
     for delimiter in _DELIMITERS:
         preamble: list[str] = []
-        for line, cells in records(head, delimiter):
+        for line, cells in csv_records(head, delimiter):
             keys = [header_key(cell) for cell in cells]
             found = columns(keys)
             if found is not None:

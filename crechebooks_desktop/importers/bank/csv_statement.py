@@ -28,10 +28,16 @@ from collections.abc import Iterable
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.amounts import parse_bank_amount
-from crechebooks_desktop.importers.bank.common import Findings, describe, running_balance
-from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, Header, find_header, records
-from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order, parse_date
+from crechebooks_desktop.importers.bank.common import (
+    Findings,
+    describe,
+    file_date_order,
+    running_balance,
+)
+from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, Header, find_header
+from crechebooks_desktop.importers.bank.dates import DateOrder, parse_date
 from crechebooks_desktop.importers.bank.text import decode
+from crechebooks_desktop.importers.tabular import csv_records
 
 __all__ = ["read_csv"]
 
@@ -163,20 +169,8 @@ def _order(header: Header, rows: list[tuple[int, list[str]]], findings: Findings
     if header.profile.day_first is not None:
         return DateOrder.DAY_FIRST if header.profile.day_first else DateOrder.MONTH_FIRST
     date_at = header.columns.date
-    texts = (
-        (f"{findings.file}:{line}", cells[date_at] if date_at < len(cells) else "")
-        for line, cells in rows
-    )
-    choice = choose_order(texts)
-    if choice.conflict:
-        first, second = choice.conflict
-        raise UserFacingError(
-            f"{findings.file} mixes date orders: {first} is day/month but {second} is "
-            "month/day; export the file again"
-        )
-    if choice.warning and rows:
-        findings.warn(rows[0][0], choice.warning)
-    return choice.order
+    dates = ((line, cells[date_at] if date_at < len(cells) else "") for line, cells in rows)
+    return file_date_order(dates, findings)
 
 
 def _no_header(text: str, file: str, profile: str | None) -> UserFacingError:
@@ -190,7 +184,7 @@ def _no_header(text: str, file: str, profile: str | None) -> UserFacingError:
 
 
 def _rows(text: str, header: Header) -> Iterable[tuple[int, list[str]]]:
-    return (row for row in records(text, header.delimiter) if row[0] > header.line)
+    return (row for row in csv_records(text, header.delimiter) if row[0] > header.line)
 
 
 def read_csv(data: bytes, file: str, profile: str | None = None) -> Statement:

@@ -33,8 +33,8 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.amounts import parse_bank_amount
-from crechebooks_desktop.importers.bank.common import Findings, Period, describe
-from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order, parse_date
+from crechebooks_desktop.importers.bank.common import Findings, Period, describe, file_date_order
+from crechebooks_desktop.importers.bank.dates import DateOrder, parse_date
 from crechebooks_desktop.importers.bank.text import decode
 
 __all__ = ["read_qif"]
@@ -137,20 +137,6 @@ def _check_accounts(records: list[_Record], file: str) -> None:
         )
 
 
-def _order(records: list[_Record], findings: Findings) -> DateOrder:
-    dates = ((f"{findings.file}:{r.line}", r.fields.get("D", "")) for r in records)
-    choice = choose_order(dates)
-    if choice.conflict:
-        first, second = choice.conflict
-        raise UserFacingError(
-            f"{findings.file} mixes date orders: {first} is day/month but {second} is "
-            "month/day; export the file again"
-        )
-    if choice.warning and records:
-        findings.warn(records[0].line, choice.warning)
-    return choice.order
-
-
 def _is_opening_balance(record: _Record) -> bool:
     fields = record.fields
     return fields.get("P", "").lower() == "opening balance" and fields.get("L", "").startswith("[")
@@ -227,6 +213,7 @@ def read_qif(data: bytes, file: str) -> Statement:
     findings = Findings(file)
     records = _scan(decode(data, file), findings)
     _check_accounts(records, file)
-    converter = _Converter(findings, _order(records, findings))
+    dates = ((record.line, record.fields.get("D", "")) for record in records)
+    converter = _Converter(findings, file_date_order(dates, findings))
     lines = [line for record in records if (line := converter.line(record)) is not None]
     return findings.statement("qif", None, lines, Period(opening_cents=converter.opening))
