@@ -101,40 +101,29 @@ def _bench(
 CREATED: list[str] = []
 
 
-def _pg_url() -> str | None:
-    try:
-        import psycopg
-        from sqlalchemy.engine import make_url
+def _admin():
+    """A connection to the server's admin database (libpq takes the URL without the driver)."""
+    import psycopg
 
-        admin = make_url(PG_ADMIN)
-        name = f"cbbench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(
-            host=admin.host,
-            port=admin.port,
-            user=admin.username,
-            dbname=admin.database,
-            autocommit=True,
-        ) as conn:
+    return psycopg.connect(
+        PG_ADMIN.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    )
+
+
+def _pg_url() -> str | None:
+    name = f"cbbench_{uuid.uuid4().hex[:8]}"
+    try:
+        with _admin() as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        CREATED.append(name)
-        return admin.set(database=name).render_as_string(hide_password=False)
     except Exception as exc:  # noqa: BLE001 - report and skip
         print(f"PostgreSQL skipped: {exc}")
         return None
+    CREATED.append(name)
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
 
 
 def _drop_databases() -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(PG_ADMIN)
-    with psycopg.connect(
-        host=admin.host,
-        port=admin.port,
-        user=admin.username,
-        dbname=admin.database,
-        autocommit=True,
-    ) as conn:
+    with _admin() as conn:
         for name in CREATED:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -14,6 +14,7 @@ from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog, NewAccountDialog
 from tests.billing_fixtures import new_creche
 from tests.gui.conftest import shell_args
+from tests.gui.test_matching_tab import _open as open_matching_tab
 from tests.gui.test_matching_tab import _settle, build_book
 
 
@@ -132,13 +133,7 @@ def test_a_file_that_is_not_a_statement_says_why(qtbot, shell, tmp_path) -> None
 def test_the_tab_imports_then_runs_matching(qtbot, tmp_path, no_dialogs, monkeypatch) -> None:
     path = tmp_path / "families.sqlite"
     build_book(path)
-    shell = Shell(shell_args(path), interactive=False)
-    qtbot.addWidget(shell.window)
-    view = shell.window.matching
-    shell.window.tabs.setCurrentWidget(view)
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
-        shell.start()
-    _settle(qtbot, shell)
+    shell, view = open_matching_tab(qtbot, path)
     statement = tmp_path / "december.csv"
     statement.write_text(
         "Date,Amount,Description,Reference\n"
