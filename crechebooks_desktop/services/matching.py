@@ -294,14 +294,39 @@ def _pay(
     )
 
 
-def _teach(uow: UnitOfWork, line: BankLineRecord, household_id: int, decision_id: int) -> list[int]:
-    """Remember the line's payer keys for the household; returns the new alias ids."""
-    known = {(a.payer_key, a.household_id) for a in uow.matching.active_aliases()}
-    return [
-        uow.matching.add_alias(household_id, key, decision_id)
-        for key in alias_keys(_match_line(line))
-        if (key, household_id) not in known
+def _record_paid(
+    uow: UnitOfWork,
+    actor: Actor,
+    line: BankLineRecord,
+    outcome: MatchOutcome,
+    candidates: tuple[dict[str, object], ...],
+    paid: payments.RecordedPayment,
+    household_id: int,
+) -> list[int]:
+    """Record a decision that paid (AUTO_APPLIED or ACCEPTED) and mark the line MATCHED.
+
+    The line's payer keys are remembered for the household (those it has not
+    learned yet); returns the new alias ids.
+    """
+    (decision_id,) = uow.matching.add_decisions(
+        [
+            {
+                "bank_line_id": line.id,
+                "outcome": outcome,
+                "candidates": list(candidates),
+                "household_id": household_id,
+                "payment_id": paid.payment_id,
+            }
+        ],
+        actor.user_id,
+    )
+    keys = alias_keys(_match_line(line))
+    known = uow.matching.alias_keys_of(household_id, keys)
+    taught = [
+        uow.matching.add_alias(household_id, key, decision_id) for key in keys if key not in known
     ]
+    uow.bank.set_status([line.id], BankLineStatus.MATCHED)
+    return taught
 
 
 def _apply(
@@ -313,20 +338,8 @@ def _apply(
 ) -> DecidedLine:
     """Record an AUTO_APPLIED line's payment, decision and what it teaches."""
     paid = _pay(uow, actor, line, (best.household_id, best.household_ref), best.invoice_numbers)
-    (decision_id,) = uow.matching.add_decisions(
-        [
-            {
-                "bank_line_id": line.id,
-                "outcome": MatchOutcome.AUTO_APPLIED,
-                "candidates": list(candidates),
-                "household_id": best.household_id,
-                "payment_id": paid.payment_id,
-            }
-        ],
-        actor.user_id,
-    )
-    _teach(uow, line, best.household_id, decision_id)
-    uow.bank.set_status([line.id], BankLineStatus.MATCHED)
+    auto = MatchOutcome.AUTO_APPLIED
+    _record_paid(uow, actor, line, auto, candidates, paid, best.household_id)
     return DecidedLine(
         line.with_status(BankLineStatus.MATCHED),
         MatchOutcome.AUTO_APPLIED,
@@ -398,20 +411,7 @@ def accept(
                 preferred = [str(n) for n in candidate.get("invoice_numbers") or []]
                 break
     paid = _pay(uow, actor, line, (household_id, ref), preferred, named=bool(invoice_numbers))
-    (decision_id,) = uow.matching.add_decisions(
-        [
-            {
-                "bank_line_id": line.id,
-                "outcome": MatchOutcome.ACCEPTED,
-                "candidates": list(stored),
-                "household_id": household_id,
-                "payment_id": paid.payment_id,
-            }
-        ],
-        actor.user_id,
-    )
-    taught = _teach(uow, line, household_id, decision_id)
-    uow.bank.set_status([line.id], BankLineStatus.MATCHED)
+    taught = _record_paid(uow, actor, line, MatchOutcome.ACCEPTED, stored, paid, household_id)
     audit.record(
         uow,
         actor,

@@ -223,6 +223,21 @@ class MatchingRepository(TenantScoped):
             for a, ref in self.session.execute(query)
         ]
 
+    def alias_keys_of(self, household_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of these payer keys the household has an active alias for already."""
+        if not keys:
+            return set()
+        return set(
+            self.session.scalars(
+                select(PayerAlias.payer_key).where(
+                    PayerAlias.tenant_id == self.tenant_id,
+                    PayerAlias.household_id == household_id,
+                    PayerAlias.payer_key.in_(list(keys)),
+                    PayerAlias.forgotten_at.is_(None),
+                )
+            )
+        )
+
     def add_alias(self, household_id: int, payer_key: str, decision_id: int | None) -> int:
         """Remember a payer key for a household; returns the alias id."""
         result = self.session.execute(
