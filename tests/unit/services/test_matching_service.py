@@ -308,3 +308,27 @@ def test_forget_an_alias(creche: Creche) -> None:
         creche.book.write(creche.tenant) as uow,
     ):
         match_review.forget_alias(uow, creche.actor, alias.id)
+
+
+def test_a_payer_is_learned_once_per_household(creche: Creche) -> None:
+    first, second, third = import_lines(
+        creche,
+        credit(2, 5, 485_000, "A BOTHA", payer="A BOTHA"),
+        credit(3, 6, 100_000, "A BOTHA", payer="A BOTHA"),
+        credit(4, 7, 320_000, "A BOTHA", payer="A BOTHA"),
+    )
+    write(creche, lambda uow: matching.accept(uow, creche.actor, first, "BOTHA04"))
+    with creche.book.read(creche.tenant) as uow:
+        learned = {(a.household_ref, a.payer_key) for a in match_review.aliases(uow)}
+    assert learned
+    # The same payer accepted again for the same household teaches nothing new...
+    write(creche, lambda uow: matching.accept(uow, creche.actor, second, "BOTHA04"))
+    with creche.book.read(creche.tenant) as uow:
+        again = [(a.household_ref, a.payer_key) for a in match_review.aliases(uow)]
+    assert sorted(again) == sorted(learned)
+    # ...but for another household it does: the payer is then claimed twice (a conflict).
+    write(creche, lambda uow: matching.accept(uow, creche.actor, third, "DLAMINI02"))
+    with creche.book.read(creche.tenant) as uow:
+        claimed = {(a.household_ref, a.payer_key) for a in match_review.aliases(uow)}
+    keys = {key for _ref, key in learned}
+    assert claimed == learned | {("DLAMINI02", key) for key in keys}
