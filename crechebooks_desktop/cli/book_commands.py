@@ -106,6 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "households": report.households,
                 "invoices": report.invoices,
                 "payments": report.payments,
+                "history_rows": report.history_rows,
                 "violations": [
                     {"rule": v.rule, "subject": v.subject, "detail": v.detail}
                     for v in report.violations
@@ -118,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         verdict = "OK" if report.ok else f"{len(report.violations)} problem(s) found"
         print(
             f"checked {report.households} households, {report.invoices} invoices, "
-            f"{report.payments} payments: {verdict}"
+            f"{report.payments} payments, {report.history_rows} history rows: {verdict}"
         )
     return 0 if report.ok else 1
 

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from crechebooks_desktop.db.history import seal_pending
+
 BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "crechebooks_read_only"
 
@@ -55,6 +57,9 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        # REPLACE deletes the row it replaces; with recursive triggers that delete
+        # meets the append-only DELETE triggers instead of slipping past them.
+        cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -70,9 +75,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: committed when the block ends, rolled back on error."""
+    """One write transaction: committed when the block ends, rolled back on error.
+
+    The history it wrote (audit records, ledger entries) is sealed into the hash
+    chains last, just before the commit.
+    """
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+        seal_pending(session)
 
 
 @contextmanager

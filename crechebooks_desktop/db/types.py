@@ -70,6 +70,10 @@ OptCents = Annotated[int | None, mapped_column(BigInteger)]
 Created = Annotated[dt.datetime, mapped_column(UtcDateTime(), default=utc_now)]
 Name = Annotated[str, mapped_column(String(200))]
 OptText = Annotated[str | None, mapped_column(String(500))]
+ChainSeq = Annotated[int | None, mapped_column(BigInteger)]
+"""A history row's place in its creche's hash chain (None until sealed at commit)."""
+ChainHash = Annotated[str | None, mapped_column(String(64))]
+"""A history row's SHA-256 in its chain, hex (None until sealed at commit)."""
 TenantId = Annotated[
     int, mapped_column(BigId, ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
 ]

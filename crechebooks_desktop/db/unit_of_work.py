@@ -11,6 +11,7 @@ from crechebooks_desktop.db.repositories.bank import BankRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
+from crechebooks_desktop.db.repositories.history import HistoryRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
@@ -90,6 +91,11 @@ class UnitOfWork:
     def checks(self) -> CheckRepository:
         """Invariant facts over the creche."""
         return CheckRepository(self._session, self._tenant())
+
+    @cached_property
+    def history(self) -> HistoryRepository:
+        """The creche's hash-chained history (audit log and ledger)."""
+        return HistoryRepository(self._session, self._tenant())
 
     @cached_property
     def billing_inputs(self) -> BillingInputsRepository:

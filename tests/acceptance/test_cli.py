@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from crechebooks_desktop.db import migrate
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
@@ -160,7 +161,13 @@ def test_demo_twice(cli: Cli, book_url: str) -> None:
 def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
     db = ("--db", with_demo)
     report = json.loads(ok(cli(*db, "check", "--json")))
+    history_rows = report.pop("history_rows")
     assert report == {"ok": True, "households": 45, "invoices": 9, "payments": 0, "violations": []}
+    with opened(with_demo, tmp_path) as book, book.engine.connect() as conn:
+        written = conn.execute(
+            text("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM ledger_entries)")
+        ).scalar_one()
+    assert history_rows == written
 
     with opened(with_demo, tmp_path) as book, book.engine.begin() as conn:
         conn.execute(
@@ -183,7 +190,10 @@ def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
             "household DLAMINI01: balance = outstanding − credit: "
             "stored balance 1 ≠ outstanding 0 − credit 0"
         ),
-        "checked 45 households, 9 invoices, 0 payments: 3 problem(s) found",
+        (
+            f"checked 45 households, 9 invoices, 0 payments, {history_rows} history rows: "
+            "3 problem(s) found"
+        ),
     ]
     report = json.loads(cli(*db, "check", "--json").stdout)
     assert report["ok"] is False
@@ -193,6 +203,38 @@ def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
         "balance = outstanding − credit",
     ]
     assert {v["subject"] for v in report["violations"]} == {"household DLAMINI01"}
+
+
+def test_check_names_the_first_rewritten_row_of_history(
+    cli: Cli, with_demo: str, backend: str, tmp_path: Path
+) -> None:
+    db = ("--db", with_demo)
+    with opened(with_demo, tmp_path) as book, book.engine.begin() as conn:
+        # What someone with the file (or a superuser) can do: lift the guard, rewrite.
+        if backend == "postgresql":
+            conn.execute(text("DROP TRIGGER ledger_entries_no_update ON ledger_entries"))
+        else:
+            conn.execute(text("DROP TRIGGER ledger_entries_no_update"))
+        victim, seq = conn.execute(
+            text("SELECT id, chain_seq FROM ledger_entries ORDER BY chain_seq LIMIT 1 OFFSET 4")
+        ).one()
+        conn.execute(
+            text("UPDATE ledger_entries SET description = 'paid in full' WHERE id = :i"),
+            {"i": victim},
+        )
+    broken = cli(*db, "check")
+    assert broken.code == 1
+    assert broken.stdout.splitlines()[:2] == [
+        (
+            "trigger ledger_entries_no_update: append-only guard: is missing or switched off: "
+            "history can be changed without the database refusing"
+        ),
+        (
+            f"ledger: row {victim} (position {seq}): history chain: "
+            "does not match its hash: it was rewritten"
+        ),
+    ]
+    assert broken.stdout.splitlines()[-1].endswith("history rows: 2 problem(s) found")
 
 
 def test_backup(cli: Cli, with_demo: str, backend: str, tmp_path: Path) -> None:
@@ -223,7 +265,7 @@ def test_backup(cli: Cli, with_demo: str, backend: str, tmp_path: Path) -> None:
 
 def test_db_upgrade_says_up_to_date(cli: Cli, book_url: str) -> None:
     said = ok(cli("--db", book_url, "db", "upgrade"))
-    assert said.endswith("is up to date (schema 0001)\n")
+    assert said.endswith(f"is up to date (schema {migrate.head_revision()})\n")
     assert said.count("\n") == 1
 
 

@@ -46,6 +46,7 @@ EXPECTED_TABLES = {
     "enrolment_extras",
     "enrolments",
     "fee_structures",
+    "history_heads",
     "household_balances",
     "households",
     "invoice_lines",
@@ -62,17 +63,20 @@ EXPECTED_TABLES = {
     "users",
 }
 
-SECOND_REVISION = '''"""add a motto to creches
+LATEST = "0003"
+"""The newest revision shipped (a new one is a deliberate change to this test)."""
 
-Revision ID: 0002
-Revises: 0001
+TRIAL_REVISION = '''"""add a motto to creches
+
+Revision ID: trial
+Revises: 0003
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "trial"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -94,8 +98,8 @@ def _revision(book: Book) -> str | None:
 
 
 def test_fresh_book_is_at_head_with_every_table(book: Book) -> None:
-    assert migrate.head_revision() == "0001"
-    assert _revision(book) == "0001"
+    assert migrate.head_revision() == LATEST
+    assert _revision(book) == LATEST
     assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
 
 
@@ -109,20 +113,20 @@ def test_models_and_migrations_agree(book: Book) -> None:
 def test_upgrade_is_idempotent(book: Book, tmp_path: Path) -> None:
     before = set(inspect(book.engine).get_table_names())
     result = migrate.upgrade_to_head(book.engine, tmp_path / "backups")
-    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0001", None)
+    assert (result.from_revision, result.to_revision, result.backup) == (LATEST, LATEST, None)
     again, result = Book.open(book.settings)
     again.close()
-    assert (result.from_revision, result.to_revision, result.backup) == ("0001", "0001", None)
+    assert (result.from_revision, result.to_revision, result.backup) == (LATEST, LATEST, None)
     assert set(inspect(book.engine).get_table_names()) == before
     assert not (tmp_path / "backups").exists()
-    assert _revision(book) == "0001"
+    assert _revision(book) == LATEST
 
 
 def test_new_empty_database_is_migrated_from_nothing(tmp_path: Path) -> None:
     settings = Settings("sqlite:///" + str(tmp_path / "new" / "book.sqlite"), tmp_path / "files")
     book, result = Book.open(settings)
     try:
-        assert (result.from_revision, result.to_revision, result.backup) == (None, "0001", None)
+        assert (result.from_revision, result.to_revision, result.backup) == (None, LATEST, None)
         assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
     finally:
         book.close()
@@ -153,18 +157,18 @@ def test_sqlite_book_is_backed_up_before_an_upgrade(
 
     scripts = tmp_path / "migrations-next"
     shutil.copytree(paths.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_add_motto.py").write_text(SECOND_REVISION, encoding="utf-8")
+    (scripts / "versions" / "trial_add_motto.py").write_text(TRIAL_REVISION, encoding="utf-8")
     monkeypatch.setattr(migrate, "migrations_dir", lambda: scripts)
-    assert migrate.head_revision() == "0002"
+    assert migrate.head_revision() == "trial"
 
     upgraded, result = Book.open(book.settings)
     try:
-        assert (result.from_revision, result.to_revision) == ("0001", "0002")
+        assert (result.from_revision, result.to_revision) == (LATEST, "trial")
         assert result.backup is not None
         assert result.backup.is_file()
         assert result.backup.parent == book.settings.data_dir / "backups"
-        assert result.backup.name.startswith("before-upgrade-0001-")
-        assert _revision(upgraded) == "0002"
+        assert result.backup.name.startswith(f"before-upgrade-{LATEST}-")
+        assert _revision(upgraded) == "trial"
         columns = {c["name"] for c in inspect(upgraded.engine).get_columns("tenants")}
         assert "motto" in columns
     finally:
@@ -172,7 +176,7 @@ def test_sqlite_book_is_backed_up_before_an_upgrade(
 
     with closing(sqlite3.connect(result.backup)) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [(LATEST,)]
         assert copy.execute("SELECT account_ref FROM households").fetchall() == [("NAIDOO02",)]
         assert copy.execute("SELECT name FROM tenants").fetchall() == [(settings.name,)]
         tenant_columns = {row[1] for row in copy.execute("PRAGMA table_info(tenants)")}

@@ -1,4 +1,8 @@
-"""Writing and reading the audit log (append-only in the database)."""
+"""Writing and reading the audit log (append-only in the database).
+
+Records are written through Core with their ids reserved, and noted for
+sealing into the hash chain when the transaction commits (``db/history.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crechebooks_desktop.db.repositories.bulk import insert_rows, table_of
+from crechebooks_desktop.db import history
+from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.tables import AuditRecord
 from crechebooks_desktop.db.types import utc_now
 
@@ -28,6 +33,9 @@ class AuditValue:
     entity_id: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+_AUDIT = table_of(AuditRecord)
 
 
 class AuditRepository:
@@ -49,24 +57,33 @@ class AuditRepository:
         after: dict[str, Any] | None,
     ) -> None:
         """Add one record to the current transaction."""
-        self.session.add(
-            AuditRecord(
-                tenant_id=tenant_id,
-                user_id=user_id,
-                username=username,
-                action=action,
-                entity=entity,
-                entity_id=None if entity_id is None else str(entity_id),
-                before=before,
-                after=after,
-            )
+        self.append_many(
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "user_id": user_id,
+                    "username": username,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": None if entity_id is None else str(entity_id),
+                    "before": before,
+                    "after": after,
+                }
+            ]
         )
 
     def append_many(self, records: list[dict[str, Any]]) -> None:
         """Add many records at once (bulk jobs: demo books, monthly runs)."""
-        if records:
-            now = utc_now()
-            insert_rows(self.session, table_of(AuditRecord), [{"at": now, **r} for r in records])
+        if not records:
+            return
+        ids = reserve_ids(self.session, _AUDIT, len(records))
+        now = utc_now()
+        insert_rows(
+            self.session,
+            _AUDIT,
+            [{"at": now, **r, "id": i} for i, r in zip(ids, records, strict=True)],
+        )
+        history.note_written(self.session, history.AUDIT, ids)
 
     def latest(self, tenant_id: int | None, limit: int = 50) -> list[AuditValue]:
         """The newest records of a creche (or of the book, with None), newest first."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from crechebooks_desktop.db import history
 from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import HouseholdBalance, LedgerEntry, User
@@ -52,7 +53,10 @@ class LedgerRepository(TenantScoped):
         return found
 
     def append_entries(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """Insert entries (dicts of LedgerEntry columns) in one statement; their ids in order."""
+        """Insert entries (dicts of LedgerEntry columns) in one statement; their ids in order.
+
+        The entries are sealed into the creche's hash chain when the transaction commits.
+        """
         ids = reserve_ids(self.session, _ENTRIES, len(rows))
         now = utc_now()
         insert_rows(
@@ -63,6 +67,7 @@ class LedgerRepository(TenantScoped):
                 for entry_id, row in zip(ids, rows, strict=True)
             ],
         )
+        history.note_written(self.session, history.LEDGER, ids)
         return ids
 
     def store_balances(

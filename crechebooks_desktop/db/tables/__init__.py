@@ -16,6 +16,7 @@ from crechebooks_desktop.db.tables.billing import (
     InvoiceSequence,
 )
 from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
+from crechebooks_desktop.db.tables.history import HistoryHead
 from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
 from crechebooks_desktop.db.tables.payments import Allocation, Payment
 from crechebooks_desktop.db.tables.roster import (
@@ -41,6 +42,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentExtra",
     "FeeStructure",
+    "HistoryHead",
     "Household",
     "HouseholdBalance",
     "Invoice",

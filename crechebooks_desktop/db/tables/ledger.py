@@ -11,6 +11,8 @@ from crechebooks_desktop.db.base import Base
 from crechebooks_desktop.db.types import (
     BigId,
     Cents,
+    ChainHash,
+    ChainSeq,
     Created,
     IntPK,
     TenantId,
@@ -25,6 +27,8 @@ from crechebooks_desktop.domain.enums import EntryType
 class LedgerEntry(Base):
     """One movement of a household's balance; never edited once written.
 
+    Sealed into the creche's hash chain when its transaction commits.
+
     ``amount_cents`` is positive when the household owes more and negative when
     it owes less; ``balance_after_cents`` is the balance once it is applied.
     """
@@ -35,6 +39,7 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_household_seq", "household_id", "id"),
         # Keyset pagination of the all-households ledger: (date, id).
         Index("ix_ledger_entries_tenant_date_id", "tenant_id", "entry_date", "id"),
+        Index("ix_ledger_entries_tenant_id_chain_seq", "tenant_id", "chain_seq"),
     )
 
     id: Mapped[IntPK]
@@ -49,6 +54,8 @@ class LedgerEntry(Base):
     description: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[Created]
     created_by: Mapped[int | None] = fk("users.id", nullable=True, index=False)
+    chain_seq: Mapped[ChainSeq]
+    chain_hash: Mapped[ChainHash]
 
 
 class HouseholdBalance(Base):

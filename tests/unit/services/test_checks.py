@@ -177,6 +177,7 @@ def test_broken_balance_after_chain(demo_book: Demo) -> None:
         h=household,
     )
     forged = int(_scalar(book, "SELECT max(id) FROM ledger_entries WHERE description = 'forged'"))
+    first = int(_scalar(book, "SELECT max(id) FROM ledger_entries WHERE description = 'first'"))
     # Keep the stored balance in step with the entries' sum so that only the chain is wrong.
     _sql(
         book,
@@ -199,6 +200,15 @@ def test_broken_balance_after_chain(demo_book: Demo) -> None:
             "balance_after chain",
             f"household {ref} entry {forged}",
             "previous 100 + amount 250 ≠ balance_after 999",
+        ),
+        # Written behind the application's back: neither is in the creche's chain.
+        *(
+            Violation(
+                "history chain",
+                f"ledger: row {entry}",
+                "is not in the chain: it was written outside CrecheBooks",
+            )
+            for entry in (first, forged)
         ),
     )
 
