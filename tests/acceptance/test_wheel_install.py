@@ -144,6 +144,7 @@ def test_installed_copy_runs_the_command_line(installed: Path, tmp_path: Path) -
         "households": 0,
         "invoices": 0,
         "payments": 0,
+        "history_rows": 3,  # the admin's creation, their role, the creche's creation
         "violations": [],
     }
     assert "Traceback" not in init.stderr + check.stderr

@@ -188,16 +188,16 @@ def test_sqlite_connections_have_the_pragmas(book: Book) -> None:
     def pragmas(run: object) -> tuple[object, ...]:
         return tuple(
             run(text(f"PRAGMA {name}")).scalar()  # type: ignore[operator]
-            for name in ("foreign_keys", "journal_mode", "busy_timeout")
+            for name in ("foreign_keys", "journal_mode", "busy_timeout", "recursive_triggers")
         )
 
     with book.engine.connect() as conn:
-        assert pragmas(conn.execute) == (1, "wal", BUSY_TIMEOUT_MS)
+        assert pragmas(conn.execute) == (1, "wal", BUSY_TIMEOUT_MS, 1)
     assert BUSY_TIMEOUT_MS == 30_000
     with book.write() as uow:
-        assert pragmas(uow._session.execute) == (1, "wal", 30_000)
+        assert pragmas(uow._session.execute) == (1, "wal", 30_000, 1)
     with book.read() as uow:
-        assert pragmas(uow._session.execute) == (1, "wal", 30_000)
+        assert pragmas(uow._session.execute) == (1, "wal", 30_000, 1)
 
 
 @POSTGRES_ONLY
