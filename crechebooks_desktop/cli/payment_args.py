@@ -100,7 +100,11 @@ def register(add: AddCommand) -> None:
     opening.add_argument("file", metavar="FILE.csv")
     opening.add_argument("--json", action="store_true")
 
-    ledger = add("ledger", "a household's ledger, oldest first", "payment_commands.cmd_ledger")
+    ledger = add(
+        "ledger",
+        "a household's ledger by date, with its running balance",
+        "payment_commands.cmd_ledger",
+    )
     ledger.add_argument("--household", required=True, metavar="REF")
     ledger.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     ledger.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")

@@ -195,34 +195,29 @@ def cmd_balances_import(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
-    """``ledger --household REF [--from D] [--to D]``: oldest first."""
+    """``ledger --household REF [--from D] [--to D]``: by date, with the running balance.
+
+    With ``--from`` the first line is the balance brought forward, so the last
+    running balance is always the household's balance at the end of ``--to``.
+    """
     date_from = parse_day(args.date_from, "--from") if args.date_from else None
     date_to = parse_day(args.date_to, "--to") if args.date_to else None
     with open_book(args) as book, reading(book, args) as uow:
-        entries = ledger.household_ledger(uow, args.household, date_from, date_to)
+        statement = ledger.household_ledger(uow, args.household, date_from, date_to)
     if args.json:
-        print_json(
-            {
-                "entries": [
-                    {
-                        "id": e.id,
-                        "date": e.entry_date.isoformat(),
-                        "type": e.entry_type.value,
-                        "amount_cents": e.amount_cents,
-                        "balance_after_cents": e.balance_after_cents,
-                        "description": e.description,
-                        "who": e.created_by,
-                    }
-                    for e in entries
-                ]
-            }
-        )
+        print_json(statement.as_json())
         return 0
-    for e in entries:
+    if statement.date_from is not None:
+        print(
+            f"{statement.date_from.isoformat()}  {'':<10} {'':>14} "
+            f"{format_rands(statement.opening_balance_cents):>14}  Balance brought forward"
+        )
+    for e in statement.lines:
         print(
             f"{e.entry_date.isoformat()}  {e.entry_type.value:<10} "
-            f"{format_rands(e.amount_cents):>14} {format_rands(e.balance_after_cents):>14}  "
+            f"{format_rands(e.amount_cents):>14} {format_rands(e.running_balance_cents):>14}  "
             f"{e.description}"
         )
-    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+    count = len(statement.lines)
+    print(f"{count} entr{'y' if count == 1 else 'ies'}")
     return 0

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.account_statement import AccountStatement, account_statement
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.ledger import (
     BalanceState,
-    LedgerEntryValue,
     LedgerPosting,
     next_balance,
 )
@@ -148,13 +148,29 @@ def household_ledger(
     account_ref: str,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> list[LedgerEntryValue]:
-    """A household's entries, oldest first.
+) -> AccountStatement:
+    """A household's ledger as people read it: by date, with its running balance.
+
+    Args:
+        uow: a (read-only) transaction.
+        account_ref: the household.
+        date_from: show entries from this day, the earlier ones brought
+            forward as the opening balance.
+        date_to: show entries up to this day; the last running balance is
+            then the household's balance as of it.
+
+    Returns:
+        The entries in the period by (date, entry id), each with its running balance.
 
     Raises:
         NotFoundError: no household with that reference.
+        RuleViolation: ``date_to`` is before ``date_from``.
     """
+    if date_from and date_to and date_to < date_from:
+        raise RuleViolation(f"a period from {date_from} to {date_to} ends before it starts")
     household_id = uow.roster.household_id(account_ref)
     if household_id is None:
         raise NotFoundError(f"no household {account_ref!r} in this creche")
-    return uow.ledger.entries(household_id, date_from, date_to)
+    entries = uow.ledger.entries(household_id, date_from, date_to)
+    opening = uow.ledger.balance_before(household_id, date_from) if date_from else 0
+    return account_statement(entries, opening, date_from=date_from, date_to=date_to)

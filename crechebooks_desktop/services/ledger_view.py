@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.db.repositories.ledger_view import Key, LedgerLine, SortColumn, ViewSpec
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.account_statement import AccountLine
 from crechebooks_desktop.domain.allocation import AllocationPlan
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
-from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services.ledger import household_ledger
 from crechebooks_desktop.services.payments import preview_payment
@@ -37,10 +37,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class HouseholdPosition:
-    """A household's ledger (oldest first, with running balance) and its open invoices."""
+    """A household's ledger (by date, with its running balance) and its open invoices."""
 
     account_ref: str
-    entries: tuple[LedgerEntryValue, ...]
+    entries: tuple[AccountLine, ...]
     open_invoices: tuple[InvoiceValue, ...]
 
 
@@ -99,13 +99,13 @@ def household_position(uow: UnitOfWork, account_ref: str) -> HouseholdPosition:
     Raises:
         NotFoundError: no household with that reference.
     """
-    entries = household_ledger(uow, account_ref)
+    statement = household_ledger(uow, account_ref)
     invoices = uow.invoices.find(InvoiceFilter(household_ref=account_ref))
     open_invoices = sorted(
         (i for i in invoices if i.status is not InvoiceStatus.VOID and i.balance_due_cents > 0),
         key=lambda i: (i.due_date, i.number),
     )
-    return HouseholdPosition(account_ref, tuple(entries), tuple(open_invoices))
+    return HouseholdPosition(account_ref, statement.lines, tuple(open_invoices))
 
 
 def open_view(uow: UnitOfWork, spec: ViewSpec, page_size: int) -> OpenedView:

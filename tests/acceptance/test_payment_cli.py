@@ -37,7 +37,17 @@ Cli = Callable[..., Any]
 DEMO_TODAY = dt.date(2026, 11, 21)
 JACOBS = "INV-2026-000004"  # R 2 425,00, SENT, due 2026-11-01
 VANDERME = "INV-2026-000001"  # R 1 500,00, SENT, VANDERME03
-ENTRY_KEYS = {"id", "date", "type", "amount_cents", "balance_after_cents", "description", "who"}
+ENTRY_KEYS = {
+    "id",
+    "date",
+    "type",
+    "amount_cents",
+    "running_balance_cents",
+    "balance_after_cents",
+    "description",
+    "who",
+}
+LEDGER_KEYS = ["from", "to", "opening_balance_cents", "closing_balance_cents", "entries"]
 BALANCE_KEYS = {"household_ref", "balance_cents", "outstanding_cents", "credit_cents"}
 
 
@@ -161,13 +171,15 @@ def test_payment_reverse_ledger_and_balances(cli: Cli, demo: Demo) -> None:
     demo.check()
 
     ledger = as_json(cli(*demo.db, "ledger", "--household", "JACOBS18", "--json"))
-    assert list(ledger) == ["entries"]
+    assert list(ledger) == LEDGER_KEYS
+    assert (ledger["opening_balance_cents"], ledger["closing_balance_cents"]) == (0, -7_500)
     entries = ledger["entries"]
     assert all(set(e) == ENTRY_KEYS for e in entries)
-    assert [(e["type"], e["amount_cents"], e["balance_after_cents"]) for e in entries] == [
+    assert [(e["type"], e["amount_cents"], e["running_balance_cents"]) for e in entries] == [
         ("CHARGE", 242_500, 242_500),
         ("PAYMENT", -250_000, -7_500),
     ]
+    assert [e["balance_after_cents"] for e in entries] == [242_500, -7_500]
     assert [(e["date"], e["description"], e["who"]) for e in entries] == [
         ("2026-11-01", f"{JACOBS} Opening balance as at 2026-11-01", "admin"),
         ("2026-11-20", "Payment by EFT: JAC Nov", "admin"),
@@ -177,9 +189,20 @@ def test_payment_reverse_ledger_and_balances(cli: Cli, demo: Demo) -> None:
         cli(*demo.db, "ledger", "--household", "JACOBS18", "--from", "2026-11-02", "--json")
     )
     assert windowed["entries"] == entries[1:]
+    assert (windowed["from"], windowed["to"], windowed["opening_balance_cents"]) == (
+        "2026-11-02",
+        None,
+        242_500,
+    )
     assert as_json(
         cli(*demo.db, "ledger", "--household", "JACOBS18", "--to", "2026-10-31", "--json")
-    ) == {"entries": []}
+    ) == {
+        "from": None,
+        "to": "2026-10-31",
+        "opening_balance_cents": 0,
+        "closing_balance_cents": 0,
+        "entries": [],
+    }
     text = ok(cli(*demo.db, "ledger", "--household", "JACOBS18")).splitlines()
     assert text[-1] == "2 entries"
     assert text[1].startswith("2026-11-20  PAYMENT ")
@@ -244,6 +267,58 @@ def test_payment_reverse_ledger_and_balances(cli: Cli, demo: Demo) -> None:
         250_000,
         242_500,
     )
+
+
+def test_ledger_runs_by_date_when_an_opening_balance_comes_in_after_the_charges(
+    cli: Cli, demo: Demo, tmp_path: Path
+) -> None:
+    """Issue #10: a back-dated opening balance is read first, and --to agrees with --as-of."""
+
+    def ledger(*extra: str) -> list[str]:
+        return [*demo.db, "ledger", "--household", "DLAMINI01", *extra]
+
+    for amount, day in (("1000", "2026-10-10"), ("500", "2026-11-10")):
+        adjust = ["adjust", "--household", "DLAMINI01", "--amount", amount, "--date", day]
+        ok(cli(*demo.db, *adjust, "--reason", "Aftercare"))
+    (tmp_path / "opening.csv").write_text("household_ref,amount,as_of\nDLAMINI01,2000,2026-09-30\n")
+    ok(cli(*demo.db, "balances", "import", "opening.csv"))
+
+    text = ok(cli(*demo.db, "ledger", "--household", "dlamini01")).splitlines()
+    assert [(line[:10], line[38:52].strip()) for line in text[:-1]] == [
+        ("2026-09-30", "R 2 000,00"),
+        ("2026-10-10", "R 3 000,00"),
+        ("2026-11-10", "R 3 500,00"),
+    ]
+    assert "Opening balance as at 2026-09-30" in text[0]
+    entries = as_json(cli(*ledger("--json")))["entries"]
+    # The opening balance was posted last: the stored chain stays in posting order.
+    assert [(e["date"], e["running_balance_cents"], e["balance_after_cents"]) for e in entries] == [
+        ("2026-09-30", 200_000, 350_000),
+        ("2026-10-10", 300_000, 100_000),
+        ("2026-11-10", 350_000, 150_000),
+    ]
+    brought = ok(cli(*ledger("--from", "2026-10-01"))).splitlines()
+    # The brought-forward balance stands in the balance column, its words in the description's.
+    assert (brought[0][:10], brought[0][38:52].strip(), brought[0][54:]) == (
+        "2026-10-01",
+        "R 2 000,00",
+        "Balance brought forward",
+    )
+    assert brought[1].startswith("2026-10-10  ADJUSTMENT ")
+    assert brought[-1] == "2 entries"
+
+    for day in ("2026-09-29", "2026-09-30", "2026-10-09", "2026-10-31", "2026-11-21"):
+        as_of = as_json(cli(*demo.db, "balances", "--as-of", day, "--json"))["households"]
+        want = {b["household_ref"]: b["balance_cents"] for b in as_of}["DLAMINI01"]
+        up_to = as_json(cli(*ledger("--to", day, "--json")))
+        shown = up_to["entries"][-1]["running_balance_cents"] if up_to["entries"] else 0
+        assert (shown, up_to["closing_balance_cents"]) == (want, want), day
+        window = as_json(cli(*ledger("--from", "2026-09-29", "--to", day, "--json")))
+        assert window["closing_balance_cents"] == want, day
+    assert refused(cli(*ledger("--from", "2026-10-05", "--to", "2026-10-04"))) == (
+        "crechebooks: error: a period from 2026-10-05 to 2026-10-04 ends before it starts"
+    )
+    demo.check()
 
 
 def test_refusals_write_nothing(cli: Cli, demo: Demo) -> None:

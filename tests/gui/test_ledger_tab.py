@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.account_statement import account_statement
 from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus, PaymentMethod
 from crechebooks_desktop.domain.invoice_values import InvoiceValue, Recipient
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
@@ -120,34 +121,36 @@ def test_household_models_pass_qt_model_tester(qtmodeltester, qapp) -> None:
     created = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     entries = EntryTableModel()
     entries.set_rows(
-        [
-            LedgerEntryValue(
-                1,
-                1,
-                OCTOBER,
-                EntryType.CHARGE,
-                485_000,
-                485_000,
-                "Fees",
-                None,
-                None,
-                created,
-                "admin",
-            ),
-            LedgerEntryValue(
-                2,
-                1,
-                NOVEMBER,
-                EntryType.PAYMENT,
-                -500_000,
-                -15_000,
-                "EFT",
-                None,
-                None,
-                created,
-                None,
-            ),
-        ],
+        account_statement(
+            [
+                LedgerEntryValue(
+                    1,
+                    1,
+                    OCTOBER,
+                    EntryType.CHARGE,
+                    485_000,
+                    485_000,
+                    "Fees",
+                    None,
+                    None,
+                    created,
+                    "admin",
+                ),
+                LedgerEntryValue(
+                    2,
+                    1,
+                    NOVEMBER,
+                    EntryType.PAYMENT,
+                    -500_000,
+                    -15_000,
+                    "EFT",
+                    None,
+                    None,
+                    created,
+                    None,
+                ),
+            ]
+        ).lines,
         MoneyStyle.SPACE_COMMA,
     )
     qtmodeltester.check(entries, force_py=True)
@@ -196,15 +199,15 @@ def test_selecting_a_household_shows_its_ledger_with_running_balance(qtbot, tab,
     entries = panel.entries.rows()
     expected = _sql(
         book_path,
-        "SELECT e.amount_cents, e.balance_after_cents FROM ledger_entries e "
-        "JOIN households h ON h.id = e.household_id WHERE h.account_ref = ? ORDER BY e.id",
+        "SELECT e.id, e.amount_cents FROM ledger_entries e JOIN households h "
+        "ON h.id = e.household_id WHERE h.account_ref = ? ORDER BY e.entry_date, e.id",
         owing.account_ref,
     )
-    assert [(e.amount_cents, e.balance_after_cents) for e in entries] == expected
+    assert [(e.id, e.amount_cents) for e in entries] == expected
     running = 0
     for row, entry in enumerate(entries):
         running += entry.amount_cents
-        assert entry.balance_after_cents == running
+        assert entry.running_balance_cents == running
         shown = panel.entries_proxy.index(row, EntryColumn.BALANCE).data()
         assert shown == format_rands(running, MoneyStyle.SPACE_COMMA)
     assert running == owing.balance_cents
@@ -384,6 +387,59 @@ def _after_change(qtbot, shell, panel, action) -> None:
     _settle(qtbot, shell)
 
 
+def test_a_back_dated_entry_takes_its_place_by_date_with_the_running_balance(
+    qtbot, tab, book_path
+) -> None:
+    """Issue #10: the ledger reads by date; its balance runs in that order, not posting order."""
+    shell, view = tab
+    panel, actions = view.by_household, view.money_actions
+    ref, _ = _sent_owing(panel)
+    _show(qtbot, panel, ref)
+    assert panel.entries.headerData(EntryColumn.BALANCE, Qt.Orientation.Horizontal) == "Balance"
+    first_day = panel.entries.rows()[0].entry_date
+    back_dated = MovementInput(12_500, first_day - dt.timedelta(days=20), "Outing owed from before")
+    _after_change(qtbot, shell, panel, lambda: actions.adjust(ref, back_dated))
+
+    proxy, style = panel.entries_proxy, MoneyStyle.SPACE_COMMA
+    shown = [
+        (
+            proxy.index(row, EntryColumn.DATE).data(),
+            proxy.index(row, EntryColumn.AMOUNT).data(),
+            proxy.index(row, EntryColumn.BALANCE).data(),
+        )
+        for row in range(proxy.rowCount())
+    ]
+    expected = _sql(
+        book_path,
+        "SELECT e.entry_date, e.amount_cents, e.balance_after_cents FROM ledger_entries e "
+        "JOIN households h ON h.id = e.household_id WHERE h.account_ref = ? "
+        "ORDER BY e.entry_date, e.id",
+        ref,
+    )
+    assert len(shown) == len(expected) > 1
+    running = 0
+    for (date, amount, balance), (day, cents, _after) in zip(shown, expected, strict=True):
+        running += cents
+        assert date == dt.date.fromisoformat(day).strftime("%d %b %Y")
+        assert (amount, balance) == (format_rands(cents, style), format_rands(running, style))
+    assert shown[0][0] == back_dated.day.strftime("%d %b %Y")  # posted last, shown first
+    assert shown[0][2] == format_rands(12_500, style)
+    assert expected[0][2] != 12_500  # its stored balance_after is the posting-order one
+    assert running == panel.selected_household().balance_cents
+    assert panel.entries.rows()[-1].running_balance_cents == running
+    # Every household's entries interleave in the other view: its column says it is the stored one.
+    everyone = view.all_households.model
+    horizontal = Qt.Orientation.Horizontal
+    assert everyone.headerData(Column.BALANCE, horizontal) == "Balance when posted"
+    tip = everyone.headerData(Column.BALANCE, horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "running balance by date" in tip
+
+
+def _latest(panel) -> LedgerEntryValue:
+    """The entry posted last (the ledger reads by date, so not always the last row)."""
+    return max(panel.entries.rows(), key=lambda e: e.id)
+
+
 def _sent_owing(panel) -> tuple[str, int]:
     """A household with sent invoices and no credit, and what those invoices are due."""
     for household in panel.households.rows():
@@ -449,20 +505,22 @@ def test_record_refund_adjust_and_reverse_from_the_tab(qtbot, tab, no_dialogs) -
     assert "R 300,00 became credit" in actions.note.text()
     household = panel.selected_household()
     assert household.credit_cents == 30_000
-    last = panel.entries.rows()[-1]
+    last = _latest(panel)
     assert (last.entry_type, last.amount_cents) == (EntryType.PAYMENT, -payment.amount_cents)
     assert last.balance_after_cents == household.balance_cents
     assert actions.refund_button.isEnabled()
 
     refund = MovementInput(10_000, NOVEMBER, "Paid back by EFT")
     _after_change(qtbot, shell, panel, lambda: actions.refund(ref, refund))
-    assert panel.entries.rows()[-1].entry_type is EntryType.REFUND
+    assert _latest(panel).entry_type is EntryType.REFUND  # dated earlier: read before the payment
     assert panel.selected_household().credit_cents == household.credit_cents - 10_000
 
     write_off = MovementInput(-2_500, NOVEMBER, "Goodwill")
     _after_change(qtbot, shell, panel, lambda: actions.adjust(ref, write_off))
-    assert panel.entries.rows()[-1].entry_type is EntryType.ADJUSTMENT
-    assert panel.entries.rows()[-1].amount_cents == -2_500
+    assert (_latest(panel).entry_type, _latest(panel).amount_cents) == (
+        EntryType.ADJUSTMENT,
+        -2_500,
+    )
 
     row = next(r for r, e in enumerate(panel.entries.rows()) if e.entry_type is EntryType.PAYMENT)
     panel.entry_table.selectRow(

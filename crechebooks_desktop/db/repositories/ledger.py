@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from crechebooks_desktop.db import history
 from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
@@ -106,7 +106,11 @@ class LedgerRepository(TenantScoped):
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
     ) -> list[LedgerEntryValue]:
-        """A household's entries, oldest first, optionally within dates."""
+        """A household's entries in posting order (by id), optionally within dates.
+
+        Posting order is the order of the ``balance_after`` chain; a ledger
+        as people read it goes by date (``domain.account_statement``).
+        """
         query = (
             select(LedgerEntry, User.username)
             .outerjoin(User, User.id == LedgerEntry.created_by)
@@ -121,6 +125,17 @@ class LedgerRepository(TenantScoped):
         if date_to is not None:
             query = query.where(LedgerEntry.entry_date <= date_to)
         return [_entry(row, username) for row, username in self.session.execute(query)]
+
+    def balance_before(self, household_id: int, day: dt.date) -> int:
+        """The sum of a household's entries dated before ``day``: its balance brought forward."""
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+                LedgerEntry.tenant_id == self.tenant_id,
+                LedgerEntry.household_id == household_id,
+                LedgerEntry.entry_date < day,
+            )
+        )
+        return int(total or 0)
 
 
 def _entry(row: LedgerEntry, username: str | None) -> LedgerEntryValue:

@@ -74,7 +74,11 @@ class Column(enum.IntEnum):
     BALANCE = 5
 
 
-HEADERS = ("Date", "Household", "Type", "Description", "Amount", "Balance after")
+HEADERS = ("Date", "Household", "Type", "Description", "Amount", "Balance when posted")
+_POSTED_TIP = (
+    "The household's balance once this entry was recorded, in the order entries were recorded. "
+    "A household's ledger (By household) shows the running balance by date."
+)
 SORT_NAMES = ("date", "household", "type", "description", "amount", "balance")
 """Each column's ``SortColumn`` value."""
 _MONEY = frozenset({Column.AMOUNT, Column.BALANCE})
@@ -150,6 +154,10 @@ class LazyLedgerModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.BALANCE:
+            # Every household's entries interleave here, so the column is the
+            # stored posting-order balance, not a statement's running balance.
+            return _POSTED_TIP
         if role == Qt.ItemDataRole.TextAlignmentRole and section in _MONEY:
             return _RIGHT
         return None

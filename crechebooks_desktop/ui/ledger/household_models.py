@@ -1,4 +1,4 @@
-"""Table models for one household: its ledger with running balance, and its open invoices.
+"""Table models for one household: its ledger by date with running balance, and its open invoices.
 
 Small tables (a household has hundreds of entries at most), so they sort
 through ``RawSortFilterProxy`` on raw values like the other lists.
@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crechebooks_desktop.domain.account_statement import AccountLine
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
-from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.ui.common.table_model import Index, RowTableModel
 from crechebooks_desktop.ui.invoices.model import status_text
 
@@ -33,25 +33,30 @@ class EntryColumn(enum.IntEnum):
     WHO = 5
 
 
-class EntryTableModel(RowTableModel[LedgerEntryValue]):
-    """A household's entries, oldest first, each with the balance it left."""
+class EntryTableModel(RowTableModel[AccountLine]):
+    """A household's entries by date, each with the running balance in that order.
+
+    The balance is the statement's (``running_balance_cents``), not the
+    stored posting-order ``balance_after``: a back-dated entry takes its
+    place by date and the balances after it follow (issue #10).
+    """
 
     columns = EntryColumn
-    headers = ("Date", "Type", "Description", "Amount", "Balance after", "By")
+    headers = ("Date", "Type", "Description", "Amount", "Balance", "By")
     money_columns = frozenset({EntryColumn.AMOUNT, EntryColumn.BALANCE})
 
-    def raw(self, row: LedgerEntryValue, column: int) -> Any:
+    def raw(self, row: AccountLine, column: int) -> Any:
         """Dates (with the entry id, so same-day entries keep their order), cents, text."""
         return (
             (row.entry_date.toordinal(), row.id),
             row.entry_type.value,
             row.description,
             row.amount_cents,
-            row.balance_after_cents,
+            row.running_balance_cents,
             row.created_by or "",
         )[column]
 
-    def display(self, row: LedgerEntryValue, column: int) -> str:
+    def display(self, row: AccountLine, column: int) -> str:
         """Dates as people write them, types in words."""
         if column == EntryColumn.DATE:
             return row.entry_date.strftime(_DATE)
@@ -67,16 +72,16 @@ class EntryTableModel(RowTableModel[LedgerEntryValue]):
             return None
         return super().data(index, role)
 
-    def search_text(self, row: LedgerEntryValue) -> str:
+    def search_text(self, row: AccountLine) -> str:
         """Type and description."""
         return f"{row.entry_type.value} {row.description}".lower()
 
-    def foreground(self, row: LedgerEntryValue, column: int) -> QBrush | None:
+    def foreground(self, row: AccountLine, column: int) -> QBrush | None:
         """Money in (negative amounts) in green; a balance owed in red, in credit in green."""
         if column == EntryColumn.AMOUNT and row.amount_cents < 0:
             return QBrush(_OWES_LESS)
-        if column == EntryColumn.BALANCE and row.balance_after_cents:
-            return QBrush(_OWED if row.balance_after_cents > 0 else _OWES_LESS)
+        if column == EntryColumn.BALANCE and row.running_balance_cents:
+            return QBrush(_OWED if row.running_balance_cents > 0 else _OWES_LESS)
         return None
 
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crechebooks_desktop.domain.account_statement import AccountLine
 from crechebooks_desktop.domain.household import HouseholdSummary
-from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
@@ -194,7 +194,7 @@ class HouseholdLedgerPanel(QWidget):
 
     # -- the selected household -------------------------------------------------------------
 
-    def selected_entry(self) -> LedgerEntryValue | None:
+    def selected_entry(self) -> AccountLine | None:
         """The ledger line in the current row, if any."""
         index = self.entry_table.selectionModel().currentIndex()
         if not index.isValid():

@@ -54,7 +54,7 @@ def test_balance_after_chains_and_balance_row_follows(
     assert ids == sorted(ids)
     assert len(set(ids)) == 3
     with book.read(settings.tenant_id) as uow:
-        entries = household_ledger(uow, "dlamini01")
+        entries = household_ledger(uow, "dlamini01").lines
     assert [(e.id, e.amount_cents, e.balance_after_cents) for e in entries] == [
         (ids[0], 48_500, 48_500),
         (ids[1], -20_000, 28_500),
@@ -220,5 +220,46 @@ def test_household_ledger_filters_by_date(book: Book, creche: Creche, household:
         tail = household_ledger(uow, "DLAMINI01", date_from=dt.date(2026, 11, 15))
         with pytest.raises(NotFoundError, match="NOBODY"):
             household_ledger(uow, "NOBODY")
-    assert [(e.amount_cents, e.balance_after_cents) for e in middle] == [(200, 300)]
-    assert [e.amount_cents for e in tail] == [200, 300]
+        with pytest.raises(
+            RuleViolation, match=r"^a period from 2026-11-02 to 2026-11-01 ends before it starts$"
+        ):
+            household_ledger(uow, "DLAMINI01", dt.date(2026, 11, 2), dt.date(2026, 11, 1))
+    assert [(e.amount_cents, e.balance_after_cents) for e in middle.lines] == [(200, 300)]
+    assert [e.running_balance_cents for e in middle.lines] == [300]
+    assert (middle.opening_balance_cents, middle.closing_balance_cents) == (100, 300)
+    assert [e.amount_cents for e in tail.lines] == [200, 300]
+    assert (tail.opening_balance_cents, tail.closing_balance_cents) == (100, 600)
+
+
+def test_household_ledger_reads_by_date_whatever_the_posting_order(
+    book: Book, creche: Creche, household: int
+) -> None:
+    """A back-dated entry takes its place by date; the stored chain stays in posting order."""
+    settings, actor = creche
+    with book.write(settings.tenant_id) as uow:
+        for day, amount in ((10, 100), (20, 200), (5, 1_000), (10, -50)):
+            post_entry(
+                uow, actor, household, EntryType.ADJUSTMENT, amount, dt.date(2026, 11, day), "x"
+            )
+    with book.read(settings.tenant_id) as uow:
+        whole = household_ledger(uow, "DLAMINI01")
+        to_the_15th = household_ledger(uow, "DLAMINI01", date_to=dt.date(2026, 11, 15))
+        from_the_6th = household_ledger(uow, "DLAMINI01", dt.date(2026, 11, 6))
+        empty = household_ledger(uow, "DLAMINI01", dt.date(2026, 11, 11), dt.date(2026, 11, 19))
+    assert [
+        (e.entry_date.day, e.amount_cents, e.running_balance_cents, e.balance_after_cents)
+        for e in whole.lines
+    ] == [
+        (5, 1_000, 1_000, 1_300),
+        (10, 100, 1_100, 100),
+        (10, -50, 1_050, 1_250),
+        (20, 200, 1_250, 300),
+    ]
+    assert to_the_15th.closing_balance_cents == 1_050
+    assert from_the_6th.opening_balance_cents == 1_000
+    assert [e.running_balance_cents for e in from_the_6th.lines] == [1_100, 1_050, 1_250]
+    assert (empty.lines, empty.opening_balance_cents, empty.closing_balance_cents) == (
+        (),
+        1_050,
+        1_050,
+    )

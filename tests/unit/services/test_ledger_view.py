@@ -308,8 +308,10 @@ def test_household_position_has_the_running_balance_and_open_invoices(
     running = 0
     for entry in position.entries:
         running += entry.amount_cents
-        assert entry.balance_after_cents == running
+        assert entry.running_balance_cents == running
     assert running == summaries[ref].balance_cents
+    order = [(e.entry_date, e.id) for e in position.entries]
+    assert order == sorted(order)
     assert position.open_invoices
     assert all(
         i.balance_due_cents > 0 and i.status is not InvoiceStatus.VOID
