@@ -20,6 +20,7 @@ from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.demo import create_demo_creche
 from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.services.invoicing import generate_month
+from crechebooks_desktop.services.ledger import household_ledger
 from crechebooks_desktop.services.match_review import list_lines
 from crechebooks_desktop.services.matching import run_matching
 from crechebooks_desktop.services.users import acting_user
@@ -139,7 +140,7 @@ def window_pictures(app, path: Path) -> None:
             800,
             lambda: (
                 shell.window.grab().save(str(DOCS / "invoices-tab.png")),
-                matching_pictures(app, shell, path),
+                ledger_picture(app, shell, path),
             ),
         )
 
@@ -147,6 +148,42 @@ def window_pictures(app, path: Path) -> None:
     shell.start()
     app.exec()
     shell.stop()
+
+
+def busiest_household(path: Path) -> str:
+    """The household with the most ledger lines (the highest balance among equals)."""
+    book, _ = Book.open(settings_for(str(path)))
+    with book.read(1) as uow:
+        counts = {
+            s.account_ref: (len(household_ledger(uow, s.account_ref).lines), s.balance_cents)
+            for s in household_summaries(uow)
+        }
+    book.close()
+    return max(counts, key=lambda ref: counts[ref])
+
+
+def ledger_picture(app, shell: Shell, path: Path) -> None:
+    """The Ledger tab on the busiest household; then the Matching tab's pictures."""
+    panel = shell.window.ledger.by_household
+    ref = busiest_household(path)
+
+    def loaded(_count: int) -> None:
+        panel.loaded.disconnect(loaded)
+        panel.position_shown.connect(shown)
+        panel.select_household(ref)
+
+    def shown(_ref: str) -> None:
+        panel.position_shown.disconnect(shown)
+        QTimer.singleShot(
+            500,
+            lambda: (
+                shell.window.grab().save(str(DOCS / "ledger-tab.png")),
+                matching_pictures(app, shell, path),
+            ),
+        )
+
+    panel.loaded.connect(loaded)
+    shell.window.tabs.setCurrentWidget(shell.window.ledger)
 
 
 def matching_pictures(app, shell: Shell, path: Path) -> None:
@@ -206,7 +243,13 @@ def main() -> int:
         demo_book(path)
         window_pictures(app, path)
     first_run_picture(app)
-    pictures = ("main-window.png", "invoices-tab.png", "matching-tab.png", "import-statement.png")
+    pictures = (
+        "main-window.png",
+        "invoices-tab.png",
+        "ledger-tab.png",
+        "matching-tab.png",
+        "import-statement.png",
+    )
     for name in (*pictures, "first-run.png"):
         print(f"saved docs/{name}")
     return 0
