@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import enum
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ __all__ = [
     "ProblemsError",
     "Row",
     "Table",
+    "ValueTooLong",
     "check_columns",
     "csv_records",
     "decode",
@@ -141,14 +143,83 @@ class Parsed(Generic[_T]):
     problems: tuple[ImportProblem, ...]
 
 
+class ValueTooLong(UserFacingError):
+    """A CSV value longer than the csv module reads (``csv.field_size_limit``).
+
+    Most often a quote that is never closed, which makes the rest of the file
+    one value. Whoever reads the file turns it into the file's one problem
+    with :meth:`refusal`, naming the column when the header is known.
+
+    Attributes:
+        line: the physical line where the record holding the value starts.
+        position: the value's column, counted from 0.
+    """
+
+    def __init__(self, line: int, position: int) -> None:
+        self.line, self.position = line, position
+        super().__init__(f"line {line}: column {position + 1}: {self.message}")
+
+    @property
+    def message(self) -> str:
+        """What is wrong, for the user."""
+        limit = csv.field_size_limit()
+        return f"too long (more than {limit:,} characters; is a quote left open?)"
+
+    def refusal(self, file: str, names: Sequence[str] = ()) -> ProblemsError:
+        """The file refused with this one problem, under the column's name if known."""
+        known = self.position < len(names) and names[self.position]
+        field = names[self.position] if known else f"column {self.position + 1}"
+        return ProblemsError([ImportProblem(file, self.line, field, self.message)], file)
+
+
 def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """``(first physical line, cells)`` of each non-blank CSV record."""
+    """``(first physical line, cells)`` of each non-blank CSV record.
+
+    Raises:
+        ValueTooLong: a value is longer than the csv module reads; the
+            records before it have been yielded.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_end = 0
-    for cells in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, cells
+    try:
+        for cells in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield start, cells
+    # On decoded text read with newline="" and the default dialect, the field
+    # size limit is the only error the csv module raises (issue 10). The limit
+    # stays: no name or description is that long; it is a quote left open.
+    except csv.Error:
+        start = previous_end + 1
+        rest = "".join(itertools.islice(io.StringIO(text, newline=""), start - 1, None))
+        raise ValueTooLong(start, _long_value_position(rest, delimiter)) from None
+
+
+def _long_value_position(record: str, delimiter: str) -> int:
+    """The column of a record's first value over the csv module's limit.
+
+    Follows the csv module's default quoting (``"``, doubled inside quotes)
+    only to name the column; the csv module has already read everything else.
+    """
+    limit = csv.field_size_limit()
+    position = length = index = 0
+    quoted, at_start = False, True
+    while index < len(record) and length <= limit:
+        char = record[index]
+        index += 1
+        if quoted and char == '"' and record[index : index + 1] == '"':
+            index += 1
+            length += 1
+        elif char == '"' and (quoted or at_start):
+            quoted = not quoted
+        elif not quoted and char == delimiter:
+            position, length = position + 1, 0
+            at_start = True
+            continue
+        else:
+            length += 1
+        at_start = False
+    return position
 
 
 def _header(table_file: str, line: int, cells: list[str]) -> tuple[list[str], list[ImportProblem]]:
@@ -162,28 +233,13 @@ def _header(table_file: str, line: int, cells: list[str]) -> tuple[list[str], li
     return names, problems
 
 
-def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
-    """Split CSV text into a header and rows, keeping physical line numbers.
-
-    Blank lines (and rows of empty cells, as spreadsheets leave) are skipped.
-    A value under a column with a blank name is a problem; blank trailing
-    header cells with nothing under them are ignored. A file without rows
-    under its header is a problem too (it is most likely the wrong file).
-
-    Args:
-        text: the decoded file.
-        file: its name, for problems.
-        delimiter: the separator between values.
-
-    Returns:
-        The table; problems of its shape are in ``Table.problems``.
-    """
-    records = csv_records(text, delimiter)
-    first = next(records, None)
-    if first is None:
-        return Table(file, (), 0, (), (ImportProblem(file, 1, "file", "the file is empty"),))
-    header_line, header_cells = first
-    names, problems = _header(file, header_line, header_cells)
+def _rows(
+    file: str,
+    names: Sequence[str],
+    records: Iterable[tuple[int, list[str]]],
+    problems: list[ImportProblem],
+) -> list[Row]:
+    """The data rows under a header; values under no column are added to ``problems``."""
     rows = []
     for line, cells in records:
         values = {}
@@ -201,6 +257,42 @@ def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
                     )
                 )
         rows.append(Row(line, values))
+    return rows
+
+
+def parse_table(text: str, file: str, delimiter: str = ",") -> Table:
+    """Split CSV text into a header and rows, keeping physical line numbers.
+
+    Blank lines (and rows of empty cells, as spreadsheets leave) are skipped.
+    A value under a column with a blank name is a problem; blank trailing
+    header cells with nothing under them are ignored. A file without rows
+    under its header is a problem too (it is most likely the wrong file).
+
+    Args:
+        text: the decoded file.
+        file: its name, for problems.
+        delimiter: the separator between values.
+
+    Returns:
+        The table; problems of its shape are in ``Table.problems``.
+
+    Raises:
+        ProblemsError: a value is longer than the csv module reads; it is the
+            file's one problem (:class:`ValueTooLong`).
+    """
+    records = csv_records(text, delimiter)
+    try:
+        first = next(records, None)
+    except ValueTooLong as exc:
+        raise exc.refusal(file) from None
+    if first is None:
+        return Table(file, (), 0, (), (ImportProblem(file, 1, "file", "the file is empty"),))
+    header_line, header_cells = first
+    names, problems = _header(file, header_line, header_cells)
+    try:
+        rows = _rows(file, names, records, problems)
+    except ValueTooLong as exc:
+        raise exc.refusal(file, names) from None
     if not rows:
         problems.append(ImportProblem(file, header_line, "file", "no rows under the header"))
     columns = tuple(dict.fromkeys(name for name in names if name))

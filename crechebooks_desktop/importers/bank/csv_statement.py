@@ -37,7 +37,7 @@ from crechebooks_desktop.importers.bank.common import (
 from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, Header, find_header
 from crechebooks_desktop.importers.bank.dates import DateOrder, parse_date
 from crechebooks_desktop.importers.bank.text import decode
-from crechebooks_desktop.importers.tabular import csv_records
+from crechebooks_desktop.importers.tabular import ValueTooLong, csv_records
 
 __all__ = ["read_csv"]
 
@@ -200,14 +200,21 @@ def read_csv(data: bytes, file: str, profile: str | None = None) -> Statement:
 
     Raises:
         UserFacingError: not text, or no header row found.
-        ProblemsError: rows with missing or malformed dates or amounts.
+        ProblemsError: rows with missing or malformed dates or amounts, or
+            a value too long to read (the file's one problem).
     """
     text = decode(data, file)
-    header = find_header(text, BY_NAME[profile] if profile else None)
+    try:
+        header = find_header(text, BY_NAME[profile] if profile else None)
+    except ValueTooLong as exc:
+        raise exc.refusal(file) from None
     if header is None:
         raise _no_header(text, file, profile)
     findings = Findings(file)
-    rows = list(_rows(text, header))
+    try:
+        rows = list(_rows(text, header))
+    except ValueTooLong as exc:
+        raise exc.refusal(file, header.names) from None
     reader = _Rows(header, _order(header, rows, findings), findings)
     for line, cells in rows:
         reader.read(line, reader.normalise(cells))
