@@ -188,7 +188,7 @@ class RosterRow:
 
     Attributes:
         line: the physical line of the file.
-        household: the household's details (the first row of a household wins).
+        household: the household's details (the same on every row of a household).
         child: the child's details.
         fee_name: the fee structure, by name.
         start_date, end_date, custom_amount_cents, hours_per_month, extras:

@@ -4,11 +4,11 @@ Columns: ``household_ref, parent_name, parent_email, parent_phone, child_ref,
 child_first_name, child_last_name, child_dob, fee_name, start_date, end_date``
 and, optionally, ``second_parent_name, custom_amount, hours_per_month, extras``.
 
-Rows with the same ``household_ref`` form one household (its first row gives
-the parents' details). ``child_ref`` is unique in the creche. A blank
-``end_date`` is open-ended. ``extras`` lists recurring monthly items as
-``LINE_TYPE:amount[:description]`` separated by ``;``. An optional column that
-is left out reads as blank in every row.
+Rows with the same ``household_ref`` form one household, and must agree about
+its parents' details (see :func:`parse_roster`). ``child_ref`` is unique in
+the creche. A blank ``end_date`` is open-ended. ``extras`` lists recurring
+monthly items as ``LINE_TYPE:amount[:description]`` separated by ``;``. An
+optional column that is left out reads as blank in every row.
 
 Reading checks the file on its own; ``services.roster_import.import_roster``
 then checks the rows against the book (fees, households, enrolments) and
@@ -18,9 +18,11 @@ writes them in one transaction, or lists every problem and writes nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.problems import ImportProblem
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.roster import (
     ChildDetails,
@@ -125,11 +127,10 @@ def _row(cells: Cells) -> RosterRow | None:
 def parse_roster(table: Table) -> Parsed[RosterRow]:
     """Every row of a roster file as a value, and every problem with the file.
 
-    Besides each value's own checks, a ``child_ref`` may appear only once. Rows
-    of one household that disagree about the parents are not a problem: the
-    household's first row wins.
+    Besides each value's own checks, a ``child_ref`` may appear only once, and
+    the rows of one household must agree about it (:func:`_agreed_households`).
     """
-    return parse_rows(
+    parsed = parse_rows(
         table,
         check_columns(table, REQUIRED, OPTIONAL),
         _row,
@@ -139,6 +140,76 @@ def parse_roster(table: Table) -> Parsed[RosterRow]:
             lambda ref, first: f"duplicate child_ref {ref.upper()} (first on line {first})",
         ),
     )
+    return _agreed_households(parsed)
+
+
+# The household's columns, with the HouseholdDetails field each fills.
+_HOUSEHOLD_COLUMNS = (
+    ("parent_name", "parent_name"),
+    ("second_parent_name", "second_parent_name"),
+    ("parent_email", "email"),
+    ("parent_phone", "phone"),
+)
+
+
+def _compared(column: str, value: str) -> str:
+    """A household value as rows are compared: spaces collapsed; emails in any case."""
+    text = " ".join(value.split())
+    return text.casefold() if column == "parent_email" else text
+
+
+def _household_values(
+    parsed: Parsed[RosterRow],
+) -> tuple[dict[tuple[str, str], tuple[int, str]], list[ImportProblem]]:
+    """The first value given for each household's column, and each row that disagrees.
+
+    Returns:
+        ``(household_ref, column) -> (line, value)``, and the problems.
+    """
+    first: dict[tuple[str, str], tuple[int, str]] = {}
+    problems: list[ImportProblem] = []
+    for row in parsed.rows:
+        ref = row.household.account_ref
+        for column, attribute in _HOUSEHOLD_COLUMNS:
+            value = getattr(row.household, attribute)
+            if value is None:
+                continue
+            line, kept = first.setdefault((ref, column), (row.line, value))
+            if _compared(column, kept) != _compared(column, value):
+                message = f"{ref} is {kept!r} on line {line} but {value!r} here"
+                problems.append(ImportProblem(parsed.file, row.line, column, message))
+    return first, problems
+
+
+def _agreed_households(parsed: Parsed[RosterRow]) -> Parsed[RosterRow]:
+    """Refuse rows of one household that disagree; give every row the household's values.
+
+    Two values disagree unless they are equal after collapsing runs of spaces
+    (and, for emails, ignoring case). A blank value agrees with anything: a
+    row may leave the contacts to another row of its household, and the
+    household takes the value given (the first, when rows write it differently
+    but agree).
+    """
+    first, problems = _household_values(parsed)
+
+    def given(ref: str, column: str) -> str | None:
+        found = first.get((ref, column))
+        return None if found is None else found[1]
+
+    households = {
+        ref: HouseholdDetails(
+            ref,
+            first[(ref, "parent_name")][1],
+            given(ref, "second_parent_name"),
+            given(ref, "parent_email"),
+            given(ref, "parent_phone"),
+        )
+        for ref in {row.household.account_ref for row in parsed.rows}
+    }
+    rows = tuple(
+        replace(row, household=households[row.household.account_ref]) for row in parsed.rows
+    )
+    return Parsed(parsed.file, rows, (*parsed.problems, *problems))
 
 
 def read_roster(path: Path, file: str | None = None) -> Parsed[RosterRow]:

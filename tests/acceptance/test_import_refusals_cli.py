@@ -141,3 +141,18 @@ def test_every_importer_refuses_a_value_over_the_csv_limit(setup: Setup, case: s
     lines, command, where = LONG_FILES[case]
     name = setup.write(f"{case} long.csv", lines)
     assert setup.refused(*command, name) == [head(name), f"{name}:{where}: {TOO_LONG}"]
+
+
+# --- point 7: rows of one household that disagree -------------------------------------
+
+
+def test_a_roster_whose_household_rows_disagree_is_refused(setup: Setup) -> None:
+    lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("DLAMINI01,Mrs Nomsa Dlamini,")  # the household's second child
+    lines[2] = lines[2].replace("Mrs Nomsa Dlamini", "N Dlamini").replace("082 555 0101", "")
+    lines[2] = lines[2].replace("nomsa.dlamini@gmail.com", "NOMSA.DLAMINI@gmail.com")
+    name = setup.write("roster changed.csv", lines)
+    assert setup.refused("roster", "import", name) == [
+        head(name),
+        f"{name}:3: parent_name: DLAMINI01 is 'Mrs Nomsa Dlamini' on line 2 but 'N Dlamini' here",
+    ]

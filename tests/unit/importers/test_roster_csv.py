@@ -307,7 +307,7 @@ def test_reimport_unchanged_then_updated_details(
     assert snapshot(book) == before
 
     text = SAMPLE_ROSTER.read_text(encoding="utf-8")
-    text = text.replace("082 555 0101,Mr Sipho Dlamini", "082 555 9999,Mr Sipho Dlamini", 1)
+    text = text.replace("082 555 0101,Mr Sipho Dlamini", "082 555 9999,Mr Sipho Dlamini")
     text = text.replace("VDMERWE03-1,Liam,van der Merwe", "VDMERWE03-1,Liam-John,van der Merwe")
     mark = last_audit_id(book)
     summary = _import(book, actor, write_csv(tmp_path / "roster.csv", text.splitlines()))
@@ -322,27 +322,81 @@ def test_reimport_unchanged_then_updated_details(
     assert child[3]["household_ref"] == "VDMERWE03"
 
 
-def test_household_rows_that_disagree_take_the_first(
+def test_household_rows_that_disagree_are_refused_naming_both_lines(
     book: Book, with_fees: Actor, tmp_path: Path
 ) -> None:
     path = write_csv(
         tmp_path / "roster.csv",
         [
             FULL_HEADER,
+            line(parent_phone=""),
+            line(child_ref="ZULU11-2", parent_name="Busi Zulu"),
+            line(child_ref="ZULU11-3", second_parent_name="Mr Zulu"),
+            line(child_ref="ZULU11-4", parent_phone="000", second_parent_name="Mr S Zulu"),
+            line(child_ref="ZULU11-5", parent_email="someone@else.example"),
+        ],
+    )
+    parsed = read_roster(path, "roster.csv")
+    assert [str(p) for p in parsed.problems] == [
+        "roster.csv:3: parent_name: ZULU11 is 'Mrs Busisiwe Zulu' on line 2 but 'Busi Zulu' here",
+        "roster.csv:5: second_parent_name: ZULU11 is 'Mr Zulu' on line 4 but 'Mr S Zulu' here",
+        "roster.csv:5: parent_phone: ZULU11 is '082 555 1111' on line 3 but '000' here",
+        (
+            "roster.csv:6: parent_email: ZULU11 is 'busi.zulu@gmail.com' on line 2 "
+            "but 'someone@else.example' here"
+        ),
+    ]
+    before = snapshot(book)
+    with pytest.raises(ProblemsError, match="4 problems"):
+        _import(book, with_fees, path)
+    assert snapshot(book) == before
+
+
+def test_household_rows_agree_when_they_differ_only_in_spacing_or_email_case(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            FULL_HEADER,
             line(),
-            line(child_ref="ZULU11-2", parent_name="Busi Zulu", parent_phone="000"),
+            line(
+                child_ref="ZULU11-2",
+                parent_name=" Mrs  Busisiwe Zulu",
+                parent_phone="082 555  1111",
+            ),
+            line(child_ref="ZULU11-3", parent_email="Busi.Zulu@GMAIL.com"),
+        ],
+    )
+    parsed = read_roster(path, "roster.csv")
+    assert parsed.problems == ()
+    assert {row.household for row in parsed.rows} == {
+        HouseholdDetails("ZULU11", "Mrs Busisiwe Zulu", None, "busi.zulu@gmail.com", "082 555 1111")
+    }
+
+
+def test_a_household_takes_values_its_other_rows_leave_blank(
+    book: Book, with_fees: Actor, tmp_path: Path
+) -> None:
+    """A blank contact is no disagreement, and a later row's value is not lost."""
+    path = write_csv(
+        tmp_path / "roster.csv",
+        [
+            FULL_HEADER,
+            line(parent_email="", parent_phone=""),
+            line(child_ref="ZULU11-2", parent_phone=""),
+            line(child_ref="ZULU11-3", parent_email="", second_parent_name="Mr Sipho Zulu"),
         ],
     )
     summary = _import(book, with_fees, path)
     assert (summary.households, summary.children) == (
         ImportSummary(created=1),
-        ImportSummary(created=2),
+        ImportSummary(created=3),
     )
     with book.read(with_fees.tenant_id) as uow:
         (household,) = uow.roster.households()
-    assert (household.details.parent_name, household.details.phone) == (
-        "Mrs Busisiwe Zulu",
-        "082 555 1111",
+    assert household.details == HouseholdDetails(
+        "ZULU11", "Mrs Busisiwe Zulu", "Mr Sipho Zulu", "busi.zulu@gmail.com", "082 555 1111"
     )
 
 
