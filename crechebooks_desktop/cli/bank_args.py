@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 from crechebooks_desktop.domain.bank import BANKS
 
 _FORMATS = ["auto", "ofx", "qfx", "qif", "csv"]
@@ -32,9 +32,11 @@ def _bank(add: AddCommand) -> None:
     accounts_sub = accounts.add_subparsers(dest="accounts_action", required=True, metavar="ACTION")
     new = accounts_sub.add_parser("add", help="add a bank account")
     new.set_defaults(handler="bank_commands.cmd_accounts_add")
-    new.add_argument("--name", required=True, metavar="NAME")
+    new.add_argument("--name", required=True, metavar="NAME", type=one_line_text)
     new.add_argument("--bank", default="other", type=str.lower, choices=list(BANKS))
-    new.add_argument("--number", metavar="TEXT", help="the account number as printed")
+    new.add_argument(
+        "--number", metavar="TEXT", type=one_line_text, help="the account number as printed"
+    )
     new.add_argument(
         "--opening-balance", metavar="AMOUNT", help="the balance on --as-of, e.g. 12500.00"
     )

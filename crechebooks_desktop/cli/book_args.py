@@ -6,7 +6,7 @@ starting the window must not wait for the database layer.
 
 from __future__ import annotations
 
-from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 
 
 def register(add: AddCommand) -> None:
@@ -16,13 +16,13 @@ def register(add: AddCommand) -> None:
         "create a creche (and its first administrator) in the book",
         "book_commands.cmd_init",
     )
-    init.add_argument("--name", required=True)
+    init.add_argument("--name", required=True, type=one_line_text)
     init.add_argument("--vat-number", default="", help="with a VAT number, VAT-registered")
     init.add_argument("--prices-include-vat", default="yes", metavar="yes|no")
     init.add_argument("--sibling-discounts", default="", metavar="0,10,15")
     init.add_argument("--due-day", default="7")
     init.add_argument("--invoice-prefix", default="INV")
-    init.add_argument("--admin-user", default="admin", metavar="NAME")
+    init.add_argument("--admin-user", default="admin", metavar="NAME", type=one_line_text)
     init.add_argument(
         "--admin-password-stdin",
         action="store_true",
@@ -44,9 +44,9 @@ def register(add: AddCommand) -> None:
         "--json", action="store_true"
     )
     add_user = users_sub.add_parser("add", help="add a user with a role")
-    add_user.add_argument("username")
+    add_user.add_argument("username", type=one_line_text)
     add_user.add_argument("--role", required=True, choices=["admin", "bookkeeper", "owner-viewer"])
-    add_user.add_argument("--full-name")
+    add_user.add_argument("--full-name", type=one_line_text)
     add_user.add_argument(
         "--password-stdin", action="store_true", help="read the user's password from standard input"
     )

@@ -6,12 +6,29 @@ import argparse
 import importlib
 from collections.abc import Callable
 
+from crechebooks_desktop.domain.text import check_one_line
+
 AddCommand = Callable[[str, str, str], argparse.ArgumentParser]
 """``add(name, help, handler)`` adds a subcommand with the book options and returns its
 parser; ``handler`` is ``"module.function"`` within ``crechebooks_desktop.cli``, imported
 only when the command runs."""
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def one_line_text(text: str) -> str:
+    """An option's name, reference or description: one line, without control characters.
+
+    Used as an argument's ``type``, so the message names the option
+    (``argument --description: contains a line break; ...``).
+
+    Raises:
+        argparse.ArgumentTypeError: a line break, tab or other control character.
+    """
+    try:
+        return check_one_line(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def resolve(handler: str) -> Handler:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 
 _STATUSES = ["DRAFT", "SENT", "VIEWED", "OVERDUE", "PARTIALLY_PAID", "PAID", "VOID"]
 
@@ -68,6 +68,7 @@ def register(add: AddCommand) -> None:
         required=True,
         action="append",
         metavar="TYPE:AMOUNT[:TEXT]",
+        type=one_line_text,
         help="a line, e.g. UNIFORM:350.00:Winter jersey (repeat for more); "
         "AD_HOC lines are standard-rated unless written AD_HOC_EXEMPT",
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 
 _METHODS = ["EFT", "CASH", "CARD", "DEBIT_ORDER"]
 _AMOUNT_HELP = "in Rand, e.g. 1500.00 or 'R 1 500,00'"
@@ -39,7 +39,7 @@ def _payments(add: AddCommand) -> None:
     new.add_argument("--amount", required=True, metavar="AMOUNT", help=_AMOUNT_HELP)
     new.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     new.add_argument("--method", required=True, type=str.upper, choices=_METHODS)
-    new.add_argument("--reference", metavar="TEXT")
+    new.add_argument("--reference", metavar="TEXT", type=one_line_text)
     new.add_argument(
         "--allocate",
         default="auto",

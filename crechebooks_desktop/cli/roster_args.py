@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import re
 
-from crechebooks_desktop.cli.grammar import AddCommand
+from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
@@ -72,7 +72,7 @@ def register(add: AddCommand) -> None:
     charge.add_argument("--type", required=True, metavar="LINE_TYPE", dest="line_type")
     charge.add_argument("--amount", required=True, metavar="150.00", help="in Rand")
     charge.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
-    charge.add_argument("--description", metavar="TEXT")
+    charge.add_argument("--description", metavar="TEXT", type=one_line_text)
     charge.add_argument(
         "--vat",
         choices=["standard", "exempt"],

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crechebooks_desktop.domain.money import MoneyStyle
+from crechebooks_desktop.domain.text import check_one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def _optional_text(limit: int) -> Callable[[str], str | None]:
         value = text.strip()
         if len(value) > limit:
             raise ValueError(f"at most {limit} characters")
-        return value or None
+        return check_one_line(value) or None
 
     return parse
 
@@ -126,7 +127,7 @@ def _required_text(text: str) -> str:
         raise ValueError("cannot be blank")
     if len(value) > 200:  # noqa: PLR2004 - the column's width
         raise ValueError("at most 200 characters")
-    return value
+    return check_one_line(value)
 
 
 def parse_yes_no(text: str) -> bool:

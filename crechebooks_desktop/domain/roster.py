@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
+from crechebooks_desktop.domain.text import check_one_line
 
 __all__ = [
     "CHARGE_LINE_TYPES",
@@ -292,6 +293,8 @@ def _extra(item: str) -> RecurringExtra:
     if amount <= 0:
         raise ValueError(f"the amount of {item!r} must be more than zero")
     description = parts[2] if len(parts) == _EXTRA_PARTS and parts[2] else None
+    if description is not None:
+        check_one_line(description)
     return RecurringExtra(line_type, amount, description)
 
 

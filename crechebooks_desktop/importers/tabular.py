@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError, sorted_problems
+from crechebooks_desktop.domain.text import one_line_problem
 from crechebooks_desktop.errors import UserFacingError
 
 __all__ = [
@@ -372,13 +373,21 @@ class Cells:
         return self.row.values.get(name, "").strip()
 
     def text(self, name: str, *, required: bool = False, max_length: int = 500) -> str | None:
-        """A text value; blank is None (a problem when ``required``)."""
+        """A text value on one line; blank is None (a problem when ``required``).
+
+        Every value a file gives is a name, a reference or a value read from
+        text, so a line break or other control character inside it is a
+        problem (``domain.text``).
+        """
         value = self.raw(name)
         if not value:
             self._blank(name, required=required)
             return None
         if len(value) > max_length:
             self.problem(name, f"too long ({len(value)} characters; at most {max_length})")
+            return None
+        if (problem := one_line_problem(value)) is not None:
+            self.problem(name, problem)
             return None
         return value
 

@@ -17,6 +17,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import OpenInvoice, PlannedAllocation
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.invoice import status_after_allocation
+from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 
 __all__ = ["AppliedAllocation", "require_household", "require_reason", "write_allocations"]
@@ -112,12 +113,15 @@ def require_household(uow: UnitOfWork, account_ref: str) -> tuple[int, str]:
 
 
 def require_reason(reason: str, what: str) -> str:
-    """A reason, stripped; one is needed, and it goes into ledger descriptions.
+    """A reason on one line; one is needed, and it goes into ledger descriptions.
+
+    Free text, so line breaks and other control characters are folded into
+    spaces (``domain.text.one_line``) rather than refused.
 
     Raises:
         RuleViolation: blank, or longer than 200 characters.
     """
-    text = " ".join(reason.split())
+    text = one_line(reason)
     if not text:
         raise RuleViolation(f"a reason is needed to {what}")
     if len(text) > REASON_LENGTH:

@@ -25,6 +25,7 @@ from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.statement import Statement, StatementLine, dedup_keys
+from crechebooks_desktop.domain.text import one_line, require_one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.tasks import TaskState
@@ -141,10 +142,13 @@ def add_account(
 
     Raises:
         PermissionDenied: the actor may not post money.
-        RuleViolation: a blank, too long or taken name; an unknown bank; an
+        RuleViolation: a blank, too long or taken name; a name or number with a
+            line break or other control character; an unknown bank; an
             opening balance without its date.
     """
     audit.require(actor, Permission.POST_MONEY)
+    require_one_line(name, "the account name")
+    require_one_line(number, "the account number")
     name = " ".join(name.split())
     if not name or len(name) > NAME_LENGTH:
         raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
@@ -177,14 +181,19 @@ def _cut(value: str, column: str) -> str:
     return value if len(value) <= limit else value[:limit]
 
 
+def _folded(value: str | None, column: str) -> str | None:
+    """A bank's text on one line (``domain.text.one_line``), cut to its column; blank is None."""
+    return None if value is None else _cut(one_line(value), column) or None
+
+
 def _new_line(line: StatementLine, key: str) -> NewBankLine:
-    reference, payer, fitid = line.reference, line.payer, line.fitid
+    fitid = line.fitid
     return NewBankLine(
         line.date,
         line.amount_cents,
-        _cut(line.description, "description"),
-        None if reference is None else _cut(reference, "reference"),
-        None if payer is None else _cut(payer, "payer"),
+        _cut(one_line(line.description), "description"),
+        _folded(line.reference, "reference"),
+        _folded(line.payer, "payer"),
         None if fitid is None else _cut(fitid, "fitid"),
         key,
     )

@@ -26,6 +26,7 @@ from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.ledger import LedgerPosting
 from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.domain.text import one_line, require_one_line
 from crechebooks_desktop.domain.vat import vat_rate_on
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
@@ -133,6 +134,7 @@ def void_invoice(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Inv
         RuleViolation: no reason, or money is allocated to it.
     """
     audit.require(actor, Permission.POST_MONEY)
+    reason = one_line(reason)  # free text on one line, as every reason is (domain.text)
     invoice = _locked(uow, number)
     allocated = uow.invoices.allocated_cents(invoice.id)
     status = transition(
@@ -282,6 +284,7 @@ def _ad_hoc_line(line: AdHocLine, policy: billing.VatPolicy, child_id: int) -> N
         )
     if line.amount_cents <= 0:
         raise RuleViolation("each line needs an amount above zero")
+    require_one_line(line.description, "a line's description")
     override = VatTreatment.EXEMPT if line.exempt else None
     treatment = billing.vat_treatment(line.line_type, override)
     split = billing.price_line(line.amount_cents, treatment, policy)

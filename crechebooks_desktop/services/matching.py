@@ -25,6 +25,7 @@ from crechebooks_desktop.domain.bank import MATCHABLE, BankLineRecord
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome, PaymentMethod
 from crechebooks_desktop.domain.matching import Candidate, MatchLine, alias_keys, match_lines
 from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit, payments
 from crechebooks_desktop.services.allocations import require_household
@@ -280,7 +281,8 @@ def _pay(
     if named:
         _check_named(open_invoices, ref, preferred)
     pairs = allocation_order(open_invoices, preferred, line.amount_cents)
-    reference = (line.reference or line.description or "").strip()[: payments.REFERENCE_LENGTH]
+    # Folded: lines imported before bank text was put on one line may hold line breaks.
+    reference = one_line(line.reference or line.description or "")[: payments.REFERENCE_LENGTH]
     return payments.add_payment(
         uow,
         actor,
@@ -495,7 +497,7 @@ def park(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> DecidedLine:
             decided already.
     """
     audit.require(actor, Permission.POST_MONEY)
-    text = " ".join(note.split())
+    text = one_line(note)
     if not text:
         raise RuleViolation("parking a line needs a note saying why")
     if len(text) > NOTE_LENGTH:

@@ -27,6 +27,7 @@ from crechebooks_desktop.domain.invoice import status_after_reversal
 from crechebooks_desktop.domain.ledger import LedgerPosting
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.domain.text import require_one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.allocations import (
@@ -229,6 +230,7 @@ def add_payment(
     audit.require(actor, Permission.POST_MONEY)
     _check_amount(amount_cents)
     reference = (reference or "").strip() or None
+    require_one_line(reference, "the reference")
     if reference is not None and len(reference) > REFERENCE_LENGTH:
         raise RuleViolation(f"the reference is too long (at most {REFERENCE_LENGTH} characters)")
     household_id, ref = require_household(uow, account_ref)

@@ -6,6 +6,7 @@ from crechebooks_desktop.db.repositories.tenancy import UserValue
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.passwords import hash_password, verify_password
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
+from crechebooks_desktop.domain.text import require_one_line
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
 from crechebooks_desktop.services import audit
 
@@ -97,6 +98,8 @@ def grant_role(
     Returns:
         The user as an actor in the creche.
     """
+    require_one_line(username, "the user name")
+    require_one_line(full_name, "the full name")
     existing = uow.users.by_username(username)
     if existing is None:
         user_id = uow.users.create(

@@ -30,9 +30,10 @@ TOO_LONG = "too long (more than 131,072 characters; is a quote left open?)"
 
 
 class Setup:
-    """A book with the sample fees and roster and a bank account ``Cheque``, files in ``tmp``."""
+    """A book with a creche (with ``samples``: the sample fees and roster, and a bank
+    account ``Cheque``), the files of the test in ``tmp``."""
 
-    def __init__(self, url: str, tmp: Path, cli: Cli) -> None:
+    def __init__(self, url: str, tmp: Path, cli: Cli, *, samples: bool = True) -> None:
         self.url, self.tmp, self.cli = url, tmp, cli
         book, _ = Book.open(Settings(url, tmp / "setup-files"))
         try:
@@ -40,8 +41,13 @@ class Setup:
                 init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
         finally:
             book.close()
-        shutil.copy(SAMPLE_FEES, tmp / "fees.csv")
-        shutil.copy(SAMPLE_ROSTER, tmp / "roster.csv")
+        if samples:
+            self.load_samples()
+
+    def load_samples(self) -> None:
+        """Import the sample fees and roster and add the bank account ``Cheque``."""
+        shutil.copy(SAMPLE_FEES, self.tmp / "fees.csv")
+        shutil.copy(SAMPLE_ROSTER, self.tmp / "roster.csv")
         for command in (
             ("fees", "import", "fees.csv"),
             ("roster", "import", "roster.csv"),
@@ -69,11 +75,11 @@ class Setup:
         finally:
             book.close()
 
-    def refused(self, *args: str) -> list[str]:
+    def refused(self, *args: str, code: int = 1) -> list[str]:
         """Run a command that must be refused; its stderr lines, after checking nothing changed."""
         before = self.snapshot()
         result = self.run(*args)
-        assert result.code == 1, result
+        assert result.code == code, result
         assert result.stdout == ""
         assert "Traceback" not in result.stderr
         assert "internal error" not in result.stderr
@@ -84,6 +90,12 @@ class Setup:
 @pytest.fixture
 def setup(book_url: str, tmp_path: Path, cli: Cli) -> Setup:
     return Setup(book_url, tmp_path, cli)
+
+
+@pytest.fixture
+def bare(book_url: str, tmp_path: Path, cli: Cli) -> Setup:
+    """A book with a creche and nothing else (for what is refused before the book is read)."""
+    return Setup(book_url, tmp_path, cli, samples=False)
 
 
 def ok(result: Any) -> str:
@@ -155,4 +167,97 @@ def test_a_roster_whose_household_rows_disagree_is_refused(setup: Setup) -> None
     assert setup.refused("roster", "import", name) == [
         head(name),
         f"{name}:3: parent_name: DLAMINI01 is 'Mrs Nomsa Dlamini' on line 2 but 'N Dlamini' here",
+    ]
+
+
+# --- point 8: names and references on one line ----------------------------------------
+
+ONE_LINE = "it must be one line of text, without control characters"
+
+
+def _roster_with(old: str, new: str) -> list[str]:
+    lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(old, new)
+    return lines
+
+
+CONTROL_FILES = {
+    "roster name": (
+        _roster_with("Mrs Priya Naidoo", '"Mrs Priya\nNaidoo"'),
+        ("roster", "import"),
+        f"4: parent_name: contains a line break; {ONE_LINE}",
+    ),
+    "roster child": (
+        _roster_with("Aarav", "Aa\trav"),
+        ("roster", "import"),
+        f"4: child_first_name: contains a tab; {ONE_LINE}",
+    ),
+    "fee name": (
+        [
+            "name,fee_type,amount,registration_fee,re_registration_fee",
+            "Full\u2028Day,FULL_DAY,1,,",
+        ],
+        ("fees", "import"),
+        f"2: name: contains a line break; {ONE_LINE}",
+    ),
+    "balance reference": (
+        ["household_ref,amount,as_of", "DLAMINI01\x1b[2J,100.00,2026-01-01"],
+        ("balances", "import"),
+        f"2: household_ref: contains a control character (U+001B); {ONE_LINE}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONTROL_FILES)
+def test_a_file_with_a_control_character_in_a_name_is_refused(setup: Setup, case: str) -> None:
+    lines, command, where = CONTROL_FILES[case]
+    name = setup.write(f"{case}.csv", lines)
+    assert setup.refused(*command, name) == [head(name), f"{name}:{where}"]
+
+
+CONTROL_OPTIONS = {
+    "charge description": (
+        "charges add",
+        ("--child", "DLAMINI01-1", "--type", "AD_HOC", "--amount", "100", "--date", "2026-03-01"),
+        "--description",
+        "Zoo\ntrip",
+        "a line break",
+    ),
+    "bank account name": ("bank accounts add", (), "--name", "FNB\tCheque", "a tab"),
+    "bank account number": (
+        "bank accounts add",
+        ("--name", "FNB"),
+        "--number",
+        "62\r\n123",
+        "a line break",
+    ),
+    "payment reference": (
+        "payments add",
+        ("--household", "DLAMINI01", "--amount", "100", "--date", "2026-03-01", "--method", "EFT"),
+        "--reference",
+        "DLAMINI01\u2029",
+        "a paragraph break",
+    ),
+    "invoice line": (
+        "invoices new",
+        ("--child", "DLAMINI01-1", "--date", "2026-03-01"),
+        "--line",
+        "UNIFORM:350.00:Winter\njersey",
+        "a line break",
+    ),
+    "user full name": (
+        "users add",
+        ("bob", "--role", "bookkeeper"),
+        "--full-name",
+        "Bob\x07",
+        "a control character (U+0007)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONTROL_OPTIONS)
+def test_an_option_with_a_control_character_is_refused_naming_it(bare: Setup, case: str) -> None:
+    command, others, option, value, what = CONTROL_OPTIONS[case]
+    assert bare.refused(*command.split(), *others, option, value, code=2) == [
+        f"crechebooks {command}: error: argument {option}: contains {what}; {ONE_LINE}"
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
 from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order
 
@@ -25,12 +26,14 @@ _WHOLE_FILE = 2**62
 
 
 def describe(*parts: str | None) -> str:
-    """Texts joined into one description, whitespace collapsed, without repeats.
+    """Texts joined into one description, each on one line, without repeats.
 
-    A part already contained in another (OFX often has NAME ``ACME`` and
-    MEMO ``ACME PAYMENT 123``) is dropped; the rest are joined with `` | ``.
+    Each part is folded onto one line (``domain.text.one_line``: line breaks,
+    tabs and other control characters become spaces). A part already
+    contained in another (OFX often has NAME ``ACME`` and MEMO ``ACME PAYMENT
+    123``) is dropped; the rest are joined with `` | ``.
     """
-    texts = [" ".join(part.split()) for part in parts if part and not part.isspace()]
+    texts = [text for text in (one_line(part) for part in parts if part) if text]
     if len(texts) <= 1:
         return texts[0] if texts else ""
     if len(texts) == 2:  # noqa: PLR2004 - the common case (name and memo), fast

@@ -261,7 +261,7 @@ class _Reader:
             amount_cents=amount,
             description=describe(name, memo) or describe(values.get("TRNTYPE")),
             reference=_number(values.get("CHECKNUM")) or _number(values.get("REFNUM")),
-            payer=" ".join(name.split()) or None if name else None,
+            payer=describe(name) or None,
             fitid=_unescape(fitid).strip() or None if fitid else None,
         )
 
