@@ -193,11 +193,14 @@ def matching_pictures(app, shell: Shell, path: Path) -> None:
     def loaded(_count: int) -> None:
         # Accept the first line from the keyboard, as a bookkeeper would, then show another.
         matching.loaded.disconnect(loaded)
-        matching.loaded.connect(accepted)
+        matching.message.connect(accepted)
         QTimer.singleShot(500, matching.decisions.accept)
 
-    def accepted(_count: int) -> None:
-        matching.loaded.disconnect(accepted)
+    def accepted(said: str) -> None:
+        # A decision refreshes its own row (no reload); it ends by saying what it did.
+        if not said.startswith("Accepted"):
+            return
+        matching.message.disconnect(accepted)
         # A line worth looking at: to review, its payer named, with others close by.
         rows = range(matching.proxy.rowCount())
         lines = [matching.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3) for r in rows]
