@@ -262,6 +262,20 @@ def household(book: Book, creche: tuple[CrecheSettings, Actor]) -> int:
         return uow.roster.add_household("DLAMINI01", "Mrs Nomsa Dlamini")
 
 
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most desktops have (0o022), which alone leaves new files world-readable.
+
+    Tests of owner-only files use it, so that they cannot pass because of a strict
+    umask; processes the test starts inherit it.
+    """
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 # --------------------------------------------------------------------------- processes
 
 

@@ -15,6 +15,7 @@ from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.invoice_documents import PrintedInvoice, print_invoice
 from crechebooks_desktop.exporters.invoice_table import write_invoices_csv, write_invoices_xlsx
+from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import invoices
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -89,7 +90,7 @@ def _progress(done: int, total: int, number: str) -> None:
 
 def _make_folder(folder: Path) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)  # the PDFs in it name families: owner-only if made here
     except FileExistsError:
         raise UserFacingError(f"cannot write into {folder}: it is a file, not a folder") from None
     except OSError as exc:

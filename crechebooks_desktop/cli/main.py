@@ -11,12 +11,10 @@ import argparse
 import logging
 import os
 import sys
-import traceback
-from pathlib import Path
 
 from crechebooks_desktop.cli.grammar import resolve
+from crechebooks_desktop.crash_log import record_bug
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.settings import default_data_dir
 
 EXIT_REFUSED = 1
 EXIT_BUG = 70
@@ -47,21 +45,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 130
     except Exception as exc:  # noqa: BLE001 - the boundary: report bugs without a traceback
-        where = _log_bug()
+        where = record_bug(exc) or os.devnull
         print(
             f"crechebooks: internal error ({type(exc).__name__}: {exc}); details in {where}",
             file=sys.stderr,
         )
         return EXIT_BUG
-
-
-def _log_bug() -> Path:
-    path = default_data_dir() / "crash.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as out:
-            out.write(traceback.format_exc())
-            out.write("\n")
-    except OSError:
-        return Path(os.devnull)
-    return path

@@ -28,6 +28,7 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, UserFacingError
+from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import audit
 
 __all__ = [
@@ -45,7 +46,6 @@ INVOICE_KIND = "invoice"
 """``documents.kind`` and ``documents.entity`` of an invoice PDF."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-_FILE_MODE = 0o644
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +216,8 @@ def write_atomically(path: Path, data: bytes) -> Path:
     """Write a file so that it is either complete or not there at all.
 
     The bytes go to a temporary file in the same folder, flushed to disk, which
-    then replaces ``path`` in one step. Missing folders are created.
+    then replaces ``path`` in one step. The file is owner-only (documents and
+    exports hold personal information), and so are the folders created for it.
 
     Args:
         path: the file to write (replaced if it exists).
@@ -229,8 +230,8 @@ def write_atomically(path: Path, data: bytes) -> Path:
         UserFacingError: the folder cannot be created or the file written.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
+        make_private_folder(path.parent)
+        handle, temporary = tempfile.mkstemp(  # owner-only (0600), kept so by the rename
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
     except OSError as exc:
@@ -240,7 +241,6 @@ def write_atomically(path: Path, data: bytes) -> Path:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        Path(temporary).chmod(_FILE_MODE)  # mkstemp makes it owner-only
         Path(temporary).replace(path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

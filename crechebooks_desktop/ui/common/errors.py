@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from crechebooks_desktop.crash_log import crash_log_path, record_bug
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.settings import default_data_dir
 
 log = logging.getLogger(__name__)
 
 
-def crash_log_path() -> str:
-    """Where bug reports (tracebacks) are written."""
-    return str(default_data_dir() / "crash.log")
-
-
 def log_bug(error: BaseException) -> None:
     """Append a bug's traceback to the crash log (never shown on screen)."""
-    try:
-        default_data_dir().mkdir(parents=True, exist_ok=True)
-        with open(crash_log_path(), "a", encoding="utf-8") as out:  # noqa: PTH123
-            out.write("".join(traceback.format_exception(error)))
-            out.write("\n")
-    except OSError:
-        log.exception("could not write the crash log")
+    if record_bug(error) is None:
+        log.error("could not write the crash log %s", crash_log_path(), exc_info=error)
 
 
 def report(parent: QWidget | None, error: BaseException, doing: str) -> None:

@@ -19,6 +19,7 @@ from crechebooks_desktop.services import documents
 from crechebooks_desktop.services.invoices import void_invoice
 from crechebooks_desktop.services.opening_balances import post_opening_balance
 from crechebooks_desktop.services.users import acting_user, add_user
+from tests.file_modes import POSIX_ONLY, mode
 
 Creche = tuple[CrecheSettings, Actor]
 NUMBER = "INV-2026-000001"
@@ -258,4 +259,15 @@ def test_write_atomically_replaces_whole_files(tmp_path: Path) -> None:
     documents.write_atomically(path, b"two")
     assert path.read_bytes() == b"two"
     assert [p.name for p in path.parent.iterdir()] == ["file.pdf"]
-    assert path.stat().st_mode & 0o777 == 0o644
+
+
+@POSIX_ONLY
+def test_written_documents_and_their_new_folders_are_owner_only(
+    tmp_path: Path, usual_umask: None
+) -> None:
+    path = documents.write_atomically(tmp_path / "deep" / "er" / "file.pdf", b"one")
+    assert (mode(path), mode(tmp_path / "deep"), mode(tmp_path / "deep" / "er")) == (
+        0o600,
+        0o700,
+        0o700,
+    )
