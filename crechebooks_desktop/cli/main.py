@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a check found problems or the user's input was refused;
 2 the command line itself was wrong; 70 a bug (logged with its traceback, never
-printed).
+printed); 141 the reader of the output went away (``crechebooks balances | head``),
+as for any program stopped by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from crechebooks_desktop.errors import UserFacingError
 
 EXIT_REFUSED = 1
 EXIT_BUG = 70
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a program the signal stopped
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
     args.user = args.user or os.environ.get("CRECHEBOOKS_USER")
     handler = resolve(args.handler)
     try:
-        return handler(args)
+        status = handler(args)
+        if sys.stdout is not None:  # None in a windowed bundle
+            sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
+    except BrokenPipeError:
+        return _output_closed()
     except UserFacingError as exc:
         print(f"crechebooks: error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -51,3 +57,21 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+    return status
+
+
+def _output_closed() -> int:
+    """Stop quietly: whoever read the output has what they wanted.
+
+    As Python's documentation advises (library/signal, "Note on SIGPIPE"),
+    standard output is pointed at the null device, so that the flush when
+    Python exits does not fail a second time and print an error.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests, a windowed bundle)
+        return EXIT_BROKEN_PIPE
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
