@@ -46,7 +46,7 @@ def _open(url: str, folder: Path):
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.settings import Settings
 
-    return Book.open(Settings(db_url=url, data_dir=folder / "files"))
+    return Book.open(Settings(db_url=url, data_dir=folder / "files"), create=True)
 
 
 def _import_once(book, tenant: int, actor, path: Path) -> tuple[float, int, int]:

@@ -49,7 +49,7 @@ def build_book(url: str, children: int) -> int:
     from crechebooks_desktop.settings import Settings
 
     rng = random.Random(42)
-    book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())))
+    book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())), create=True)
     with book.write() as uow:
         creche, _actor = init_creche(
             uow,
@@ -203,7 +203,7 @@ def raw_sqlite_copy(path: str) -> tuple[float, int]:
     from crechebooks_desktop.settings import Settings
 
     empty = Path(tempfile.mkdtemp()) / "raw.sqlite"
-    Book.open(Settings(f"sqlite:///{empty}", empty.parent))[0].close()
+    Book.open(Settings(f"sqlite:///{empty}", empty.parent), create=True)[0].close()
     src = sqlite3.connect(path)
     tables = {
         "invoices": "",

@@ -81,7 +81,7 @@ def _new_book(path: Path) -> int:
 
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
-    book, _ = Book.open(Settings(f"sqlite:///{path}", path.parent / "files"))
+    book, _ = Book.open(Settings(f"sqlite:///{path}", path.parent / "files"), create=True)
     with book.write() as uow:
         creche, _actor = init_creche(
             uow, NewCreche(name="Bench Creche", admin_username="admin", admin_full_name="Ada")
@@ -229,7 +229,7 @@ def load_postgres(source: Path, url: str) -> None:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.settings import Settings
 
-    Book.open(Settings(url, Path(tempfile.mkdtemp())))[0].close()
+    Book.open(Settings(url, Path(tempfile.mkdtemp())), create=True)[0].close()
     lite = sqlite3.connect(source)
     libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     tables = {

@@ -47,7 +47,7 @@ def make_demo_book(path: Path) -> None:
     from crechebooks_desktop.services.demo import create_demo_creche
     from crechebooks_desktop.settings import settings_for
 
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
         create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
     book.close()

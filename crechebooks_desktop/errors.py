@@ -21,3 +21,11 @@ class RuleViolation(UserFacingError):
 
 class PermissionDenied(UserFacingError):
     """The acting user's role does not allow the change."""
+
+
+class BookNotFound(NotFoundError):
+    """There is no book where one was named: no such file, or a database with no schema.
+
+    Only the paths that set a book up (``init``, ``demo``, the window's first-run
+    set-up) create one; anything else stops with this.
+    """

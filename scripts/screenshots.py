@@ -35,7 +35,7 @@ TODAY = dt.date.today()
 
 
 def demo_book(path: Path) -> None:
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
         tenant = create_demo_creche(uow, TODAY).creche.tenant_id
     with book.read(tenant) as uow:

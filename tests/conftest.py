@@ -130,7 +130,7 @@ def _copy_strategy(admin_url: str) -> str:
 
 
 def _migrate(url: str, data_dir: Path) -> None:
-    book, _result = Book.open(Settings(db_url=url, data_dir=data_dir))
+    book, _result = Book.open(Settings(db_url=url, data_dir=data_dir), create=True)
     book.close()
 
 

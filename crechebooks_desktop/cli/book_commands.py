@@ -32,7 +32,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         admin_username=args.admin_user,
         admin_password=read_password(args.admin_password_stdin, args.admin_user),
     )
-    with open_book(args) as book, book.write() as uow:
+    with open_book(args, create=True) as book, book.write() as uow:
         created, actor = creches.init_creche(uow, new)
     print(f"created {created.name} in {book.name}; administrator: {actor.username}")
     if new.admin_password is None:
@@ -133,7 +133,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    """``db upgrade`` (opening the book upgrades it; this reports what happened)."""
+    """``db upgrade`` (opening the book upgrades it; this reports what happened).
+
+    A book that is not there is refused, like every command but ``init`` and ``demo``.
+    """
     book, result = Book.open(settings_for(args.db))
     book.close()
     if result.from_revision == result.to_revision:
@@ -148,7 +151,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``demo``: the demo creche, once per book."""
-    with open_book(args) as book:
+    with open_book(args, create=True) as book:
         with book.read() as uow:
             existing = uow.tenants.by_name(demo.DEMO_NAME)
         if existing is not None:

@@ -21,9 +21,13 @@ from crechebooks_desktop.settings import settings_for
 
 
 @contextmanager
-def open_book(args: argparse.Namespace) -> Iterator[Book]:
-    """The book named by ``--db``, upgraded if needed, closed afterwards."""
-    book, result = Book.open(settings_for(args.db))
+def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Book]:
+    """The book named by ``--db``, upgraded if needed, closed afterwards.
+
+    Only the commands that set a book up (``init``, ``demo``) pass ``create``;
+    every other command stops when there is no book, and creates nothing.
+    """
+    book, result = Book.open(settings_for(args.db), create=create)
     if result.backup is not None:
         print(
             f"upgraded the book's schema; a copy from before is at {result.backup}",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from crechebooks_desktop.db.migrate import UpgradeResult, backup_sqlite, upgrade_to_head
 from crechebooks_desktop.db.session import make_engine, read_session, write_session
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.errors import RuleViolation, UserFacingError
+from crechebooks_desktop.errors import BookNotFound, RuleViolation, UserFacingError
+from crechebooks_desktop.private_files import create_private_file, make_private_folder
 from crechebooks_desktop.settings import Settings, describe
 
 
@@ -26,19 +29,32 @@ class Book:
         self.engine = engine
 
     @classmethod
-    def open(cls, settings: Settings) -> tuple[Book, UpgradeResult]:
+    def open(cls, settings: Settings, *, create: bool = False) -> tuple[Book, UpgradeResult]:
         """Connect, and bring the schema up to date (backing SQLite up first).
 
+        Args:
+            settings: which book, and its data folder.
+            create: set a new book up where there is none (a new SQLite file,
+                owner-only, in folders made owner-only; the schema in an empty
+                database). Only the paths that set a book up pass it: ``init``,
+                ``demo`` and the window's first-run set-up.
+
         Raises:
-            UserFacingError: the book cannot be reached or is newer than the app.
+            BookNotFound: there is no book there and ``create`` is False
+                (nothing was created).
+            UserFacingError: the book cannot be reached or made, or is newer than the app.
         """
-        if settings.db_url.startswith("sqlite:///"):
-            Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
+        book_file = _sqlite_file(settings)
+        if book_file is not None:
+            _prepare_sqlite_file(settings, book_file, create)
         engine = make_engine(settings.db_url)
+        if book_file is not None:
+            _never_create_the_file(engine, book_file)
         try:
-            result = upgrade_to_head(engine, settings.data_dir / "backups")
+            result = upgrade_to_head(engine, settings.data_dir / "backups", create=create)
+        except BookNotFound:
+            engine.dispose()
+            raise BookNotFound(_no_book(settings)) from None
         except DBAPIError as exc:  # unreachable server, not a database file, no permission
             engine.dispose()
             raise UserFacingError(
@@ -121,6 +137,50 @@ def _translated(book_name: str) -> Iterator[None]:
 def _is_read_only_violation(exc: DBAPIError) -> bool:
     # PostgreSQL: SQLSTATE 25006 read_only_sql_transaction; SQLite: PRAGMA query_only.
     return getattr(exc.orig, "sqlstate", None) == "25006" or "readonly database" in str(exc.orig)
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    """The book's file, for a SQLite book kept in a file."""
+    if not settings.db_url.startswith("sqlite:///"):
+        return None
+    name = settings.db_url.removeprefix("sqlite:///")
+    return None if name in {"", ":memory:"} else Path(name)
+
+
+def _prepare_sqlite_file(settings: Settings, path: Path, create: bool) -> None:
+    """Make a new book's file (owner-only) when asked to; otherwise it must be there."""
+    if path.exists():
+        return
+    if not create:
+        raise BookNotFound(_no_book(settings))
+    try:
+        make_private_folder(path.parent)
+        create_private_file(path)
+    except FileExistsError:  # made at the same moment by another process: open that one
+        return
+    except OSError as exc:
+        raise UserFacingError(f"cannot create the book {path}: {exc.strerror or exc}") from None
+
+
+def _never_create_the_file(engine: Engine, path: Path) -> None:
+    """Every connection opens the book's file as it is; none makes a new, empty one.
+
+    SQLite creates a missing file on connect. Only ``_prepare_sqlite_file``
+    may create a book, so a book moved or deleted while it is open is an error
+    ("unable to open database file"), not a new empty book in its place.
+    """
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
+        if not path.is_file():
+            raise sqlite3.OperationalError(f"unable to open database file: {path} is gone")
+
+
+def _no_book(settings: Settings) -> str:
+    return (
+        f"there is no book at {describe(settings)} (nothing was created); "
+        "`crechebooks init` or `crechebooks demo` sets one up"
+    )
 
 
 def _reason(exc: DBAPIError) -> str:

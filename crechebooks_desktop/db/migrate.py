@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.errors import BookNotFound, UserFacingError
 from crechebooks_desktop.paths import migrations_dir
 
 # Any constant works; it only has to be the same for every CrecheBooks process.
@@ -62,17 +62,19 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(engine: Engine, backup_dir: Path) -> UpgradeResult:
+def upgrade_to_head(engine: Engine, backup_dir: Path, *, create: bool = False) -> UpgradeResult:
     """Upgrade the book to the application's schema, backing SQLite up first.
 
     Args:
         engine: the book's engine.
         backup_dir: where the pre-upgrade copy of a SQLite book goes.
+        create: build the schema in an empty database (a book being set up).
 
     Returns:
         What was found and done.
 
     Raises:
+        BookNotFound: the database is empty and ``create`` is False (left empty).
         UserFacingError: the book was written by a newer CrecheBooks.
     """
     head = head_revision()
@@ -82,7 +84,7 @@ def upgrade_to_head(engine: Engine, backup_dir: Path) -> UpgradeResult:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_UPGRADE_LOCK})
             conn.commit()
         try:
-            return _upgrade(conn, engine, head, backup_dir)
+            return _upgrade(conn, engine, head, backup_dir, create)
         finally:
             if conn.dialect.name == "postgresql":
                 conn.rollback()
@@ -90,11 +92,15 @@ def upgrade_to_head(engine: Engine, backup_dir: Path) -> UpgradeResult:
                 conn.commit()
 
 
-def _upgrade(conn: Connection, engine: Engine, head: str, backup_dir: Path) -> UpgradeResult:
+def _upgrade(
+    conn: Connection, engine: Engine, head: str, backup_dir: Path, create: bool
+) -> UpgradeResult:
     found = current_revision(conn)
     conn.rollback()
     if found == head:
         return UpgradeResult(found, head, None)
+    if found is None and not create:
+        raise BookNotFound("the database holds no book")
     _refuse_unknown(found)
     backup = None
     if found is not None and engine.dialect.name == "sqlite":

@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from crechebooks_desktop.domain.creche import CrecheSettings
-from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.settings import Settings
+from crechebooks_desktop.errors import BookNotFound, UserFacingError
+from crechebooks_desktop.settings import Settings, describe
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice, FirstRunDialog
 from crechebooks_desktop.ui.setup.sign_in import Credentials, SignInDialog, SignInRequest
@@ -31,6 +31,7 @@ class _Opened:
     creches: tuple[CrecheSettings, ...]
     upgraded_from: str | None
     backup: str | None
+    missing: bool = False  # no book there yet: the first-run set-up creates it
 
 
 def ask_first_run(parent: QWidget | None) -> FirstRunPrompt:
@@ -106,7 +107,11 @@ class Startup(QObject):
         # so the window is on screen half a second sooner.
         from crechebooks_desktop.db.book import Book  # noqa: PLC0415
 
-        book, result = Book.open(self._settings)
+        try:
+            book, result = Book.open(self._settings)
+        except BookNotFound:
+            # Nothing is created until the first-run set-up is finished (issue 10).
+            return _Opened(describe(self._settings), (), None, None, missing=True)
         self._session.attach(book)
         with book.read() as uow:
             found = tuple(uow.tenants.all())
@@ -129,8 +134,12 @@ class Startup(QObject):
         self._session.run(lambda: self._set_up(choice), self._choose, self.failed.emit)
 
     def _set_up(self, choice: FirstRunChoice) -> tuple[CrecheSettings, ...]:  # database thread
+        from crechebooks_desktop.db.book import Book  # noqa: PLC0415
         from crechebooks_desktop.services import creches, demo  # noqa: PLC0415
 
+        if self.opened is not None and self.opened.missing:
+            created, _result = Book.open(self._settings, create=True)
+            self._session.attach(created)
         book = self._session.book()
         with book.write() as uow:
             if choice.demo:

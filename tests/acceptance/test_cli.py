@@ -317,7 +317,8 @@ def test_book_from_the_environment(cli: Cli, with_creche: str, tmp_path: Path) -
     # --db wins over the environment.
     other = tmp_path / "other.sqlite"
     said = cli("--db", str(other), "settings", "show", env={"CRECHEBOOKS_DB": with_creche})
-    assert refused(said).startswith("crechebooks: error: this book has no creche yet")
+    assert refused(said).startswith(f"crechebooks: error: there is no book at {other} ")
+    assert not other.exists()
 
 
 def test_unknown_subcommand(cli: Cli) -> None:

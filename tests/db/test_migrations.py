@@ -124,7 +124,7 @@ def test_upgrade_is_idempotent(book: Book, tmp_path: Path) -> None:
 
 def test_new_empty_database_is_migrated_from_nothing(tmp_path: Path) -> None:
     settings = Settings("sqlite:///" + str(tmp_path / "new" / "book.sqlite"), tmp_path / "files")
-    book, result = Book.open(settings)
+    book, result = Book.open(settings, create=True)
     try:
         assert (result.from_revision, result.to_revision, result.backup) == (None, LATEST, None)
         assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES

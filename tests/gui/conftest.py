@@ -40,7 +40,7 @@ def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 def demo_book_path(tmp_path: Path) -> Path:
     """A SQLite book holding the demo creche."""
     path = tmp_path / "demo.sqlite"
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
         create_demo_creche(uow, dt.date(2026, 11, 21))
     book.close()

@@ -37,7 +37,7 @@ def fnb_csv(path: Path, lines: int = 12) -> Path:
 def shell(qtbot, tmp_path, no_dialogs):
     """The window on a book with a creche and no bank account yet."""
     path = tmp_path / "empty.sqlite"
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     new_creche(book)
     book.close()
     shell = Shell(shell_args(path), interactive=False)

@@ -1,5 +1,7 @@
 """The main window over a real book, with the real database thread."""
 
+import argparse
+import os
 import threading
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from crechebooks_desktop.services.creches import NewCreche
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice
+from tests.file_modes import mode
 from tests.gui.conftest import shell_args
 
 
@@ -129,10 +132,44 @@ def test_new_book_can_start_as_the_demo(qtbot, shell, tmp_path: Path) -> None:
     assert loaded.args == [45]
 
 
-def test_declining_set_up_cancels(qtbot, shell, tmp_path: Path) -> None:
-    app = shell(shell_args(tmp_path / "no.sqlite"), first_run=lambda _name: None)
+def test_declining_set_up_cancels_and_creates_nothing(qtbot, shell, tmp_path: Path) -> None:
+    asked: list[str] = []
+    path = tmp_path / "Creche" / "no.sqlite"
+    app = shell(shell_args(path), first_run=asked.append)
     with qtbot.waitSignal(app.startup.cancelled, timeout=10_000):
         app.start()
+    assert asked == [str(path)]
+    assert not (tmp_path / "Creche").exists()
+
+
+# No --db and no CRECHEBOOKS_DB: the window opens the default book in the data folder.
+DEFAULT_BOOK = argparse.Namespace(db=None, creche=None, user=None, screenshot=None)
+
+
+def test_the_default_book_is_set_up_only_when_the_set_up_is_finished(
+    qtbot, shell, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CRECHEBOOKS_DB", raising=False)
+    default = tmp_path / "xdg" / "CrecheBooks" / "book.sqlite"
+    first = shell(DEFAULT_BOOK, first_run=lambda _name: None)
+    with qtbot.waitSignal(first.startup.cancelled, timeout=10_000):
+        first.start()
+    assert not (tmp_path / "xdg").exists()
+
+    asked: list[str] = []
+
+    def demo(name: str) -> FirstRunChoice:
+        asked.append(name)
+        return FirstRunChoice(None, demo=True)
+
+    second = shell(DEFAULT_BOOK, first_run=demo)
+    with qtbot.waitSignal(second.window.households.loaded, timeout=20_000) as loaded:
+        second.start()
+    assert asked == [str(default)]
+    assert loaded.args == [45]
+    if os.name == "posix":
+        assert (mode(default), mode(default.parent)) == (0o600, 0o700)
 
 
 def test_a_file_that_is_not_a_book_is_reported_not_crashed(

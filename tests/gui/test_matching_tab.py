@@ -53,7 +53,7 @@ def _line(n: int, day: int, cents: int, text: str, ref: str | None = None) -> St
 
 def build_book(path: Path, *, matched: bool = True) -> None:
     """The five families' book; the statement imported and (if ``matched``) matched."""
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     settings, actor = new_creche(book)
     tenant = settings.tenant_id
     with book.write(tenant) as uow:

@@ -15,7 +15,7 @@ from tests.gui.conftest import shell_args
 
 
 def _book_with_admin(path: Path, password: str | None) -> None:
-    book, _ = Book.open(settings_for(str(path)))
+    book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
         init_creche(
             uow, NewCreche(name="Little Acorns", admin_username="thandi", admin_password=password)
