@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from crechebooks_desktop.db.migrate import UpgradeResult, backup_sqlite, upgrade_to_head
+from crechebooks_desktop.db.pg_dump import dump_postgres
 from crechebooks_desktop.db.session import make_engine, read_session, write_session
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.errors import BookNotFound, RuleViolation, UserFacingError
@@ -88,31 +87,37 @@ class Book:
             yield UnitOfWork(session, tenant_id)
 
     def backup(self, destination: Path) -> Path:
-        """Copy the whole book to a file.
+        """Copy the whole book to a new, owner-only file.
 
         SQLite: a consistent copy through the online backup API. PostgreSQL:
         ``pg_dump`` in its custom format (restore with ``pg_restore``).
 
         Raises:
-            UserFacingError: the destination exists, or pg_dump is missing or fails.
+            UserFacingError: the destination exists or cannot be written, or
+                pg_dump is missing or fails; no partial copy is left behind.
         """
-        if destination.exists():
-            raise UserFacingError(f"{destination} already exists; choose a new file name")
-        if self.engine.dialect.name == "sqlite":
-            return backup_sqlite(self.engine, destination)
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            raise UserFacingError("pg_dump is not installed; install the PostgreSQL client tools")
-        url = self.engine.url.set(drivername="postgresql")
-        completed = subprocess.run(  # noqa: S603 - fixed program, no shell
-            [pg_dump, "--format=custom", "--file", str(destination), url.render_as_string(False)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if completed.returncode != 0:
-            raise UserFacingError(f"pg_dump failed: {completed.stderr.strip()}")
-        return destination
+        folder = destination.parent
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise UserFacingError(f"cannot write the backup to {destination}: {folder} {what}")
+        try:
+            if self.engine.dialect.name == "sqlite":
+                return backup_sqlite(self.engine, destination)
+            return dump_postgres(self.engine.url, destination)
+        except FileExistsError:
+            if destination.is_dir():
+                raise UserFacingError(
+                    f"{destination} is a folder; name the backup file in it, "
+                    f"e.g. {destination / 'book-backup'}"
+                ) from None
+            raise UserFacingError(f"{destination} already exists; choose a new file name") from None
+        except DBAPIError as exc:  # the book itself could not be read
+            raise UserFacingError(f"cannot back up {self.name}: {_reason(exc)}") from exc
+        except (OSError, sqlite3.Error) as exc:  # sqlite3: e.g. the disk filled up
+            reason = exc.strerror if isinstance(exc, OSError) else None
+            raise UserFacingError(
+                f"cannot write the backup to {destination}: {reason or exc}"
+            ) from None
 
     def close(self) -> None:
         """Release every connection."""

@@ -12,6 +12,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 
 from crechebooks_desktop.errors import BookNotFound, UserFacingError
 from crechebooks_desktop.paths import migrations_dir
+from crechebooks_desktop.private_files import create_private_file, make_private_folder
 
 # Any constant works; it only has to be the same for every CrecheBooks process.
 _PG_UPGRADE_LOCK = 0x43424B53  # "CBKS"
@@ -67,7 +69,7 @@ def upgrade_to_head(engine: Engine, backup_dir: Path, *, create: bool = False) -
 
     Args:
         engine: the book's engine.
-        backup_dir: where the pre-upgrade copy of a SQLite book goes.
+        backup_dir: where the pre-upgrade copy of a SQLite book goes (made owner-only).
         create: build the schema in an empty database (a book being set up).
 
     Returns:
@@ -75,7 +77,8 @@ def upgrade_to_head(engine: Engine, backup_dir: Path, *, create: bool = False) -
 
     Raises:
         BookNotFound: the database is empty and ``create`` is False (left empty).
-        UserFacingError: the book was written by a newer CrecheBooks.
+        UserFacingError: the book was written by a newer CrecheBooks, or the
+            copy before the upgrade cannot be written.
     """
     head = head_revision()
     with engine.connect() as conn:
@@ -104,8 +107,7 @@ def _upgrade(
     _refuse_unknown(found)
     backup = None
     if found is not None and engine.dialect.name == "sqlite":
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-        backup = backup_sqlite(engine, backup_dir / f"before-upgrade-{found}-{stamp}.sqlite")
+        backup = _backup_before_upgrade(engine, backup_dir, found)
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
@@ -128,23 +130,43 @@ def _refuse_unknown(revision: str | None) -> None:
         )
 
 
+def _backup_before_upgrade(engine: Engine, backup_dir: Path, found: str) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    destination = backup_dir / f"before-upgrade-{found}-{stamp}.sqlite"
+    try:
+        return backup_sqlite(engine, destination)
+    except (OSError, sqlite3.Error) as exc:  # no room, no permission, a file in the way
+        reason = exc.strerror if isinstance(exc, OSError) else None
+        raise UserFacingError(
+            f"cannot copy the book to {destination} before upgrading it "
+            f"({reason or exc}); nothing was changed"
+        ) from None
+
+
 def backup_sqlite(engine: Engine, destination: Path) -> Path:
     """Copy a SQLite book with the online backup API (safe while it is in use).
 
     Args:
         engine: the book's engine (must be SQLite).
-        destination: the file to write; its folder is created.
+        destination: the file to create, owner-only (its missing folders too).
 
     Returns:
         The destination path.
+
+    Raises:
+        FileExistsError: ``destination`` is already there (it is left alone).
+        OSError: it cannot be written (nothing is left behind).
     """
     source_path = engine.url.database
     if engine.dialect.name != "sqlite" or not source_path:
         raise UserFacingError("only a SQLite book can be copied this way")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        closing(sqlite3.connect(source_path)) as source,
-        closing(sqlite3.connect(destination)) as target,
-    ):
-        source.backup(target)
+    make_private_folder(destination.parent)
+    create_private_file(destination)  # SQLite keeps this mode for the copy's journal
+    try:
+        # The engine's own connection: it reads the book as it is and never makes one.
+        with engine.connect() as source, closing(sqlite3.connect(destination)) as target:
+            cast("sqlite3.Connection", source.connection.driver_connection).backup(target)
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
     return destination
