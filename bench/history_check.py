@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import ledger_scale  # noqa: E402 - the shared book builder sits beside this file
+import ledger_scale  # the shared book builder, beside this file
 
 TARGET_SEAL_S = 60.0
 TARGET_CHECK_S = 30.0
