@@ -4,6 +4,11 @@ Amounts are always ``int`` cents. Floats are refused everywhere because they
 cannot represent cents exactly. Arithmetic that can produce fractions of a
 cent runs in :class:`decimal.Decimal` and is rounded once, at the end, by
 :func:`round_half_even` (banker's rounding), the single owner of rounding.
+
+No amount that enters the book may be larger, either way, than
+:data:`MAX_AMOUNT_CENTS` (R 100 000 000,00), and no household balance than
+:data:`MAX_BALANCE_CENTS`: :func:`check_amount` and :func:`check_balance`
+are the one place that says so, for the parser and for every service.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import TypeVar
 
+from crechebooks_desktop.errors import RuleViolation
+
 __all__ = [
+    "MAX_AMOUNT_CENTS",
+    "MAX_BALANCE_CENTS",
+    "AmountTooLarge",
     "Money",
     "MoneyError",
     "MoneyStyle",
+    "check_amount",
+    "check_balance",
     "format_plain",
     "format_rands",
     "parse_rands",
@@ -40,6 +52,21 @@ _GROUP = 3
 _GUARD_DIGITS = 10
 
 _T = TypeVar("_T")
+
+MAX_AMOUNT_CENTS = 10_000_000_000
+"""The largest amount, either way, that enters the book: R 100 000 000,00.
+
+One line, payment, fee, charge, invoice or balance that a creche enters is
+never near it, so a bigger one is a typing slip (a pasted account number) or a
+broken file (issue 10). At this size a 64-bit sum overflows only after more
+than 922 million amounts at the limit.
+"""
+MAX_BALANCE_CENTS = 1_000 * MAX_AMOUNT_CENTS
+"""The largest balance (or credit), either way, a household may run up: R 100 000 000 000,00.
+
+A balance sums many amounts, so it gets a thousand times the room of one;
+the balances of more than 922 000 households at this limit fit a 64-bit sum.
+"""
 
 
 class MoneyError(ValueError):
@@ -74,6 +101,62 @@ class MoneyError(ValueError):
             f"'{whole}{fraction}' or '{whole}{mark}{fraction}{other}00'; "
             f"cents take 1 or 2 decimals",
         )
+
+
+class AmountTooLarge(MoneyError, RuleViolation):
+    """An amount beyond what a book takes.
+
+    A :class:`MoneyError` to the parsers, which name the file, line and field
+    (or the command-line option); a :class:`RuleViolation` to everyone else,
+    so a service refusing one shows the user a plain message.
+    """
+
+
+def _beyond(cents: int, limit: int, what: str | None, kind: str) -> AmountTooLarge:
+    """The error for ``cents`` outside ``-limit..limit``, e.g. ``R 2,00 is more than ...``."""
+    if cents > 0:
+        message = f"{format_rands(cents)} is more than the largest {kind} ({format_rands(limit)})"
+    else:
+        message = f"{format_rands(cents)} is less than the smallest {kind} ({format_rands(-limit)})"
+    return AmountTooLarge(f"{what}: {message}" if what else message)
+
+
+def check_amount(cents: int, what: str | None = None) -> int:
+    """Refuse an amount larger, either way, than :data:`MAX_AMOUNT_CENTS`.
+
+    Args:
+        cents: the amount.
+        what: what it is, to start the message (``"payment"``), or None.
+
+    Returns:
+        ``cents``, unchanged.
+
+    Raises:
+        AmountTooLarge: ``cents`` is beyond the limit.
+        TypeError: ``cents`` is not int cents.
+    """
+    if -MAX_AMOUNT_CENTS <= require_cents(cents, "cents") <= MAX_AMOUNT_CENTS:
+        return cents
+    raise _beyond(cents, MAX_AMOUNT_CENTS, what, "amount a book takes")
+
+
+def check_balance(cents: int, what: str | None = None) -> int:
+    """Refuse a balance larger, either way, than :data:`MAX_BALANCE_CENTS`.
+
+    Args:
+        cents: the balance.
+        what: whose it is, to start the message, or None.
+
+    Returns:
+        ``cents``, unchanged.
+
+    Raises:
+        AmountTooLarge: ``cents`` is beyond the limit.
+        TypeError: ``cents`` is not int cents.
+    """
+    if -MAX_BALANCE_CENTS <= require_cents(cents, "cents") <= MAX_BALANCE_CENTS:
+        return cents
+    raise _beyond(cents, MAX_BALANCE_CENTS, what, "balance a book keeps")
 
 
 def _require_type(value: object, kind: type[_T], name: str) -> _T:
@@ -411,6 +494,8 @@ def parse_rands(text: str) -> int:
         MoneyError: If the text is blank, not an amount, has more than two
             decimals, misplaced thousands separators, or is ambiguous
             (``1,234``).
+        AmountTooLarge: If the amount is beyond :data:`MAX_AMOUNT_CENTS`
+            (a MoneyError too).
     """
     body = _require_type(text, str, "amount text").translate(_SPACE_LIKE).strip()
     if not body:
@@ -423,4 +508,4 @@ def parse_rands(text: str) -> int:
     whole, fraction = _split_number(match[4], text)
     # The normalised string is exact cents; Decimal never sees a float.
     cents = int(Decimal(f"{whole}{fraction}"))
-    return -cents if negative else cents
+    return check_amount(-cents if negative else cents)

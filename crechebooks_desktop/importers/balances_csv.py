@@ -37,12 +37,10 @@ __all__ = ["COLUMNS", "import_balances_file", "parse_balances", "read_balances"]
 
 COLUMNS = ("household_ref", "amount", "as_of")
 _REF_LENGTH = 40
-# BIGINT holds far more; this keeps a typing slip (a pasted account number) out.
-_MAX_CENTS = 10**15
 
 
 def _amount(cells: Cells) -> int | None:
-    """A signed amount that is not zero."""
+    """A signed amount that is not zero (``parse_rands`` holds it to the book's limit)."""
     text = cells.text("amount", required=True)
     if text is None:
         return None
@@ -53,9 +51,6 @@ def _amount(cells: Cells) -> int | None:
         return None
     if cents == 0:
         cells.problem("amount", "an opening balance of zero needs no row; leave the row out")
-        return None
-    if abs(cents) > _MAX_CENTS:
-        cells.problem("amount", f"too large: {text!r}")
         return None
     return cents
 

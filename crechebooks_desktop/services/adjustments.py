@@ -25,6 +25,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import allocate_auto
 from crechebooks_desktop.domain.enums import EntryType, LineType
 from crechebooks_desktop.domain.ledger import BalanceState
+from crechebooks_desktop.domain.money import check_amount
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
@@ -99,12 +100,13 @@ def adjust_balance(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
-        RuleViolation: a zero amount or no reason.
+        RuleViolation: a zero amount or one beyond the book's limit, or no reason.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "adjust a balance")
     if amount_cents == 0:
         raise RuleViolation("an adjustment of zero changes nothing")
+    check_amount(amount_cents, "adjustment")
     household_id, ref = require_household(uow, account_ref)
     if amount_cents > 0:
         # The invoice number's sequence is locked before the balance row, as

@@ -5,6 +5,9 @@ have yet (``domain.statement.dedup_keys``) are written in bulk with a
 ``bank_imports`` row and one audit record; lines it already has are counted
 as duplicates and skipped, so importing the same file twice, or a file that
 overlaps an earlier one, adds nothing new.
+
+Whatever reader built the statement, its amounts are held to the book's limit
+(``domain.money.MAX_AMOUNT_CENTS``) before anything is written.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from crechebooks_desktop.domain.bank import (
     NewBankLine,
 )
 from crechebooks_desktop.domain.enums import BankLineStatus
-from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.money import (
+    MoneyError,
+    check_amount,
+    check_balance,
+    format_rands,
+)
+from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.statement import Statement, StatementLine, dedup_keys
 from crechebooks_desktop.domain.text import one_line, require_one_line
@@ -144,11 +153,12 @@ def add_account(
         PermissionDenied: the actor may not post money.
         RuleViolation: a blank, too long or taken name; a name or number with a
             line break or other control character; an unknown bank; an
-            opening balance without its date.
+            opening balance without its date, or beyond the book's limit.
     """
     audit.require(actor, Permission.POST_MONEY)
     require_one_line(name, "the account name")
     require_one_line(number, "the account number")
+    check_amount(opening_balance_cents, "opening balance")
     name = " ".join(name.split())
     if not name or len(name) > NAME_LENGTH:
         raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
@@ -223,9 +233,13 @@ def import_statement(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such bank account.
+        ProblemsError: lines with an amount beyond the book's limit (every one
+            is listed; nothing is written).
+        AmountTooLarge: an opening or closing balance beyond the book's limit.
         Cancelled: the import was cancelled (nothing is written).
     """
     audit.require(actor, Permission.POST_MONEY)
+    _check_statement(statement)
     account = require_account(uow, account_name)
     keys = dedup_keys(statement.lines)
     dates = [line.date for line in statement.lines]
@@ -277,6 +291,28 @@ def import_statement(
         len(keys) - len(fresh),
         tuple(warnings),
     )
+
+
+def _check_statement(statement: Statement) -> None:
+    """Refuse a statement whose lines or balances a book does not take."""
+    problems = []
+    for line in statement.lines:
+        for field, cents in (("amount", line.amount_cents), ("balance", line.balance_cents)):
+            if cents is None:
+                continue
+            try:
+                check_amount(cents)
+            except MoneyError as exc:
+                problems.append(ImportProblem(statement.file_name, line.line_no, field, str(exc)))
+    if problems:
+        raise ProblemsError(problems, statement.file_name)
+    # The opening balance may be worked out from the lines, so it is a balance, not an amount.
+    for what, cents in (
+        ("opening balance", statement.opening_balance_cents),
+        ("closing balance", statement.closing_balance_cents),
+    ):
+        if cents is not None:
+            check_balance(cents, f"{statement.file_name}: {what}")
 
 
 def _import_values(

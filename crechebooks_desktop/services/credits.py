@@ -22,7 +22,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import OpenInvoice, allocate_auto
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.ledger import LedgerPosting
-from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.money import check_amount, format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
@@ -184,13 +184,14 @@ def refund_credit(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
-        RuleViolation: an amount of zero or less, more than the unused
-            credit, or no reason.
+        RuleViolation: an amount of zero or less, beyond the book's limit or
+            more than the unused credit, or no reason.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "refund credit")
     if amount_cents <= 0:
         raise RuleViolation("the amount to refund must be more than zero")
+    check_amount(amount_cents, "refund")
     household_id, ref = require_household(uow, account_ref)
     before = uow.ledger.lock_balances([household_id])[household_id]
     if amount_cents > before.credit_cents:

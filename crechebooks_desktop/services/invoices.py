@@ -24,7 +24,7 @@ from crechebooks_desktop.domain.enums import (
 from crechebooks_desktop.domain.invoice import transition
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.ledger import LedgerPosting
-from crechebooks_desktop.domain.money import format_plain
+from crechebooks_desktop.domain.money import check_amount, format_plain
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.text import one_line, require_one_line
 from crechebooks_desktop.domain.vat import vat_rate_on
@@ -212,7 +212,8 @@ def new_ad_hoc_invoice(
 
     Raises:
         NotFoundError: an unknown child.
-        RuleViolation: no lines, or a line type that belongs to the monthly run.
+        RuleViolation: no lines, a line type that belongs to the monthly run,
+            or an amount beyond the book's limit.
     """
     audit.require(actor, Permission.POST_MONEY)
     if not lines:
@@ -285,6 +286,7 @@ def _ad_hoc_line(line: AdHocLine, policy: billing.VatPolicy, child_id: int) -> N
     if line.amount_cents <= 0:
         raise RuleViolation("each line needs an amount above zero")
     require_one_line(line.description, "a line's description")
+    check_amount(line.amount_cents, "line")
     override = VatTreatment.EXEMPT if line.exempt else None
     treatment = billing.vat_treatment(line.line_type, override)
     split = billing.price_line(line.amount_cents, treatment, policy)

@@ -17,6 +17,7 @@ from crechebooks_desktop.domain.ledger import (
     LedgerPosting,
     next_balance,
 )
+from crechebooks_desktop.domain.money import check_amount, check_balance
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
@@ -42,6 +43,8 @@ def post_entries(uow: UnitOfWork, actor: Actor, postings: Sequence[LedgerPosting
         PermissionDenied: the actor may not post money.
         NotFoundError: a household is not in the actor's creche.
         RuleViolation: a posting would use more credit than the household has.
+        AmountTooLarge: an amount, or a balance or credit it leads to, beyond
+            what a book takes (``domain.money``).
         ValueError: a zero amount.
         TypeError: an amount that is not integer cents.
     """
@@ -50,6 +53,7 @@ def post_entries(uow: UnitOfWork, actor: Actor, postings: Sequence[LedgerPosting
         return []
     for posting in postings:
         _require_cents(posting.amount_cents)
+        check_amount(posting.amount_cents, posting.description)
     states = uow.ledger.lock_balances(p.household_id for p in postings)
     rows, befores = [], []
     for posting in postings:
@@ -109,6 +113,8 @@ def _apply(state: BalanceState, posting: LedgerPosting) -> BalanceState:
             f"{-posting.credit_delta_cents}"
         )
     balance = next_balance(state.balance_cents, posting.amount_cents)
+    check_balance(balance, f"{posting.description}: the household's balance")
+    check_balance(credit, f"{posting.description}: the household's credit")
     return BalanceState(state.household_id, balance, credit)
 
 

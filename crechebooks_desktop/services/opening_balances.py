@@ -19,7 +19,7 @@ from crechebooks_desktop.domain.enums import (
     LineType,
     VatTreatment,
 )
-from crechebooks_desktop.domain.money import format_plain
+from crechebooks_desktop.domain.money import check_amount, format_plain
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
@@ -48,11 +48,12 @@ def post_opening_balance(
         The opening invoice's number when the household owes, else None.
 
     Raises:
-        RuleViolation: a zero amount.
+        RuleViolation: a zero amount or one beyond the book's limit.
     """
     audit.require(actor, Permission.POST_MONEY)
     if amount_cents == 0:
         raise RuleViolation("an opening balance of zero needs no entry")
+    check_amount(amount_cents, "opening balance")
     if amount_cents < 0:
         post_entry(
             uow,

@@ -25,7 +25,7 @@ from crechebooks_desktop.domain.allocation import AllocationPlan, OpenInvoice, p
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus, PaymentMethod
 from crechebooks_desktop.domain.invoice import status_after_reversal
 from crechebooks_desktop.domain.ledger import LedgerPosting
-from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.money import check_amount, format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.text import require_one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
@@ -168,6 +168,7 @@ def _candidates(
 def _check_amount(amount_cents: int) -> None:
     if amount_cents <= 0:
         raise RuleViolation(f"a payment must be more than zero (got {format_rands(amount_cents)})")
+    check_amount(amount_cents, "payment")
 
 
 def preview_payment(
@@ -222,10 +223,10 @@ def add_payment(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
-        RuleViolation: an amount of zero or less, a reference over 200
-            characters, or an explicit allocation that is refused (unknown,
-            DRAFT or VOID invoice, more than its balance due, more in all than
-            the payment).
+        RuleViolation: an amount of zero or less or beyond the book's limit,
+            a reference over 200 characters, or an explicit allocation that is
+            refused (unknown, DRAFT or VOID invoice, more than its balance due,
+            more in all than the payment).
     """
     audit.require(actor, Permission.POST_MONEY)
     _check_amount(amount_cents)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.enums import EnrolmentStatus, LineType, VatTreatment
+from crechebooks_desktop.domain.money import check_amount
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.roster import CHARGE_LINE_TYPES, StoredChild, StoredFee
 from crechebooks_desktop.domain.text import require_one_line
@@ -111,13 +112,15 @@ def add_charge(
         PermissionDenied: the actor may not post money.
         NotFoundError: no such child.
         RuleViolation: a line type the monthly run bills itself, a VAT choice
-            for anything but AD_HOC, a zero or negative amount, a long description
-            or one with a line break or other control character.
+            for anything but AD_HOC, a zero or negative amount or one beyond
+            the book's limit, a long description or one with a line break or
+            other control character.
     """
     audit.require(actor, Permission.POST_MONEY)
     treatment = _charge_vat(line_type, vat)
     if amount_cents <= 0:
         raise RuleViolation("a charge must be more than zero")
+    check_amount(amount_cents, "charge")
     text = (description or "").strip() or None
     require_one_line(text, "the description")
     if text is not None and len(text) > _DESCRIPTION_LENGTH:

@@ -33,6 +33,7 @@ from crechebooks_desktop.domain.invoice_values import (
     InvoiceValue,
     Recipient,
 )
+from crechebooks_desktop.domain.money import check_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +127,18 @@ class InvoiceRepository(TenantScoped):
 
         Totals are the sums of the lines. Pending charges on the lines are
         marked as billed by their invoice.
+
+        Raises:
+            AmountTooLarge: a line or a total beyond the book's limit (an
+                hourly fee times its hours, many charges); nothing is written.
         """
         if not invoices:
             return []
+        for inv in invoices:
+            for position, line in enumerate(inv.lines, start=1):
+                check_amount(line.unit_cents, f"invoice {inv.number}, line {position}")
+                check_amount(line.gross_cents, f"invoice {inv.number}, line {position}")
+            check_amount(inv.total_cents, f"invoice {inv.number}: total")
         ids = reserve_ids(self.session, _INVOICES, len(invoices))
         insert_rows(
             self.session,

@@ -6,13 +6,16 @@ accepted only when the extra digits are zeros, since a bank line is whole
 cents. CSV amounts are whatever :func:`~crechebooks_desktop.domain.money.parse_rands`
 reads (``R 1 234,56``, ``1,234.56``, ``(50.00)``), plus a ``CR``/``DR``
 mark (``1 234,56 CR``) and a trailing minus (``50.00-``).
+
+Every amount, balances too, is held to the book's limit
+(:func:`~crechebooks_desktop.domain.money.check_amount`), fast paths included.
 """
 
 from __future__ import annotations
 
 import re
 
-from crechebooks_desktop.domain.money import MoneyError, parse_rands
+from crechebooks_desktop.domain.money import MoneyError, check_amount, parse_rands
 
 __all__ = ["parse_bank_amount", "parse_ofx_amount"]
 
@@ -27,11 +30,12 @@ def parse_ofx_amount(text: str) -> int:
     """An OFX ``TRNAMT``/``BALAMT`` in cents.
 
     Raises:
-        ValueError: not an amount, or a fraction of a cent.
+        ValueError: not an amount, a fraction of a cent, or beyond the
+            book's limit.
     """
     value = text.strip().replace(" ", "")
     if _PLAIN.fullmatch(value):  # the common case, fast
-        return int(value.replace(".", ""))
+        return check_amount(int(value.replace(".", "")))
     match = _OFX.fullmatch(value)
     if match is None or not (match[2] or match[3]):
         return parse_bank_amount(text)  # e.g. "1,234.56": thousands separators
@@ -39,7 +43,7 @@ def parse_ofx_amount(text: str) -> int:
     if len(fraction) > _CENT_DIGITS and fraction[_CENT_DIGITS:].strip("0"):
         raise ValueError(f"fraction of a cent in {text!r}")
     cents = int(whole) * 100 + int(fraction[:_CENT_DIGITS].ljust(_CENT_DIGITS, "0"))
-    return -cents if match[1] == "-" else cents
+    return check_amount(-cents if match[1] == "-" else cents)
 
 
 def parse_bank_amount(text: str) -> int:
@@ -49,11 +53,12 @@ def parse_bank_amount(text: str) -> int:
     a mark that contradicts a sign (``-5.00 CR``) is refused.
 
     Raises:
-        ValueError: not an amount (the message says why).
+        ValueError: not an amount, or beyond the book's limit (the message
+            says why).
     """
     value = text.strip()
     if _PLAIN.fullmatch(value):  # the common case, fast
-        return int(value.replace(".", ""))
+        return check_amount(int(value.replace(".", "")))
     mark = _MARK.fullmatch(value)
     if mark is not None:
         cents = _signed(mark[1], text)

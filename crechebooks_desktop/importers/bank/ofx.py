@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from crechebooks_desktop.domain.money import MoneyError, check_amount
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.amounts import parse_ofx_amount
@@ -236,6 +237,14 @@ class _Reader:
             self.findings.problem(node.line, tag, str(exc))
             return None
 
+    def checked(self, node: _Aggregate, cents: int) -> int | None:
+        """A TRNAMT read on the fast path, held to the book's limit like any other."""
+        try:
+            return check_amount(cents)
+        except MoneyError as exc:
+            self.findings.problem(node.line, "TRNAMT", str(exc))
+            return None
+
     def line(self, node: _Aggregate) -> StatementLine | None:
         values = node.values
         date = self.dates.get(values.get("DTPOSTED", "")) or self.date(
@@ -243,7 +252,9 @@ class _Reader:
         )
         text = values.get("TRNAMT", "")
         amount = (
-            int(text.replace(".", "")) if _PLAIN.fullmatch(text) else self.amount(node, "TRNAMT")
+            self.checked(node, int(text.replace(".", "")))
+            if _PLAIN.fullmatch(text)
+            else self.amount(node, "TRNAMT")
         )
         if date is None or amount is None:
             return None

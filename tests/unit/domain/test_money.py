@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crechebooks_desktop.domain.money import (
+    MAX_AMOUNT_CENTS,
+    MAX_BALANCE_CENTS,
+    AmountTooLarge,
     Money,
     MoneyError,
     MoneyStyle,
+    check_amount,
+    check_balance,
     format_plain,
     format_rands,
     parse_rands,
@@ -21,8 +27,10 @@ from crechebooks_desktop.domain.money import (
     round_half_even,
     scale_cents,
 )
+from crechebooks_desktop.errors import RuleViolation
 
 CENTS = st.integers(min_value=-(10**12), max_value=10**12)
+ENTERABLE = st.integers(min_value=-MAX_AMOUNT_CENTS, max_value=MAX_AMOUNT_CENTS)
 
 ACCEPTED = [
     ("1234.56", 123456),
@@ -164,21 +172,98 @@ def test_format_refuses_unknown_style() -> None:
         format_rands(100, "comma_dot")  # type: ignore[arg-type]
 
 
-@given(CENTS, st.sampled_from(MoneyStyle))
+@given(ENTERABLE, st.sampled_from(MoneyStyle))
 def test_format_rands_round_trips(cents: int, style: MoneyStyle) -> None:
     assert parse_rands(format_rands(cents, style)) == cents
 
 
-@given(CENTS)
+@given(ENTERABLE)
 def test_format_plain_round_trips(cents: int) -> None:
     assert parse_rands(format_plain(cents)) == cents
 
 
-@given(st.integers(min_value=-(10**40), max_value=10**40), st.sampled_from(MoneyStyle))
-def test_round_trip_beyond_decimal_precision(cents: int, style: MoneyStyle) -> None:
-    # Far past Decimal's default 28 digits: parsing must still be exact.
-    assert parse_rands(format_rands(cents, style)) == cents
-    assert parse_rands(format_plain(cents)) == cents
+# Every notation parse_rands reads, as its writers and people write it.
+NOTATIONS = (
+    format_plain,
+    format_rands,
+    lambda c: format_rands(c, MoneyStyle.COMMA_DOT),
+    lambda c: f"({format_plain(-c)})" if c < 0 else f"R {format_plain(c)}",
+    lambda c: f"{'-' if c < 0 else '+'}R{format_plain(abs(c)).replace('.', ',')}",
+    lambda c: format_rands(c).replace(" ", "\u00a0"),
+)
+NEAR_THE_LIMIT = st.integers(min_value=0, max_value=3).map(lambda n: MAX_AMOUNT_CENTS - n)
+
+
+@given(
+    st.sampled_from(NOTATIONS),
+    st.sampled_from((1, -1)),
+    ENTERABLE.map(abs) | NEAR_THE_LIMIT,
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_the_limit_is_accepted_and_a_cent_more_refused_in_every_notation(
+    write: Callable[[int], str], sign: int, within: int, beyond: int
+) -> None:
+    """Issue 10: up to R 100 000 000,00 either way enters the book; a cent more does not."""
+    assert parse_rands(write(sign * within)) == sign * within
+    for over in (MAX_AMOUNT_CENTS + 1, MAX_AMOUNT_CENTS + beyond):
+        with pytest.raises(AmountTooLarge, match=r"the (largest|smallest) amount"):
+            parse_rands(write(sign * over))
+
+
+@pytest.mark.parametrize(
+    ("text", "cents", "over"),
+    [("100000000", 10**10, "100000001"), ("-100 000 000", -(10**10), "-100 000 001")],
+)
+def test_the_limit_in_whole_rands(text: str, cents: int, over: str) -> None:
+    assert parse_rands(text) == cents
+    with pytest.raises(AmountTooLarge):
+        parse_rands(over)
+
+
+@given(st.integers(min_value=MAX_AMOUNT_CENTS + 1, max_value=10**40), st.sampled_from(MoneyStyle))
+def test_amounts_beyond_the_limit_are_refused_naming_the_exact_amount(
+    cents: int, style: MoneyStyle
+) -> None:
+    # Far past Decimal's default 28 digits the refusal still shows the amount exactly.
+    for text, shown in ((format_rands(cents, style), cents), (format_plain(-cents), -cents)):
+        with pytest.raises(AmountTooLarge) as caught:
+            parse_rands(text)
+        assert str(caught.value).startswith(format_rands(shown))
+
+
+def test_the_limit_refusal_reads_as_the_issue_asks() -> None:
+    with pytest.raises(AmountTooLarge) as caught:
+        parse_rands("99999999999999.99")
+    assert str(caught.value) == (
+        "R 99 999 999 999 999,99 is more than the largest amount a book takes (R 100 000 000,00)"
+    )
+    with pytest.raises(AmountTooLarge) as caught:
+        parse_rands("(100 000 000,01)")
+    assert str(caught.value) == (
+        "-R 100 000 000,01 is less than the smallest amount a book takes (-R 100 000 000,00)"
+    )
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20))
+def test_check_amount_and_check_balance_hold_their_limits(cents: int) -> None:
+    for check, limit in ((check_amount, MAX_AMOUNT_CENTS), (check_balance, MAX_BALANCE_CENTS)):
+        if abs(cents) <= limit:
+            assert check(cents, "x") == cents
+        else:
+            with pytest.raises(AmountTooLarge, match=r"^x: ") as caught:
+                check(cents, "x")
+            # A service's refusal is a rule of the book the user is shown as it is.
+            assert isinstance(caught.value, RuleViolation)
+
+
+def test_the_limits_are_r100_million_and_a_thousand_times_that() -> None:
+    assert format_rands(MAX_AMOUNT_CENTS) == "R 100 000 000,00"
+    assert format_rands(MAX_BALANCE_CENTS) == "R 100 000 000 000,00"
+    # A 64-bit sum overflows only after this many amounts, or balances, at the limit.
+    assert (2**63 - 1) // MAX_AMOUNT_CENTS == 922_337_203
+    assert (2**63 - 1) // MAX_BALANCE_CENTS == 922_337
+    with pytest.raises(TypeError):
+        check_amount(1.5, "x")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -369,7 +369,12 @@ def test_reading_a_balances_file_needs_no_book(tmp_path: Path) -> None:
     huge = parse_balances(
         parse_table("household_ref,amount,as_of\nA1,-100000000000000,2026-01-01\n", "h.csv")
     )
-    assert [p.message for p in huge.problems] == ["too large: '-100000000000000'"]
+    assert [p.message for p in huge.problems] == [
+        (
+            "-R 100 000 000 000 000,00 is less than the smallest amount a book takes "
+            "(-R 100 000 000,00)"
+        )
+    ]
     good = read_balances(
         write_csv(tmp_path, "ok.csv", "household_ref,amount,as_of\nA1,-R50,2026-01-01\n")
     )
