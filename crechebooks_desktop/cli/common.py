@@ -13,6 +13,7 @@ from typing import Any
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.dates import book_date_problem, date_warning
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
@@ -76,14 +77,21 @@ def read_password(from_stdin: bool, who: str) -> str | None:
     return first or None
 
 
-def parse_month(text: str, option: str = "--month") -> dt.date:
-    """``YYYY-MM`` as the first day of that month."""
+def parse_month(text: str, option: str = "--month", *, warn: bool = True) -> dt.date:
+    """``YYYY-MM`` as the first day of that month, a month the book takes.
+
+    Args:
+        text: the option's value.
+        option: the option, for messages.
+        warn: warn on stderr about a month far from today (``check_day``).
+    """
     try:
-        return dt.datetime.strptime(text.strip(), "%Y-%m").date()  # noqa: DTZ007 - a date
+        month = dt.datetime.strptime(text.strip(), "%Y-%m").date()  # noqa: DTZ007 - a date
     except ValueError:
         raise UserFacingError(
             f"{option}: month must be YYYY-MM, e.g. 2026-03 (got {text!r})"
         ) from None
+    return check_day(month, option, warn=warn, shown=month.strftime("%Y-%m"))
 
 
 def parse_amount(text: str, option: str) -> int:
@@ -105,11 +113,37 @@ def parse_id(text: str, name: str) -> int:
     return value
 
 
-def parse_day(text: str, option: str) -> dt.date:
-    """An ISO date ``YYYY-MM-DD``."""
+def parse_day(text: str, option: str, *, warn: bool = True) -> dt.date:
+    """An ISO date ``YYYY-MM-DD`` that the book takes.
+
+    Args:
+        text: the option's value.
+        option: the option, for messages.
+        warn: warn on stderr about a date far from today (``check_day``).
+    """
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UserFacingError(
             f"{option}: date must be YYYY-MM-DD, e.g. 2026-03-01 (got {text!r})"
         ) from None
+    return check_day(day, option, warn=warn)
+
+
+def check_day(day: dt.date, option: str, *, warn: bool = True, shown: str | None = None) -> dt.date:
+    """Refuse a date outside the book's years; warn about one far from today.
+
+    The rules are ``domain.dates``'. The warning (``warning: OPTION: ...``) goes
+    to stderr and the command goes on; query options (``--from``, ``--to``)
+    pass ``warn=False``, since looking far ahead or back is no slip.
+
+    Raises:
+        UserFacingError: the date is outside the book's years (naming the option).
+    """
+    problem = book_date_problem(day, shown)
+    if problem is not None:
+        raise UserFacingError(f"{option}: {problem}")
+    warning = date_warning(day, dt.date.today(), shown) if warn else None  # noqa: DTZ011
+    if warning is not None:
+        print(f"warning: {option}: {warning}; check the date", file=sys.stderr)
+    return day

@@ -31,7 +31,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         raise UserFacingError("--out goes with an invoice number; with --month use --out-dir DIR")
     if not args.out_dir:
         raise UserFacingError("--month needs --out-dir DIR, the folder to write the PDFs into")
-    return _month_pdfs(args, parse_month(args.month), Path(args.out_dir).expanduser())
+    month = parse_month(args.month, warn=False)
+    return _month_pdfs(args, month, Path(args.out_dir).expanduser())
 
 
 def _one_pdf(args: argparse.Namespace) -> int:
@@ -100,7 +101,7 @@ def _make_folder(folder: Path) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """``invoices export --format csv|xlsx --out FILE [--month] [--status] [--household]``."""
     where = InvoiceFilter(
-        month=parse_month(args.month) if args.month else None,
+        month=parse_month(args.month, warn=False) if args.month else None,
         status=InvoiceStatus(args.status) if args.status else None,
         household_ref=args.household.strip() if args.household else None,
     )

@@ -68,7 +68,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     """``invoices send NUMBER|--month YYYY-MM``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         if args.month:
-            sent = invoices.send_month(uow, actor, parse_month(args.month))
+            sent = invoices.send_month(uow, actor, parse_month(args.month, warn=False))
         else:
             sent = invoices.send_invoices(uow, actor, [args.number])
     if args.json:
@@ -116,7 +116,7 @@ def cmd_mark_overdue(args: argparse.Namespace) -> int:
 
 def _filter(args: argparse.Namespace) -> InvoiceFilter:
     return InvoiceFilter(
-        month=parse_month(args.month) if args.month else None,
+        month=parse_month(args.month, warn=False) if args.month else None,
         status=InvoiceStatus(args.status) if args.status else None,
         household_ref=args.household,
     )

@@ -163,7 +163,7 @@ def cmd_adjust(args: argparse.Namespace) -> int:
 
 def cmd_balances(args: argparse.Namespace) -> int:
     """``balances [--as-of D]``: every household's position."""
-    as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
+    as_of = parse_day(args.as_of, "--as-of", warn=False) if args.as_of else None
     with open_book(args) as book, reading(book, args) as uow:
         found = balances.household_balances(uow, as_of)
     if args.json:
@@ -200,8 +200,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     With ``--from`` the first line is the balance brought forward, so the last
     running balance is always the household's balance at the end of ``--to``.
     """
-    date_from = parse_day(args.date_from, "--from") if args.date_from else None
-    date_to = parse_day(args.date_to, "--to") if args.date_to else None
+    date_from = parse_day(args.date_from, "--from", warn=False) if args.date_from else None
+    date_to = parse_day(args.date_to, "--to", warn=False) if args.date_to else None
     with open_book(args) as book, reading(book, args) as uow:
         statement = ledger.household_ledger(uow, args.household, date_from, date_to)
     if args.json:

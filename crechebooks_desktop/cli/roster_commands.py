@@ -12,7 +12,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crechebooks_desktop.cli.common import as_actor, open_book, parse_amount, print_json, reading
+from crechebooks_desktop.cli.common import (
+    as_actor,
+    check_day,
+    open_book,
+    parse_amount,
+    print_json,
+    reading,
+)
 from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
 from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
@@ -114,10 +121,11 @@ def cmd_charges_add(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserFacingError(f"--type: {exc}") from None
     amount = parse_amount(args.amount, "--amount")
+    day = check_day(args.date, "--date")
     vat = VatTreatment(args.vat.upper()) if args.vat else None
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         charge = roster.add_charge(
-            uow, actor, args.child, line_type, amount, args.date, args.description, vat
+            uow, actor, args.child, line_type, amount, day, args.description, vat
         )
     if args.json:
         print_json(
@@ -137,10 +145,9 @@ def cmd_charges_add(args: argparse.Namespace) -> int:
 
 def cmd_enrolments_end(args: argparse.Namespace) -> int:
     """``enrolments end``: a child's last day, withdrawn or graduated."""
+    day = check_day(args.date, "--date")
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        ended = roster.end_enrolment(
-            uow, actor, args.child, args.date, EnrolmentStatus(args.status)
-        )
+        ended = roster.end_enrolment(uow, actor, args.child, day, EnrolmentStatus(args.status))
     if args.json:
         print_json(
             {

@@ -98,7 +98,7 @@ def _child(cells: Cells) -> ChildDetails | None:
     ref = _ref(cells, "child_ref")
     first = cells.text("child_first_name", required=True, max_length=100)
     last = cells.text("child_last_name", required=True, max_length=100)
-    born = cells.date("child_dob")
+    born = cells.date("child_dob", birth=True)
     if ref is None or first is None or last is None:
         return None
     return ChildDetails(ref, first, last, born)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from crechebooks_desktop.domain.dates import birth_date_problem, book_date_problem
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError, sorted_problems
 from crechebooks_desktop.domain.text import one_line_problem
@@ -397,8 +398,12 @@ class Cells:
         else:
             self.incomplete = True
 
-    def date(self, name: str, *, required: bool = False) -> dt.date | None:
-        """An ISO date (YYYY-MM-DD)."""
+    def date(self, name: str, *, required: bool = False, birth: bool = False) -> dt.date | None:
+        """An ISO date (YYYY-MM-DD) that the book takes (``domain.dates``).
+
+        A book date lies within the book's years; a date of birth (``birth``)
+        is not after today nor too long before it.
+        """
         value = self.text(name, required=required)
         if value is None:
             return None
@@ -406,10 +411,16 @@ class Cells:
             self.problem(name, f"not a date in the form YYYY-MM-DD: {value!r}")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError as exc:
             self.problem(name, f"not a real date: {value!r} ({exc})")
             return None
+        today = dt.date.today()  # noqa: DTZ011 - the creche's own calendar day
+        problem = birth_date_problem(day, today) if birth else book_date_problem(day)
+        if problem is not None:
+            self.problem(name, problem)
+            return None
+        return day
 
     def cents(self, name: str, *, required: bool = False, positive: bool = False) -> int | None:
         """An amount in Rand (``4500.00``, ``R 4 500,00``) as cents; never negative.

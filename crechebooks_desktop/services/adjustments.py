@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import allocate_auto
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EntryType, LineType
 from crechebooks_desktop.domain.ledger import BalanceState
 from crechebooks_desktop.domain.money import check_amount
@@ -100,13 +101,15 @@ def adjust_balance(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
-        RuleViolation: a zero amount or one beyond the book's limit, or no reason.
+        RuleViolation: a zero amount or one beyond the book's limit, a date
+            outside the book's years, or no reason.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "adjust a balance")
     if amount_cents == 0:
         raise RuleViolation("an adjustment of zero changes nothing")
     check_amount(amount_cents, "adjustment")
+    check_book_date(on, "adjustment date")
     household_id, ref = require_household(uow, account_ref)
     if amount_cents > 0:
         # The invoice number's sequence is locked before the balance row, as

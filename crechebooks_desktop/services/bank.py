@@ -6,8 +6,10 @@ have yet (``domain.statement.dedup_keys``) are written in bulk with a
 as duplicates and skipped, so importing the same file twice, or a file that
 overlaps an earlier one, adds nothing new.
 
-Whatever reader built the statement, its amounts are held to the book's limit
-(``domain.money.MAX_AMOUNT_CENTS``) before anything is written.
+Whatever reader built the statement, its lines are held to the book's rules
+before anything is written: amounts within ``domain.money.MAX_AMOUNT_CENTS``
+and dates within the book's years (``domain.dates``); a line dated far from
+today is imported with a warning.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from crechebooks_desktop.domain.bank import (
     BankLineRecord,
     NewBankLine,
 )
+from crechebooks_desktop.domain.dates import book_date_problem, check_book_date, date_warning
 from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.domain.money import (
     MoneyError,
@@ -54,6 +57,8 @@ NUMBER_LENGTH = 40
 _TEXT_LIMITS = {"description": 500, "reference": 200, "payer": 200, "fitid": 255}
 # Lines written per progress step; also the cancel granularity of a big import.
 _STEP = 20_000
+# Lines dated far from today named one by one; the rest are counted.
+_MAX_DATE_WARNINGS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +158,15 @@ def add_account(
         PermissionDenied: the actor may not post money.
         RuleViolation: a blank, too long or taken name; a name or number with a
             line break or other control character; an unknown bank; an
-            opening balance without its date, or beyond the book's limit.
+            opening balance without its date, beyond the book's limit, or
+            dated outside the book's years.
     """
     audit.require(actor, Permission.POST_MONEY)
     require_one_line(name, "the account name")
     require_one_line(number, "the account number")
     check_amount(opening_balance_cents, "opening balance")
+    if opening_as_of is not None:
+        check_book_date(opening_as_of, "opening balance date")
     name = " ".join(name.split())
     if not name or len(name) > NAME_LENGTH:
         raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
@@ -233,8 +241,8 @@ def import_statement(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such bank account.
-        ProblemsError: lines with an amount beyond the book's limit (every one
-            is listed; nothing is written).
+        ProblemsError: lines with an amount beyond the book's limit or a date
+            outside its years (every one is listed; nothing is written).
         AmountTooLarge: an opening or closing balance beyond the book's limit.
         Cancelled: the import was cancelled (nothing is written).
     """
@@ -245,7 +253,7 @@ def import_statement(
     dates = [line.date for line in statement.lines]
     known = uow.bank.known_keys(account.id, min(dates), max(dates)) if dates else set()
     fresh = [i for i, key in enumerate(keys) if key not in known]
-    warnings = list(statement.warnings)
+    warnings = [*statement.warnings, *_date_warnings(statement, dt.date.today())]  # noqa: DTZ011
     earlier = uow.bank.imports_of(account.id, sha256)
     if earlier:
         warnings.append(
@@ -297,6 +305,9 @@ def _check_statement(statement: Statement) -> None:
     """Refuse a statement whose lines or balances a book does not take."""
     problems = []
     for line in statement.lines:
+        date_problem = book_date_problem(line.date)
+        if date_problem is not None:
+            problems.append(ImportProblem(statement.file_name, line.line_no, "date", date_problem))
         for field, cents in (("amount", line.amount_cents), ("balance", line.balance_cents)):
             if cents is None:
                 continue
@@ -313,6 +324,25 @@ def _check_statement(statement: Statement) -> None:
     ):
         if cents is not None:
             check_balance(cents, f"{statement.file_name}: {what}")
+
+
+def _date_warnings(statement: Statement, today: dt.date) -> list[str]:
+    """``FILE:LINE: date: ...`` for the first lines dated far from today; the rest counted."""
+    far = [
+        (line.line_no, warning)
+        for line in statement.lines
+        if (warning := date_warning(line.date, today)) is not None
+    ]
+    shown = [
+        f"{statement.file_name}:{line_no}: date: {warning}; check the date"
+        for line_no, warning in far[:_MAX_DATE_WARNINGS]
+    ]
+    if len(far) > _MAX_DATE_WARNINGS:
+        shown.append(
+            f"{statement.file_name}: {len(far) - _MAX_DATE_WARNINGS} more lines are dated "
+            "as far from today"
+        )
+    return shown
 
 
 def _import_values(

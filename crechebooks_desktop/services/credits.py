@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import OpenInvoice, allocate_auto
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.ledger import LedgerPosting
 from crechebooks_desktop.domain.money import check_amount, format_rands
@@ -185,13 +186,15 @@ def refund_credit(
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
         RuleViolation: an amount of zero or less, beyond the book's limit or
-            more than the unused credit, or no reason.
+            more than the unused credit, a date outside the book's years, or
+            no reason.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "refund credit")
     if amount_cents <= 0:
         raise RuleViolation("the amount to refund must be more than zero")
     check_amount(amount_cents, "refund")
+    check_book_date(on, "refund date")
     household_id, ref = require_household(uow, account_ref)
     before = uow.ledger.lock_balances([household_id])[household_id]
     if amount_cents > before.credit_cents:

@@ -14,6 +14,7 @@ from crechebooks_desktop.db.repositories.invoices import InvoiceFilter, NewLine
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain import billing
 from crechebooks_desktop.domain.allocation import OpenInvoice
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import (
     EntryType,
     InvoiceKind,
@@ -213,11 +214,12 @@ def new_ad_hoc_invoice(
     Raises:
         NotFoundError: an unknown child.
         RuleViolation: no lines, a line type that belongs to the monthly run,
-            or an amount beyond the book's limit.
+            an amount beyond the book's limit, or a date outside its years.
     """
     audit.require(actor, Permission.POST_MONEY)
     if not lines:
         raise RuleViolation("an invoice needs at least one line")
+    check_book_date(issue_date, "invoice date")
     child = uow.roster.child_by_ref(child_ref)
     if child is None:
         raise NotFoundError(f"no child {child_ref!r} in this creche")

@@ -19,6 +19,7 @@ from crechebooks_desktop.db.repositories.invoices import NewInvoice, NewLine
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain import billing
 from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus
 from crechebooks_desktop.domain.invoice import invoice_number
 from crechebooks_desktop.domain.ledger import LedgerPosting
@@ -92,10 +93,15 @@ def generate_month(
 
     Returns:
         The invoices created and the children skipped.
+
+    Raises:
+        DateOutOfRange: the month or the issue date is outside the book's years.
+        AmountTooLarge: an invoice beyond the book's limit (nothing of its batch is written).
     """
     audit.require(actor, Permission.POST_MONEY)
     start, end = billing.month_start(month), billing.month_end(month)
-    issued = issue_date or start
+    check_book_date(start, "billing month")
+    issued = check_book_date(issue_date or start, "issue date")
     task = task or TaskState()
     with transactions() as uow:
         households = uow.billing_inputs.households_enrolled(start, end)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.account_statement import AccountStatement, account_statement
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.ledger import (
     BalanceState,
@@ -45,6 +46,7 @@ def post_entries(uow: UnitOfWork, actor: Actor, postings: Sequence[LedgerPosting
         RuleViolation: a posting would use more credit than the household has.
         AmountTooLarge: an amount, or a balance or credit it leads to, beyond
             what a book takes (``domain.money``).
+        DateOutOfRange: a date outside the book's years (``domain.dates``).
         ValueError: a zero amount.
         TypeError: an amount that is not integer cents.
     """
@@ -54,6 +56,7 @@ def post_entries(uow: UnitOfWork, actor: Actor, postings: Sequence[LedgerPosting
     for posting in postings:
         _require_cents(posting.amount_cents)
         check_amount(posting.amount_cents, posting.description)
+        check_book_date(posting.entry_date, f"{posting.description}: date")
     states = uow.ledger.lock_balances(p.household_id for p in postings)
     rows, befores = [], []
     for posting in postings:

@@ -12,6 +12,7 @@ import datetime as dt
 from crechebooks_desktop.db.repositories.invoices import NewLine
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import (
     EntryType,
     InvoiceKind,
@@ -48,12 +49,14 @@ def post_opening_balance(
         The opening invoice's number when the household owes, else None.
 
     Raises:
-        RuleViolation: a zero amount or one beyond the book's limit.
+        RuleViolation: a zero amount or one beyond the book's limit, or a
+            date outside the book's years.
     """
     audit.require(actor, Permission.POST_MONEY)
     if amount_cents == 0:
         raise RuleViolation("an opening balance of zero needs no entry")
     check_amount(amount_cents, "opening balance")
+    check_book_date(as_of, "opening balance date")
     if amount_cents < 0:
         post_entry(
             uow,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import AllocationPlan, OpenInvoice, preview
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus, PaymentMethod
 from crechebooks_desktop.domain.invoice import status_after_reversal
 from crechebooks_desktop.domain.ledger import LedgerPosting
@@ -224,12 +225,13 @@ def add_payment(
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
         RuleViolation: an amount of zero or less or beyond the book's limit,
-            a reference over 200 characters, or an explicit allocation that is
-            refused (unknown, DRAFT or VOID invoice, more than its balance due,
-            more in all than the payment).
+            a date outside the book's years, a reference over 200 characters,
+            or an explicit allocation that is refused (unknown, DRAFT or VOID
+            invoice, more than its balance due, more in all than the payment).
     """
     audit.require(actor, Permission.POST_MONEY)
     _check_amount(amount_cents)
+    check_book_date(payment_date, "payment date")
     reference = (reference or "").strip() or None
     require_one_line(reference, "the reference")
     if reference is not None and len(reference) > REFERENCE_LENGTH:
@@ -298,12 +300,12 @@ def reverse_payment(
         PermissionDenied: the actor may not post money.
         NotFoundError: no such payment in the creche.
         RuleViolation: no reason; the payment was reversed already; a date
-            before the payment's; or the credit it created has since been
-            used or refunded.
+            before the payment's or outside the book's years; or the credit
+            it created has since been used or refunded.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "reverse a payment")
-    day = on or dt.date.today()  # noqa: DTZ011 - the book's business date is local
+    day = check_book_date(on or dt.date.today(), "reversal date")  # noqa: DTZ011 - local date
     payment = uow.payments.get(payment_id, lock=True)
     if payment is None:
         raise NotFoundError(f"no payment {payment_id} in this creche")

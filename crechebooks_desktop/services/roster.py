@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EnrolmentStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.money import check_amount
 from crechebooks_desktop.domain.roles import Actor, Permission
@@ -113,14 +114,15 @@ def add_charge(
         NotFoundError: no such child.
         RuleViolation: a line type the monthly run bills itself, a VAT choice
             for anything but AD_HOC, a zero or negative amount or one beyond
-            the book's limit, a long description or one with a line break or
-            other control character.
+            the book's limit, a date outside the book's years, a long description
+            or one with a line break or other control character.
     """
     audit.require(actor, Permission.POST_MONEY)
     treatment = _charge_vat(line_type, vat)
     if amount_cents <= 0:
         raise RuleViolation("a charge must be more than zero")
     check_amount(amount_cents, "charge")
+    check_book_date(charge_date, "charge date")
     text = (description or "").strip() or None
     require_one_line(text, "the description")
     if text is not None and len(text) > _DESCRIPTION_LENGTH:
@@ -173,11 +175,12 @@ def end_enrolment(
         PermissionDenied: the actor may not change the roster.
         NotFoundError: no such child.
         RuleViolation: ACTIVE as the status, no active enrolment, or an end
-            date before the enrolment's start.
+            date before the enrolment's start or outside the book's years.
     """
     audit.require(actor, Permission.MANAGE_ROSTER)
     if status is EnrolmentStatus.ACTIVE:
         raise RuleViolation("an enrolment ends as WITHDRAWN or GRADUATED")
+    check_book_date(end_date, "end date")
     child = _child(uow, child_ref)
     ref = child.details.child_ref
     active = [e for e in uow.roster.enrolments(child.id) if e.status is EnrolmentStatus.ACTIVE]

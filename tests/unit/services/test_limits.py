@@ -1,4 +1,4 @@
-"""Issue 10: services taking amounts from code (windows, other services) hold them to the limit.
+"""Issue 10: services taking amounts and dates from code (windows, other services) hold them.
 
 Each refusal is a RuleViolation the user is shown as it is, and nothing is
 written; SQLite and PostgreSQL.
@@ -16,7 +16,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import BankLine, Charge, Invoice, LedgerEntry, Payment
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import CrecheSettings
-from crechebooks_desktop.domain.enums import EntryType, LineType, PaymentMethod
+from crechebooks_desktop.domain.dates import years_before
+from crechebooks_desktop.domain.enums import EnrolmentStatus, EntryType, LineType, PaymentMethod
 from crechebooks_desktop.domain.money import MAX_AMOUNT_CENTS, MAX_BALANCE_CENTS
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
@@ -25,10 +26,11 @@ from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.adjustments import adjust_balance
 from crechebooks_desktop.services.credits import refund_credit
 from crechebooks_desktop.services.invoices import AdHocLine, new_ad_hoc_invoice
+from crechebooks_desktop.services.invoicing import generate_month
 from crechebooks_desktop.services.ledger import post_entry
 from crechebooks_desktop.services.opening_balances import post_opening_balance
 from crechebooks_desktop.services.payments import add_payment
-from crechebooks_desktop.services.roster import add_charge
+from crechebooks_desktop.services.roster import add_charge, end_enrolment
 from tests.roster_support import load_samples
 
 Creche = tuple[CrecheSettings, Actor]
@@ -149,3 +151,87 @@ def test_a_statement_built_in_code_is_held_to_the_limit(book: Book, admin: Actor
         )
         == f"opening balance: {MORE}"
     )
+
+
+# --------------------------------------------------------------------------- dates
+
+
+OUTSIDE = "is outside the dates a book takes (2000-01-01 to 2099-12-31)"
+
+
+@pytest.mark.parametrize("day", [D(1, 1, 1), D(1900, 1, 1), D(9999, 12, 31)])
+def test_dates_from_code_outside_the_books_years_are_refused(
+    book: Book, admin: Actor, day: dt.date
+) -> None:
+    month = D(day.year, day.month, 1)
+    refusals = {
+        "payment date": lambda uow: add_payment(
+            uow, admin, "DLAMINI01", 100, day, PaymentMethod.EFT
+        ),
+        "charge date": lambda uow: add_charge(
+            uow, admin, "DLAMINI01-1", LineType.UNIFORM, 100, day
+        ),
+        "adjustment date": lambda uow: adjust_balance(uow, admin, "DLAMINI01", 100, day, "x"),
+        "refund date": lambda uow: refund_credit(uow, admin, "DLAMINI01", 100, day, "x"),
+        "opening balance date": lambda uow: post_opening_balance(
+            uow, admin, uow.tenants.get(admin.tenant_id), 1, 100, day
+        ),
+        "invoice date": lambda uow: new_ad_hoc_invoice(
+            uow, admin, "DLAMINI01-1", day, [AdHocLine(LineType.UNIFORM, 100)]
+        ),
+        "end date": lambda uow: end_enrolment(
+            uow, admin, "DLAMINI01-1", day, EnrolmentStatus.WITHDRAWN
+        ),
+        "opening balance date ": lambda uow: bank.add_account(
+            uow, admin, "Savings", "fnb", None, 100, day
+        ),
+        "x: date": lambda uow: post_entry(uow, admin, 1, EntryType.ADJUSTMENT, 100, day, "x"),
+    }
+    for what, change in refusals.items():
+        with pytest.raises(RuleViolation) as caught, book.write(admin.tenant_id) as uow:
+            change(uow)
+        assert str(caught.value) == f"{what.strip()}: {day.isoformat()} {OUTSIDE}"
+    with pytest.raises(RuleViolation) as caught:
+        generate_month(lambda: book.write(admin.tenant_id), admin, month)
+    assert str(caught.value) == f"billing month: {month.isoformat()} {OUTSIDE}"
+    tables = (Payment, Charge, Invoice, LedgerEntry, BankLine)
+    assert [_count(book, table) for table in tables] == [0, 0, 0, 0, 0]
+
+
+def test_a_statement_built_in_code_is_held_to_the_books_years(book: Book, admin: Actor) -> None:
+    with book.write(admin.tenant_id) as uow:
+        bank.add_account(uow, admin, "Cheque")
+    lines = (
+        StatementLine(3, D(1900, 1, 1), 100, "OLD"),
+        StatementLine(4, D(2026, 3, 3), 100, "FINE"),
+        StatementLine(5, D(9999, 12, 31), 100, "LATE"),
+    )
+    statement = Statement("built.csv", "csv", "generic", lines)
+    message = _refused(
+        book, admin, lambda uow: bank.import_statement(uow, admin, "Cheque", statement, "a" * 64)
+    )
+    assert message.splitlines() == [
+        "built.csv was not imported (2 problems); nothing was changed",
+        f"built.csv:3: date: 1900-01-01 {OUTSIDE}",
+        f"built.csv:5: date: 9999-12-31 {OUTSIDE}",
+    ]
+    assert _count(book, BankLine) == 0
+
+
+def test_bank_lines_far_from_today_are_imported_with_a_warning(book: Book, admin: Actor) -> None:
+    today = dt.date.today()  # noqa: DTZ011 - the import compares with the creche's day
+    ahead, behind = years_before(today, -2), years_before(today, 11)
+    lines = [StatementLine(n, ahead, 100 + n, f"EARLY {n}") for n in range(2, 9)]
+    lines.append(StatementLine(9, behind, 100, "OLD"))
+    lines.append(StatementLine(10, today, 100, "TODAY"))
+    with book.write(admin.tenant_id) as uow:
+        bank.add_account(uow, admin, "Cheque")
+        result = bank.import_statement(
+            uow, admin, "Cheque", Statement("s.csv", "csv", None, tuple(lines)), "b" * 64
+        )
+    far = f"is more than a year after today ({today.isoformat()}); check the date"
+    assert result.warnings == (
+        *(f"s.csv:{n}: date: {ahead.isoformat()} {far}" for n in range(2, 7)),
+        "s.csv: 3 more lines are dated as far from today",
+    )
+    assert len(result.imported) == 9

@@ -1,0 +1,159 @@
+"""The dates a book takes, and the dates worth a second look (issue 10).
+
+Every importer, the command line's date options and the services that take
+dates from code ask this module, so the rules are the same wherever a date
+comes from:
+
+- **Book dates** (enrolments, charges, invoices and billing months, payments,
+  bank lines, balances, the ledger) lie from :data:`FIRST_BOOK_DAY` to
+  :data:`LAST_BOOK_DAY`. Anything outside is a slip (``0001-01-01``,
+  ``1900-01-01``, ``9999-12-31``) and is refused.
+- **A child's date of birth** is not after today and not more than
+  :data:`MAX_CHILD_AGE_YEARS` years before it: a creche's and an aftercare's
+  children are at most about 13, so an older "child" is a wrong year.
+- **Warnings**: a book date more than :data:`WARN_AHEAD_YEARS` year after today,
+  or more than :data:`WARN_BEHIND_YEARS` years before it, may be real (a fee
+  billed in advance, an old statement) but is more often a wrong year, so it
+  is taken with a warning.
+
+Pure: the caller says what "today" is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crechebooks_desktop.errors import RuleViolation
+
+__all__ = [
+    "FIRST_BOOK_DAY",
+    "LAST_BOOK_DAY",
+    "MAX_CHILD_AGE_YEARS",
+    "WARN_AHEAD_YEARS",
+    "WARN_BEHIND_YEARS",
+    "DateOutOfRange",
+    "birth_date_problem",
+    "book_date_problem",
+    "check_birth_date",
+    "check_book_date",
+    "date_warning",
+    "years_before",
+]
+
+FIRST_BOOK_DAY = dt.date(2000, 1, 1)
+"""The first day a book holds: no creche keeps its books here from before."""
+LAST_BOOK_DAY = dt.date(2099, 12, 31)
+"""The last day a book holds: far beyond any real enrolment or invoice."""
+MAX_CHILD_AGE_YEARS = 20
+"""A date of birth at most this many years before today."""
+WARN_AHEAD_YEARS = 1
+"""A book date more than this many years after today is taken with a warning."""
+WARN_BEHIND_YEARS = 10
+"""A book date more than this many years before today is taken with a warning."""
+
+
+class DateOutOfRange(RuleViolation, ValueError):
+    """A date a book does not take.
+
+    A :class:`RuleViolation` to the services' callers (a plain message) and a
+    ValueError to readers that report any unreadable value as a problem.
+    """
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` years earlier (29 February becomes the 28th).
+
+    A negative ``years`` goes forward.
+    """
+    year = day.year - years
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=year, day=28)
+
+
+def _shown(day: dt.date, shown: str | None) -> str:
+    return shown if shown is not None else day.isoformat()
+
+
+def book_date_problem(day: dt.date, shown: str | None = None) -> str | None:
+    """Why a book does not take ``day``, or None when it does.
+
+    Args:
+        day: the date.
+        shown: how to write it in the message (e.g. a month, ``2026-03``);
+            the ISO date by default.
+    """
+    if FIRST_BOOK_DAY <= day <= LAST_BOOK_DAY:
+        return None
+    return (
+        f"{_shown(day, shown)} is outside the dates a book takes "
+        f"({FIRST_BOOK_DAY.isoformat()} to {LAST_BOOK_DAY.isoformat()})"
+    )
+
+
+def check_book_date(day: dt.date, what: str) -> dt.date:
+    """Refuse a book date outside the book's years.
+
+    Args:
+        day: the date.
+        what: what it is, to start the message (``"payment date"``).
+
+    Returns:
+        ``day``, unchanged.
+
+    Raises:
+        DateOutOfRange: ``day`` is before FIRST_BOOK_DAY or after LAST_BOOK_DAY.
+    """
+    problem = book_date_problem(day)
+    if problem is not None:
+        raise DateOutOfRange(f"{what}: {problem}")
+    return day
+
+
+def birth_date_problem(born: dt.date, today: dt.date) -> str | None:
+    """Why ``born`` cannot be a child's date of birth, or None when it can."""
+    if born > today:
+        return f"{born.isoformat()} is after today ({today.isoformat()})"
+    if born < years_before(today, MAX_CHILD_AGE_YEARS):
+        return (
+            f"{born.isoformat()} is more than {MAX_CHILD_AGE_YEARS} years before today "
+            f"({today.isoformat()}); a child at a creche is younger"
+        )
+    return None
+
+
+def check_birth_date(born: dt.date, today: dt.date, what: str = "date of birth") -> dt.date:
+    """Refuse a date of birth in the future or too long ago.
+
+    Returns:
+        ``born``, unchanged.
+
+    Raises:
+        DateOutOfRange: see :func:`birth_date_problem`.
+    """
+    problem = birth_date_problem(born, today)
+    if problem is not None:
+        raise DateOutOfRange(f"{what}: {problem}")
+    return born
+
+
+def date_warning(day: dt.date, today: dt.date, shown: str | None = None) -> str | None:
+    """A warning for a book date far from today, or None.
+
+    Args:
+        day: a date the book takes (see :func:`book_date_problem`).
+        today: the day it is entered.
+        shown: how to write it in the message; the ISO date by default.
+
+    Returns:
+        The warning (without the field it is about), or None.
+    """
+    if day > years_before(today, -WARN_AHEAD_YEARS):
+        return f"{_shown(day, shown)} is more than a year after today ({today.isoformat()})"
+    if day < years_before(today, WARN_BEHIND_YEARS):
+        return (
+            f"{_shown(day, shown)} is more than {WARN_BEHIND_YEARS} years before today "
+            f"({today.isoformat()})"
+        )
+    return None
