@@ -3,13 +3,21 @@
 A SQLite book is copied with the online backup API before any upgrade, and a
 book whose schema is newer than this application knows is refused rather than
 guessed at.
+
+On SQLite, foreign keys are off while the migrations run: adding a constraint
+copies a table and drops the old one, which SQLite refuses for a table that
+other rows point at. ``PRAGMA foreign_key_check`` must then find nothing
+before the commit. This is SQLite's own procedure for changing a table
+(https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
+Changes").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -110,9 +118,37 @@ def _upgrade(
         backup = _backup_before_upgrade(engine, backup_dir, found)
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     config.attributes["connection"] = conn
-    command.upgrade(config, "head")
-    conn.commit()
+    with _sqlite_foreign_keys_off(conn):
+        command.upgrade(config, "head")
+        _check_foreign_keys(conn)
+        conn.commit()
     return UpgradeResult(found, head, backup)
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite's foreign keys off for the block, on again after (both outside a transaction)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # The PRAGMA does nothing inside a transaction, so it goes to the driver directly.
+    raw = conn.connection.driver_connection
+    if raw is None:  # pragma: no cover - the connection was just opened
+        raise RuntimeError("the book's connection is closed")
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.rollback()  # nothing to undo after the commit; after an error, all of it
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if broken:  # pragma: no cover - a migration bug, never the user's doing
+        raise RuntimeError(f"the upgrade left rows that point nowhere: {broken[:5]}")
 
 
 def _refuse_unknown(revision: str | None) -> None:

@@ -6,10 +6,23 @@ import datetime as dt
 import enum
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Integer, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    TypeDecorator,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import mapped_column
+
+from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY, LAST_BOOK_DAY
+from crechebooks_desktop.domain.money import MAX_AMOUNT_CENTS, MAX_BALANCE_CENTS
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid alias).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -77,6 +90,34 @@ ChainHash = Annotated[str | None, mapped_column(String(64))]
 TenantId = Annotated[
     int, mapped_column(BigId, ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
 ]
+
+
+def within_limit(column: str) -> CheckConstraint:
+    """``ck_<table>_<column>_within_limit``: an amount the book takes (``domain.money``).
+
+    The database's own guard, behind the parsers' and the services' checks
+    (migration 0002 adds these to books made before it).
+    """
+    return CheckConstraint(
+        f"{column} BETWEEN {-MAX_AMOUNT_CENTS} AND {MAX_AMOUNT_CENTS}",
+        name=f"{column}_within_limit",
+    )
+
+
+def balance_within_limit(column: str) -> CheckConstraint:
+    """``ck_<table>_<column>_within_limit``: a balance the book keeps (``MAX_BALANCE_CENTS``)."""
+    return CheckConstraint(
+        f"{column} BETWEEN {-MAX_BALANCE_CENTS} AND {MAX_BALANCE_CENTS}",
+        name=f"{column}_within_limit",
+    )
+
+
+def in_book_years(column: str) -> CheckConstraint:
+    """``ck_<table>_<column>_in_book_years``: a date within the book's years (``domain.dates``)."""
+    return CheckConstraint(
+        f"{column} BETWEEN '{FIRST_BOOK_DAY.isoformat()}' AND '{LAST_BOOK_DAY.isoformat()}'",
+        name=f"{column}_in_book_years",
+    )
 
 
 def fk(target: str, *, index: bool = True, nullable: bool = False) -> Any:

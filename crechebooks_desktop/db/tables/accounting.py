@@ -17,6 +17,8 @@ from crechebooks_desktop.db.types import (
     UtcDateTime,
     enum_type,
     fk,
+    in_book_years,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import AccountType, ReconciliationStatus, VatTreatment
 
@@ -52,6 +54,10 @@ class Reconciliation(Base):
     """A bank account reconciled to a statement date; finishing locks the period."""
 
     __tablename__ = "reconciliations"
+    __table_args__ = (
+        within_limit("statement_balance_cents"),
+        in_book_years("statement_date"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]

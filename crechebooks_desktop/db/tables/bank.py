@@ -19,8 +19,11 @@ from crechebooks_desktop.db.types import (
     OptText,
     TenantId,
     UtcDateTime,
+    balance_within_limit,
     enum_type,
     fk,
+    in_book_years,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 
@@ -29,7 +32,11 @@ class BankAccount(Base):
     """A creche's bank account whose statements are imported."""
 
     __tablename__ = "bank_accounts"
-    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name"),
+        within_limit("opening_balance_cents"),
+        in_book_years("opening_as_of"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
@@ -46,6 +53,11 @@ class BankImport(Base):
     """One statement file taken in."""
 
     __tablename__ = "bank_imports"
+    # Balances, not amounts: an opening balance may be worked out from the lines.
+    __table_args__ = (
+        balance_within_limit("opening_balance_cents"),
+        balance_within_limit("closing_balance_cents"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
@@ -70,6 +82,8 @@ class BankLine(Base):
     __table_args__ = (
         UniqueConstraint("bank_account_id", "dedup_key"),
         CheckConstraint("amount_cents <> 0 OR status = 'SPLIT'", name="amount_not_zero"),
+        within_limit("amount_cents"),
+        in_book_years("line_date"),
     )
 
     id: Mapped[IntPK]

@@ -29,6 +29,8 @@ from crechebooks_desktop.db.types import (
     TenantId,
     enum_type,
     fk,
+    in_book_years,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
 
@@ -57,6 +59,18 @@ class Invoice(Base):
         CheckConstraint(
             "balance_due_cents = total_cents - amount_paid_cents", name="balance_due_adds_up"
         ),
+        *(
+            within_limit(column)
+            for column in (
+                "subtotal_cents",
+                "vat_cents",
+                "total_cents",
+                "amount_paid_cents",
+                "balance_due_cents",
+            )
+        ),
+        in_book_years("issue_date"),
+        in_book_years("billing_month"),
         # Idempotent monthly runs: one live MONTHLY invoice per child per month.
         Index(
             "uq_invoices_monthly_child_month",
@@ -99,7 +113,10 @@ class InvoiceLine(Base):
     """One line of an invoice, with VAT computed and rounded for the line."""
 
     __tablename__ = "invoice_lines"
-    __table_args__ = (CheckConstraint("net_cents + vat_cents = gross_cents", name="gross_adds_up"),)
+    __table_args__ = (
+        CheckConstraint("net_cents + vat_cents = gross_cents", name="gross_adds_up"),
+        *(within_limit(c) for c in ("unit_cents", "net_cents", "vat_cents", "gross_cents")),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
@@ -120,6 +137,7 @@ class Charge(Base):
     """An ad-hoc billable item for a child, waiting for the next invoice."""
 
     __tablename__ = "charges"
+    __table_args__ = (within_limit("amount_cents"), in_book_years("charge_date"))
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]

@@ -17,9 +17,12 @@ from crechebooks_desktop.db.types import (
     IntPK,
     TenantId,
     UtcDateTime,
+    balance_within_limit,
     enum_type,
     fk,
+    in_book_years,
     utc_now,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import EntryType
 
@@ -36,6 +39,9 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint("amount_cents <> 0", name="amount_not_zero"),
+        within_limit("amount_cents"),
+        balance_within_limit("balance_after_cents"),
+        in_book_years("entry_date"),
         Index("ix_ledger_entries_household_seq", "household_id", "id"),
         # Keyset pagination of the all-households ledger: (date, id).
         Index("ix_ledger_entries_tenant_date_id", "tenant_id", "entry_date", "id"),
@@ -66,7 +72,11 @@ class HouseholdBalance(Base):
     """
 
     __tablename__ = "household_balances"
-    __table_args__ = (CheckConstraint("credit_cents >= 0", name="credit_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("credit_cents >= 0", name="credit_not_negative"),
+        balance_within_limit("balance_cents"),
+        balance_within_limit("credit_cents"),
+    )
 
     household_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("households.id", ondelete="RESTRICT"), primary_key=True

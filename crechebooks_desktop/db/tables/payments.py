@@ -17,6 +17,8 @@ from crechebooks_desktop.db.types import (
     UtcDateTime,
     enum_type,
     fk,
+    in_book_years,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import PaymentMethod
 
@@ -25,7 +27,11 @@ class Payment(Base):
     """Money in from a household (cash, EFT, card, debit order)."""
 
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        within_limit("amount_cents"),
+        in_book_years("payment_date"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
@@ -45,7 +51,10 @@ class Allocation(Base):
     """Part of a payment applied to one invoice."""
 
     __tablename__ = "allocations"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        within_limit("amount_cents"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]

@@ -19,6 +19,8 @@ from crechebooks_desktop.db.types import (
     TenantId,
     enum_type,
     fk,
+    in_book_years,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 
@@ -72,6 +74,9 @@ class FeeStructure(Base):
             "re_registration_fee_cents IS NULL OR re_registration_fee_cents >= 0",
             name="re_registration_not_negative",
         ),
+        within_limit("amount_cents"),
+        within_limit("registration_fee_cents"),
+        within_limit("re_registration_fee_cents"),
     )
 
     id: Mapped[IntPK]
@@ -97,6 +102,9 @@ class Enrolment(Base):
         CheckConstraint(
             "hours_per_month IS NULL OR hours_per_month >= 0", name="hours_not_negative"
         ),
+        within_limit("custom_amount_cents"),
+        in_book_years("start_date"),
+        in_book_years("end_date"),
     )
 
     id: Mapped[IntPK]
@@ -117,7 +125,10 @@ class EnrolmentExtra(Base):
     """A recurring monthly item billed with an enrolment (swimming, meals)."""
 
     __tablename__ = "enrolment_extras"
-    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+        within_limit("amount_cents"),
+    )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
