@@ -10,7 +10,7 @@ On both backends an UPDATE is let through only when it seals a row (its hash
 goes from NULL to a value and nothing else changes).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-07
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

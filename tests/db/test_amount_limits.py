@@ -207,7 +207,7 @@ def test_an_old_book_within_the_limits_is_upgraded_whole(old_book: Book) -> None
     }
     upgraded, result = Book.open(old_book.settings)
     try:
-        assert (result.from_revision, result.to_revision) == ("0001", "0002")
+        assert (result.from_revision, result.to_revision) == ("0001", migrate.head_revision())
         assert _database_checks(upgraded.engine) == set(_model_checks())
         for table, count in counts.items():
             assert _scalar(upgraded, f"SELECT count(*) FROM {table}") == count

@@ -287,7 +287,7 @@ def test_a_disabled_trigger_counts_as_missing(book: Book, written: Actor) -> Non
 
 
 def test_an_older_book_gets_its_chains_built_by_the_upgrade(demo_book: tuple[Book, object]) -> None:
-    """A book from before the chains (schema 0001): the upgrade seals its history
+    """A book from before the chains (schema 0002): the upgrade seals its history
     exactly as the application would have."""
     book, _demo = demo_book
     query = text(
@@ -302,7 +302,7 @@ def test_an_older_book_gets_its_chains_built_by_the_upgrade(demo_book: tuple[Boo
     with book.engine.begin() as conn:
         config = migrate.alembic_config(url)
         config.attributes["connection"] = conn
-        command.downgrade(config, "0001")
+        command.downgrade(config, "0002")
     with book.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("ledger_entries")}
     assert "chain_hash" not in columns
@@ -310,7 +310,7 @@ def test_an_older_book_gets_its_chains_built_by_the_upgrade(demo_book: tuple[Boo
     book.close()
     upgraded, result = Book.open(book.settings)
     try:
-        assert result.from_revision == "0001"
+        assert result.from_revision == "0002"
         with upgraded.engine.connect() as conn:
             assert [tuple(r) for r in conn.execute(query)] == sealed
             assert [
