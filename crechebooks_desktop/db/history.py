@@ -1,9 +1,9 @@
 """Sealing the book's history into hash chains, and reading the chains back.
 
 Audit records and ledger entries are inserted unsealed, and the repositories
-note their ids on the session. When the write transaction ends, ``seal_pending``
-locks each chain's head (one row per history table and creche), gives the new
-rows their places and hashes, and moves the head. Sealing last, with nothing
+note what they inserted on the session. When the write transaction ends,
+``seal_pending`` locks each chain's head (one row per history table and
+creche), gives the new rows their places and hashes, and moves the head. Sealing last, with nothing
 else to wait for while the heads are held, keeps two PCs writing to one book
 from ever waiting on each other in a circle; the chain order is the order in
 which transactions committed.
@@ -14,9 +14,11 @@ hash goes from NULL to a value and nothing else changes.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, text, update
@@ -24,21 +26,28 @@ from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.repositories.bulk import table_of
 from crechebooks_desktop.db.tables import AuditRecord, HistoryHead, LedgerEntry
+from crechebooks_desktop.db.types import json_text
 from crechebooks_desktop.domain import history
 from crechebooks_desktop.domain.history import ChainedRow, ChainHead
 
 _PENDING = "crechebooks_unsealed"
-_CHUNK = 5_000  # ids per statement: well inside SQLite's and PostgreSQL's parameter limits
 BOOK_WIDE = 0
 """The ``tenant_key`` of the chain of audit records that belong to no creche."""
 
 
 @dataclass(frozen=True, slots=True)
 class Chain:
-    """One history table and the columns its hash covers (hashed form ``cb1``)."""
+    """One history table and the columns its hash covers (hashed form ``cb1``).
+
+    Attributes:
+        table: the table.
+        content: the hashed columns, in order; the first two are ``id`` and ``tenant_id``.
+        documents: those of them that hold JSON documents.
+    """
 
     table: Table
     content: tuple[str, ...]
+    documents: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -52,6 +61,7 @@ AUDIT = Chain(
         "id", "tenant_id", "user_id", "username", "at", "action",
         "entity", "entity_id", "before", "after",
     ),
+    frozenset({"before", "after"}),
 )  # fmt: skip
 LEDGER = Chain(
     table_of(LedgerEntry),
@@ -68,90 +78,99 @@ _HEADS = table_of(HistoryHead)
 
 # The triggers that keep the history append-only (migration 0003), by backend.
 PROTECTIONS = {
-    "sqlite": tuple(
-        f"{chain.name}_{verb}"
-        for chain in CHAINS
-        for verb in ("no_update", "no_delete", "no_replace")
-    ),
-    "postgresql": tuple(
-        f"{chain.name}_{verb}"
-        for chain in CHAINS
-        for verb in ("no_update", "no_delete", "no_truncate")
-    ),
+    backend: tuple(f"{chain.name}_{verb}" for chain in CHAINS for verb in verbs)
+    for backend, verbs in (
+        ("sqlite", ("no_update", "no_delete", "no_replace")),
+        ("postgresql", ("no_update", "no_delete", "no_truncate")),
+    )
 }
 
+Content = tuple[Any, ...]
+"""A row's hashed columns, in its chain's order."""
 
-def note_written(session: Session, chain: Chain, ids: Iterable[int]) -> None:
-    """Remember rows inserted in this transaction, to seal them when it ends."""
-    session.info.setdefault(_PENDING, {}).setdefault(chain.name, []).extend(ids)
+
+def note_written(session: Session, chain: Chain, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Remember rows inserted in this transaction, to seal them when it ends.
+
+    The rows are hashed as they were inserted (every hashed column must be
+    given), with each JSON document as the book stores it and reads it back,
+    so sealing needs no second read of what was just written.
+    """
+    pending = session.info.setdefault(_PENDING, {}).setdefault(chain.name, [])
+    documents = chain.documents
+    pending.extend(
+        tuple(
+            _as_stored(row[column]) if column in documents else row[column]
+            for column in chain.content
+        )
+        for row in rows
+    )
+
+
+def _as_stored(document: Any) -> Any:
+    return None if document is None else json.loads(json_text(document))
 
 
 def seal_pending(session: Session) -> None:
     """Seal the rows this transaction wrote into their chains (call just before commit)."""
-    pending: dict[str, list[int]] = session.info.pop(_PENDING, {})
-    if not pending:
-        return
-    connection = session.connection()
+    pending: dict[str, list[Content]] = session.info.pop(_PENDING, {})
     for chain in CHAINS:
-        ids = pending.get(chain.name)
-        if ids:
-            seal_rows(connection, chain, ids)
+        contents = pending.get(chain.name)
+        if contents:
+            by_tenant: dict[int, list[Content]] = defaultdict(list)
+            for content in contents:
+                by_tenant[_tenant_key(content[1])].append(content)
+            for tenant_key in sorted(by_tenant):
+                rows = sorted(by_tenant[tenant_key], key=itemgetter(0))
+                _seal(session.connection(), chain, tenant_key, rows)
 
 
-def seal_rows(connection: Connection, chain: Chain, ids: Sequence[int]) -> None:
-    """Seal the given unsealed rows, per creche in id order, after each chain's head."""
-    by_tenant: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
-    for row in _unsealed(connection, chain, ids):
-        # The content starts (id, tenant_id, ...).
-        by_tenant[_tenant_key(row[1])].append((row[0], tuple(row)))
-    for tenant_key in sorted(by_tenant):
-        rows = sorted(by_tenant[tenant_key])
-        head = _lock_head(connection, chain, tenant_key)
-        sealed = history.seal(head, (content for _id, content in rows))
-        _store_seals(connection, chain, [r[0] for r in rows], sealed)
-        connection.execute(
-            update(_HEADS)
-            .where(_HEADS.c.chain == chain.name, _HEADS.c.tenant_key == tenant_key)
-            .values(last_seq=sealed[-1].last_seq, last_hash=sealed[-1].last_hash)
-        )
-
-
-def seal_everything(connection: Connection) -> None:
-    """Seal every unsealed row of the book, oldest first.
+def seal_everything(connection: Connection, batch: int = 20_000) -> None:
+    """Seal every unsealed row of the book, per creche in id order, read back in batches.
 
     This builds the chains of a book written before they existed (migration 0003).
     """
     for chain in CHAINS:
-        ids = connection.scalars(
-            select(chain.table.c.id).where(chain.table.c.chain_hash.is_(None))
-        ).all()
-        if ids:
-            seal_rows(connection, chain, ids)
+        table = chain.table
+        owners = connection.execute(
+            select(table.c.tenant_id).where(table.c.chain_hash.is_(None)).distinct()
+        ).scalars()
+        for tenant_id in sorted(owners, key=_tenant_key):
+            owner = _owned_by(table, tenant_id)
+            columns = [table.c[name] for name in chain.content]
+            last = 0
+            while True:  # keyset batches: a million rows are never held at once
+                rows = connection.execute(
+                    select(*columns)
+                    .where(owner, table.c.chain_hash.is_(None), table.c.id > last)
+                    .order_by(table.c.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    break
+                _seal(connection, chain, _tenant_key(tenant_id), [tuple(r) for r in rows])
+                last = rows[-1][0]
 
 
-def _content_columns(chain: Chain) -> list[Any]:
-    return [chain.table.c[name] for name in chain.content]
-
-
-def _unsealed(connection: Connection, chain: Chain, ids: Sequence[int]) -> Iterator[Any]:
-    """The content of the rows among ``ids`` that are still unsealed."""
-    table = chain.table
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), _CHUNK):
-        part = wanted[start : start + _CHUNK]
-        # A range scan by primary key, then the exact ids: a transaction's ids are
-        # usually one run, and a row written outside this transaction is left alone.
-        query = select(*_content_columns(chain)).where(
-            table.c.id.between(part[0], part[-1]), table.c.chain_hash.is_(None)
-        )
-        keep = set(part)
-        for row in connection.execute(query):
-            if row[0] in keep:
-                yield row
+def _seal(connection: Connection, chain: Chain, tenant_key: int, rows: Sequence[Content]) -> None:
+    """Seal rows (in id order) after the chain's head, then move the head."""
+    head = _lock_head(connection, chain, tenant_key)
+    sealed = history.seal(head, rows)
+    _store_seals(connection, chain, [row[0] for row in rows], sealed)
+    connection.execute(
+        update(_HEADS)
+        .where(_HEADS.c.chain == chain.name, _HEADS.c.tenant_key == tenant_key)
+        .values(last_seq=sealed[-1].last_seq, last_hash=sealed[-1].last_hash)
+    )
 
 
 def _tenant_key(tenant_id: int | None) -> int:
     return BOOK_WIDE if tenant_id is None else tenant_id
+
+
+def _owned_by(table: Table, tenant_id: int | None) -> Any:
+    """The condition for a creche's rows (None: the book-wide ones)."""
+    return table.c.tenant_id.is_(None) if tenant_id is None else table.c.tenant_id == tenant_id
 
 
 def _lock_head(connection: Connection, chain: Chain, tenant_key: int) -> ChainHead | None:
@@ -211,8 +230,8 @@ def chain_rows(
 ) -> Iterator[ChainedRow]:
     """A chain's rows in chain order, then its unsealed rows, streamed."""
     table = chain.table
-    owner = table.c.tenant_id.is_(None) if tenant_id is None else table.c.tenant_id == tenant_id
-    columns = [table.c.chain_seq, table.c.chain_hash, *_content_columns(chain)]
+    owner = _owned_by(table, tenant_id)
+    columns = [table.c.chain_seq, table.c.chain_hash, *(table.c[n] for n in chain.content)]
     sealed = (
         select(*columns)
         .where(owner, table.c.chain_seq.is_not(None))

@@ -9,7 +9,6 @@ BEGIN/SAVEPOINT work as documented.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.history import seal_pending
+from crechebooks_desktop.db.types import json_text
 
 BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "crechebooks_read_only"
@@ -38,17 +38,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-            json_serializer=_json_text,
+            json_serializer=json_text,
             **kwargs,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text, **kwargs)
-
-
-def _json_text(value: Any) -> str:
-    """JSON for audit before/after values: dates, decimals and enums as text."""
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_text, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

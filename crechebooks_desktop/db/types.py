@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from typing import Annotated, Any
 
 from sqlalchemy import (
@@ -56,6 +57,14 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
 
 JsonDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+def json_text(value: Any) -> str:
+    """A JSON document as the book stores it: dates, decimals and enums as text.
+
+    The engines' serializer, and the form the history chain hashes.
+    """
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def utc_now() -> dt.datetime:

@@ -89,4 +89,9 @@ def one_line(text: str) -> str:
 
     Leading and trailing spaces are dropped, so blank text becomes ``""``.
     """
+    # Most text is one line already: a 50,000-line statement folds 250,000 texts.
+    # isprintable() is False for every control character and every space but
+    # the ASCII one, so this answers exactly as the fold would.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return _RUNS.sub(" ", text).strip()

@@ -1,7 +1,8 @@
 """Writing and reading the audit log (append-only in the database).
 
 Records are written through Core with their ids reserved, and noted for
-sealing into the hash chain when the transaction commits (``db/history.py``).
+sealing into the creche's hash chain when the transaction commits
+(``db/history.py``).
 """
 
 from __future__ import annotations
@@ -78,12 +79,9 @@ class AuditRepository:
             return
         ids = reserve_ids(self.session, _AUDIT, len(records))
         now = utc_now()
-        insert_rows(
-            self.session,
-            _AUDIT,
-            [{"at": now, **r, "id": i} for i, r in zip(ids, records, strict=True)],
-        )
-        history.note_written(self.session, history.AUDIT, ids)
+        rows = [{"at": now, **r, "id": i} for i, r in zip(ids, records, strict=True)]
+        insert_rows(self.session, _AUDIT, rows)
+        history.note_written(self.session, history.AUDIT, rows)
 
     def latest(self, tenant_id: int | None, limit: int = 50) -> list[AuditValue]:
         """The newest records of a creche (or of the book, with None), newest first."""

@@ -59,15 +59,12 @@ class LedgerRepository(TenantScoped):
         """
         ids = reserve_ids(self.session, _ENTRIES, len(rows))
         now = utc_now()
-        insert_rows(
-            self.session,
-            _ENTRIES,
-            [
-                {**row, "id": entry_id, "tenant_id": self.tenant_id, "created_at": now}
-                for entry_id, row in zip(ids, rows, strict=True)
-            ],
-        )
-        history.note_written(self.session, history.LEDGER, ids)
+        entries = [
+            {**row, "id": entry_id, "tenant_id": self.tenant_id, "created_at": now}
+            for entry_id, row in zip(ids, rows, strict=True)
+        ]
+        insert_rows(self.session, _ENTRIES, entries)
+        history.note_written(self.session, history.LEDGER, entries)
         return ids
 
     def store_balances(

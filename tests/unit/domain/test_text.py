@@ -70,3 +70,9 @@ def test_folded_text_is_one_line_and_folding_again_changes_nothing(text: str) ->
     assert folded == folded.strip()
     if one_line_problem(text) is None:
         assert folded == " ".join(text.split())  # what bank descriptions did before
+
+
+@given(st.text())
+def test_the_quick_path_folds_exactly_as_the_pattern(text: str) -> None:
+    """Text that is one line already is returned as it is, without the pattern."""
+    assert one_line(text) == re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", text).strip()
