@@ -2,8 +2,8 @@
 
 Exit codes: 0 done; 1 a check found problems or the user's input was refused;
 2 the command line itself was wrong; 70 a bug (logged with its traceback, never
-printed); 141 the reader of the output went away (``crechebooks balances | head``),
-as for any program stopped by SIGPIPE.
+printed); 130 interrupted by Ctrl-C; 141 the reader of the output went away
+(``crechebooks balances | head``), as for any program stopped by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from crechebooks_desktop.errors import UserFacingError
 
 EXIT_REFUSED = 1
 EXIT_BUG = 70
+EXIT_INTERRUPTED = 128 + 2  # 128 + SIGINT (Ctrl-C)
 EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a program the signal stopped
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,14 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
     except BrokenPipeError:
         return _output_closed()
-    except UserFacingError as exc:
-        print(f"crechebooks: error: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
     except KeyboardInterrupt:
-        print(
-            "crechebooks: interrupted; nothing was changed by the unfinished step", file=sys.stderr
-        )
-        return 130
+        return _interrupted()
     except Exception as exc:  # noqa: BLE001 - the boundary: report bugs without a traceback
+        if _raised_by_an_interrupt(exc):
+            return _interrupted()
+        if isinstance(exc, UserFacingError):
+            print(f"crechebooks: error: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
         where = record_bug(exc) or os.devnull
         print(
             f"crechebooks: internal error ({type(exc).__name__}: {exc}); details in {where}",
@@ -58,6 +58,33 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_BUG
     return status
+
+
+def _interrupted() -> int:
+    print("crechebooks: interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _raised_by_an_interrupt(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while Ctrl-C was unwinding the command.
+
+    Ctrl-C can land in the middle of a database driver's call; the clean-up
+    that follows (a rollback, the pool's ping) may then fail on the half-used
+    connection, and that failure replaces the KeyboardInterrupt. It is the
+    interrupt's doing, not a bug nor the user's input: the unfinished
+    transaction was never committed.
+    """
+    seen: set[int] = set()
+    waiting: list[BaseException | None] = [exc]
+    while waiting:
+        current = waiting.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        waiting += [current.__cause__, current.__context__]
+    return False
 
 
 def _output_closed() -> int:
