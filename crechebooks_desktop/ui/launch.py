@@ -8,12 +8,21 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.paths import resources_dir
+from crechebooks_desktop.services.documents import write_atomically
 from crechebooks_desktop.settings import describe, settings_for
 from crechebooks_desktop.ui.common.errors import log_bug, report
 from crechebooks_desktop.ui.executor import Executor
@@ -143,9 +152,16 @@ def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
 
 
 def _grab(shell: Shell, app: QApplication, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not shell.window.grab().save(str(path)):
-        print(f"crechebooks: error: could not write {path}", file=sys.stderr)
+    # The picture shows families' names and debts: written owner-only, like an export.
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    shell.window.grab().save(buffer, "PNG")
+    buffer.close()
+    try:
+        write_atomically(path, bytes(png.data()))
+    except UserFacingError as exc:
+        print(f"crechebooks: error: {exc}", file=sys.stderr)
         app.exit(1)
         return
     print(f"saved a picture of the main window to {path}")

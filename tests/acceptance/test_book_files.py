@@ -92,3 +92,17 @@ def test_init_makes_the_book_and_new_folders_owner_only(
     book = shared / "Creche" / "book.sqlite"
     ok(cli("--db", str(book), "init", "--name", "Acorns"))
     assert (mode(shared), mode(book.parent), mode(book)) == (0o755, 0o700, 0o600)
+
+
+@POSIX_ONLY
+def test_a_picture_of_the_window_is_owner_only(cli: Cli, tmp_path: Path, usual_umask: None) -> None:
+    """``--screenshot`` shows families' names and debts, like an export."""
+    book = tmp_path / "book.sqlite"
+    ok(cli("--db", str(book), "demo"))
+    picture = tmp_path / "pictures" / "window.png"
+    said = ok(
+        cli("--db", str(book), "--screenshot", str(picture), env={"QT_QPA_PLATFORM": "offscreen"})
+    )
+    assert said == f"saved a picture of the main window to {picture}\n"
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (mode(picture.parent), mode(picture)) == (0o700, 0o600)
