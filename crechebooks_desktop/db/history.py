@@ -3,10 +3,10 @@
 Audit records and ledger entries are inserted unsealed, and the repositories
 note what they inserted on the session. When the write transaction ends,
 ``seal_pending`` locks each chain's head (one row per history table and
-creche), gives the new rows their places and hashes, and moves the head. Sealing last, with nothing
-else to wait for while the heads are held, keeps two PCs writing to one book
-from ever waiting on each other in a circle; the chain order is the order in
-which transactions committed.
+creche), gives the new rows their places and hashes, and moves the head.
+Sealing last, with nothing else to wait for while the heads are held, keeps two
+PCs writing to one book from ever waiting on each other in a circle; the chain
+order is the order in which transactions committed.
 
 The append-only triggers let an UPDATE through only when it seals a row: the
 hash goes from NULL to a value and nothing else changes.
