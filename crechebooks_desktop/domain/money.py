@@ -112,13 +112,20 @@ class AmountTooLarge(MoneyError, RuleViolation):
     """
 
 
-def _beyond(cents: int, limit: int, what: str | None, kind: str) -> AmountTooLarge:
-    """The error for ``cents`` outside ``-limit..limit``, e.g. ``R 2,00 is more than ...``."""
+def _within(cents: int, limit: int, what: str | None, kind: str) -> int:
+    """``cents`` when it lies within ``-limit..limit``.
+
+    Raises:
+        AmountTooLarge: it does not, e.g. ``R 2,00 is more than the largest
+            amount a book takes (R 1,00)``.
+    """
+    if -limit <= require_cents(cents, "cents") <= limit:
+        return cents
     if cents > 0:
         message = f"{format_rands(cents)} is more than the largest {kind} ({format_rands(limit)})"
     else:
         message = f"{format_rands(cents)} is less than the smallest {kind} ({format_rands(-limit)})"
-    return AmountTooLarge(f"{what}: {message}" if what else message)
+    raise AmountTooLarge(f"{what}: {message}" if what else message)
 
 
 def check_amount(cents: int, what: str | None = None) -> int:
@@ -135,9 +142,7 @@ def check_amount(cents: int, what: str | None = None) -> int:
         AmountTooLarge: ``cents`` is beyond the limit.
         TypeError: ``cents`` is not int cents.
     """
-    if -MAX_AMOUNT_CENTS <= require_cents(cents, "cents") <= MAX_AMOUNT_CENTS:
-        return cents
-    raise _beyond(cents, MAX_AMOUNT_CENTS, what, "amount a book takes")
+    return _within(cents, MAX_AMOUNT_CENTS, what, "amount a book takes")
 
 
 def check_balance(cents: int, what: str | None = None) -> int:
@@ -154,9 +159,7 @@ def check_balance(cents: int, what: str | None = None) -> int:
         AmountTooLarge: ``cents`` is beyond the limit.
         TypeError: ``cents`` is not int cents.
     """
-    if -MAX_BALANCE_CENTS <= require_cents(cents, "cents") <= MAX_BALANCE_CENTS:
-        return cents
-    raise _beyond(cents, MAX_BALANCE_CENTS, what, "balance a book keeps")
+    return _within(cents, MAX_BALANCE_CENTS, what, "balance a book keeps")
 
 
 def _require_type(value: object, kind: type[_T], name: str) -> _T:
