@@ -25,7 +25,7 @@ _WIDTHS = {
     Column.HOUSEHOLD: 130,
     Column.TYPE: 110,
     Column.AMOUNT: 130,
-    Column.BALANCE: 140,
+    Column.BALANCE: 180,  # fits its header, "Balance when posted"
 }
 
 
