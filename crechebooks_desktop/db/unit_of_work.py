@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.bank import BankRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
+from crechebooks_desktop.db.repositories.chart import ChartRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.history import HistoryRepository
@@ -111,3 +112,8 @@ class UnitOfWork:
     def matching(self) -> MatchingRepository:
         """Payees, match decisions and learned payer aliases."""
         return MatchingRepository(self._session, self._tenant())
+
+    @cached_property
+    def chart(self) -> ChartRepository:
+        """The creche's chart of accounts."""
+        return ChartRepository(self._session, self._tenant())

@@ -91,6 +91,7 @@ class NewBankLine(NamedTuple):
         fitid: the bank's transaction id, if it gave one.
         dedup_key: the key that tells it apart from the account's other lines.
         split_parent_id: the line it is a part of, for split parts.
+        balance_cents: the statement's running balance after it, if the file gives one.
     """
 
     date: dt.date
@@ -101,6 +102,7 @@ class NewBankLine(NamedTuple):
     fitid: str | None
     dedup_key: str
     split_parent_id: int | None = None
+    balance_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

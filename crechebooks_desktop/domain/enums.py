@@ -50,6 +50,23 @@ class VatTreatment(enum.StrEnum):
     EXEMPT = "EXEMPT"
 
 
+class VatType(enum.StrEnum):
+    """How VAT applies to a categorised bank line or an account (the seed's four)."""
+
+    STANDARD = "STANDARD"
+    ZERO_RATED = "ZERO_RATED"
+    EXEMPT = "EXEMPT"
+    NO_VAT = "NO_VAT"
+
+
+class CategorySource(enum.StrEnum):
+    """Who chose a bank line's account: a rule, a learned suggestion or a person."""
+
+    RULE_BASED = "RULE_BASED"
+    SUGGESTED = "SUGGESTED"
+    USER_OVERRIDE = "USER_OVERRIDE"
+
+
 class InvoiceKind(enum.StrEnum):
     """Monthly run or one-off invoice."""
 
@@ -111,6 +128,7 @@ class MatchOutcome(enum.StrEnum):
     REJECTED = "REJECTED"
     PARKED = "PARKED"
     UNDONE = "UNDONE"
+    LINKED = "LINKED"
 
 
 class AccountType(enum.StrEnum):
@@ -124,10 +142,11 @@ class AccountType(enum.StrEnum):
 
 
 class ReconciliationStatus(enum.StrEnum):
-    """A bank reconciliation in progress or finished (period locked)."""
+    """A bank reconciliation in progress, finished (period locked) or unlocked by an admin."""
 
     IN_PROGRESS = "IN_PROGRESS"
     FINISHED = "FINISHED"
+    UNLOCKED = "UNLOCKED"
 
 
 class SyncTarget(enum.StrEnum):

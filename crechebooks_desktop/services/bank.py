@@ -26,8 +26,9 @@ from crechebooks_desktop.domain.bank import (
     BankLineRecord,
     NewBankLine,
 )
+from crechebooks_desktop.domain.chart import SystemRole, bank_account_code
 from crechebooks_desktop.domain.dates import book_date_problem, check_book_date, date_warning
-from crechebooks_desktop.domain.enums import BankLineStatus
+from crechebooks_desktop.domain.enums import AccountType, BankLineStatus, VatType
 from crechebooks_desktop.domain.money import (
     MoneyError,
     check_amount,
@@ -180,6 +181,7 @@ def add_account(
     if uow.bank.account_named(name) is not None:
         raise RuleViolation(f"there is already a bank account named {name!r}")
     account_id = uow.bank.add_account(name, bank, number, opening_balance_cents, opening_as_of)
+    _add_ledger_account(uow, account_id, name)
     record = BankAccountRecord(
         account_id,
         name,
@@ -192,6 +194,17 @@ def add_account(
     )
     audit.record(uow, actor, "bank_account.add", "bank_account", account_id, None, record.as_json())
     return record
+
+
+def _add_ledger_account(uow: UnitOfWork, bank_account_id: int, name: str) -> None:
+    """The bank account's own asset account in the chart (1000 upwards)."""
+    taken = {a.code for a in uow.chart.accounts()}
+    try:
+        code = bank_account_code(taken)
+    except ValueError as exc:
+        raise RuleViolation(f"cannot add another bank account: {exc}") from None
+    ledger_id = uow.chart.add(code, name, AccountType.ASSET, VatType.NO_VAT, SystemRole.BANK)
+    uow.chart.link_bank_account(bank_account_id, ledger_id)
 
 
 def _cut(value: str, column: str) -> str:
@@ -214,6 +227,8 @@ def _new_line(line: StatementLine, key: str) -> NewBankLine:
         _folded(line.payer, "payer"),
         None if fitid is None else _cut(fitid, "fitid"),
         key,
+        None,
+        line.balance_cents,
     )
 
 

@@ -34,6 +34,7 @@ def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]
     settings = _checked_settings(new)
     created = uow.tenants.create(settings)
     actor = _first_admin(uow, created.tenant_id, new)
+    uow.for_tenant(created.tenant_id).chart.add_default_chart()
     audit.record(uow, actor, "creche.create", "tenant", created.tenant_id, None, created.as_dict())
     return created, actor
 

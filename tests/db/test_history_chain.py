@@ -299,10 +299,11 @@ def test_an_older_book_gets_its_chains_built_by_the_upgrade(demo_book: tuple[Boo
         heads = [tuple(r) for r in conn.execute(text("SELECT * FROM history_heads ORDER BY 1, 2"))]
     assert len(sealed) > 100
     url = book.engine.url.render_as_string(hide_password=False)
-    with book.engine.begin() as conn:
+    with book.engine.connect() as conn, migrate._sqlite_foreign_keys_off(conn):
         config = migrate.alembic_config(url)
         config.attributes["connection"] = conn
         command.downgrade(config, "0002")
+        conn.commit()
     with book.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("ledger_entries")}
     assert "chain_hash" not in columns

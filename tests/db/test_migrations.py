@@ -40,6 +40,7 @@ EXPECTED_TABLES = {
     "bank_imports",
     "bank_lines",
     "categorisation_rules",
+    "category_memory",
     "charges",
     "children",
     "documents",
@@ -53,30 +54,32 @@ EXPECTED_TABLES = {
     "invoice_sequences",
     "invoices",
     "ledger_entries",
+    "line_categories",
     "match_decisions",
     "payer_aliases",
     "payments",
     "reconciliations",
+    "refund_links",
     "sync_outbox",
     "tenant_users",
     "tenants",
     "users",
 }
 
-LATEST = "0003"
+LATEST = "0004"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

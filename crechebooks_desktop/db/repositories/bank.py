@@ -31,6 +31,7 @@ _NEW_LINE_COLUMNS = (
     "fitid",
     "dedup_key",
     "split_parent_id",
+    "balance_cents",
 )
 # Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
 _CHUNK = 900

@@ -1,6 +1,12 @@
 """Row classes, one module per aggregate; importing this registers them all."""
 
-from crechebooks_desktop.db.tables.accounting import Account, CategorisationRule, Reconciliation
+from crechebooks_desktop.db.tables.accounting import (
+    Account,
+    CategorisationRule,
+    CategoryMemory,
+    LineCategory,
+    Reconciliation,
+)
 from crechebooks_desktop.db.tables.audit import AuditRecord
 from crechebooks_desktop.db.tables.bank import (
     BankAccount,
@@ -18,7 +24,7 @@ from crechebooks_desktop.db.tables.billing import (
 from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
 from crechebooks_desktop.db.tables.history import HistoryHead
 from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
-from crechebooks_desktop.db.tables.payments import Allocation, Payment
+from crechebooks_desktop.db.tables.payments import Allocation, Payment, RefundLink
 from crechebooks_desktop.db.tables.roster import (
     Child,
     Enrolment,
@@ -36,6 +42,7 @@ __all__ = [
     "BankImport",
     "BankLine",
     "CategorisationRule",
+    "CategoryMemory",
     "Charge",
     "Child",
     "Document",
@@ -49,10 +56,12 @@ __all__ = [
     "InvoiceLine",
     "InvoiceSequence",
     "LedgerEntry",
+    "LineCategory",
     "MatchDecision",
     "PayerAlias",
     "Payment",
     "Reconciliation",
+    "RefundLink",
     "SyncOutbox",
     "Tenant",
     "TenantUser",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
@@ -71,6 +71,9 @@ class BankImport(Base):
     opening_balance_cents: Mapped[OptCents]
     closing_balance_cents: Mapped[OptCents]
     line_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the file's own balances do not add up (opening + lines != closing, or a
+    # running balance that jumps): reconciling then needs the bookkeeper's figure.
+    balance_problem: Mapped[OptText]
     imported_at: Mapped[Created]
     imported_by: Mapped[int | None] = fk("users.id", nullable=True, index=False)
 
@@ -83,7 +86,9 @@ class BankLine(Base):
         UniqueConstraint("bank_account_id", "dedup_key"),
         CheckConstraint("amount_cents <> 0 OR status = 'SPLIT'", name="amount_not_zero"),
         within_limit("amount_cents"),
+        balance_within_limit("balance_cents"),
         in_book_years("line_date"),
+        Index("ix_bank_lines_account_date", "bank_account_id", "line_date"),
     )
 
     id: Mapped[IntPK]
@@ -102,6 +107,8 @@ class BankLine(Base):
     )
     split_parent_id: Mapped[int | None] = fk("bank_lines.id", nullable=True)
     account_id: Mapped[int | None] = fk("accounts.id", nullable=True, index=False)
+    # The statement's running balance after this line, when the file gives one.
+    balance_cents: Mapped[OptCents]
     created_at: Mapped[Created]
 
 

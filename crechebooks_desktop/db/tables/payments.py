@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
 from crechebooks_desktop.db.types import (
+    BigId,
     Cents,
     Created,
     IntPK,
@@ -64,3 +65,20 @@ class Allocation(Base):
     # Set when the allocation is undone (payment reversed); rows are kept for history.
     reversed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[Created]
+
+
+class RefundLink(Base):
+    """A refund paid out by hand (a REFUND ledger entry) linked to the bank line that shows it."""
+
+    __tablename__ = "refund_links"
+
+    id: Mapped[IntPK]
+    tenant_id: Mapped[TenantId]
+    ledger_entry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("ledger_entries.id", ondelete="RESTRICT"), unique=True
+    )
+    bank_line_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("bank_lines.id", ondelete="RESTRICT"), unique=True
+    )
+    created_at: Mapped[Created]
+    created_by: Mapped[int | None] = fk("users.id", nullable=True, index=False)

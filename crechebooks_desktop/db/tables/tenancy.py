@@ -17,6 +17,9 @@ class Tenant(Base):
     __table_args__ = (
         CheckConstraint("due_day BETWEEN 1 AND 28", name="due_day_in_month"),
         CheckConstraint("length(invoice_prefix) BETWEEN 1 AND 10", name="invoice_prefix_length"),
+        CheckConstraint(
+            "categorise_confidence BETWEEN 0 AND 100", name="categorise_confidence_percent"
+        ),
     )
 
     id: Mapped[IntPK]
@@ -35,6 +38,8 @@ class Tenant(Base):
     bank_account_name: Mapped[str | None] = mapped_column(String(200))
     bank_account_number: Mapped[str | None] = mapped_column(String(40))
     bank_branch_code: Mapped[str | None] = mapped_column(String(20))
+    # A learned categorisation suggestion below this (percent) waits for a person.
+    categorise_confidence: Mapped[int] = mapped_column(SmallInteger, default=80)
     created_at: Mapped[Created]
 
 
