@@ -29,3 +29,7 @@ class BookNotFound(NotFoundError):
     Only the paths that set a book up (``init``, ``demo``, the window's first-run
     set-up) create one; anything else stops with this.
     """
+
+
+class PeriodLocked(RuleViolation):
+    """The change touches a bank account's period that a finished reconciliation locked."""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.locks import PeriodLocks
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
 from crechebooks_desktop.db.types import utc_now
@@ -65,8 +66,21 @@ def _record(row: Sequence[Any]) -> BankLineRecord:
     return BankLineRecord(*row)
 
 
+# What a write inside a locked period is refused as, when the service did not say.
+REFUSED = "this change is refused"
+
+
 class BankRepository(TenantScoped):
-    """The creche's bank accounts and statement lines."""
+    """The creche's bank accounts and statement lines.
+
+    Every write to a line first asks ``locks`` (``db.repositories.locks``):
+    nothing inside a reconciled and locked period changes.
+    """
+
+    @property
+    def locks(self) -> PeriodLocks:
+        """The creche's locked periods."""
+        return PeriodLocks(self.session, self.tenant_id)
 
     # ------------------------------------------------------------------ accounts
 
@@ -191,9 +205,18 @@ class BankRepository(TenantScoped):
     def add_lines(
         self, account_id: int, import_id: int | None, lines: Sequence[NewBankLine]
     ) -> list[int]:
-        """Insert new lines of an account (UNMATCHED) in one go; returns their ids in order."""
+        """Insert new lines of an account (UNMATCHED) in one go; returns their ids in order.
+
+        Raises:
+            PeriodLocked: a line is dated inside the account's locked period.
+        """
         if not lines:
             return []
+        self.locks.check_dates(
+            account_id,
+            [(f"a line of {line.amount_cents} cents", line.date) for line in lines],
+            REFUSED,
+        )
         ids = reserve_ids(self.session, _LINES, len(lines))
         copy_columns(
             self.session,
@@ -257,8 +280,15 @@ class BankRepository(TenantScoped):
         ).order_by(BankLine.id)
         return [_record(row) for row in self.session.execute(query)]
 
-    def set_status(self, line_ids: Sequence[int], status: BankLineStatus) -> None:
-        """Move lines to a status."""
+    def set_status(
+        self, line_ids: Sequence[int], status: BankLineStatus, what: str = REFUSED
+    ) -> None:
+        """Move lines to a status.
+
+        Raises:
+            PeriodLocked: a line is inside a locked period (``what`` says what was refused).
+        """
+        self.locks.check_lines(line_ids, what)
         for chunk in _chunks(list(line_ids)):
             self.session.execute(
                 update(BankLine)
@@ -268,7 +298,12 @@ class BankRepository(TenantScoped):
             )
 
     def delete_lines(self, line_ids: Sequence[int]) -> None:
-        """Remove lines (split parts being joined back; nothing else refers to them)."""
+        """Remove lines (split parts being joined back; nothing else refers to them).
+
+        Raises:
+            PeriodLocked: a line is inside a locked period.
+        """
+        self.locks.check_lines(line_ids, REFUSED)
         for chunk in _chunks(list(line_ids)):
             self.session.execute(
                 delete(BankLine)

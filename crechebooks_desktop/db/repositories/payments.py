@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Exists, Select, Subquery, and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from crechebooks_desktop.db.repositories.locks import PeriodLocks
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
     Allocation,
@@ -105,7 +106,14 @@ class PaymentRepository(TenantScoped):
         )
 
     def mark_reversed(self, payment_id: int, reason: str) -> dt.datetime:
-        """Record that a payment was reversed, and why; returns when."""
+        """Record that a payment was reversed, and why; returns when.
+
+        Raises:
+            PeriodLocked: the payment is linked to a bank line in a locked period.
+        """
+        PeriodLocks(self.session, self.tenant_id).check_payment(
+            payment_id, f"payment {payment_id} cannot be reversed"
+        )
         now = utc_now()
         self.session.execute(
             update(Payment)
