@@ -10,6 +10,7 @@ debits. The lines are left for the bookkeeper to run matching on.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
@@ -27,6 +28,7 @@ _DEBITS = (
     ("SNAPSCAN FEES", -3_120),
 )
 _PREPAID = 485_000
+_OPENING = 12_500_000
 _UNRELATED = (("CREDIT INTEREST", 1_842), ("REFUND MAKRO WHOLESALE", 56_990))
 
 
@@ -59,8 +61,12 @@ def _credit(rng: random.Random, payee: Payee, n: int) -> tuple[str, int, str | N
     return ("CASH DEPOSIT RANDBURG", invoice.balance_due_cents, None)
 
 
-def demo_statement(payees: list[Payee], today: dt.date) -> Statement:
-    """This month's statement for the demo's households (deterministic)."""
+def demo_statement(payees: list[Payee], today: dt.date, opening_cents: int = 0) -> Statement:
+    """This month's statement for the demo's households (deterministic).
+
+    Each line carries the running balance from ``opening_cents``, as a bank's
+    statement does, so the month can be reconciled to the file's own figures.
+    """
     rng = random.Random(f"crechebooks-demo-bank-{today.year}")  # noqa: S311 - demo data
     first = today.replace(day=1)
     days = max(1, min(today.day, 28))
@@ -76,11 +82,21 @@ def demo_statement(payees: list[Payee], today: dt.date) -> Statement:
     for text, cents in (*_DEBITS, *_UNRELATED):
         raw.append((first + dt.timedelta(days=rng.randrange(days)), text, cents, None))
     raw.sort(key=lambda r: r[0])
+    balances = list(
+        itertools.accumulate((cents for _d, _t, cents, _r in raw), initial=opening_cents)
+    )
     lines = tuple(
-        StatementLine(n + 2, day, cents, text, reference=reference)
+        StatementLine(n + 2, day, cents, text, reference=reference, balance_cents=balances[n + 1])
         for n, (day, text, cents, reference) in enumerate(raw)
     )
-    return Statement(f"fnb-{first:%Y-%m}.csv", "csv", "fnb", lines)
+    return Statement(
+        f"fnb-{first:%Y-%m}.csv",
+        "csv",
+        "fnb",
+        lines,
+        opening_balance_cents=opening_cents,
+        closing_balance_cents=balances[-1],
+    )
 
 
 def add_demo_bank(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
@@ -91,9 +107,9 @@ def add_demo_bank(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
         DEMO_ACCOUNT,
         "fnb",
         "62812345678",
-        12_500_000,
+        _OPENING,
         today.replace(day=1) - dt.timedelta(days=1),
     )
-    statement = demo_statement(uow.matching.payees(), today)
+    statement = demo_statement(uow.matching.payees(), today, _OPENING)
     result = bank.import_statement(uow, actor, DEMO_ACCOUNT, statement, "demo")
     return len(result.imported)
