@@ -18,6 +18,7 @@ from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
 from crechebooks_desktop.db.repositories.matching import MatchingRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
+from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
 from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
 
@@ -117,3 +118,8 @@ class UnitOfWork:
     def chart(self) -> ChartRepository:
         """The creche's chart of accounts."""
         return ChartRepository(self._session, self._tenant())
+
+    @cached_property
+    def reconciliations(self) -> ReconciliationRepository:
+        """The creche's bank reconciliations and the figures of their periods."""
+        return ReconciliationRepository(self._session, self._tenant())

@@ -21,10 +21,12 @@ class Permission(enum.StrEnum):
     MANAGE_ROSTER = "change the roster and fees"
     POST_MONEY = "record money movements"
     READ = "read the book"
+    UNLOCK_PERIODS = "unlock a reconciled period"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
+    # Unlocking a reconciled period is the admin's alone (issue 11): ADMIN has every permission.
     Role.BOOKKEEPER: frozenset({Permission.POST_MONEY, Permission.READ}),
     Role.OWNER_VIEWER: frozenset({Permission.READ}),
 }

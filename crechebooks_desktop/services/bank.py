@@ -10,6 +10,13 @@ Whatever reader built the statement, its lines are held to the book's rules
 before anything is written: amounts within ``domain.money.MAX_AMOUNT_CENTS``
 and dates within the book's years (``domain.dates``); a line dated far from
 today is imported with a warning.
+
+A file's own balances are checked too (``domain.statement_balance``): one
+whose opening balance, lines, running balances and closing balance do not add
+up is imported with a warning, and the first disagreement is kept on the
+import (``bank_imports.balance_problem``) so that reconciling it asks for the
+bank's figure instead of trusting the file's. New lines dated inside a
+reconciled, locked period refuse the whole file before anything is written.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from crechebooks_desktop.domain.money import (
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.statement import Statement, StatementLine, dedup_keys
+from crechebooks_desktop.domain.statement_balance import balance_problem
 from crechebooks_desktop.domain.text import one_line, require_one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
@@ -258,6 +266,8 @@ def import_statement(
         NotFoundError: no such bank account.
         ProblemsError: lines with an amount beyond the book's limit or a date
             outside its years (every one is listed; nothing is written).
+        PeriodLocked: new lines dated inside the account's reconciled, locked
+            period (each named as FILE:LINE with its date; nothing is written).
         AmountTooLarge: an opening or closing balance beyond the book's limit.
         Cancelled: the import was cancelled (nothing is written).
     """
@@ -285,7 +295,21 @@ def import_statement(
             len(keys),
             tuple(warnings),
         )
-    import_id = uow.bank.add_import(_import_values(account, statement, sha256, len(fresh), actor))
+    # Before anything is written: a line dated inside a reconciled period is refused,
+    # naming each as FILE:LINE (lines the account already has are duplicates, not new).
+    uow.bank.locks.check_dates(
+        account.id,
+        [(f"{statement.file_name}:{statement.lines[i].line_no}", dates[i]) for i in fresh],
+        f"cannot import {statement.file_name} into {account.name}",
+    )
+    problem = balance_problem(statement)
+    if problem is not None:
+        warnings.append(
+            f"{statement.file_name}: the file's balances do not add up: {problem}; reconciling "
+            "will need the closing balance from the bank's statement"
+        )
+    values = _import_values(account, statement, sha256, len(fresh), actor)
+    import_id = uow.bank.add_import({**values, "balance_problem": problem})
     imported = _write_lines(uow, statement, keys, fresh, import_id, account.id, state)
     audit.record(
         uow,
@@ -303,6 +327,7 @@ def import_statement(
             "imported": len(imported),
             "duplicates": len(keys) - len(fresh),
             "total_cents": sum(line.amount_cents for line in imported),
+            "balance_problem": problem,
         },
     )
     return ImportResult(
@@ -419,12 +444,14 @@ def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line.
+        PeriodLocked: the line is dated inside a reconciled, locked period.
         RuleViolation: the line was matched, rejected, split already or is a
             part itself; fewer than two parts; a part of zero or of the
             other sign; parts that do not add up to the line.
     """
     audit.require(actor, Permission.POST_MONEY)
     line = require_line(uow, line_id)
+    uow.bank.locks.check_lines([line.id], f"cannot split bank line {line.id}")
     if line.amount_cents < 0 and all(cents > 0 for cents in parts):
         parts = [-cents for cents in parts]
     _check_split(line, parts)

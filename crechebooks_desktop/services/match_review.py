@@ -88,12 +88,14 @@ def undo(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line.
+        PeriodLocked: the line is inside a reconciled, locked period.
         RuleViolation: nothing to undo; a payment whose credit has since been
             used (as ``payments reverse`` refuses); a split whose parts were
             decided already.
     """
     audit.require(actor, Permission.POST_MONEY)
     line = require_line(uow, line_id)
+    uow.bank.locks.check_lines([line.id], f"cannot undo the decision on bank line {line.id}")
     if line.status is BankLineStatus.SPLIT:
         return _unsplit(uow, actor, line)
     if line.status not in _UNDOABLE:

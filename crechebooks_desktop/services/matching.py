@@ -165,6 +165,7 @@ def run_matching(
 
     Raises:
         PermissionDenied: the actor may not post money.
+        PeriodLocked: a line asked for is inside a reconciled, locked period.
         Cancelled: the run was cancelled.
     """
     audit.require(actor, Permission.POST_MONEY)
@@ -172,6 +173,10 @@ def run_matching(
     if line_ids is not None:
         wanted = set(line_ids)
         lines = [line for line in lines if line.id in wanted]
+    # Lines the run was asked for, or would decide, inside a reconciled period are refused.
+    uow.bank.locks.check_lines(
+        line_ids if line_ids is not None else [line.id for line in lines], "cannot run matching"
+    )
     latest = uow.matching.latest(line.id for line in lines)
     if state is not None:
         state.progress(0, len(lines), "Scoring")
@@ -355,9 +360,10 @@ def _apply(
 
 
 def _require_open(
-    uow: UnitOfWork, line_id: int, allowed: Sequence[BankLineStatus]
+    uow: UnitOfWork, line_id: int, allowed: Sequence[BankLineStatus], verb: str
 ) -> BankLineRecord:
     line = require_line(uow, line_id)
+    uow.bank.locks.check_lines([line.id], f"cannot {verb} bank line {line.id}")
     if line.amount_cents <= 0:
         raise RuleViolation(
             f"bank line {line_id} is money out; only money in is matched to households"
@@ -398,11 +404,12 @@ def accept(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line or household.
+        PeriodLocked: the line is inside a reconciled, locked period.
         RuleViolation: the line is money out, or decided already; a named
             invoice is not an open invoice of the household.
     """
     audit.require(actor, Permission.POST_MONEY)
-    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED))
+    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "accept")
     household_id, ref = require_household(uow, household_ref)
     previous = uow.matching.latest([line.id]).get(line.id)
     stored = tuple(previous.candidates) if previous else ()
@@ -480,10 +487,11 @@ def reject(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line.
+        PeriodLocked: the line is inside a reconciled, locked period.
         RuleViolation: money out, or decided already.
     """
     audit.require(actor, Permission.POST_MONEY)
-    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED))
+    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "reject")
     return _decide(uow, actor, line, MatchOutcome.REJECTED, BankLineStatus.REJECTED)
 
 
@@ -493,6 +501,7 @@ def park(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> DecidedLine:
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line.
+        PeriodLocked: the line is inside a reconciled, locked period.
         RuleViolation: no note, or one over 500 characters; money out;
             decided already.
     """
@@ -502,5 +511,5 @@ def park(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> DecidedLine:
         raise RuleViolation("parking a line needs a note saying why")
     if len(text) > NOTE_LENGTH:
         raise RuleViolation(f"the note is too long (at most {NOTE_LENGTH} characters)")
-    line = _require_open(uow, line_id, MATCHABLE)
+    line = _require_open(uow, line_id, MATCHABLE, "park")
     return _decide(uow, actor, line, MatchOutcome.PARKED, BankLineStatus.PARKED, text)

@@ -224,6 +224,7 @@ def add_payment(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such household.
+        PeriodLocked: ``bank_line_id`` is inside a reconciled, locked period.
         RuleViolation: an amount of zero or less or beyond the book's limit,
             a date outside the book's years, a reference over 200 characters,
             or an explicit allocation that is refused (unknown, DRAFT or VOID
@@ -236,6 +237,10 @@ def add_payment(
     require_one_line(reference, "the reference")
     if reference is not None and len(reference) > REFERENCE_LENGTH:
         raise RuleViolation(f"the reference is too long (at most {REFERENCE_LENGTH} characters)")
+    if bank_line_id is not None:
+        uow.bank.locks.check_lines(
+            [bank_line_id], f"cannot record a payment for bank line {bank_line_id}"
+        )
     household_id, ref = require_household(uow, account_ref)
     invoices = _candidates(uow, household_id, requested, lock=True)
     plan = preview(amount_cents, invoices, requested)
@@ -299,12 +304,15 @@ def reverse_payment(
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such payment in the creche.
+        PeriodLocked: the payment is linked to a bank line inside a reconciled,
+            locked period.
         RuleViolation: no reason; the payment was reversed already; a date
             before the payment's or outside the book's years; or the credit
             it created has since been used or refunded.
     """
     audit.require(actor, Permission.POST_MONEY)
     why = require_reason(reason, "reverse a payment")
+    uow.bank.locks.check_payment(payment_id, f"cannot reverse payment {payment_id}")
     day = check_book_date(on or dt.date.today(), "reversal date")  # noqa: DTZ011 - local date
     payment = uow.payments.get(payment_id, lock=True)
     if payment is None:

@@ -7,16 +7,17 @@ import pytest
 from crechebooks_desktop.domain.roles import Actor, Permission, Role, allows
 
 TABLE = {
-    # role: (manage settings, manage roster, post money, read)
-    Role.ADMIN: (True, True, True, True),
-    Role.BOOKKEEPER: (False, False, True, True),
-    Role.OWNER_VIEWER: (False, False, False, True),
+    # role: (manage settings, manage roster, post money, read, unlock periods)
+    Role.ADMIN: (True, True, True, True, True),
+    Role.BOOKKEEPER: (False, False, True, True, False),
+    Role.OWNER_VIEWER: (False, False, False, True, False),
 }
 COLUMNS = (
     Permission.MANAGE_SETTINGS,
     Permission.MANAGE_ROSTER,
     Permission.POST_MONEY,
     Permission.READ,
+    Permission.UNLOCK_PERIODS,
 )
 
 

@@ -155,6 +155,7 @@ def test_import_is_audited_and_refuses_a_viewer(book: Book, creche: Creche, acco
             "imported": 5,
             "duplicates": 0,
             "total_cents": sum(x.amount_cents for x in result.imported),
+            "balance_problem": None,
         }
     ]
     with book.write(settings.tenant_id) as uow:

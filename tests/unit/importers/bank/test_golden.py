@@ -36,7 +36,7 @@ def _as_json(statement: Statement) -> dict[str, Any]:
 
 
 def test_every_reference_file_is_here_with_its_expectation_and_licences() -> None:
-    assert len(FILES) == 6
+    assert len(FILES) == 7
     for path in FILES:
         assert path.with_name(path.name + ".expected.json").is_file()
     assert (GOLDEN / "SOURCES.md").is_file()

@@ -1,0 +1,1 @@
+"""Bank reconciliation: categorising, linking, reconciling and locking a bank account's lines."""

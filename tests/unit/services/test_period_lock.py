@@ -1,0 +1,280 @@
+"""A finished reconciliation locks its period: every service that could change it refuses.
+
+On the October creche of ``tests.reconcile_fixtures``, reconciled and
+finished through 31 October, each mutating service that can touch a bank line
+or a payment linked to one is asked to change something dated in October. Each
+refuses with ``PeriodLocked``, in one message naming the lock and how to lift
+it, and the book is exactly as it was. After ``reconcile unlock`` the lock no
+longer stands in the way.
+
+The meta-test lists every public service taking ``(uow, actor, ...)`` and
+fails for one that is in neither :data:`REFUSED` (shown here to refuse) nor
+:data:`UNTOUCHED` (with the one-word reason it needs no lock of its own), so a
+service added later cannot forget the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+import crechebooks_desktop.services
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.enums import PaymentMethod
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.errors import PeriodLocked, RuleViolation
+from crechebooks_desktop.services import bank, match_review, matching, payments
+from crechebooks_desktop.services.reconciliation import reconcile
+from tests.bank_fixtures import ACCOUNT
+from tests.reconcile_fixtures import October, build_october, finish_october, statement
+
+D = dt.date
+Case = Callable[[UnitOfWork, Actor, October], object]
+
+
+def _late_statement(name: str = "late.csv") -> Statement:
+    return Statement(
+        name,
+        "csv",
+        "generic",
+        (
+            StatementLine(2, D(2026, 10, 20), 1_000, "INTEREST"),
+            StatementLine(3, D(2026, 11, 2), 2_000, "CASH DEPOSIT"),
+        ),
+    )
+
+
+REFUSED: dict[str, Case] = {
+    "bank.import_statement": lambda uow, actor, _o: bank.import_statement(
+        uow, actor, ACCOUNT, _late_statement(), "9" * 64
+    ),
+    "bank.split_line": lambda uow, actor, o: bank.split_line(
+        uow, actor, o.lines["eskom"], [-100_000, -25_000]
+    ),
+    "matching.run_matching": lambda uow, actor, o: matching.run_matching(
+        uow, actor, line_ids=[o.lines["dlamini"]]
+    ),
+    "matching.accept": lambda uow, actor, o: matching.accept(
+        uow, actor, o.lines["dlamini"], "DLAMINI01"
+    ),
+    "matching.reject": lambda uow, actor, o: matching.reject(uow, actor, o.lines["naidoo"]),
+    "matching.park": lambda uow, actor, o: matching.park(uow, actor, o.lines["naidoo"], "why"),
+    "match_review.undo": lambda uow, actor, o: match_review.undo(uow, actor, o.lines["dlamini"]),
+    "payments.reverse_payment": lambda uow, actor, o: payments.reverse_payment(
+        uow, actor, o.paid["naidoo"], "bounced", D(2026, 11, 5)
+    ),
+    "payments.add_payment": lambda uow, actor, o: payments.add_payment(
+        uow,
+        actor,
+        "BOTHA04",
+        1_000,
+        D(2026, 11, 5),
+        PaymentMethod.EFT,
+        bank_line_id=o.lines["fee"],
+    ),
+    "reconcile.start": lambda uow, actor, _o: reconcile.start(
+        uow, actor, ACCOUNT, D(2026, 10, 31), 0
+    ),
+}
+"""Services that can change a bank line or a linked payment, each asked to change October."""
+
+WHAT = {
+    "bank.import_statement": "cannot import late.csv into Cheque: late.csv:2 (2026-10-20) "
+    "fall in the locked period",
+    "bank.split_line": "cannot split bank line {eskom}",
+    "matching.run_matching": "cannot run matching: bank line {dlamini} is dated 2026-10-03",
+    "matching.accept": "cannot accept bank line {dlamini}",
+    "matching.reject": "cannot reject bank line {naidoo}",
+    "matching.park": "cannot park bank line {naidoo}",
+    "match_review.undo": "cannot undo the decision on bank line {dlamini}",
+    "payments.reverse_payment": "cannot reverse payment {naidoo_payment}: bank line {naidoo} "
+    "is dated 2026-10-06",
+    "payments.add_payment": "cannot record a payment for bank line {fee}",
+    "reconcile.start": "cannot start a reconciliation of Cheque at 2026-10-31",
+}
+"""How each refusal begins: what was refused, in the service's words."""
+
+UNTOUCHED = {
+    "adjustments.adjust_balance": "ledger",
+    "audit.record": "audit",
+    "audit.record_many": "audit",
+    "balances.import_opening_balances": "ledger",
+    "bank.add_account": "new-account",
+    "creches.change_setting": "settings",
+    "credits.apply_household_credit": "invoices",
+    "credits.refund_credit": "unlinked",
+    "demo_bank.add_demo_bank": "delegates",
+    "documents.invoice_for_print": "documents",
+    "documents.archive_invoice_pdf": "documents",
+    "invoices.send_invoices": "invoices",
+    "invoices.send_month": "invoices",
+    "invoices.void_invoice": "invoices",
+    "invoices.mark_overdue": "invoices",
+    "invoices.new_ad_hoc_invoice": "invoices",
+    "ledger.post_entries": "ledger",
+    "ledger.post_entry": "ledger",
+    "match_review.forget_alias": "aliases",
+    "match_review.accept_all": "delegates",
+    "opening_balances.post_opening_balance": "ledger",
+    "opening_balances.charge_as_invoice": "ledger",
+    "reconcile.finish": "locks",
+    "reconcile.unlock": "unlocks",
+    "roster.add_charge": "roster",
+    "roster.end_enrolment": "roster",
+    "roster_import.import_fees": "roster",
+    "roster_import.import_roster": "roster",
+    "users.add_user": "users",
+}
+"""Services that need no lock of their own, each with why in one word.
+
+``ledger``, ``invoices``, ``roster``, ``documents``, ``settings``, ``users``,
+``audit``, ``aliases``: they write no bank line and no link to one.
+``unlinked``: a refund of credit is recorded unlinked (a refund link is the
+link service's). ``delegates``: every bank line it changes goes through a
+service in :data:`REFUSED`. ``new-account``: a new account has no lock.
+``locks``/``unlocks``: finishing and unlocking are what move the lock.
+"""
+
+_SNAPSHOT = {
+    "bank_lines": "SELECT id, status, amount_cents, split_parent_id FROM bank_lines",
+    "bank_imports": "SELECT id FROM bank_imports",
+    "payments": "SELECT id, bank_line_id, reversed_at IS NULL FROM payments",
+    "allocations": "SELECT id, reversed_at IS NULL FROM allocations",
+    "match_decisions": "SELECT id, outcome, undone_at IS NULL FROM match_decisions",
+    "payer_aliases": "SELECT id, forgotten_at IS NULL FROM payer_aliases",
+    "ledger_entries": "SELECT id FROM ledger_entries",
+    "invoices": "SELECT id, status, balance_due_cents FROM invoices",
+    "reconciliations": "SELECT id, status, statement_date FROM reconciliations",
+    "audit_log": "SELECT id FROM audit_log",
+}
+
+
+def snapshot(october: October) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row a refused change could have touched."""
+    with october.creche.book.read() as uow:
+        return {
+            table: sorted(tuple(row) for row in uow._session.execute(text(sql)))
+            for table, sql in _SNAPSHOT.items()
+        }
+
+
+@pytest.fixture
+def locked(book: Any) -> October:
+    october = build_october(book)
+    finish_october(october)
+    return october
+
+
+def _expected(name: str, o: October) -> str:
+    return WHAT[name].format(
+        eskom=o.lines["eskom"],
+        dlamini=o.lines["dlamini"],
+        naidoo=o.lines["naidoo"],
+        fee=o.lines["fee"],
+        naidoo_payment=o.paid["naidoo"],
+    )
+
+
+def attempt(october: October, case: Case) -> object:
+    creche = october.creche
+    with creche.book.write(creche.tenant) as uow:
+        return case(uow, creche.actor, october)
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_locked_period_refuses_the_change_and_changes_nothing(locked: October, name: str) -> None:
+    before = snapshot(locked)
+    with pytest.raises(PeriodLocked) as refused:
+        attempt(locked, REFUSED[name])
+    message = str(refused.value)
+    assert message.startswith(_expected(name, locked)), message
+    assert message.endswith(
+        "Cheque is reconciled and locked through 2026-10-31; an admin can unlock it with "
+        "crechebooks reconcile unlock --account 'Cheque' --reason TEXT"
+    ), message
+    assert "\n" not in message
+    assert snapshot(locked) == before
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_after_unlocking_the_lock_no_longer_refuses(locked: October, name: str) -> None:
+    creche = locked.creche
+    with creche.book.write(creche.tenant) as uow:
+        reconcile.unlock(uow, creche.actor, ACCOUNT, "the ESKOM line was misread")
+    try:
+        attempt(locked, REFUSED[name])
+    except PeriodLocked:  # pragma: no cover - the failure this test looks for
+        pytest.fail(f"{name} is still refused after unlocking")
+    except RuleViolation:
+        pass  # refused for its own reason (e.g. a categorised line cannot be parked)
+
+
+def test_unlocking_lets_the_same_changes_through(locked: October) -> None:
+    creche = locked.creche
+    with creche.book.write(creche.tenant) as uow:
+        reconcile.unlock(uow, creche.actor, ACCOUNT, "the bank reversed a payment")
+    imported = attempt(locked, REFUSED["bank.import_statement"])
+    assert isinstance(imported, bank.ImportResult)
+    assert len(imported.imported) == 2
+    reversed_payment = attempt(locked, REFUSED["payments.reverse_payment"])
+    assert isinstance(reversed_payment, payments.ReversedPayment)
+    undone = attempt(locked, REFUSED["match_review.undo"])
+    assert isinstance(undone, matching.DecidedLine)
+
+
+def test_importing_the_reconciled_statement_again_is_only_duplicates(locked: October) -> None:
+    before = snapshot(locked)
+    creche = locked.creche
+    with creche.book.write(creche.tenant) as uow:
+        again = bank.import_statement(uow, creche.actor, ACCOUNT, statement(creche), "0" * 64)
+    assert (len(again.imported), again.duplicates) == (0, 5)
+    assert snapshot(locked) == before
+
+
+def test_a_refused_import_names_each_line_in_the_locked_period(locked: October) -> None:
+    lines = tuple(StatementLine(n, D(2026, 10, n), 100 * n, f"LATE {n}") for n in range(2, 10))
+    creche = locked.creche
+    with creche.book.write(creche.tenant) as uow, pytest.raises(PeriodLocked) as refused:
+        bank.import_statement(
+            uow, creche.actor, ACCOUNT, Statement("more.csv", "csv", "generic", lines), "8" * 64
+        )
+    assert str(refused.value).startswith(
+        "cannot import more.csv into Cheque: more.csv:2 (2026-10-02), more.csv:3 (2026-10-03), "
+        "more.csv:4 (2026-10-04), more.csv:5 (2026-10-05), more.csv:6 (2026-10-06) and 3 more "
+        "fall in the locked period: Cheque is reconciled and locked through 2026-10-31"
+    )
+
+
+def _services_taking_uow_and_actor() -> set[str]:
+    found = set()
+    package = crechebooks_desktop.services
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(value):
+                continue
+            if value.__module__ != module.__name__:
+                continue
+            if list(inspect.signature(value).parameters)[:2] == ["uow", "actor"]:
+                found.add(f"{info.name.rsplit('.', 1)[1]}.{name}")
+    return found
+
+
+def test_every_mutating_service_is_refused_in_a_lock_or_says_why_it_needs_none() -> None:
+    services = _services_taking_uow_and_actor()
+    assert not set(REFUSED) & set(UNTOUCHED)
+    forgotten = services - set(REFUSED) - set(UNTOUCHED)
+    assert not forgotten, (
+        f"services {sorted(forgotten)} take (uow, actor, ...) but are in neither REFUSED (with "
+        "a case showing a locked period refuses them) nor UNTOUCHED (with a one-word reason)"
+    )
+    assert set(REFUSED) | set(UNTOUCHED) <= services, "listed services that no longer exist"
+    assert all(reason and " " not in reason for reason in UNTOUCHED.values())
