@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import TypeVar
@@ -38,6 +39,7 @@ __all__ = [
     "require_cents",
     "round_half_even",
     "scale_cents",
+    "split_by_weights",
 ]
 
 # Spaces people and banks use between thousands; all count as a plain space.
@@ -373,6 +375,46 @@ def prorate(cents: int, numerator: int, denominator: int) -> int:
     require_cents(numerator, "numerator")
     require_cents(denominator, "denominator")
     return scale_cents(cents, numerator, denominator)
+
+
+def split_by_weights(cents: int, weights: Sequence[int]) -> list[int]:
+    """Divide an amount in proportion to whole-number weights; the parts add up exactly.
+
+    E.g. a rule that puts 60% of a line to one account and 40% to another
+    (weights in basis points, ``[6000, 4000]``). Each part is its exact share
+    rounded toward zero, and the cents left over go one each to the parts
+    whose shares lost the most (the largest remainder method; the earlier part
+    first on a tie): the whole is divided once, in exact integer arithmetic, so
+    no part is ever more than a cent from its exact share and a negative
+    amount divides as its positive one does, with the sign.
+
+    Args:
+        cents: The amount to divide.
+        weights: One non-negative weight per part, not all zero.
+
+    Returns:
+        One amount per weight, adding up to ``cents``.
+
+    Raises:
+        TypeError: If ``cents`` or a weight is not an int.
+        ValueError: If a weight is negative or all are zero.
+    """
+    whole = abs(require_cents(cents, "cents"))
+    for weight in weights:
+        if require_cents(weight, "weight") < 0:
+            msg = f"weights must not be negative (got {weight})"
+            raise ValueError(msg)
+    total = sum(weights)
+    if total <= 0:
+        msg = "at least one weight must be above zero"
+        raise ValueError(msg)
+    shares = [divmod(whole * weight, total) for weight in weights]
+    parts = [share for share, _ in shares]
+    leftover = whole - sum(parts)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))
+    for i in by_remainder[:leftover]:
+        parts[i] += 1
+    return parts if cents >= 0 else [-part for part in parts]
 
 
 class MoneyStyle(enum.Enum):
