@@ -25,7 +25,6 @@ from crechebooks_desktop.domain.categorise import (
 from crechebooks_desktop.domain.enums import VatType
 from crechebooks_desktop.domain.money import split_by_weights
 
-
 DESCRIPTION, REFERENCE = TextField.DESCRIPTION, TextField.REFERENCE
 
 
