@@ -31,6 +31,7 @@ __all__ = [
     "MoneyStyle",
     "check_amount",
     "check_balance",
+    "divide_half_even",
     "format_plain",
     "format_rands",
     "parse_rands",
@@ -294,6 +295,35 @@ def round_half_even(value: Decimal) -> int:
         raise ValueError(msg)
     # to_integral_value ignores context precision, so huge values stay exact.
     return int(value.to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """Return ``numerator / denominator`` rounded once to whole cents, half to even.
+
+    The integer twin of :func:`round_half_even`, for hot loops (50,000 bank
+    lines' VAT in a categorisation run): exact integer arithmetic gives the
+    same cents as the Decimal path, without building Decimals.
+
+    Args:
+        numerator: cents times a whole-number factor.
+        denominator: the divisor, above zero.
+
+    Returns:
+        The rounded quotient; exact halves go to the even neighbour.
+
+    Raises:
+        TypeError: If an argument is not an int.
+        ValueError: If ``denominator`` is not above zero.
+    """
+    require_cents(numerator, "numerator")
+    if require_cents(denominator, "denominator") <= 0:
+        msg = f"denominator must be above zero (got {denominator})"
+        raise ValueError(msg)
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    return quotient
 
 
 def _digits(number: Decimal) -> tuple[int, int]:

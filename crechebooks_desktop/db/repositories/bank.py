@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.locks import PeriodLocks
@@ -258,6 +258,28 @@ class BankRepository(TenantScoped):
         query = query.order_by(BankLine.line_date, BankLine.id)
         if lock:
             query = query.with_for_update()
+        return [_record(row) for row in self.session.execute(query)]
+
+    def lines_to_categorise(self) -> list[BankLineRecord]:
+        """Lines a categorisation run may take, by date and id.
+
+        Money out not yet decided (UNMATCHED), and money in that matching
+        rejected (REJECTED): a credit still waiting for matching stays in the
+        matching queue. Split lines are SPLIT, so only their parts come.
+        """
+        query = _RECORDS.where(
+            BankLine.tenant_id == self.tenant_id,
+            or_(
+                and_(
+                    BankLine.status == BankLineStatus.UNMATCHED,
+                    BankLine.amount_cents < 0,
+                ),
+                and_(
+                    BankLine.status == BankLineStatus.REJECTED,
+                    BankLine.amount_cents > 0,
+                ),
+            ),
+        ).order_by(BankLine.line_date, BankLine.id)
         return [_record(row) for row in self.session.execute(query)]
 
     def lines_by_id(self, line_ids: Iterable[int]) -> list[BankLineRecord]:

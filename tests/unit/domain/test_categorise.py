@@ -23,7 +23,8 @@ from crechebooks_desktop.domain.categorise import (
     vat_inside,
 )
 from crechebooks_desktop.domain.enums import VatType
-from crechebooks_desktop.domain.money import split_by_weights
+from crechebooks_desktop.domain.money import divide_half_even, split_by_weights
+from crechebooks_desktop.domain.vat import split_inclusive, vat_rate_on
 
 DESCRIPTION, REFERENCE = TextField.DESCRIPTION, TextField.REFERENCE
 
@@ -187,6 +188,8 @@ def test_vat_never_exceeds_the_amount(amount: int, vat_type: VatType, day: dt.da
     vat = vat_inside(amount, vat_type, day)
     assert abs(vat) <= abs(amount)
     assert vat == 0 or (vat > 0) == (amount > 0)
+    if vat_type is VatType.STANDARD:  # the same cents as the invoices' VAT function
+        assert vat == split_inclusive(amount, vat_rate_on(day)).vat_cents
 
 
 def test_split_amount_by_percentages() -> None:
@@ -251,3 +254,16 @@ def test_rule_has_condition() -> None:
     assert not rule(contains="").has_condition
     assert rule(direction=Direction.IN).has_condition
     assert rule(amount_min_cents=0).has_condition
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "quotient"),
+    [(5, 2, 2), (7, 2, 4), (-5, 2, -2), (-7, 2, -4), (10, 3, 3), (11, 3, 4), (-11, 3, -4)],
+)
+def test_divide_half_even(numerator: int, denominator: int, quotient: int) -> None:
+    assert divide_half_even(numerator, denominator) == quotient
+
+
+def test_divide_half_even_refuses_a_zero_denominator() -> None:
+    with pytest.raises(ValueError, match="above zero"):
+        divide_half_even(1, 0)
