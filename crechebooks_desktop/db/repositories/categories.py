@@ -284,17 +284,12 @@ class CategoryRepository(TenantScoped):
 
 def _merged(rows: Iterable[Sequence[Any]]) -> list[Remembered]:
     """Rows per (key, account, VAT type) as one per (key, account), the latest VAT type kept."""
-    merged: dict[tuple[str, int], list[Any]] = {}
-    for key, account_id, vat_type, count, last_used, newest in rows:
-        seen = merged.get((key, account_id))
-        if seen is None:
-            merged[(key, account_id)] = [vat_type, int(count), last_used, newest]
-            continue
-        if newest > seen[3]:
-            seen[0], seen[3] = vat_type, newest
-        seen[1] += int(count)
-        seen[2] = max(seen[2], last_used)
+    merged: dict[tuple[str, int], tuple[VatType, int, Any]] = {}
+    # Oldest first, so the VAT type of the newest choice is the one that stays.
+    for key, account_id, vat_type, count, last_used, _newest in sorted(rows, key=lambda r: r[5]):
+        _vat, seen, last = merged.get((key, account_id), (vat_type, 0, last_used))
+        merged[(key, account_id)] = (vat_type, seen + int(count), max(last, last_used))
     return [
         Remembered(key, account_id, vat_type, count, last_used)
-        for (key, account_id), (vat_type, count, last_used, _newest) in sorted(merged.items())
+        for (key, account_id), (vat_type, count, last_used) in sorted(merged.items())
     ]

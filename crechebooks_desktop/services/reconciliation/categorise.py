@@ -120,8 +120,6 @@ def _categorisable(uow: UnitOfWork, line_id: int) -> BankLineRecord:
     if line.status is BankLineStatus.SPLIT:
         parts = ", ".join(str(part.id) for part in uow.bank.parts_of(line.id))
         raise RuleViolation(f"bank line {line.id} was split; categorise its parts ({parts})")
-    if line.amount_cents == 0:
-        raise RuleViolation(f"bank line {line.id} is for R 0,00: there is nothing to categorise")
     return line
 
 

@@ -305,13 +305,14 @@ def _checked_name(uow: UnitOfWork, name: str) -> str:
     return cleaned
 
 
-def _renumber(uow: UnitOfWork, rules: Sequence[Rule]) -> None:
+def _renumber(uow: UnitOfWork, ordered: Sequence[Rule]) -> None:
     """Store positions 1..n in the order given (only those that changed)."""
+    stored = {rule.rule_id: rule.position for rule in uow.categories.rules()}
     uow.categories.set_positions(
         {
             rule.rule_id: n
-            for n, rule in enumerate(rules, start=1)
-            if rule.rule_id is not None and rule.position != n
+            for n, rule in enumerate(ordered, start=1)
+            if rule.rule_id is not None and stored.get(rule.rule_id) != n
         }
     )
 
