@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 
 from crechebooks_desktop import __version__
-from crechebooks_desktop.cli import bank_args, book_args, invoice_args, payment_args, roster_args
+from crechebooks_desktop.cli import (
+    bank_args,
+    book_args,
+    categorise_args,
+    invoice_args,
+    payment_args,
+    roster_args,
+)
 
 # Each area of the book registers its own subcommands (register(add)).
-COMMAND_MODULES = (book_args, invoice_args, roster_args, payment_args, bank_args)
+COMMAND_MODULES = (book_args, invoice_args, roster_args, payment_args, bank_args, categorise_args)
 
 
 class _Parser(argparse.ArgumentParser):

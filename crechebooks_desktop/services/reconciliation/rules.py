@@ -47,14 +47,6 @@ __all__ = [
 NAME_LENGTH = 100
 TEXT_LENGTH = 200
 REGEX_LENGTH = 300
-_VAT_WORDS = {v: v.value.lower().replace("_", "-") for v in VatType}
-
-
-def vat_word(vat_type: VatType) -> str:
-    """A VAT type as the command line writes it (``zero-rated``)."""
-    return _VAT_WORDS[vat_type]
-
-
 @dataclass(frozen=True, slots=True)
 class RuleView:
     """A rule as ``rules list`` shows it.
