@@ -47,6 +47,8 @@ __all__ = [
 NAME_LENGTH = 100
 TEXT_LENGTH = 200
 REGEX_LENGTH = 300
+
+
 @dataclass(frozen=True, slots=True)
 class RuleView:
     """A rule as ``rules list`` shows it.
