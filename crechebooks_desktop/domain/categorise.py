@@ -22,7 +22,6 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from crechebooks_desktop.domain.enums import VatType
@@ -361,10 +360,10 @@ def first_matches(rules: Sequence[Rule], lines: Sequence[Categorisable]) -> list
     return winner
 
 
-@functools.cache
-def _inside(rate: Decimal) -> tuple[int, int]:
-    """``rate / (1 + rate)`` as a fraction of whole numbers (15% -> 3/23)."""
-    top, bottom = rate.as_integer_ratio()
+@functools.lru_cache(maxsize=4096)
+def _inside(day: dt.date) -> tuple[int, int]:
+    """The rate in force on ``day``, ``rate / (1 + rate)``, in whole numbers (15% -> 3/23)."""
+    top, bottom = vat_rate_on(day).as_integer_ratio()
     return top, bottom + top
 
 
@@ -383,7 +382,7 @@ def vat_inside(amount_cents: int, vat_type: VatType, day: dt.date) -> int:
     if vat_type is not VatType.STANDARD:
         return 0
     # The same cents as ``domain.vat.split_inclusive``, in integers: a run works out 50,000.
-    top, bottom = _inside(vat_rate_on(day))
+    top, bottom = _inside(day)
     return divide_half_even(require_cents(amount_cents, "amount_cents") * top, bottom)
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import BigInteger, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.locks import PeriodLocks
@@ -311,6 +312,18 @@ class BankRepository(TenantScoped):
             PeriodLocked: a line is inside a locked period (``what`` says what was refused).
         """
         self.locks.check_lines(line_ids, what)
+        if self.session.get_bind().dialect.name == "postgresql" and len(line_ids) > _CHUNK:
+            # One statement joined to the ids: 50,000 lines (a categorisation run) in one
+            # pass, where 56 statements of 900 ids each take twice as long.
+            ids = select(func.unnest(literal(list(line_ids), ARRAY(BigInteger))).label("id"))
+            wanted = ids.subquery()
+            self.session.execute(
+                update(BankLine)
+                .where(BankLine.tenant_id == self.tenant_id, BankLine.id == wanted.c.id)
+                .values(status=status)
+                .execution_options(synchronize_session=False)
+            )
+            return
         for chunk in _chunks(list(line_ids)):
             self.session.execute(
                 update(BankLine)
