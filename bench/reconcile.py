@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import tempfile
@@ -34,23 +33,64 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bank_import import _drop_databases as drop_databases
+from bank_import import _pg_url as pg_url
 
 from crechebooks_desktop.domain.bank import BankLineRecord, NewBankLine
 from crechebooks_desktop.domain.categorise import Direction, Rule, first_matches
 from crechebooks_desktop.domain.enums import BankLineStatus
 
 CATEGORISE_TARGET_S = 1.0
-PG_ADMIN = os.environ.get(
-    "CRECHEBOOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 SEED = 2026
-_FIRST = ["GREEN", "BLUE", "SUNNY", "CAPE", "KAROO", "RIVER", "OAK", "STAR", "LION", "HILL",
-          "BAY", "ROSE", "GOLD", "PEAK", "VALE", "SAND", "IRON", "LAKE", "PINE", "CORAL"]  # fmt: skip
-_SECOND = ["FOODS", "BAKERY", "STATIONERS", "PLUMBING", "ELECTRICAL", "TOYS", "PHARMACY",
-           "BUTCHERY", "CLEANERS", "PRINTERS", "MOTORS", "HARDWARE", "FRESH PRODUCE",
-           "SECURITY", "GARDENS", "BOOKS", "UNIFORMS", "TRANSPORT", "CATERING", "MEDICAL"]  # fmt: skip
-_KINDS = ["POS PURCHASE 4312*{v} {town}", "DEBIT ORDER {v} {ref}", "EFT {v} INV{ref}",
-          "CARD PURCHASE {v} {town} {ref}"]  # fmt: skip
+_FIRST = [
+    "GREEN",
+    "BLUE",
+    "SUNNY",
+    "CAPE",
+    "KAROO",
+    "RIVER",
+    "OAK",
+    "STAR",
+    "LION",
+    "HILL",
+    "BAY",
+    "ROSE",
+    "GOLD",
+    "PEAK",
+    "VALE",
+]
+_FIRST += ["SAND", "IRON", "LAKE", "PINE", "CORAL"]
+_SECOND = [
+    "FOODS",
+    "BAKERY",
+    "STATIONERS",
+    "PLUMBING",
+    "ELECTRICAL",
+    "TOYS",
+    "PHARMACY",
+    "BUTCHERY",
+    "CLEANERS",
+]
+_SECOND += [
+    "PRINTERS",
+    "MOTORS",
+    "HARDWARE",
+    "PRODUCE",
+    "SECURITY",
+    "GARDENS",
+    "BOOKS",
+    "UNIFORMS",
+    "TRANSPORT",
+]
+_SECOND += ["CATERING", "MEDICAL"]
+_KINDS = [
+    "POS PURCHASE 4312*{v} {town}",
+    "DEBIT ORDER {v} {ref}",
+    "EFT {v} INV{ref}",
+    "CARD PURCHASE {v} {town} {ref}",
+]
 _TOWNS = ["SANDTON", "ROSEBANK", "CENTURION", "DURBANVILLE", "UMHLANGA", "BRAAMFONTEIN"]
 # Expense accounts of the default chart a supplier's rule may send lines to.
 _ACCOUNTS = ["5100", "5110", "6000", "6100", "6200", "6300", "6400", "6500"]
@@ -121,7 +161,7 @@ def _open(url: str, folder: Path):
 
 
 def build_categorise_book(url: str, folder: Path, lines: int, rules: int):
-    """A book of ``lines`` uncategorised money-out lines and ``rules`` rules: (book, tenant, actor)."""
+    """A book of uncategorised money-out lines and rules: (book, tenant id, actor)."""
     from dataclasses import replace
 
     from crechebooks_desktop.domain.creche import NewCreche
@@ -139,39 +179,6 @@ def build_categorise_book(url: str, folder: Path, lines: int, rules: int):
         for rule in make_rules(names, ids):
             scoped.categories.add_rule(replace(rule), actor.user_id)
     return book, settings.tenant_id, actor
-
-
-CREATED: list[str] = []
-
-
-def _admin():
-    import psycopg
-
-    return psycopg.connect(
-        PG_ADMIN.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
-    )
-
-
-def pg_url() -> str | None:
-    """A new, empty PostgreSQL database (dropped at the end), or None when there is no server."""
-    name = f"cbbench_{uuid.uuid4().hex[:8]}"
-    try:
-        with _admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001 - report and skip
-        print(f"PostgreSQL skipped: {exc}")
-        return None
-    CREATED.append(name)
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_databases() -> None:
-    """Drop the databases ``pg_url`` made."""
-    if not CREATED:
-        return
-    with _admin() as conn:
-        for name in CREATED:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def verdict(label: str, seconds: float, target: float | None, detail: str = "") -> bool:
