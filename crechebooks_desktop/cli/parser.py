@@ -8,6 +8,7 @@ from crechebooks_desktop import __version__
 from crechebooks_desktop.cli import (
     bank_args,
     book_args,
+    categorise_args,
     invoice_args,
     payment_args,
     reconcile_args,
@@ -15,7 +16,15 @@ from crechebooks_desktop.cli import (
 )
 
 # Each area of the book registers its own subcommands (register(add)).
-COMMAND_MODULES = (book_args, invoice_args, roster_args, payment_args, bank_args, reconcile_args)
+COMMAND_MODULES = (
+    book_args,
+    invoice_args,
+    roster_args,
+    payment_args,
+    bank_args,
+    categorise_args,
+    reconcile_args,
+)
 
 
 class _Parser(argparse.ArgumentParser):

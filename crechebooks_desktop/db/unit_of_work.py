@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.bank import BankRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
+from crechebooks_desktop.db.repositories.categories import CategoryRepository
 from crechebooks_desktop.db.repositories.chart import ChartRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
@@ -123,3 +124,8 @@ class UnitOfWork:
     def reconciliations(self) -> ReconciliationRepository:
         """The creche's bank reconciliations and the figures of their periods."""
         return ReconciliationRepository(self._session, self._tenant())
+
+    @cached_property
+    def categories(self) -> CategoryRepository:
+        """The creche's categorisation rules, lines' categories and learned choices."""
+        return CategoryRepository(self._session, self._tenant())

@@ -32,6 +32,7 @@ class CrecheSettings:
     bank_account_name: str | None = None
     bank_account_number: str | None = None
     bank_branch_code: str | None = None
+    categorise_confidence: int = 80
 
     @property
     def vat_registered(self) -> bool:
@@ -177,6 +178,17 @@ def parse_money_style(text: str) -> str:
     return value
 
 
+def parse_confidence(text: str) -> int:
+    """A learned suggestion's confidence, 0 to 100, from which a categorisation run applies it."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"confidence must be a whole number, not {text!r}") from None
+    if not 0 <= value <= 100:  # noqa: PLR2004 - a percentage
+        raise ValueError("confidence must be from 0 to 100")
+    return value
+
+
 def _sibling_text(text: str) -> str:
     schedule = parse_sibling_discounts(text)
     return ",".join(format(p.normalize(), "f") for p in schedule)
@@ -198,4 +210,5 @@ SETTING_KEYS: dict[str, Callable[[str], Any]] = {
     "bank_account_name": _optional_text(200),
     "bank_account_number": _optional_text(40),
     "bank_branch_code": _optional_text(20),
+    "categorise_confidence": parse_confidence,
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import TypeVar
@@ -30,6 +31,7 @@ __all__ = [
     "MoneyStyle",
     "check_amount",
     "check_balance",
+    "divide_half_even",
     "format_plain",
     "format_rands",
     "parse_rands",
@@ -38,6 +40,7 @@ __all__ = [
     "require_cents",
     "round_half_even",
     "scale_cents",
+    "split_by_weights",
 ]
 
 # Spaces people and banks use between thousands; all count as a plain space.
@@ -294,6 +297,35 @@ def round_half_even(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """Return ``numerator / denominator`` rounded once to whole cents, half to even.
+
+    The integer twin of :func:`round_half_even`, for hot loops (50,000 bank
+    lines' VAT in a categorisation run): exact integer arithmetic gives the
+    same cents as the Decimal path, without building Decimals.
+
+    Args:
+        numerator: cents times a whole-number factor.
+        denominator: the divisor, above zero.
+
+    Returns:
+        The rounded quotient; exact halves go to the even neighbour.
+
+    Raises:
+        TypeError: If an argument is not an int.
+        ValueError: If ``denominator`` is not above zero.
+    """
+    require_cents(numerator, "numerator")
+    if require_cents(denominator, "denominator") <= 0:
+        msg = f"denominator must be above zero (got {denominator})"
+        raise ValueError(msg)
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient % 2):
+        quotient += 1
+    return quotient
+
+
 def _digits(number: Decimal) -> tuple[int, int]:
     """Return (number of coefficient digits, absolute exponent)."""
     _, digits, exponent = number.as_tuple()
@@ -373,6 +405,46 @@ def prorate(cents: int, numerator: int, denominator: int) -> int:
     require_cents(numerator, "numerator")
     require_cents(denominator, "denominator")
     return scale_cents(cents, numerator, denominator)
+
+
+def split_by_weights(cents: int, weights: Sequence[int]) -> list[int]:
+    """Divide an amount in proportion to whole-number weights; the parts add up exactly.
+
+    E.g. a rule that puts 60% of a line to one account and 40% to another
+    (weights in basis points, ``[6000, 4000]``). Each part is its exact share
+    rounded toward zero, and the cents left over go one each to the parts
+    whose shares lost the most (the largest remainder method; the earlier part
+    first on a tie): the whole is divided once, in exact integer arithmetic, so
+    no part is ever more than a cent from its exact share and a negative
+    amount divides as its positive one does, with the sign.
+
+    Args:
+        cents: The amount to divide.
+        weights: One non-negative weight per part, not all zero.
+
+    Returns:
+        One amount per weight, adding up to ``cents``.
+
+    Raises:
+        TypeError: If ``cents`` or a weight is not an int.
+        ValueError: If a weight is negative or all are zero.
+    """
+    whole = abs(require_cents(cents, "cents"))
+    for weight in weights:
+        if require_cents(weight, "weight") < 0:
+            msg = f"weights must not be negative (got {weight})"
+            raise ValueError(msg)
+    total = sum(weights)
+    if total <= 0:
+        msg = "at least one weight must be above zero"
+        raise ValueError(msg)
+    shares = [divmod(whole * weight, total) for weight in weights]
+    parts = [share for share, _ in shares]
+    leftover = whole - sum(parts)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))
+    for i in by_remainder[:leftover]:
+        parts[i] += 1
+    return parts if cents >= 0 else [-part for part in parts]
 
 
 class MoneyStyle(enum.Enum):

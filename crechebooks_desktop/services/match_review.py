@@ -23,6 +23,7 @@ from crechebooks_desktop.services import audit, payments
 from crechebooks_desktop.services.allocations import require_household
 from crechebooks_desktop.services.bank import require_line
 from crechebooks_desktop.services.matching import DecidedLine, accept, allocation_order
+from crechebooks_desktop.services.reconciliation import categorise
 
 __all__ = [
     "AcceptPreview",
@@ -80,10 +81,12 @@ def undo(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
     Args:
         uow: the transaction.
         actor: who undoes (needs to post money).
-        line_id: a matched, rejected, parked or split line.
+        line_id: a matched, rejected, parked, split or categorised line.
 
     Returns:
-        The line, back in review (or unmatched, for a joined split).
+        The line, back in review (or unmatched, for a joined split); a
+        categorised line's categories are cleared
+        (``reconciliation.categorise.clear``).
 
     Raises:
         PermissionDenied: the actor may not post money.
@@ -98,6 +101,8 @@ def undo(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
     uow.bank.locks.check_lines([line.id], f"cannot undo the decision on bank line {line.id}")
     if line.status is BankLineStatus.SPLIT:
         return _unsplit(uow, actor, line)
+    if line.status is BankLineStatus.CATEGORISED:
+        return DecidedLine(categorise.clear(uow, actor, line.id).line, None)
     if line.status not in _UNDOABLE:
         raise RuleViolation(
             f"bank line {line_id} is {line.status.value}: no decision of a person or a "

@@ -120,6 +120,7 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
         "bank_account_name": None,
         "bank_account_number": None,
         "bank_branch_code": None,
+        "categorise_confidence": 80,
         "vat_registered": True,
     }
     with opened(book_url, tmp_path) as book, book.read() as uow:

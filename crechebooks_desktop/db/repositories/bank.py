@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import BigInteger, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.locks import PeriodLocks
@@ -260,6 +261,28 @@ class BankRepository(TenantScoped):
             query = query.with_for_update()
         return [_record(row) for row in self.session.execute(query)]
 
+    def lines_to_categorise(self) -> list[BankLineRecord]:
+        """Lines a categorisation run may take, by date and id.
+
+        Money out not yet decided (UNMATCHED), and money in that matching
+        rejected (REJECTED): a credit still waiting for matching stays in the
+        matching queue. Split lines are SPLIT, so only their parts come.
+        """
+        query = _RECORDS.where(
+            BankLine.tenant_id == self.tenant_id,
+            or_(
+                and_(
+                    BankLine.status == BankLineStatus.UNMATCHED,
+                    BankLine.amount_cents < 0,
+                ),
+                and_(
+                    BankLine.status == BankLineStatus.REJECTED,
+                    BankLine.amount_cents > 0,
+                ),
+            ),
+        ).order_by(BankLine.line_date, BankLine.id)
+        return [_record(row) for row in self.session.execute(query)]
+
     def lines_by_id(self, line_ids: Iterable[int]) -> list[BankLineRecord]:
         """Lines by id, in id order."""
         wanted = sorted(set(line_ids))
@@ -289,6 +312,18 @@ class BankRepository(TenantScoped):
             PeriodLocked: a line is inside a locked period (``what`` says what was refused).
         """
         self.locks.check_lines(line_ids, what)
+        if self.session.get_bind().dialect.name == "postgresql" and len(line_ids) > _CHUNK:
+            # One statement joined to the ids: 50,000 lines (a categorisation run) in one
+            # pass, where 56 statements of 900 ids each take twice as long.
+            ids = select(func.unnest(literal(list(line_ids), ARRAY(BigInteger))).label("id"))
+            wanted = ids.subquery()
+            self.session.execute(
+                update(BankLine)
+                .where(BankLine.tenant_id == self.tenant_id, BankLine.id == wanted.c.id)
+                .values(status=status)
+                .execution_options(synchronize_session=False)
+            )
+            return
         for chunk in _chunks(list(line_ids)):
             self.session.execute(
                 update(BankLine)

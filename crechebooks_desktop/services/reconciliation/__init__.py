@@ -1,1 +1,2 @@
-"""Bank reconciliation: categorising, linking, reconciling and locking a bank account's lines."""
+"""Bank reconciliation: the chart of accounts, categorising and linking bank lines, reconciling
+and locking a bank account's periods."""

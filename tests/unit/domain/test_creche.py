@@ -55,6 +55,8 @@ GOOD: list[tuple[str, str, Any]] = [
     ("bank_account_number", "62812345678", "62812345678"),
     ("bank_branch_code", "250655", "250655"),
     ("bank_branch_code", "", None),
+    ("categorise_confidence", " 90 ", 90),
+    ("categorise_confidence", "0", 0),
 ]
 
 BAD: list[tuple[str, str, str]] = [
@@ -87,6 +89,8 @@ BAD: list[tuple[str, str, str]] = [
     ("bank_account_name", "b" * 201, "at most 200 characters"),
     ("bank_account_number", "1" * 41, "at most 40 characters"),
     ("bank_branch_code", "1" * 21, "at most 20 characters"),
+    ("categorise_confidence", "101", "confidence must be from 0 to 100"),
+    ("categorise_confidence", "high", "confidence must be a whole number"),
 ]
 
 
@@ -109,6 +113,7 @@ def test_every_setting_is_covered() -> None:
         "bank_account_name",
         "bank_account_number",
         "bank_branch_code",
+        "categorise_confidence",
     }
 
 
@@ -152,6 +157,7 @@ def test_defaults_and_as_dict() -> None:
         "bank_account_name": None,
         "bank_account_number": None,
         "bank_branch_code": None,
+        "categorise_confidence": 80,
         "vat_registered": False,
     }
 

@@ -1,0 +1,377 @@
+"""What the rules and the learned choices say about lines: ``categorise run`` and ``suggest``.
+
+Import these from :mod:`crechebooks_desktop.services.reconciliation.categorise`,
+which is the API; they live here to keep each module small.
+
+Rules come first (the first by position that a line meets), then the account
+earlier choices point to for the line's text key, with a confidence of
+``floor(100 x agreeing / (earlier + 1))``. A run applies the rules' answers
+and the learned ones at or above the creche's ``categorise_confidence``; the
+rest are reported for review and nothing is written for them. A run only
+takes lines nobody categorised (``BankRepository.lines_to_categorise``), so it
+never overwrites a person's choice. A run over a year of a busy creche
+(50,000 lines, 300 rules) takes well under a second: the rules engine looks
+each rule's text up once, and everything is read and written in bulk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
+from crechebooks_desktop.domain.bank import BankLineRecord
+from crechebooks_desktop.domain.categories import (
+    CategoryPart,
+    LearnedGuess,
+    NewPart,
+    Remembered,
+    learned_guess,
+)
+from crechebooks_desktop.domain.categorise import (
+    Rule,
+    first_matches,
+    split_amount,
+    text_keys,
+    vat_inside,
+)
+from crechebooks_desktop.domain.chart import AccountRecord
+from crechebooks_desktop.domain.enums import BankLineStatus, CategorySource
+from crechebooks_desktop.domain.roles import Actor, Permission
+from crechebooks_desktop.errors import NotFoundError
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.tasks import TaskState
+
+__all__ = ["CategoriseRun", "Suggestion", "run", "suggest"]
+
+_FULL = 100
+# Lines written per progress step; also the cancel granularity of a run.
+_STEP = 10_000
+
+Plan = Callable[[BankLineRecord], list[NewPart]]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What the rules or the learned choices say a line's categories should be.
+
+    Attributes:
+        line_id: the bank line.
+        parts: the categories it would get (one, or a rule's split).
+        source: RULE_BASED or SUGGESTED.
+        confidence: 100 for a rule; the learned confidence otherwise.
+        reason: why, in words (``rule 'ESKOM'``, ``7 earlier lines from
+            'ESKOM PREPAID' went to 6200 Utilities``).
+        rule_name: the rule, for a rule's suggestion.
+    """
+
+    line_id: int
+    parts: tuple[CategoryPart, ...]
+    source: CategorySource
+    confidence: int
+    reason: str
+    rule_name: str | None = None
+
+    @property
+    def account_code(self) -> str:
+        """The (first part's) account code."""
+        return self.parts[0].account_code
+
+    @property
+    def account_name(self) -> str:
+        """The (first part's) account name."""
+        return self.parts[0].account_name
+
+    def as_json(self) -> dict[str, object]:
+        """``{"line_id", "account": {"code", "name"}, "vat", "source", "confidence", ...}``."""
+        first = self.parts[0]
+        return {
+            "line_id": self.line_id,
+            "account": {"code": first.account_code, "name": first.account_name},
+            "vat": first.vat_type.value,
+            "source": self.source.value,
+            "confidence": self.confidence,
+            "reason": self.reason,
+            "rule": self.rule_name,
+            "parts": [part.as_json() for part in self.parts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CategoriseRun:
+    """What ``categorise run`` did.
+
+    Attributes:
+        considered: uncategorised lines looked at (outside locked periods).
+        by_rule: lines categorised by a rule.
+        by_learning: lines categorised from learned choices.
+        for_review: learned suggestions below the creche's confidence: not
+            written, for a person to decide.
+        locked: uncategorised lines skipped because their period is locked.
+        left: lines neither a rule nor a learned choice had anything for.
+    """
+
+    considered: int
+    by_rule: int
+    by_learning: int
+    for_review: tuple[Suggestion, ...]
+    locked: int
+    left: int
+
+    def as_json(self) -> dict[str, object]:
+        """The counts and the suggestions for review, as ``categorise run --json`` prints them."""
+        return {
+            "considered": self.considered,
+            "by_rule": self.by_rule,
+            "by_learning": self.by_learning,
+            "for_review": [s.as_json() for s in self.for_review],
+            "locked": self.locked,
+            "left": self.left,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A line's suggested parts and why (cheaper than a Suggestion while a run decides)."""
+
+    parts: list[NewPart]
+    source: CategorySource
+    confidence: int
+    reason: str
+    rule_name: str | None
+
+
+def _rule_plan(rule: Rule, accounts: dict[int, AccountRecord]) -> Plan:
+    """How a rule categorises a line: its account and VAT type, or its split."""
+    reason = f"rule '{rule.name}'"
+    rule_id, source = rule.rule_id, CategorySource.RULE_BASED
+    if rule.account_id is not None and not rule.split:
+        account_id = rule.account_id
+        vat_type = rule.vat_type or accounts[account_id].vat_type
+
+        def one(line: BankLineRecord) -> list[NewPart]:
+            cents = line.amount_cents
+            vat = vat_inside(cents, vat_type, line.date)
+            return [NewPart(account_id, cents, vat_type, vat, source, _FULL, reason, rule_id)]
+
+        return one
+    shares = rule.split
+    types = [rule.vat_type or accounts[s.account_id].vat_type for s in shares]
+
+    def split(line: BankLineRecord) -> list[NewPart]:
+        amounts = split_amount(line.amount_cents, shares)
+        return [
+            NewPart(
+                share.account_id,
+                cents,
+                vat_type,
+                vat_inside(cents, vat_type, line.date),
+                source,
+                _FULL,
+                reason,
+                rule_id,
+            )
+            for share, cents, vat_type in zip(shares, amounts, types, strict=True)
+            if cents
+        ]
+
+    return split
+
+
+def _learned_reason(key: str, guess: LearnedGuess, account: AccountRecord) -> str:
+    """``7 earlier lines from 'ESKOM PREPAID' went to 6200 Utilities`` (``3 of 4 ...``)."""
+    lines = "line" if guess.earlier == 1 else "lines"
+    count = str(guess.agreeing)
+    if guess.agreeing != guess.earlier:
+        count = f"{guess.agreeing} of {guess.earlier}"
+    return f"{count} earlier {lines} from '{key}' went to {account.label}"
+
+
+class _Suggester:
+    """The rules and the learned choices of one creche, ready to answer for many lines."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.accounts = {a.id: a for a in uow.chart.accounts()}
+        self.rules = uow.categories.rules()
+        self.plans = [_rule_plan(rule, self.accounts) for rule in self.rules]
+
+    def answers(self, lines: Sequence[BankLineRecord]) -> list[_Answer | None]:
+        """Each line's answer: its first rule's, else the learned one, else None."""
+        winners = first_matches(self.rules, lines)
+        answers: list[_Answer | None] = [None] * len(lines)
+        rest = []
+        for i, (line, k) in enumerate(zip(lines, winners, strict=True)):
+            if k is None:
+                rest.append(i)
+                continue
+            rule = self.rules[k]
+            parts = self.plans[k](line)
+            answers[i] = _Answer(parts, parts[0].source, _FULL, parts[0].reason or "", rule.name)
+        keys = text_keys((lines[i].payer, lines[i].description) for i in rest)
+        guesses = self._guesses(set(keys) - {""})
+        for i, key in zip(rest, keys, strict=True):
+            guess = guesses.get(key)
+            if guess is not None:
+                answers[i] = self._learned(lines[i], key, guess)
+        return answers
+
+    def _guesses(self, keys: set[str]) -> dict[str, LearnedGuess]:
+        if not keys:
+            return {}
+        by_key: dict[str, list[Remembered]] = defaultdict(list)
+        for choice in self.uow.categories.remembered(keys):
+            if not self.accounts[choice.account_id].archived:
+                by_key[choice.text_key].append(choice)
+        found = {key: learned_guess(choices) for key, choices in by_key.items()}
+        return {key: guess for key, guess in found.items() if guess is not None}
+
+    def _learned(self, line: BankLineRecord, key: str, guess: LearnedGuess) -> _Answer:
+        account = self.accounts[guess.account_id]
+        reason = _learned_reason(key, guess, account)
+        cents, vat_type = line.amount_cents, guess.vat_type
+        part = NewPart(
+            account.id,
+            cents,
+            vat_type,
+            vat_inside(cents, vat_type, line.date),
+            CategorySource.SUGGESTED,
+            guess.confidence,
+            reason,
+        )
+        return _Answer([part], CategorySource.SUGGESTED, guess.confidence, reason, None)
+
+    def suggestion(self, line_id: int, answer: _Answer) -> Suggestion:
+        """The answer as the review screen shows it."""
+        parts = tuple(
+            CategoryPart(
+                n,
+                p.account_id,
+                self.accounts[p.account_id].code,
+                self.accounts[p.account_id].name,
+                *p[1:],
+            )
+            for n, p in enumerate(answer.parts, start=1)
+        )
+        return Suggestion(
+            line_id, parts, answer.source, answer.confidence, answer.reason, answer.rule_name
+        )
+
+
+def suggest(uow: UnitOfWork, line_ids: Sequence[int]) -> dict[int, Suggestion]:
+    """What a run would say about these lines, whatever their status; nothing is written.
+
+    For the review screen: a learned suggestion is given even below the
+    creche's confidence (its confidence says how sure it is).
+
+    Args:
+        uow: a (read-only) transaction.
+        line_ids: the bank lines.
+
+    Returns:
+        Each line's suggestion by line id; lines with none are left out.
+    """
+    lines = uow.bank.lines_by_id(line_ids)
+    suggester = _Suggester(uow)
+    return {
+        line.id: suggester.suggestion(line.id, answer)
+        for line, answer in zip(lines, suggester.answers(lines), strict=True)
+        if answer is not None
+    }
+
+
+def _open_lines(uow: UnitOfWork) -> tuple[list[BankLineRecord], int]:
+    """The lines a run may take, and how many more it may not (locked periods)."""
+    lines = uow.bank.lines_to_categorise()
+    locks = uow.bank.locks.all()
+    if not locks:
+        return lines, 0
+    through = {account: lock.through for account, lock in locks.items()}
+    free = [x for x in lines if x.account_id not in through or x.date > through[x.account_id]]
+    return free, len(lines) - len(free)
+
+
+def run(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) -> CategoriseRun:
+    """``categorise run``: categorise the uncategorised lines by the rules and what was learned.
+
+    One transaction and one audit record with the counts. Lines a person
+    categorised, parents' payments, split lines and credits still waiting
+    for matching are never touched; nor are lines inside a locked period.
+
+    Args:
+        uow: the transaction.
+        actor: who runs it (needs to post money).
+        state: progress and cancel; cancelling rolls the whole run back.
+
+    Returns:
+        The counts, and the learned suggestions below the creche's confidence.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        Cancelled: the run was cancelled (nothing is written).
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    if state is not None:
+        state.progress(0, 1, "Reading lines")
+    lines, locked = _open_lines(uow)
+    suggester = _Suggester(uow)
+    answers = suggester.answers(lines)
+    if state is not None:
+        state.check()
+    threshold = _threshold(uow, actor)
+    chosen: dict[int, list[NewPart]] = {}
+    review: list[Suggestion] = []
+    by_rule = 0
+    for line, answer in zip(lines, answers, strict=True):
+        if answer is None:
+            continue
+        if answer.source is CategorySource.RULE_BASED:
+            by_rule += 1
+        elif answer.confidence < threshold:
+            review.append(suggester.suggestion(line.id, answer))
+            continue
+        chosen[line.id] = answer.parts
+    _write(uow, actor, chosen, state)
+    result = CategoriseRun(
+        len(lines),
+        by_rule,
+        len(chosen) - by_rule,
+        tuple(review),
+        locked,
+        len(lines) - len(chosen) - len(review),
+    )
+    counts = {k: v for k, v in result.as_json().items() if k != "for_review"}
+    audit.record(
+        uow,
+        actor,
+        "categorise.run",
+        "bank_lines",
+        None,
+        None,
+        {**counts, "for_review": len(review), "confidence": threshold},
+    )
+    return result
+
+
+def _threshold(uow: UnitOfWork, actor: Actor) -> int:
+    """The creche's ``categorise_confidence``: learned suggestions below it are not applied."""
+    settings = uow.tenants.get(actor.tenant_id)
+    if settings is None:  # pragma: no cover - the actor was resolved in this book
+        raise NotFoundError("the creche no longer exists")
+    return settings.categorise_confidence
+
+
+def _write(
+    uow: UnitOfWork, actor: Actor, chosen: dict[int, list[NewPart]], state: TaskState | None
+) -> None:
+    ids = list(chosen)
+    for start in range(0, len(ids), _STEP):
+        if state is not None:
+            state.check()
+            state.progress(start, len(ids), "Saving categories")
+        step = ids[start : start + _STEP]
+        uow.bank.set_status(step, BankLineStatus.CATEGORISED, "cannot categorise")
+        uow.categories.write({i: chosen[i] for i in step}, actor.user_id)
+    if state is not None:
+        state.progress(len(ids), len(ids), "Saved")
