@@ -1,2 +1,1 @@
-"""Bank reconciliation: the chart of accounts, categorising and linking bank lines, reconciling
-and locking a bank account's periods."""
+"""Bank reconciliation: chart, categorising and linking lines, reconciling, locking periods."""
