@@ -17,9 +17,8 @@ line  day   amount          text                         how it clears
 Closing balance R 24 865,00. BOTHA04 pays R 4 850,00 cash on 20 October,
 recorded by hand: a timing difference.
 
-Categorising is another service's work; until it is on this branch, lines are
-marked CATEGORISED through the bank repository (:func:`clear`), which is what
-that service does to a line's status.
+ESKOM, the fee and the split's second part are categorised (:func:`clear`) to
+6200 Utilities and 6500 Bank charges, as a bookkeeper would.
 """
 
 from __future__ import annotations
@@ -30,10 +29,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.domain.enums import BankLineStatus, PaymentMethod
+from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank, matching, payments
-from crechebooks_desktop.services.reconciliation import reconcile
+from crechebooks_desktop.services.reconciliation import categorise, reconcile
 from tests.bank_fixtures import ACCOUNT, Creche, build_creche
 
 OPENING = 1_000_000
@@ -70,10 +69,11 @@ def statement(creche: Creche) -> Statement:
     return Statement("october.csv", "csv", "generic", tuple(lines))
 
 
-def clear(creche: Creche, *line_ids: int) -> None:
-    """Mark lines CATEGORISED as the categorise service does (see the module docstring)."""
+def clear(creche: Creche, *lines: tuple[int, str]) -> None:
+    """Categorise each (line, account code) as a bookkeeper does."""
     with creche.book.write(creche.tenant) as uow:
-        uow.bank.set_status(list(line_ids), BankLineStatus.CATEGORISED)
+        for line_id, code in lines:
+            categorise.categorise_line(uow, creche.actor, line_id, account_code=code)
 
 
 def build_october(book: Book) -> October:
@@ -101,7 +101,7 @@ def build_october(book: Book) -> October:
         hand = payments.add_payment(
             uow, creche.actor, "BOTHA04", 485_000, D(2026, 10, 20), PaymentMethod.CASH
         ).payment_id
-    clear(creche, ids["eskom"], ids["fee"], parts[1])
+    clear(creche, (ids["eskom"], "6200"), (ids["fee"], "6500"), (parts[1], "6500"))
     with creche.book.read(creche.tenant) as uow:
         account = bank.require_account(uow, ACCOUNT)
     return October(creche, account.id, ids, parts, hand, {k: int(v or 0) for k, v in paid.items()})

@@ -192,7 +192,9 @@ def categorise_line(
     audit.require(actor, Permission.POST_MONEY)
     line = _categorisable(uow, line_id)
     chosen = _given_parts(uow, line, account_code, parts)
-    uow.bank.set_status([line.id], BankLineStatus.CATEGORISED, f"cannot categorise line {line.id}")
+    uow.bank.set_status(
+        [line.id], BankLineStatus.CATEGORISED, f"cannot categorise bank line {line.id}"
+    )
     before = uow.categories.parts_of([line.id]).get(line.id, ())
     reason = f"chosen by {actor.username}"
     new = [
@@ -261,7 +263,7 @@ def clear(uow: UnitOfWork, actor: Actor, line_id: int) -> CategorisedLine:
     status = BankLineStatus.UNMATCHED
     if line.amount_cents > 0 and uow.matching.latest([line.id]):
         status = BankLineStatus.REVIEW
-    uow.bank.set_status([line.id], status, f"cannot clear the categories of line {line.id}")
+    uow.bank.set_status([line.id], status, f"cannot clear the categories of bank line {line.id}")
     before = uow.categories.parts_of([line.id]).get(line.id, ())
     uow.categories.remove([line.id])
     uow.categories.unremember_line(line.id)

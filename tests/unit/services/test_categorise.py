@@ -197,7 +197,7 @@ def test_clear_and_undo(shop: Shop) -> None:
 def test_a_locked_period_refuses_a_categorisation(shop: Shop) -> None:
     choose(shop, "eskom1")
     lock_through(shop, dt.date(2026, 3, 5))
-    with pytest.raises(PeriodLocked, match=r"cannot categorise line .* Cheque is reconciled"):
+    with pytest.raises(PeriodLocked, match=r"cannot categorise bank line .* Cheque is reconciled"):
         choose(shop, "eskom2", "6500")
     with refused(shop, PeriodLocked, "cannot clear the categories") as uow:
         categorise.clear(uow, shop.actor, shop.ids["eskom1"])

@@ -32,7 +32,7 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import PeriodLocked, RuleViolation
 from crechebooks_desktop.services import bank, match_review, matching, payments
-from crechebooks_desktop.services.reconciliation import reconcile
+from crechebooks_desktop.services.reconciliation import categorise, reconcile
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import October, build_october, finish_october, statement
 
@@ -83,6 +83,10 @@ REFUSED: dict[str, Case] = {
     "reconcile.start": lambda uow, actor, _o: reconcile.start(
         uow, actor, ACCOUNT, D(2026, 10, 31), 0
     ),
+    "categorise.categorise_line": lambda uow, actor, o: categorise.categorise_line(
+        uow, actor, o.lines["eskom"], account_code="6100"
+    ),
+    "categorise.clear": lambda uow, actor, o: categorise.clear(uow, actor, o.lines["fee"]),
 }
 """Services that can change a bank line or a linked payment, each asked to change October."""
 
@@ -99,6 +103,8 @@ WHAT = {
     "is dated 2026-10-06",
     "payments.add_payment": "cannot record a payment for bank line {fee}",
     "reconcile.start": "cannot start a reconciliation of Cheque at 2026-10-31",
+    "categorise.categorise_line": "cannot categorise bank line {eskom}",
+    "categorise.clear": "cannot clear the categories of bank line {fee}",
 }
 """How each refusal begins: what was refused, in the service's words."""
 
@@ -132,6 +138,13 @@ UNTOUCHED = {
     "roster_import.import_fees": "roster",
     "roster_import.import_roster": "roster",
     "users.add_user": "users",
+    "categorise.forget_learned": "memory",
+    "chart.add_account": "chart",
+    "chart.archive_account": "chart",
+    "rules.add_rule": "rules",
+    "rules.move_rule": "rules",
+    "rules.remove_rule": "rules",
+    "suggestions.run": "uncleared",
 }
 """Services that need no lock of their own, each with why in one word.
 
@@ -141,6 +154,10 @@ UNTOUCHED = {
 link service's). ``delegates``: every bank line it changes goes through a
 service in :data:`REFUSED`. ``new-account``: a new account has no lock.
 ``locks``/``unlocks``: finishing and unlocking are what move the lock.
+``chart``, ``rules``, ``memory``: accounts, rules and learned choices belong to no
+period. ``uncleared``: a categorising run writes only lines not yet cleared, and a
+period is finished (locked) only when every line in it is cleared; its writes go
+through the same guarded status change besides.
 """
 
 _SNAPSHOT = {
@@ -154,6 +171,7 @@ _SNAPSHOT = {
     "invoices": "SELECT id, status, balance_due_cents FROM invoices",
     "reconciliations": "SELECT id, status, statement_date FROM reconciliations",
     "audit_log": "SELECT id FROM audit_log",
+    "line_categories": "SELECT id, bank_line_id, account_id, amount_cents FROM line_categories",
 }
 
 

@@ -11,13 +11,11 @@ import pytest
 from sqlalchemy import select, text
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.db.tables import Account, BankImport, LineCategory
+from crechebooks_desktop.db.tables import BankImport
 from crechebooks_desktop.domain.enums import (
     BankLineStatus,
-    CategorySource,
     PaymentMethod,
     ReconciliationStatus,
-    VatType,
 )
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
@@ -127,7 +125,7 @@ def test_uncleared_lines_make_the_difference_and_finishing_says_why(october: Oct
     assert "cannot finish the reconciliation of Cheque at 2026-10-31" in message
     assert "the difference is R 15,00" in message
     assert "2 line(s) dated up to 2026-10-31 are not cleared" in message
-    clear(creche, october.lines["fee"], october.parts[1])
+    clear(creche, (october.lines["fee"], "6500"), (october.parts[1], "6500"))
     assert status(october).can_finish
 
 
@@ -231,19 +229,6 @@ def test_a_file_whose_balances_do_not_add_up_needs_the_bookkeepers_figure(
 
 def test_lines_say_what_clears_each(october: October) -> None:
     creche = october.creche
-    with creche.book.write(creche.tenant) as uow:
-        utilities = uow._session.scalar(select(Account.id).where(Account.code == "6200"))
-        uow._session.add(
-            LineCategory(
-                tenant_id=creche.tenant,
-                bank_line_id=october.lines["eskom"],
-                account_id=utilities,
-                amount_cents=-125_000,
-                vat_type=VatType.STANDARD,
-                vat_cents=-16_304,
-                source=CategorySource.USER_OVERRIDE,
-            )
-        )
     with creche.book.read(creche.tenant) as uow:
         shown = {line.line_id: line for line in reconcile.lines(uow, ACCOUNT, OCT_31)}
     assert [line.line_id for line in shown.values()] == [
@@ -253,7 +238,7 @@ def test_lines_say_what_clears_each(october: October) -> None:
     paid = october.paid
     assert shown[october.lines["dlamini"]].cleared_by == f"payment {paid['dlamini']} to DLAMINI01"
     assert shown[october.lines["eskom"]].cleared_by == "6200 Utilities"
-    assert shown[october.lines["fee"]].cleared_by == "categorised"
+    assert shown[october.lines["fee"]].cleared_by == "6500 Bank charges"
     split = shown[october.lines["split"]]
     assert (split.cleared, split.cleared_by, split.part_ids) == (
         True,
