@@ -4,7 +4,9 @@ The statement is what a creche's cheque account shows in a month: parents
 paying with the invoice number, with the account reference, with only their
 name, part payments, a payment from a grandparent, a cash deposit, and money
 that is not a household's (interest, a supplier's refund), with the month's
-debits. The lines are left for the bookkeeper to run matching on.
+debits. The lines are left for the bookkeeper to run matching on; the debits
+have categorisation rules waiting (SnapScan's fees have none: a line for the
+bookkeeper to categorise by hand).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from crechebooks_desktop.domain.matching import Payee
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.reconciliation import rules
 
 DEMO_ACCOUNT = "FNB Cheque"
 _DEBITS = (
@@ -30,6 +33,13 @@ _DEBITS = (
 _PREPAID = 485_000
 _OPENING = 12_500_000
 _UNRELATED = (("CREDIT INTEREST", 1_842), ("REFUND MAKRO WHOLESALE", 56_990))
+# The bookkeeper's categorisation rules for the month's debits (name, text, account).
+_RULES = (
+    ("Salaries", "SALARIES", "5000"),
+    ("Food", "WOOLWORTHS FOOD", "5100"),
+    ("Water and electricity", "CITY OF JHB", "6200"),
+    ("Bank fees", "ACCOUNT FEE", "6500"),
+)
 
 
 def _payer(payee: Payee) -> str:
@@ -112,4 +122,6 @@ def add_demo_bank(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
     )
     statement = demo_statement(uow.matching.payees(), today, _OPENING)
     result = bank.import_statement(uow, actor, DEMO_ACCOUNT, statement, "demo")
+    for name, text, code in _RULES:
+        rules.add_rule(uow, actor, name, contains=text, direction="out", account_code=code)
     return len(result.imported)
