@@ -1,0 +1,1 @@
+"""Bank reconciliation: linking, categorising, reconciling and locking bank lines (issue 11)."""
