@@ -6,15 +6,24 @@ credit line has the same amount as a payment recorded by hand (not
 reversed, not yet linked to a bank line) dated within
 :data:`LINK_WINDOW_DAYS` of it, the line most likely *is* that payment.
 
-*Which payments.* Those of a household among the line's scored candidates;
-when no candidate household has one, the single such payment in the book if
-there is exactly one (two strangers of the same amount are a guess, not a
-link).
+*Which payments.* Those of a household the line points at: a candidate
+with reference or name points (an alias gives both). When the line points at
+households none of which has such a payment, there is no link: a payment by
+hand of another household that merely has an invoice of the same amount
+must not hold up, or be offered before, a line that names its payer (with
+many households paying the same fee, one payment typed in by hand would
+otherwise send every line of that amount within the window to review). When
+the line points at nobody (a cash deposit, a bare amount), its amount-only
+candidates' payments are offered, or, when they have none, the single such
+payment in the book if there is exactly one (two strangers of the same
+amount are a guess, not a link).
 
 *Order and score.* Links come first (the household's rank among the
 candidates, then the nearest date, then the oldest payment), before the
-ordinary candidates, nine in all. A link scores as its household's own
-candidate does; a link found by amount and date alone scores the amount's 40.
+ordinary candidates, nine in all. A link keeps its household's reference and
+name points, and its amount scores the full 40: it equals the payment's (the
+household's own candidate may score nothing on the amount, since the very
+payment to link has paid its invoices).
 
 *Decision.* A line with a link is never applied by itself: accepting it
 links the line to the payment (no new payment, no ledger entry), which a
@@ -25,14 +34,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from crechebooks_desktop.domain.enums import MatchOutcome
 from crechebooks_desktop.domain.matching import MAX_CANDIDATES, Candidate, LineMatch, MatchLine
 from crechebooks_desktop.domain.money import format_rands
 
-__all__ = ["LINK_WINDOW_DAYS", "HandPayment", "RefundEntry", "link_reason", "near", "with_links"]
+__all__ = [
+    "LINK_WINDOW_DAYS",
+    "HandPayment",
+    "RefundEntry",
+    "choose",
+    "link_reason",
+    "near",
+    "points_at",
+    "with_links",
+]
 
 LINK_WINDOW_DAYS = 5
 """A payment recorded by hand may be a line dated this many days before or after it."""
@@ -112,9 +131,7 @@ def _linked(line: MatchLine, match: LineMatch, payments: Sequence[HandPayment]) 
     rank: dict[int, int] = {}
     for n, candidate in enumerate(match.candidates):
         rank.setdefault(candidate.household_id, n)
-    found = [p for p in like if p.household_id in rank]
-    if not found and len(like) == 1:
-        found = like
+    found = choose(like, rank, points_at(match.candidates))
     if not found:
         return match
     found.sort(
@@ -130,6 +147,29 @@ def _linked(line: MatchLine, match: LineMatch, payments: Sequence[HandPayment]) 
         f"payment {first.payment_id} recorded by hand looks like this line: "
         "link it rather than count the money twice",
     )
+
+
+def points_at(candidates: Iterable[Candidate]) -> set[int]:
+    """The households a line points at: candidates with reference or name points."""
+    return {c.household_id for c in candidates if c.reference_points or c.name_points}
+
+
+def choose(
+    like: Sequence[HandPayment], rank: Mapping[int, int], pointed: AbstractSet[int]
+) -> list[HandPayment]:
+    """The payments recorded by hand a line may be (see the module docstring).
+
+    Args:
+        like: payments of the line's amount within the window.
+        rank: the line's candidate households, by their place.
+        pointed: the households it points at (``points_at``).
+    """
+    if pointed:
+        return [p for p in like if p.household_id in pointed]
+    among = [p for p in like if p.household_id in rank]
+    if among:
+        return among
+    return list(like) if len(like) == 1 else []
 
 
 def _link(payment: HandPayment, own: Candidate | None) -> Candidate:
@@ -149,6 +189,8 @@ def _link(payment: HandPayment, own: Candidate | None) -> Candidate:
         )
     return replace(
         own,
+        score=own.reference_points + _AMOUNT_ONLY + own.name_points,
+        amount_points=_AMOUNT_ONLY,
         invoice_numbers=(),
         reasons=(reason, *own.reasons),
         alias_id=None,

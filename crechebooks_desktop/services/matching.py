@@ -40,6 +40,7 @@ from crechebooks_desktop.services.reconciliation.scoring import (
     hold,
     rescore_lines_naming,
     score,
+    standing_link,
     teach,
 )
 from crechebooks_desktop.services.tasks import TaskState
@@ -316,19 +317,6 @@ def require_open(
     return line
 
 
-def _standing_link(
-    uow: UnitOfWork, stored: Sequence[dict[str, object]], household_id: int
-) -> dict[str, object] | None:
-    """The line's link candidate for the household, if its payment is still unlinked."""
-    for candidate in stored:
-        if candidate.get("kind") != "link" or candidate.get("household_id") != household_id:
-            continue
-        payment = uow.payments.get(int(str(candidate["payment_id"])))
-        if payment is not None and payment.reversed_at is None and payment.bank_line_id is None:
-            return candidate
-    return None
-
-
 def accept(
     uow: UnitOfWork,
     actor: Actor,
@@ -401,7 +389,7 @@ def _accept(
     household_id, ref = require_household(uow, household_ref)
     previous = uow.matching.latest([line.id]).get(line.id)
     stored = tuple(previous.candidates) if previous else ()
-    link = None if new_payment else _standing_link(uow, stored, household_id)
+    link = None if new_payment else standing_link(uow, stored, household_id)
     if link is not None:
         raise RuleViolation(
             f"bank line {line.id} looks like payment {link['payment_id']} of {ref}, recorded "

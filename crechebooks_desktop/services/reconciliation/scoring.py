@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from crechebooks_desktop.db.repositories.locks import Lock
 from crechebooks_desktop.db.repositories.matching import DecisionRecord
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.bank import MATCHABLE, BankLineRecord
@@ -39,6 +40,7 @@ __all__ = [
     "rescore",
     "rescore_lines_naming",
     "score",
+    "standing_link",
     "teach",
     "waiting_lines_like",
 ]
@@ -181,10 +183,29 @@ def teach(uow: UnitOfWork, line: BankLineRecord, household_id: int, decision_id:
     ]
 
 
+def standing_link(
+    uow: UnitOfWork, stored: Sequence[dict[str, object]], household_id: int
+) -> dict[str, object] | None:
+    """The line's link candidate for the household, if its payment is still unlinked."""
+    for candidate in stored:
+        if candidate.get("kind") != "link" or candidate.get("household_id") != household_id:
+            continue
+        payment = uow.payments.get(int(str(candidate["payment_id"])))
+        if payment is not None and payment.reversed_at is None and payment.bank_line_id is None:
+            return candidate
+    return None
+
+
+def _locked(line: BankLineRecord, lock: Lock | None) -> bool:
+    return lock is not None and line.date <= lock.through
+
+
 def rescore(uow: UnitOfWork, actor: Actor, line_ids: Iterable[int]) -> list[DecidedLine]:
     """Score these lines again without applying any (a certain match waits for review too).
 
-    Lines that are no longer undecided credits are passed over.
+    Lines that are no longer undecided credits are passed over, and so are
+    lines in a reconciled, locked period: what changed elsewhere must not be
+    refused because of them (a locked line stays as it was reconciled).
 
     Args:
         uow: the transaction.
@@ -194,11 +215,14 @@ def rescore(uow: UnitOfWork, actor: Actor, line_ids: Iterable[int]) -> list[Deci
     Returns:
         The lines scored, by date, with their decisions.
     """
+    locks = uow.bank.locks.all()
     lines = sorted(
         (
             line
             for line in uow.bank.lines_by_id(line_ids, lock=True)
-            if line.status in MATCHABLE and line.amount_cents > 0
+            if line.status in MATCHABLE
+            and line.amount_cents > 0
+            and not _locked(line, locks.get(line.account_id))
         ),
         key=lambda line: (line.date, line.id),
     )
@@ -252,14 +276,21 @@ def rescore_lines_naming(
     return rescore(uow, actor, found) if found else []
 
 
+def _points(candidate: dict[str, object]) -> bool:
+    """Whether a stored candidate has reference or name points (the line points at it)."""
+    return bool(candidate.get("reference_points") or candidate.get("name_points"))
+
+
 def waiting_lines_like(
     uow: UnitOfWork, household_ref: str, amount_cents: int, day: dt.date
 ) -> list[BankLineRecord]:
     """Credit lines still waiting (unmatched, in review, parked) that look like this payment.
 
-    The same amount, dated within the link window of ``day``; those whose
-    candidates include the household, or, when none does, the single such
-    line if there is exactly one. Nothing is written.
+    The same amount, dated within the link window of ``day``, chosen as a
+    line's links are (``domain.match_links``): lines pointing at the household
+    (reference or name points); else lines pointing at nobody that have it as
+    a candidate on their amount; else the single line pointing at nobody, if
+    there is exactly one. Nothing is written.
 
     Args:
         uow: a (read-only) transaction.
@@ -279,12 +310,20 @@ def waiting_lines_like(
     window = dt.timedelta(days=LINK_WINDOW_DAYS)
     lines = uow.bank.lines_like(amount_cents, day - window, day + window, WAITING)
     latest = uow.matching.latest(line.id for line in lines)
-    named = [
-        line
-        for line in lines
-        if line.id in latest
-        and any(c.get("household_id") == household_id for c in latest[line.id].candidates)
-    ]
-    if named:
-        return named
-    return lines if len(lines) == 1 else []
+    strong: list[BankLineRecord] = []
+    loose: list[tuple[BankLineRecord, bool]] = []  # pointing at nobody; the household a candidate
+    for line in lines:
+        stored = latest[line.id].candidates if line.id in latest else []
+        pointed = {
+            c.get("household_id")
+            for c in stored
+            if c.get("reference_points") or c.get("name_points")
+        }
+        if household_id in pointed:
+            strong.append(line)
+        elif not pointed:
+            loose.append((line, any(c.get("household_id") == household_id for c in stored)))
+    named = [line for line, among in loose if among]
+    if strong or named:
+        return strong or named
+    return [line for line, _among in loose] if len(loose) == 1 else []

@@ -97,7 +97,7 @@ class CandidateModel(RowTableModel[CandidateView]):
         if column == CandidateColumn.PARTS:
             return breakdown(row)
         if column == CandidateColumn.HOUSEHOLD and row.is_link:
-            return f"{link_words(row)} · {row.household_ref}"
+            return link_words(row)  # its household is in the reasons and the heading below
         return super().display(row, column)
 
     def foreground(self, row: CandidateView, column: int) -> QBrush | None:
@@ -117,7 +117,13 @@ class CandidateModel(RowTableModel[CandidateView]):
         if role == Qt.ItemDataRole.ToolTipRole:
             candidate = self.row_value(index.row())
             if candidate.is_link:
-                return "\n".join((*candidate.reasons, "Accepting records no new payment."))
+                return "\n".join(
+                    (
+                        f"{link_words(candidate)} for {candidate.household_ref}",
+                        *candidate.reasons,
+                        "Accepting records no new payment.",
+                    )
+                )
             pays = ", ".join(candidate.invoice_numbers) or "its oldest invoices"
             return "\n".join((*candidate.reasons, f"Pays first: {pays}"))
         centred = (CandidateColumn.KEY, CandidateColumn.SCORE)
@@ -351,6 +357,7 @@ class CandidatesPanel(QWidget):
     def _clear_preview(self) -> None:
         self.invoices_heading.setText("Open invoices")
         self.invoices.setRowCount(0)
+        self.invoices.setVisible(True)
         self.outcome.clear()
 
     def show_preview(self, line_id: int, preview: AcceptPreview) -> None:
@@ -385,6 +392,7 @@ class CandidatesPanel(QWidget):
         if line is None or candidate is not self.selected_candidate():
             return
         self.invoices_heading.setText(f"{link_words(candidate)} for {candidate.household_ref}")
+        self.invoices.setVisible(False)  # linking pays no invoice
         if line.kind not in DECIDABLE_KINDS:
             self.outcome.setText(f"{line.kind.value}: press Ctrl+Z to undo the decision.")
             return

@@ -45,6 +45,7 @@ def test_a_certain_line_that_is_a_hand_payment_waits_with_the_link_first() -> No
     link, pay = result.candidates[:2]
     assert (link.kind, link.payment_id, link.payment_date) == ("link", 42, DAY - dt.timedelta(2))
     assert (link.score, link.invoice_numbers, link.alias_id, link.drafts) == (100, (), None, ())
+    assert (link.reference_points, link.amount_points, link.name_points) == (40, 40, 20)
     assert link.reasons[0] == link_reason(hand(42, 1, "DLAMINI01", -2))
     assert link.reasons[1:] == pay.reasons
     assert (pay.kind, pay.payment_id) == ("pay", None)
@@ -76,11 +77,29 @@ def test_links_are_ordered_by_household_rank_then_date_then_id() -> None:
     one_line = line(350_000, payer="N DLAMINI")
     verdict, result = linked(one_line, [naidoo, DLAMINI], payments)
     assert [c.household_ref for c in verdict.candidates] == ["DLAMINI01", "NAIDOO01"]
-    # DLAMINI01's first (nearest; one day either side: the lower id), then NAIDOO01's.
-    assert [c.payment_id for c in result.candidates] == [6, 8, 9, 7, None, None]
+    # DLAMINI01's (nearest; one day either side: the lower id); the line names Dlamini, so
+    # NAIDOO01 (a candidate on its amount alone) is not linked.
+    assert [c.payment_id for c in result.candidates] == [6, 8, 9, None, None]
     many = [hand(n, 1, "DLAMINI01", 1) for n in range(20, 30)]
     _verdict, result = linked(one_line, [naidoo, DLAMINI], many)
     assert len(result.candidates) == MAX_CANDIDATES
+
+
+def test_a_payment_of_a_household_the_line_does_not_name_holds_nothing_up() -> None:
+    naidoo = payee(2, "NAIDOO01", ["Priya Naidoo"], ["Aarav Naidoo"], [item(124)])
+    verdict, result = linked(CERTAIN, [DLAMINI, naidoo], [hand(7, 2, "NAIDOO01")])
+    assert "NAIDOO01" in [c.household_ref for c in verdict.candidates]  # on its amount
+    assert result == verdict
+    assert result.outcome is MatchOutcome.AUTO_APPLIED
+
+
+def test_a_bare_amount_offers_its_candidates_payments() -> None:
+    naidoo = payee(2, "NAIDOO01", ["Priya Naidoo"], ["Aarav Naidoo"], [item(124)])
+    deposit = line(350_000, "CASH DEPOSIT RANDBURG")
+    verdict, result = linked(deposit, [DLAMINI, naidoo], [hand(7, 2, "NAIDOO01"), hand(8, 5, "X")])
+    assert {c.household_ref for c in verdict.candidates} == {"DLAMINI01", "NAIDOO01"}
+    assert [c.payment_id for c in result.candidates] == [7, None, None]
+    assert result.outcome is MatchOutcome.REVIEW_REQUIRED
 
 
 def test_a_stranger_is_offered_only_alone() -> None:

@@ -168,6 +168,15 @@ def test_a_payment_of_a_household_not_scored_is_offered_when_it_is_the_only_one(
     assert other_day not in {c.get("payment_id") for c in decided[odd].candidates}
 
 
+def test_a_hand_payment_of_another_household_holds_up_no_certain_line(creche: Creche) -> None:
+    thabo = creche.invoice["DLAMINI01-1"]
+    pay_by_hand(creche, "BOTHA04", 485_000, 3, [])  # BOTHA04 owes R 4 850,00 too
+    (line_id,) = import_lines(creche, credit(2, 4, 485_000, f"MRS N DLAMINI {thabo}", thabo))
+    decided = run(creche)[line_id]
+    assert decided.decision is A.AUTO_APPLIED
+    assert all(c["kind"] == "pay" for c in decided.candidates)
+
+
 def test_two_strangers_of_the_same_amount_are_a_guess_not_a_link(creche: Creche) -> None:
     pay_by_hand(creche, "BOTHA04", 123_400, 8, [])
     pay_by_hand(creche, "DLAMINI02", 123_400, 9, [])
@@ -422,26 +431,29 @@ def test_link_refund_refuses(creche: Creche, case: str, error: type, message: st
 
 
 def test_a_waiting_line_is_found_when_a_payment_is_recorded_by_hand(creche: Creche) -> None:
-    botha, _stranger, _twin, old = import_lines(
+    botha, _stranger, _twin, single, old = import_lines(
         creche,
         credit(2, 6, 485_000, "A BOTHA", payer="A BOTHA"),
         credit(3, 6, 222_200, "DEPOSIT"),
         credit(4, 7, 222_200, "DEPOSIT AGAIN"),
-        credit(5, 20, 485_000, "A BOTHA", payer="A BOTHA"),  # 16 days after
+        credit(5, 7, 111_100, "CASH DEPOSIT"),
+        credit(6, 20, 485_000, "A BOTHA", payer="A BOTHA"),  # 16 days after
     )
     run(creche)
     day = dt.date(2026, 10, 4)
     with creche.book.read(creche.tenant) as uow:
         found = links.waiting_lines_like(uow, "botha04", 485_000, day)
-        # No candidate is DLAMINI02's: the single line of the amount and dates...
-        alone = links.waiting_lines_like(uow, "DLAMINI02", 485_000, day)
+        # The line names Botha: it is not DLAMINI02's.
+        assert links.waiting_lines_like(uow, "DLAMINI02", 485_000, day) == []
+        # A line that names nobody: the single one of the amount and dates...
+        alone = links.waiting_lines_like(uow, "DLAMINI02", 111_100, day)
         # ...but not one of two.
         assert links.waiting_lines_like(uow, "DLAMINI02", 222_200, day) == []
         assert links.waiting_lines_like(uow, "BOTHA04", 0, day) == []
         with pytest.raises(NotFoundError):
             links.waiting_lines_like(uow, "NOBODY", 485_000, day)
     assert [line.id for line in found] == [botha]
-    assert [line.id for line in alone] == [botha]
+    assert [line.id for line in alone] == [single]
     assert old not in {line.id for line in found}
     # Recording it by hand puts the link first on that line at once.
     payment_id = pay_by_hand(creche, "BOTHA04", 485_000, 4)
@@ -518,6 +530,19 @@ def test_a_line_offering_a_payment_linked_elsewhere_drops_it(creche: Creche) -> 
     assert decided[two].candidates[0]["payment_id"] == payment_id
     write(creche, lambda uow: links.link_payment(uow, creche.actor, one, payment_id))
     assert payment_id not in {c["payment_id"] for c in listed(creche)[two].candidates}
+
+
+def test_a_line_in_a_locked_period_is_left_as_it_was(creche: Creche) -> None:
+    (line_id,) = import_lines(creche, credit(2, 6, 805_000, "DEPOSIT"))
+    (only,) = run(creche)[line_id].candidates  # NAIDOO03, on its amount
+    assert only["household_ref"] == "NAIDOO03"
+    lock_through(creche, dt.date(2026, 10, 31))
+    # Paying NAIDOO03's invoices by hand would leave the line no candidate: it is not
+    # scored again, and the payment is not refused because of it.
+    pay_by_hand(creche, "NAIDOO03", 805_000, 20)
+    kept = listed(creche)[line_id]
+    assert kept.line.status is BankLineStatus.REVIEW
+    assert kept.candidates == (only,)
 
 
 def test_rescoring_is_one_query_when_nothing_waits(creche: Creche) -> None:
