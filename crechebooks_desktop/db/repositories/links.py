@@ -94,15 +94,6 @@ class LinkRepository(TenantScoped):
         kind = self.session.scalar(select(LedgerEntry.entry_type).where(LedgerEntry.id == entry_id))
         return EntryType(str(kind)), _refund(row)
 
-    def refund_of_line(self, line_id: int) -> int | None:
-        """The REFUND entry linked to this line, if any."""
-        found = self.session.scalar(
-            select(RefundLink.ledger_entry_id).where(
-                RefundLink.tenant_id == self.tenant_id, RefundLink.bank_line_id == line_id
-            )
-        )
-        return None if found is None else int(found)
-
     def link_refund(self, entry_id: int, line_id: int, created_by: int | None, what: str) -> None:
         """Record that a debit line shows a refund paid out by hand.
 

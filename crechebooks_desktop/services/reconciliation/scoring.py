@@ -314,11 +314,7 @@ def waiting_lines_like(
     loose: list[tuple[BankLineRecord, bool]] = []  # pointing at nobody; the household a candidate
     for line in lines:
         stored = latest[line.id].candidates if line.id in latest else []
-        pointed = {
-            c.get("household_id")
-            for c in stored
-            if c.get("reference_points") or c.get("name_points")
-        }
+        pointed = {c.get("household_id") for c in stored if _points(c)}
         if household_id in pointed:
             strong.append(line)
         elif not pointed:

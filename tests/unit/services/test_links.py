@@ -364,6 +364,8 @@ def test_a_refund_paid_by_hand_is_offered_for_a_debit_and_linked(creche: Creche)
         (offered,) = links.refund_candidates(uow, debit)
         assert links.refund_candidates(uow, early) == []
         assert links.refund_candidates(uow, credit_line) == []
+        with pytest.raises(NotFoundError, match="no bank line 999"):
+            links.refund_candidates(uow, 999)
     assert (offered.entry_id, offered.household_ref, offered.amount_cents) == (
         entry_id,
         "BOTHA04",
@@ -508,6 +510,13 @@ def test_a_review_line_drops_an_invoice_paid_by_another_line(creche: Creche) -> 
     assert thabo in {n for c in listed(creche)[botha].candidates for n in c["invoice_numbers"]}
     write(creche, lambda uow: matching.accept(uow, creche.actor, dlamini, "DLAMINI01"))
     assert thabo not in {n for c in listed(creche)[botha].candidates for n in c["invoice_numbers"]}
+    # The window reads such lines again by id (credits only, in the statuses asked).
+    with creche.book.read(creche.tenant) as uow:
+        again = match_review.list_lines(uow, line_ids=[dlamini, botha, 999])
+        review = match_review.list_lines(uow, [BankLineStatus.REVIEW], line_ids=[dlamini, botha])
+    assert [d.line.id for d in again] == [botha, dlamini]
+    assert [d.line.id for d in review] == [botha]
+    assert again[0].candidates == listed(creche)[botha].candidates
 
 
 def test_a_review_line_drops_a_voided_invoice(creche: Creche) -> None:
