@@ -175,3 +175,43 @@ def test_the_payment_dialog_offers_to_link_to_the_waiting_line(qtbot, tab, book_
         f"Recorded R 4 850,00 from NAIDOO01 as bank line {NAIDOO} (payment {new}, linked: "
         "counted once)"
     )
+
+
+def test_a_household_whose_month_is_a_draft_says_so(qtbot) -> None:
+    from crechebooks_desktop.domain.money import MoneyStyle
+    from crechebooks_desktop.services.match_review import AcceptPreview
+    from crechebooks_desktop.ui.matching.candidates import CandidatesPanel
+    from crechebooks_desktop.ui.matching.jobs import CandidateView, QueueRow
+
+    november = dt.date(2026, 11, 1)
+    waiting = CandidateView(
+        "BOTHA01", 60, 0, 40, 20, ("November is not sent yet",), (), draft_months=(november,)
+    )
+    line = QueueRow(
+        7,
+        dt.date(2026, 11, 7),
+        485_000,
+        "J BOTHA",
+        None,
+        None,
+        BankLineStatus.REVIEW,
+        MatchOutcome.REVIEW_REQUIRED,
+        None,
+        None,
+        (waiting,),
+    )
+    panel = CandidatesPanel()
+    qtbot.addWidget(panel)
+    panel.show_line(line, MoneyStyle.SPACE_COMMA)
+    panel.show_preview(7, AcceptPreview("BOTHA01", (), (), 485_000))
+    assert panel.outcome.text() == (
+        "November is not sent yet: Enter makes R 4 850,00 credit for BOTHA01, used when the "
+        "invoice is sent."
+    )
+    # With an older invoice open, what it pays is said, and the draft beside it.
+    older = (("INV-1", dt.date(2026, 10, 7), 100_000),)
+    panel.show_preview(7, AcceptPreview("BOTHA01", older, (("INV-1", 100_000, 0),), 385_000))
+    assert panel.outcome.text() == (
+        "Enter accepts: R 1 000,00 pays 1 invoice(s) and R 3 850,00 becomes credit for "
+        "BOTHA01. (November is not sent yet.)"
+    )
