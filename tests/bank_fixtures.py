@@ -12,13 +12,17 @@ Households (no VAT, no sibling discount), each invoiced for October 2026 (due
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.checks import check_creche
 from crechebooks_desktop.services.invoices import send_month
 from tests.billing_fixtures import add_fees, new_creche, run_month
 from tests.billing_fixtures import invoices as find
@@ -86,3 +90,12 @@ def import_lines(creche: Creche, *lines: StatementLine, name: str = "oct.csv") -
     with creche.book.write(creche.tenant) as uow:
         result = bank.import_statement(uow, creche.actor, ACCOUNT, statement, name.ljust(64, "0"))
     return [line.id for line in result.imported]
+
+
+def write(creche: Creche, action: Callable[[UnitOfWork], Any]) -> Any:
+    """Run a service in one transaction, then check every invariant."""
+    with creche.book.write(creche.tenant) as uow:
+        result = action(uow)
+    with creche.book.read(creche.tenant) as uow:
+        assert check_creche(uow).violations == ()
+    return result

@@ -99,7 +99,24 @@ def _match(add: AddCommand) -> None:
         metavar="N1,N2",
         help="invoices to pay first (default: those suggested, then oldest first)",
     )
+    accept.add_argument(
+        "--new-payment",
+        action="store_true",
+        help="record a new payment even though the line looks like a payment recorded by hand",
+    )
     _json(accept)
+
+    link = sub.add_parser(
+        "link",
+        help="the line is a payment (or, money out, a refund) already recorded by hand: "
+        "link them, so the money is counted once",
+    )
+    link.set_defaults(handler="match_commands.cmd_link")
+    _line(link)
+    to = link.add_mutually_exclusive_group(required=True)
+    to.add_argument("--payment", metavar="PAYMENT_ID", help="the payment recorded by hand")
+    to.add_argument("--refund", metavar="ENTRY_ID", help="the REFUND ledger entry paid out")
+    _json(link)
 
     reject = sub.add_parser("reject", help="the line is not a household's money")
     reject.set_defaults(handler="match_commands.cmd_reject")
@@ -113,7 +130,9 @@ def _match(add: AddCommand) -> None:
     _json(park)
 
     undo = sub.add_parser(
-        "undo", help="take back a line's decision (reverses its payment) or join a split"
+        "undo",
+        help="take back a line's decision (reverses its payment; a link is only taken back) "
+        "or join a split",
     )
     undo.set_defaults(handler="match_commands.cmd_undo")
     _line(undo)

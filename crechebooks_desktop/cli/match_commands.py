@@ -1,4 +1,4 @@
-"""Handlers of the matching commands: run, accept, reject, park, undo, list, aliases."""
+"""Handlers of the matching commands: run, accept, link, reject, park, undo, list, aliases."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import match_review, matching
 from crechebooks_desktop.services.matching import DecidedLine
+from crechebooks_desktop.services.reconciliation import links
 
 
 def _show(line: DecidedLine) -> str:
@@ -62,9 +63,34 @@ def cmd_accept(args: argparse.Namespace) -> int:
     numbers = _invoices(args.invoices)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         line = matching.accept(
-            uow, actor, parse_id(args.line_id, "LINE_ID"), args.household, numbers
+            uow,
+            actor,
+            parse_id(args.line_id, "LINE_ID"),
+            args.household,
+            numbers,
+            new_payment=args.new_payment,
         )
     return _done(args, line, f"accepted for {line.household_ref} (payment {line.payment_id})")
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    """``match link LINE_ID --payment PAYMENT_ID`` or ``--refund ENTRY_ID``."""
+    line_id = parse_id(args.line_id, "LINE_ID")
+    if args.payment is not None:
+        payment_id = parse_id(args.payment, "--payment")
+        with open_book(args) as book, as_actor(book, args) as (uow, actor):
+            line = links.link_payment(uow, actor, line_id, payment_id)
+        return _done(
+            args, line, f"linked to payment {payment_id} of {line.household_ref}: no new payment"
+        )
+    entry_id = parse_id(args.refund, "--refund")
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        line = links.link_refund(uow, actor, line_id, entry_id)
+    if args.json:
+        print_json({**line.as_json(), "ledger_entry_id": entry_id})
+        return 0
+    print(f"bank line {line.line.id} linked to refund entry {entry_id} of {line.household_ref}")
+    return 0
 
 
 def cmd_reject(args: argparse.Namespace) -> int:

@@ -19,12 +19,14 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.domain.bank import BankLineRecord
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import balances_csv
 from crechebooks_desktop.services import adjustments, balances, ledger, payments
 from crechebooks_desktop.services import credits as household_credit
+from crechebooks_desktop.services.reconciliation import links
 
 # A payment's allocations are written NUMBER=AMOUNT; amounts may carry commas.
 _PAIR = "="
@@ -75,15 +77,41 @@ def cmd_add(args: argparse.Namespace) -> int:
             args.reference,
             requested,
         )
+        waiting = links.waiting_lines_like(uow, paid.household_ref, amount, day)
     if args.json:
-        print_json(paid.as_json())
+        # ``waiting_lines`` only when a line waits: the output is otherwise as it always was.
+        found = {"waiting_lines": [_waiting(w, paid) for w in waiting]} if waiting else {}
+        print_json({**paid.as_json(), **found})
         return 0
     print(f"payment {paid.payment_id}: {format_rands(amount)} from {paid.household_ref}")
     for a in paid.allocations:
         print(f"  {a.number:<18} {format_rands(a.cents):>14}  {a.status_after.value}")
     if paid.credit_cents:
         print(f"  {'to credit':<18} {format_rands(paid.credit_cents):>14}")
+    for line in waiting:
+        print(
+            f"note: bank line {line.id} ({format_rands(line.amount_cents)} on "
+            f"{line.date.isoformat()}, {line.description!r}) looks like this payment and is "
+            f"waiting ({line.status.value}); link them so the money is counted once:\n"
+            f"  {_link_command(line, paid)}"
+        )
     return 0
+
+
+def _link_command(line: BankLineRecord, paid: payments.RecordedPayment) -> str:
+    return f"crechebooks match link {line.id} --payment {paid.payment_id}"
+
+
+def _waiting(line: BankLineRecord, paid: payments.RecordedPayment) -> dict[str, object]:
+    """A bank line that looks like the payment, as ``payments add --json`` lists it."""
+    return {
+        "line_id": line.id,
+        "date": line.date.isoformat(),
+        "amount_cents": line.amount_cents,
+        "description": line.description,
+        "status": line.status.value,
+        "link_command": _link_command(line, paid),
+    }
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:

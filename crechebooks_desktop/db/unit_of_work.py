@@ -17,6 +17,7 @@ from crechebooks_desktop.db.repositories.history import HistoryRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
+from crechebooks_desktop.db.repositories.links import LinkRepository
 from crechebooks_desktop.db.repositories.matching import MatchingRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
@@ -114,6 +115,11 @@ class UnitOfWork:
     def matching(self) -> MatchingRepository:
         """Payees, match decisions and learned payer aliases."""
         return MatchingRepository(self._session, self._tenant())
+
+    @cached_property
+    def links(self) -> LinkRepository:
+        """Payments and refunds recorded by hand that bank lines may be, and refund links."""
+        return LinkRepository(self._session, self._tenant())
 
     @cached_property
     def chart(self) -> ChartRepository:

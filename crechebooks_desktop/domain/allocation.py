@@ -120,6 +120,7 @@ class PaymentRecord:
     Attributes:
         reversed_at: when it was reversed (None while it stands).
         reversal_reason: why it was reversed.
+        bank_line_id: the statement line it arrived on, once known.
     """
 
     id: int
@@ -130,6 +131,7 @@ class PaymentRecord:
     reference: str | None
     reversed_at: dt.datetime | None
     reversal_reason: str | None
+    bank_line_id: int | None = None
 
 
 def _require_amount(amount_cents: int) -> None:

@@ -28,6 +28,11 @@ is suggested on its amount only when few households share that amount (see
 quoted (oldest first), else the oldest invoice whose balance equals the amount, else those
 the amount covers when allocated oldest first (due date, then number).
 
+*Drafts.* A household's invoices that are still DRAFT cannot take money,
+so they score nothing; its candidate carries them (``drafts``) with a reason
+in words ("March is not sent yet"), so the review says why the money would
+only become credit.
+
 *Decision.* Candidates are ranked by score, then reference points, then
 account reference; at most nine are kept. AUTO_APPLIED needs all of: exactly
 one candidate at 80 or more, that candidate has reference points (an amount
@@ -67,13 +72,16 @@ __all__ = [
     "CLOSE_MARGIN",
     "MAX_CANDIDATES",
     "Candidate",
+    "DraftItem",
     "LearnedAlias",
     "LineMatch",
     "MatchLine",
     "OpenItem",
     "Payee",
     "alias_keys",
+    "drafts_reason",
     "match_lines",
+    "month_words",
 ]
 
 AUTO_APPLY_SCORE = 80
@@ -107,6 +115,15 @@ class OpenItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftItem:
+    """An invoice still DRAFT: it takes money only once it is sent."""
+
+    number: str
+    month: dt.date
+    """The month it bills (its billing month, else the month of its issue date)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Payee:
     """A household as matching sees it."""
 
@@ -116,6 +133,7 @@ class Payee:
     child_names: tuple[str, ...]
     outstanding_cents: int
     invoices: tuple[OpenItem, ...]
+    drafts: tuple[DraftItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +158,16 @@ class Candidate:
     name_points: int
     reasons: tuple[str, ...]
     alias_id: int | None = None
+    drafts: tuple[DraftItem, ...] = ()
+    """The household's invoices not sent yet (they cannot take the money now)."""
+    payment_id: int | None = None
+    """A payment recorded by hand that the line may be (``domain.match_links``)."""
+    payment_date: dt.date | None = None
+
+    @property
+    def kind(self) -> str:
+        """``link`` (the line is payment ``payment_id``) or ``pay`` (a new payment)."""
+        return "pay" if self.payment_id is None else "link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +392,8 @@ def _candidate(
         reasons.append(f"payer '{payer.text}' {like} parent '{found.name.name}'{similarity}")
     if found.child is not None:
         reasons.append(f"the line names child '{found.child}'")
+    if payee.drafts:
+        reasons.append(drafts_reason(payee.drafts, line.date))
     named = set(found.reference.invoices) if found.reference else set()
     quoted = tuple(i.number for i in book.items[index] if i.number in named)  # oldest first
     return Candidate(
@@ -376,7 +406,24 @@ def _candidate(
         name_points=name,
         reasons=tuple(filter(None, reasons)),
         alias_id=found.alias.alias_id if found.alias else None,
+        drafts=payee.drafts,
     )
+
+
+def month_words(months: Sequence[dt.date], day: dt.date) -> str:
+    """``March``, ``March and April``, ``December 2025 and January`` (a year not ``day``'s)."""
+    names = [f"{m:%B}" if m.year == day.year else f"{m:%B %Y}" for m in sorted(set(months))]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def drafts_reason(drafts: Sequence[DraftItem], day: dt.date) -> str:
+    """``March is not sent yet (INV-2026-03-0004 is a draft)``, for a line dated ``day``."""
+    months = month_words([d.month for d in drafts], day)
+    numbers = ", ".join(d.number for d in drafts)
+    one = len({d.month for d in drafts}) == 1
+    verb = "is" if one else "are"
+    draft = "is a draft" if len(drafts) == 1 else "are drafts"
+    return f"{months} {verb} not sent yet ({numbers} {draft})"
 
 
 def _decide(candidates: Sequence[Candidate], conflict: bool) -> tuple[MatchOutcome, str]:

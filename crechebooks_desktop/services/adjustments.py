@@ -38,6 +38,7 @@ from crechebooks_desktop.services.allocations import (
 )
 from crechebooks_desktop.services.ledger import post_entry
 from crechebooks_desktop.services.opening_balances import charge_as_invoice
+from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 __all__ = ["Adjustment", "adjust_balance"]
 
@@ -160,6 +161,7 @@ def adjust_balance(
             "allocations": [a.audit() for a in result.allocations],
         },
     )
+    rescore_lines_naming(uow, actor, [a.number for a in result.allocations])
     return result
 
 

@@ -34,6 +34,7 @@ from crechebooks_desktop.services.allocations import (
     write_allocations,
 )
 from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 __all__ = [
     "CreditApplication",
@@ -158,6 +159,7 @@ def apply_household_credit(uow: UnitOfWork, actor: Actor, account_ref: str) -> C
                 "allocations": [a.audit() for a in applied],
             },
         )
+        rescore_lines_naming(uow, actor, [a.number for a in applied])
     return result
 
 

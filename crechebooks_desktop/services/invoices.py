@@ -33,6 +33,7 @@ from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.credits import apply_credit
 from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,10 @@ def send_invoices(uow: UnitOfWork, actor: Actor, numbers: Sequence[str]) -> list
         IllegalTransition: an invoice that is not a DRAFT.
     """
     audit.require(actor, Permission.POST_MONEY)
-    return [_send(uow, actor, number) for number in numbers]
+    sent = [_send(uow, actor, number) for number in numbers]
+    # Lines in review that named these drafts (or invoices credit now paid) are scored again.
+    rescore_lines_naming(uow, actor, [s.number for s in sent])
+    return sent
 
 
 def send_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> list[SentInvoice]:
@@ -171,6 +175,7 @@ def void_invoice(uow: UnitOfWork, actor: Actor, number: str, reason: str) -> Inv
         {"status": invoice.status.value},
         {"status": status.value, "reason": reason.strip(), "charges_released": released},
     )
+    rescore_lines_naming(uow, actor, [invoice.number])
     return get_invoice(uow, invoice.number)
 
 

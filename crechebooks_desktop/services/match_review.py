@@ -3,7 +3,9 @@
 Undoing never edits history: a payment a match made is reversed (a REVERSAL
 entry, the invoices owe again), the aliases the decision taught are
 forgotten, and the line goes back to review with an UNDONE decision, so the
-next run scores it again but leaves the choice to a person.
+next run scores it again but leaves the choice to a person. Undoing a link
+(``services.reconciliation.links``) only takes the link back: the payment or
+refund recorded by hand stands, and a debit goes back to unmatched.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit, payments
 from crechebooks_desktop.services.allocations import require_household
 from crechebooks_desktop.services.bank import require_line
-from crechebooks_desktop.services.matching import DecidedLine, accept, allocation_order
-from crechebooks_desktop.services.reconciliation import categorise
+from crechebooks_desktop.services.matching import DecidedLine, accept_each, allocation_order
+from crechebooks_desktop.services.reconciliation import categorise, links
 
 __all__ = [
     "AcceptPreview",
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 _PAID = (MatchOutcome.ACCEPTED, MatchOutcome.AUTO_APPLIED)
+_STANDING = (*_PAID, MatchOutcome.LINKED)  # a line's payment shows while it stands
 _UNDOABLE = (BankLineStatus.MATCHED, BankLineStatus.REJECTED, BankLineStatus.PARKED)
 
 
@@ -112,10 +115,13 @@ def undo(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
     if previous is None:  # pragma: no cover - a decided line always has its decision
         raise RuleViolation(f"bank line {line_id} has no decision to undo")
     forgotten: list[int] = []
-    if previous.outcome in _PAID and previous.payment_id is not None:
+    if previous.outcome is MatchOutcome.LINKED:
+        links.unlink(uow, line, previous)
+    elif previous.outcome in _PAID and previous.payment_id is not None:
         payments.reverse_payment(
             uow, actor, previous.payment_id, f"bank line {line.id}: match undone", on=line.date
         )
+    if previous.outcome in _STANDING:
         forgotten = uow.matching.aliases_taught_by([previous.id])
         for alias_id in forgotten:
             uow.matching.forget_alias(alias_id)
@@ -141,7 +147,9 @@ def _back_to_review(
         ],
         actor.user_id,
     )
-    uow.bank.set_status([line.id], BankLineStatus.REVIEW)
+    # Money out is never in review: a debit whose link is undone waits unmatched.
+    status = BankLineStatus.REVIEW if line.amount_cents > 0 else BankLineStatus.UNMATCHED
+    uow.bank.set_status([line.id], status, f"bank line {line.id}'s decision cannot be undone")
     audit.record(
         uow,
         actor,
@@ -153,11 +161,9 @@ def _back_to_review(
             "decision": previous.outcome.value,
             "payment_id": previous.payment_id,
         },
-        {"status": BankLineStatus.REVIEW.value, "forgotten_aliases": list(forgotten)},
+        {"status": status.value, "forgotten_aliases": list(forgotten)},
     )
-    return DecidedLine(
-        line.with_status(BankLineStatus.REVIEW), MatchOutcome.UNDONE, tuple(previous.candidates)
-    )
+    return DecidedLine(line.with_status(status), MatchOutcome.UNDONE, tuple(previous.candidates))
 
 
 def _unsplit(uow: UnitOfWork, actor: Actor, line: BankLineRecord) -> DecidedLine:
@@ -186,15 +192,29 @@ def _unsplit(uow: UnitOfWork, actor: Actor, line: BankLineRecord) -> DecidedLine
 
 
 def list_lines(
-    uow: UnitOfWork, statuses: Sequence[BankLineStatus] | None = None
+    uow: UnitOfWork,
+    statuses: Sequence[BankLineStatus] | None = None,
+    *,
+    line_ids: Sequence[int] | None = None,
 ) -> list[DecidedLine]:
     """``match list``: credit lines with their current decisions, by date.
 
     Args:
         uow: a (read-only) transaction.
         statuses: only lines with these statuses (all when None).
+        line_ids: only these lines (e.g. those a decision may have scored again).
     """
-    lines = uow.bank.lines(statuses, credits_only=True)
+    if line_ids is None:
+        lines = uow.bank.lines(statuses, credits_only=True)
+    else:
+        lines = sorted(
+            (
+                line
+                for line in uow.bank.lines_by_id(line_ids)
+                if line.amount_cents > 0 and (statuses is None or line.status in statuses)
+            ),
+            key=lambda line: (line.date, line.id),
+        )
     latest = uow.matching.latest(line.id for line in lines)
     refs = uow.matching.household_refs(
         d.household_id for d in latest.values() if d.household_id is not None
@@ -205,7 +225,7 @@ def list_lines(
         if decision is None:
             shown.append(DecidedLine(line, None))
             continue
-        standing = line.status is BankLineStatus.MATCHED and decision.outcome in _PAID
+        standing = line.status is BankLineStatus.MATCHED and decision.outcome in _STANDING
         shown.append(
             DecidedLine(
                 line,
@@ -297,11 +317,14 @@ def accept_all_candidates(lines: Sequence[DecidedLine], min_score: int) -> list[
     """(line id, household ref) of review lines a bulk accept at ``min_score`` would take.
 
     Only a line whose best candidate scores at least ``min_score`` while no
-    other candidate does: a close second is left for a person.
+    other candidate does: a close second is left for a person. A line that
+    may be a payment recorded by hand (a link first) is left for a person too.
     """
     chosen = []
     for line in lines:
         if line.line.status is not BankLineStatus.REVIEW or not line.candidates:
+            continue
+        if line.candidates[0].get("kind") == "link":
             continue
         scores = [int(str(c["score"])) for c in line.candidates]
         if scores[0] >= min_score and (len(scores) == 1 or scores[1] < min_score):
@@ -327,4 +350,4 @@ def accept_all(uow: UnitOfWork, actor: Actor, min_score: int) -> list[DecidedLin
     if not 1 <= min_score <= 100:  # noqa: PLR2004 - scores run to 100
         raise RuleViolation(f"the score must be between 1 and 100 (got {min_score})")
     chosen = accept_all_candidates(list_lines(uow, [BankLineStatus.REVIEW]), min_score)
-    return [accept(uow, actor, line_id, ref) for line_id, ref in chosen]
+    return accept_each(uow, actor, chosen)

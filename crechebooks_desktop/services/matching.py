@@ -7,6 +7,10 @@ then accepts (choosing the household and, if wanted, the invoices), rejects
 (not a household's money), parks (come back later) or undoes a decision;
 undoing a payment reverses it, never edits it.
 
+A line that may be a payment already recorded by hand (``domain.match_links``)
+offers the link as its first candidate and is never applied: accepting the
+link (``services.reconciliation.links``) records no second payment.
+
 Accepting or auto-applying teaches the payer's keys (``alias_keys``) to the
 household, so the same payer's next line scores as a name and reference
 match; undoing the decision forgets what it taught. A line a person has
@@ -23,84 +27,39 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.allocation import OpenInvoice, oldest_first
 from crechebooks_desktop.domain.bank import MATCHABLE, BankLineRecord
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome, PaymentMethod
-from crechebooks_desktop.domain.matching import Candidate, MatchLine, alias_keys, match_lines
+from crechebooks_desktop.domain.matching import Candidate
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit, payments
 from crechebooks_desktop.services.allocations import require_household
 from crechebooks_desktop.services.bank import require_line
+from crechebooks_desktop.services.reconciliation.scoring import (
+    DecidedLine,
+    candidate_json,
+    hold,
+    rescore_lines_naming,
+    score,
+    standing_link,
+    teach,
+)
 from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = [
     "DecidedLine",
     "RunResult",
     "accept",
+    "accept_each",
     "allocation_order",
     "candidate_json",
     "park",
     "reject",
+    "require_open",
+    "rescore_lines_naming",
     "run_matching",
 ]
 
 NOTE_LENGTH = 500
-
-
-def candidate_json(candidate: Candidate) -> dict[str, object]:
-    """A candidate as stored with its decision and printed by ``--json``."""
-    return {
-        "household_id": candidate.household_id,
-        "household_ref": candidate.household_ref,
-        "invoice_numbers": list(candidate.invoice_numbers),
-        "score": candidate.score,
-        "reference_points": candidate.reference_points,
-        "amount_points": candidate.amount_points,
-        "name_points": candidate.name_points,
-        "reasons": list(candidate.reasons),
-        "alias_id": candidate.alias_id,
-    }
-
-
-def _public(candidate: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in candidate.items() if k != "household_id"}
-
-
-@dataclass(frozen=True, slots=True)
-class DecidedLine:
-    """A credit line and its current decision.
-
-    Attributes:
-        line: the bank line.
-        decision: the newest decision's outcome (None before the first run).
-        candidates: stored candidates, best first (``candidate_json`` form).
-        household_ref: the household it was accepted for or applied to.
-        payment_id: the payment it made, while that stands.
-        note: the parking note, if parked.
-    """
-
-    line: BankLineRecord
-    decision: MatchOutcome | None
-    candidates: tuple[dict[str, object], ...] = ()
-    household_ref: str | None = None
-    payment_id: int | None = None
-    note: str | None = None
-
-    def as_json(self) -> dict[str, object]:
-        """The line as ``match run/list --json`` prints it."""
-        return {
-            "line_id": self.line.id,
-            "date": self.line.date.isoformat(),
-            "amount_cents": self.line.amount_cents,
-            "description": self.line.description,
-            "reference": self.line.reference,
-            "payer": self.line.payer,
-            "status": self.line.status.value,
-            "decision": self.decision.value if self.decision else None,
-            "household_ref": self.household_ref,
-            "payment_id": self.payment_id,
-            "note": self.note,
-            "candidates": [_public(c) for c in self.candidates],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +86,6 @@ class RunResult:
         }
 
 
-def _match_line(line: BankLineRecord) -> MatchLine:
-    return MatchLine(
-        line.id, line.date, line.amount_cents, line.description, line.reference, line.payer
-    )
-
-
-def _status_for(outcome: MatchOutcome) -> BankLineStatus:
-    if outcome is MatchOutcome.NO_MATCH:
-        return BankLineStatus.UNMATCHED
-    return BankLineStatus.REVIEW
-
-
 def run_matching(
     uow: UnitOfWork,
     actor: Actor,
@@ -149,7 +96,11 @@ def run_matching(
 ) -> RunResult:
     """``match run``: score undecided credit lines and apply the certain ones.
 
-    One transaction: cancelling (``state``) rolls the whole run back.
+    One transaction: cancelling (``state``) rolls the whole run back. A line
+    that may be a payment recorded by hand is never applied (it would count
+    the money twice): it waits for review with the link as its first
+    candidate. Lines held for review that named an invoice a line of this
+    run then paid are scored again at the end.
 
     Args:
         uow: the transaction.
@@ -169,10 +120,17 @@ def run_matching(
         Cancelled: the run was cancelled.
     """
     audit.require(actor, Permission.POST_MONEY)
-    lines = uow.bank.lines(MATCHABLE, credits_only=True, lock=True)
-    if line_ids is not None:
-        wanted = set(line_ids)
-        lines = [line for line in lines if line.id in wanted]
+    if line_ids is None:
+        lines = uow.bank.lines(MATCHABLE, credits_only=True, lock=True)
+    else:
+        lines = sorted(
+            (
+                line
+                for line in uow.bank.lines_by_id(line_ids, lock=True)
+                if line.status in MATCHABLE and line.amount_cents > 0
+            ),
+            key=lambda line: (line.date, line.id),
+        )
     # Lines the run was asked for, or would decide, inside a reconciled period are refused.
     uow.bank.locks.check_lines(
         line_ids if line_ids is not None else [line.id for line in lines], "cannot run matching"
@@ -180,10 +138,9 @@ def run_matching(
     latest = uow.matching.latest(line.id for line in lines)
     if state is not None:
         state.progress(0, len(lines), "Scoring")
-    verdicts = match_lines(
-        [_match_line(line) for line in lines], uow.matching.payees(), uow.matching.active_aliases()
-    )
+    verdicts = score(uow, lines)
     decided: list[DecidedLine] = []
+    paid: set[str] = set()
     for n, (line, verdict) in enumerate(zip(lines, verdicts, strict=True)):
         if state is not None and n % 50 == 0:
             state.check()
@@ -195,10 +152,13 @@ def run_matching(
             outcome = MatchOutcome.REVIEW_REQUIRED
         candidates = tuple(candidate_json(c) for c in verdict.candidates)
         if outcome is MatchOutcome.AUTO_APPLIED:
-            decided.append(_apply(uow, actor, line, verdict.candidates[0], candidates))
+            applied, numbers = _apply(uow, actor, line, verdict.candidates[0], candidates)
+            decided.append(applied)
+            paid.update(numbers)
         else:
-            decided.append(_hold(uow, actor, line, outcome, candidates, latest.get(line.id)))
-    result = RunResult(tuple(decided))
+            decided.append(hold(uow, actor, line, outcome, candidates, latest.get(line.id)))
+    again = {d.line.id: d for d in rescore_lines_naming(uow, actor, paid)}
+    result = RunResult(tuple(again.get(d.line.id, d) for d in decided))
     audit.record(
         uow,
         actor,
@@ -221,32 +181,6 @@ def run_matching(
 def _held_for_review(previous: DecisionRecord | None) -> bool:
     """A person undid this line's decision before: it is theirs to decide now."""
     return previous is not None and previous.outcome is MatchOutcome.UNDONE
-
-
-def _hold(
-    uow: UnitOfWork,
-    actor: Actor,
-    line: BankLineRecord,
-    outcome: MatchOutcome,
-    candidates: tuple[dict[str, object], ...],
-    previous: DecisionRecord | None,
-) -> DecidedLine:
-    """Keep a line for review (or as unmatched), recording the decision if it changed."""
-    status = _status_for(outcome)
-    unchanged = (
-        previous is not None
-        and previous.outcome in (outcome, MatchOutcome.UNDONE)
-        and tuple(previous.candidates) == candidates
-    )
-    if not unchanged:
-        uow.matching.add_decisions(
-            [{"bank_line_id": line.id, "outcome": outcome, "candidates": list(candidates)}],
-            actor.user_id,
-        )
-    if status is not line.status:
-        uow.bank.set_status([line.id], status)
-    shown = previous.outcome if unchanged and previous is not None else outcome
-    return DecidedLine(line.with_status(status), shown, candidates)
 
 
 def allocation_order(
@@ -280,6 +214,7 @@ def _pay(
 
     ``named``: the person named those invoices, so each must be open (a
     suggestion's invoices that were paid meanwhile are simply passed over).
+    The caller scores again the lines that named the invoices it paid.
     """
     household_id, ref = household
     open_invoices = uow.payments.open_invoices(household_id, lock=True)
@@ -298,6 +233,7 @@ def _pay(
         reference or None,
         pairs,
         bank_line_id=line.id,
+        rescore=False,
     )
 
 
@@ -327,11 +263,7 @@ def _record_paid(
         ],
         actor.user_id,
     )
-    keys = alias_keys(_match_line(line))
-    known = uow.matching.alias_keys_of(household_id, keys)
-    taught = [
-        uow.matching.add_alias(household_id, key, decision_id) for key in keys if key not in known
-    ]
+    taught = teach(uow, line, household_id, decision_id)
     uow.bank.set_status([line.id], BankLineStatus.MATCHED)
     return taught
 
@@ -342,26 +274,38 @@ def _apply(
     line: BankLineRecord,
     best: Candidate,
     candidates: tuple[dict[str, object], ...],
-) -> DecidedLine:
-    """Record an AUTO_APPLIED line's payment, decision and what it teaches."""
+) -> tuple[DecidedLine, list[str]]:
+    """Record an AUTO_APPLIED line's payment, decision and what it teaches.
+
+    Returns:
+        The line, and the invoices its payment paid.
+    """
     paid = _pay(uow, actor, line, (best.household_id, best.household_ref), best.invoice_numbers)
     auto = MatchOutcome.AUTO_APPLIED
     _record_paid(uow, actor, line, auto, candidates, paid, best.household_id)
-    return DecidedLine(
+    decided = DecidedLine(
         line.with_status(BankLineStatus.MATCHED),
         MatchOutcome.AUTO_APPLIED,
         candidates,
         paid.household_ref,
         paid.payment_id,
     )
+    return decided, [a.number for a in paid.allocations]
 
 
 # ---------------------------------------------------------------------- a person decides
 
 
-def _require_open(
-    uow: UnitOfWork, line_id: int, allowed: Sequence[BankLineStatus], verb: str
+def require_open(
+    uow: UnitOfWork, line_id: int, allowed: Sequence[BankLineStatus], verb: str = "decide"
 ) -> BankLineRecord:
+    """A credit line in one of these statuses, outside any locked period.
+
+    Raises:
+        NotFoundError: no such line.
+        PeriodLocked: the line is in a reconciled, locked period (``verb`` says what).
+        RuleViolation: money out, or in another status (decided already).
+    """
     line = require_line(uow, line_id)
     uow.bank.locks.check_lines([line.id], f"cannot {verb} bank line {line.id}")
     if line.amount_cents <= 0:
@@ -386,6 +330,8 @@ def accept(
     line_id: int,
     household_ref: str,
     invoice_numbers: Sequence[str] | None = None,
+    *,
+    new_payment: bool = False,
 ) -> DecidedLine:
     """``match accept``: the line is this household's payment.
 
@@ -393,6 +339,7 @@ def accept(
     the line's best suggestion for this household named), then to the
     household's other open invoices oldest first; what is left becomes
     household credit. The payer's keys are remembered for the household.
+    Lines waiting in review that named the invoices paid are scored again.
 
     Args:
         uow: the transaction.
@@ -400,23 +347,68 @@ def accept(
         line_id: a credit line not yet decided (or parked).
         household_ref: the household.
         invoice_numbers: invoices to pay first, in order.
+        new_payment: record a new payment even though the line looks like a
+            payment of the household recorded by hand (a link candidate).
 
     Raises:
         PermissionDenied: the actor may not post money.
         NotFoundError: no such line or household.
         PeriodLocked: the line is inside a reconciled, locked period.
         RuleViolation: the line is money out, or decided already; a named
-            invoice is not an open invoice of the household.
+            invoice is not an open invoice of the household; the line looks
+            like a payment of the household recorded by hand (link it, or
+            say ``new_payment``).
     """
     audit.require(actor, Permission.POST_MONEY)
-    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "accept")
+    decided, paid = _accept(uow, actor, line_id, household_ref, invoice_numbers, new_payment)
+    rescore_lines_naming(uow, actor, paid)
+    return decided
+
+
+def accept_each(
+    uow: UnitOfWork, actor: Actor, chosen: Sequence[tuple[int, str]]
+) -> list[DecidedLine]:
+    """Accept each (line id, household ref) as ``accept`` does, scoring again once at the end.
+
+    Raises:
+        As ``accept`` (a line that looks like a payment recorded by hand is refused).
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    decided: list[DecidedLine] = []
+    paid: list[str] = []
+    for line_id, ref in chosen:
+        line, numbers = _accept(uow, actor, line_id, ref, None, new_payment=False)
+        decided.append(line)
+        paid.extend(numbers)
+    rescore_lines_naming(uow, actor, paid)
+    return decided
+
+
+def _accept(
+    uow: UnitOfWork,
+    actor: Actor,
+    line_id: int,
+    household_ref: str,
+    invoice_numbers: Sequence[str] | None,
+    new_payment: bool,
+) -> tuple[DecidedLine, list[str]]:
+    """Accept one line (see ``accept``); the invoices its payment paid."""
+    line = require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "accept")
     household_id, ref = require_household(uow, household_ref)
     previous = uow.matching.latest([line.id]).get(line.id)
     stored = tuple(previous.candidates) if previous else ()
+    link = None if new_payment else standing_link(uow, stored, household_id)
+    if link is not None:
+        raise RuleViolation(
+            f"bank line {line.id} looks like payment {link['payment_id']} of {ref}, recorded "
+            f"by hand on {link['payment_date']}: link them so the money is counted once "
+            f"(crechebooks match link {line.id} --payment {link['payment_id']}), or, if it is "
+            "another payment, accept it with --new-payment"
+        )
     preferred = list(invoice_numbers or [])
     if not invoice_numbers:
         for candidate in stored:
-            if candidate.get("household_id") == household_id:
+            if candidate.get("household_id") == household_id and candidate.get("kind") != "link":
                 preferred = [str(n) for n in candidate.get("invoice_numbers") or []]
                 break
     paid = _pay(uow, actor, line, (household_id, ref), preferred, named=bool(invoice_numbers))
@@ -435,13 +427,14 @@ def accept(
             "aliases": taught,
         },
     )
-    return DecidedLine(
+    decided = DecidedLine(
         line.with_status(BankLineStatus.MATCHED),
         MatchOutcome.ACCEPTED,
         stored,
         ref,
         paid.payment_id,
     )
+    return decided, [a.number for a in paid.allocations]
 
 
 def _check_named(open_invoices: Sequence[OpenInvoice], ref: str, numbers: Sequence[str]) -> None:
@@ -491,7 +484,7 @@ def reject(uow: UnitOfWork, actor: Actor, line_id: int) -> DecidedLine:
         RuleViolation: money out, or decided already.
     """
     audit.require(actor, Permission.POST_MONEY)
-    line = _require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "reject")
+    line = require_open(uow, line_id, (*MATCHABLE, BankLineStatus.PARKED), "reject")
     return _decide(uow, actor, line, MatchOutcome.REJECTED, BankLineStatus.REJECTED)
 
 
@@ -511,5 +504,5 @@ def park(uow: UnitOfWork, actor: Actor, line_id: int, note: str) -> DecidedLine:
         raise RuleViolation("parking a line needs a note saying why")
     if len(text) > NOTE_LENGTH:
         raise RuleViolation(f"the note is too long (at most {NOTE_LENGTH} characters)")
-    line = _require_open(uow, line_id, MATCHABLE, "park")
+    line = require_open(uow, line_id, MATCHABLE, "park")
     return _decide(uow, actor, line, MatchOutcome.PARKED, BankLineStatus.PARKED, text)

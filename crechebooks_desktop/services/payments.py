@@ -38,6 +38,10 @@ from crechebooks_desktop.services.allocations import (
     write_allocations,
 )
 from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.reconciliation.scoring import (
+    rescore_lines_naming,
+    waiting_lines_like,
+)
 
 __all__ = [
     "RecordedPayment",
@@ -202,8 +206,14 @@ def add_payment(
     reference: str | None = None,
     requested: Requested | None = None,
     bank_line_id: int | None = None,
+    *,
+    rescore: bool = True,
 ) -> RecordedPayment:
     """``payments add``: record money received and allocate it.
+
+    Bank lines waiting in review that named the invoices it pays, or that
+    look like it (``waiting_lines_like``), are scored again: the review then
+    offers to link such a line to this payment instead of paying twice.
 
     Args:
         uow: the transaction.
@@ -217,6 +227,8 @@ def add_payment(
             automatically, oldest outstanding invoice first.
         bank_line_id: the statement line the money arrived on, when matching
             records it.
+        rescore: score waiting lines again (matching, which records a line's
+            payment, does that itself once per run or accept).
 
     Returns:
         The payment, what each invoice received and what became credit.
@@ -282,6 +294,9 @@ def add_payment(
             "credit_cents": plan.credit_cents,
         },
     )
+    if rescore:
+        like = waiting_lines_like(uow, ref, amount_cents, payment_date)
+        rescore_lines_naming(uow, actor, [a.number for a in applied], also=[x.id for x in like])
     return RecordedPayment(payment_id, ref, amount_cents, applied, plan.credit_cents, entry_id)
 
 
@@ -381,6 +396,8 @@ def reverse_payment(
             ],
         },
     )
+    # A line waiting in review may offer to link to this payment: it cannot any more.
+    rescore_lines_naming(uow, actor, payment_ids=[payment_id])
     return ReversedPayment(payment_id, ref, payment.amount_cents, returned, excess, entry_id)
 
 

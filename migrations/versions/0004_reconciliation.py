@@ -113,6 +113,8 @@ def upgrade() -> None:
         batch_op.create_index(
             'ix_bank_lines_account_date', ['bank_account_id', 'line_date'], unique=False
         )
+        # Lines waiting in review, found when an invoice they name changes (issue 11).
+        batch_op.create_index('ix_bank_lines_tenant_status', ['tenant_id', 'status'], unique=False)
     with op.batch_alter_table('match_decisions') as batch_op:
         batch_op.drop_constraint(op.f('ck_match_decisions_match_outcome'), type_='check')
         batch_op.create_check_constraint(
@@ -343,6 +345,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f('ck_match_decisions_match_outcome'), type_='check')
         batch_op.create_check_constraint(op.f('ck_match_decisions_match_outcome'), f'outcome IN ({OUTCOMES})')
     with op.batch_alter_table('bank_lines') as batch_op:
+        batch_op.drop_index('ix_bank_lines_tenant_status')
         batch_op.drop_index('ix_bank_lines_account_date')
         batch_op.drop_constraint(op.f('ck_bank_lines_balance_cents_within_limit'), type_='check')
         batch_op.drop_column('balance_cents')

@@ -283,18 +283,32 @@ class BankRepository(TenantScoped):
         ).order_by(BankLine.line_date, BankLine.id)
         return [_record(row) for row in self.session.execute(query)]
 
-    def lines_by_id(self, line_ids: Iterable[int]) -> list[BankLineRecord]:
-        """Lines by id, in id order."""
+    def lines_by_id(self, line_ids: Iterable[int], *, lock: bool = False) -> list[BankLineRecord]:
+        """Lines by id, in id order (locked for the transaction if asked)."""
         wanted = sorted(set(line_ids))
         found: list[BankLineRecord] = []
         for chunk in _chunks(wanted):
-            found.extend(
-                _record(row)
-                for row in self.session.execute(
-                    _RECORDS.where(BankLine.tenant_id == self.tenant_id, BankLine.id.in_(chunk))
-                )
-            )
+            query = _RECORDS.where(BankLine.tenant_id == self.tenant_id, BankLine.id.in_(chunk))
+            if lock:
+                query = query.with_for_update()
+            found.extend(_record(row) for row in self.session.execute(query))
         return sorted(found, key=lambda line: line.id)
+
+    def lines_like(
+        self,
+        amount_cents: int,
+        first: dt.date,
+        last: dt.date,
+        statuses: Sequence[BankLineStatus],
+    ) -> list[BankLineRecord]:
+        """Lines of this amount dated ``first`` to ``last`` in these statuses, by date."""
+        query = _RECORDS.where(
+            BankLine.tenant_id == self.tenant_id,
+            BankLine.line_date.between(first, last),
+            BankLine.amount_cents == amount_cents,
+            BankLine.status.in_(statuses),
+        ).order_by(BankLine.line_date, BankLine.id)
+        return [_record(row) for row in self.session.execute(query)]
 
     def parts_of(self, line_id: int) -> list[BankLineRecord]:
         """The parts a line was split into, in order."""

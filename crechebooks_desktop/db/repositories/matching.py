@@ -13,12 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import aliased
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
-from crechebooks_desktop.db.tables import Child, Household, Invoice, MatchDecision, PayerAlias
+from crechebooks_desktop.db.tables import (
+    BankLine,
+    Child,
+    Household,
+    Invoice,
+    MatchDecision,
+    PayerAlias,
+)
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.enums import InvoiceStatus, MatchOutcome
-from crechebooks_desktop.domain.matching import LearnedAlias, OpenItem, Payee
+from crechebooks_desktop.domain.enums import BankLineStatus, InvoiceStatus, MatchOutcome
+from crechebooks_desktop.domain.matching import DraftItem, LearnedAlias, OpenItem, Payee
 
 _CHUNK = 900
 _CLOSED = (InvoiceStatus.DRAFT, InvoiceStatus.VOID, InvoiceStatus.PAID)
@@ -66,6 +74,14 @@ def _decision(row: MatchDecision) -> DecisionRecord:
     )
 
 
+def _names(candidate: dict[str, Any], numbers: set[str], payments: set[int]) -> bool:
+    """Whether a stored candidate names one of these invoices or payments."""
+    if candidate.get("payment_id") in payments:
+        return True
+    named = [*(candidate.get("invoice_numbers") or ()), *(candidate.get("draft_invoices") or ())]
+    return any(str(n).upper() in numbers for n in named)
+
+
 class MatchingRepository(TenantScoped):
     """Payees to match against, decisions and payer aliases."""
 
@@ -101,6 +117,7 @@ class MatchingRepository(TenantScoped):
             .order_by(Invoice.due_date, Invoice.number)
         ):
             invoices[int(household_id)].append(OpenItem(number, int(balance), due))
+        drafts = self._drafts()
         return [
             Payee(
                 household_id=int(hid),
@@ -109,9 +126,27 @@ class MatchingRepository(TenantScoped):
                 child_names=tuple(children[int(hid)]),
                 outstanding_cents=sum(i.balance_due_cents for i in invoices[int(hid)]),
                 invoices=tuple(invoices[int(hid)]),
+                drafts=tuple(drafts[int(hid)]),
             )
             for hid, ref, first, second in households
         ]
+
+    def _drafts(self) -> dict[int, list[DraftItem]]:
+        """Each household's DRAFT invoices with a balance, by month and number."""
+        drafts: dict[int, list[DraftItem]] = defaultdict(list)
+        rows = self.session.execute(
+            select(Invoice.household_id, Invoice.number, Invoice.billing_month, Invoice.issue_date)
+            .where(
+                Invoice.tenant_id == self.tenant_id,
+                Invoice.status == InvoiceStatus.DRAFT,
+                Invoice.balance_due_cents > 0,
+            )
+            .order_by(Invoice.billing_month, Invoice.number)
+        )
+        for household_id, number, month, issued in rows:
+            day = month or issued.replace(day=1)
+            drafts[int(household_id)].append(DraftItem(number, day))
+        return drafts
 
     def household_refs(self, household_ids: Iterable[int]) -> dict[int, str]:
         """Account references by household id."""
@@ -165,6 +200,43 @@ class MatchingRepository(TenantScoped):
                 for row in self.session.scalars(query.where(MatchDecision.bank_line_id.in_(chunk)))
             )
         return found
+
+    def review_lines_naming(
+        self, invoice_numbers: Iterable[str], payment_ids: Iterable[int] = ()
+    ) -> list[int]:
+        """Lines waiting in REVIEW whose newest decision names these invoices or payments.
+
+        A candidate names an invoice it would pay (``invoice_numbers``) or that is
+        a draft of its household (``draft_invoices``), and a payment it would link
+        to (``payment_id``). One query over the REVIEW lines (indexed by status)
+        and their newest decisions; the candidates are compared here.
+        """
+        numbers = {n.strip().upper() for n in invoice_numbers}
+        payments = set(payment_ids)
+        if not numbers and not payments:
+            return []
+        later = aliased(MatchDecision)
+        newest = (
+            select(func.max(later.id))
+            .where(later.bank_line_id == BankLine.id)
+            .correlate(BankLine)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            select(BankLine.id, MatchDecision.candidates)
+            .join(MatchDecision, MatchDecision.bank_line_id == BankLine.id)
+            .where(
+                BankLine.tenant_id == self.tenant_id,
+                BankLine.status == BankLineStatus.REVIEW,
+                MatchDecision.id == newest,
+            )
+            .order_by(BankLine.id)
+        )
+        return [
+            int(line_id)
+            for line_id, candidates in rows
+            if any(_names(c, numbers, payments) for c in candidates or ())
+        ]
 
     def mark_undone(self, decision_id: int) -> None:
         """Record that a decision was undone."""

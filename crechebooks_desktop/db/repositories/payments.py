@@ -103,6 +103,33 @@ class PaymentRepository(TenantScoped):
             reference=row.reference,
             reversed_at=row.reversed_at,
             reversal_reason=row.reversal_reason,
+            bank_line_id=row.bank_line_id,
+        )
+
+    def link_bank_line(self, payment_id: int, line_id: int, what: str) -> None:
+        """Record that a payment recorded by hand is the money on this bank line.
+
+        Raises:
+            PeriodLocked: the line is inside a locked period (``what`` says what was refused).
+        """
+        PeriodLocks(self.session, self.tenant_id).check_lines([line_id], what)
+        self._set_line(payment_id, line_id)
+
+    def unlink_bank_line(self, payment_id: int, what: str) -> None:
+        """Take a payment's link to its bank line back (the payment itself stands).
+
+        Raises:
+            PeriodLocked: its line is inside a locked period.
+        """
+        PeriodLocks(self.session, self.tenant_id).check_payment(payment_id, what)
+        self._set_line(payment_id, None)
+
+    def _set_line(self, payment_id: int, line_id: int | None) -> None:
+        self.session.execute(
+            update(Payment)
+            .where(Payment.tenant_id == self.tenant_id, Payment.id == payment_id)
+            .values(bank_line_id=line_id)
+            .execution_options(synchronize_session=False)
         )
 
     def mark_reversed(self, payment_id: int, reason: str) -> dt.datetime:

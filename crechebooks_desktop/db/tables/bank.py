@@ -89,6 +89,8 @@ class BankLine(Base):
         balance_within_limit("balance_cents"),
         in_book_years("line_date"),
         Index("ix_bank_lines_account_date", "bank_account_id", "line_date"),
+        # Lines waiting in review, found when an invoice they name changes (issue 11).
+        Index("ix_bank_lines_tenant_status", "tenant_id", "status"),
     )
 
     id: Mapped[IntPK]

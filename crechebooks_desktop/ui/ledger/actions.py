@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _MONEY_MOVED = Changes(ledger=True, invoices=True)
+_LINKED = Changes(bank=True, ledger=True, invoices=True)
 
 
 def payment_of(entry: LedgerEntryValue | None) -> int | None:
@@ -143,10 +144,11 @@ class LedgerActions(QWidget):
         change: Callable[[Book, Workplace], T],
         doing: str,
         said: Callable[[T], str],
+        changes: Changes = _MONEY_MOVED,
     ) -> None:
         self._session.mutate(
             change,
-            _MONEY_MOVED,
+            changes,
             self,
             lambda result: self.finished.emit(said(result)),
             lambda exc: report(self, exc, doing),
@@ -192,11 +194,32 @@ class LedgerActions(QWidget):
                 lambda exc: dialog.show_preview_error(str(exc)),
             )
 
+        def waiting(ref: str, cents: int, day: dt.date) -> None:
+            self._session.query(
+                lambda book, w: jobs.waiting_lines(book, w, ref, cents, day),
+                lambda lines: dialog.show_waiting(ref, cents, day, lines),
+                lambda _exc: dialog.show_waiting(ref, cents, day, ()),  # the preview says why
+            )
+
         dialog.preview_wanted.connect(preview)
+        dialog.waiting_wanted.connect(waiting)
         return dialog
 
     def record_payment(self, payment: PaymentInput) -> None:
-        """Record the payment and say what it paid."""
+        """Record the payment and say what it paid (linking it to its bank line, if chosen)."""
+        if payment.link_line_id is not None:
+            line_id = payment.link_line_id
+            self._mutate(
+                lambda book, w: jobs.record_and_link(book, w, payment, line_id),
+                "record the payment and link it",
+                lambda done: (
+                    f"Recorded {self._money(payment.amount_cents)} from {payment.account_ref} "
+                    f"as bank line {line_id} (payment {done.payment.payment_id}, linked: "
+                    "counted once)"
+                ),
+                _LINKED,
+            )
+            return
 
         def said(result: RecordedPayment) -> str:
             paid = ", ".join(a.number for a in result.allocations)

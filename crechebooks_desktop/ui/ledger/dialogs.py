@@ -3,6 +3,13 @@
 They only collect input: the tab runs the services with what they return.
 The payment dialog asks for its preview through ``preview_wanted`` and shows
 what comes back in ``show_preview``, so the database is read off this thread.
+
+A payment typed in by hand may already be waiting on a bank statement
+(issue 11): the dialog asks for such lines through ``waiting_wanted`` and,
+when one is found, shows it before anything is saved and offers "Link to
+bank line N instead", which records the payment *and* links it to that line
+(``links.record_and_link``): one payment, with the date, method and
+reference typed and the allocation previewed, and the line accounted for.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +39,7 @@ from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, format_rand
 from crechebooks_desktop.ui.common.forms import date_edit, day_of, error_label, ok_cancel
 
 if TYPE_CHECKING:
+    from crechebooks_desktop.domain.bank import BankLineRecord
     from crechebooks_desktop.services.ledger_view import PaymentPreview
 
 PREVIEW_DELAY_MS = 250
@@ -71,6 +80,8 @@ class PaymentInput:
     day: dt.date
     method: PaymentMethod
     reference: str | None
+    link_line_id: int | None = None
+    """The waiting bank line to link the payment to, as it is recorded."""
 
 
 class PaymentDialog(QDialog):
@@ -78,9 +89,12 @@ class PaymentDialog(QDialog):
 
     Signals:
         preview_wanted(str, int): show what this household's payment of these cents does.
+        waiting_wanted(str, int, object): find bank lines waiting that look like this
+            household's payment of these cents on this date (a ``datetime.date``).
     """
 
     preview_wanted = Signal(str, int)
+    waiting_wanted = Signal(str, int, object)
 
     def __init__(
         self,
@@ -106,6 +120,14 @@ class PaymentDialog(QDialog):
         self.table = self._preview_table()
         self.outcome = QLabel("Type the amount to see what it pays.")
         self.outcome.setWordWrap(True)
+        self.waiting = QLabel()
+        self.waiting.setObjectName("waitingLine")
+        self.waiting.setWordWrap(True)
+        self.waiting.setStyleSheet("color: #2c7a7b;")
+        self.link_button = QPushButton()
+        self.link_button.clicked.connect(self._link)
+        self._waiting_line: BankLineRecord | None = None
+        self.show_waiting("", 0, None, ())
         self.error = error_label()
         self.result_value: PaymentInput | None = None
         self._previewed: tuple[str, int] | None = None
@@ -113,6 +135,7 @@ class PaymentDialog(QDialog):
         self._timer.timeout.connect(self.ask_preview)
         self.amount.textChanged.connect(lambda _t: self._changed())
         self.household.currentTextChanged.connect(lambda _t: self._changed())
+        self.date.dateChanged.connect(lambda _d: self._changed())
         form = QFormLayout()
         form.addRow("Household", self.household)
         form.addRow("Amount", self.amount)
@@ -126,6 +149,8 @@ class PaymentDialog(QDialog):
         layout.addWidget(QLabel("It will pay, oldest invoice first:"))
         layout.addWidget(self.table)
         layout.addWidget(self.outcome)
+        layout.addWidget(self.waiting)
+        layout.addWidget(self.link_button)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(620, 480)
@@ -146,6 +171,7 @@ class PaymentDialog(QDialog):
 
     def _changed(self) -> None:
         self.ok.setEnabled(False)
+        self.link_button.setEnabled(False)
         self._previewed = None
         self._timer.start()
 
@@ -162,6 +188,38 @@ class PaymentDialog(QDialog):
                 self.error.setText(f"Amount: {exc}")
             return
         self.preview_wanted.emit(self.household.currentText(), cents)
+        self.waiting_wanted.emit(self.household.currentText(), cents, day_of(self.date))
+
+    def show_waiting(
+        self,
+        account_ref: str,
+        cents: int,
+        day: dt.date | None,
+        lines: Sequence[BankLineRecord],
+    ) -> None:
+        """Show the bank line waiting that looks like this payment (if still what is typed)."""
+        typed = (self.household.currentText(), day_of(self.date))
+        if lines and ((account_ref, day) != typed or not self._typed(cents)):
+            return
+        self._waiting_line = lines[0] if lines else None
+        line = self._waiting_line
+        self.waiting.setVisible(line is not None)
+        self.link_button.setVisible(line is not None)
+        if line is None:
+            return
+        more = f" ({len(lines) - 1} more like it)" if len(lines) > 1 else ""
+        self.waiting.setText(
+            f"Bank line {line.id} — {self._money(line.amount_cents)} on {line.date:%d %b %Y}, "
+            f"“{line.description}” — looks like this payment and is waiting "
+            f"({line.status.value.lower()}){more}. Recording it again would count the money "
+            "twice."
+        )
+        self.link_button.setText(f"Link to bank line {line.id} instead")
+        self.link_button.setToolTip(
+            f"Records this payment and links it to bank line {line.id}: the money is "
+            "counted once, and the line needs no review."
+        )
+        self.link_button.setEnabled(self._previewed is not None)
 
     def show_preview(self, account_ref: str, preview: PaymentPreview) -> None:
         """Show what the payment will pay (if it is still what is typed)."""
@@ -185,6 +243,7 @@ class PaymentDialog(QDialog):
         self.outcome.setText(self._outcome_text(preview))
         self._previewed = (account_ref, plan.amount_cents)
         self.ok.setEnabled(True)
+        self.link_button.setEnabled(True)
 
     def show_preview_error(self, message: str) -> None:
         """The preview was refused (e.g. no such household)."""
@@ -213,7 +272,7 @@ class PaymentDialog(QDialog):
         except MoneyError:
             return False
 
-    def _accept(self) -> None:
+    def _accept(self, link_line_id: int | None = None) -> None:
         if self._previewed is None:
             self.ask_preview()
             return
@@ -221,8 +280,14 @@ class PaymentDialog(QDialog):
         reference = self.reference.text().strip() or None
         # Qt hands a str enum back as a plain str.
         method = PaymentMethod(self.method.currentData())
-        self.result_value = PaymentInput(ref, cents, day_of(self.date), method, reference)
+        self.result_value = PaymentInput(
+            ref, cents, day_of(self.date), method, reference, link_line_id
+        )
         self.accept()
+
+    def _link(self) -> None:
+        if self._waiting_line is not None:
+            self._accept(self._waiting_line.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.domain.bank import BankLineRecord
+    from crechebooks_desktop.domain.enums import PaymentMethod
     from crechebooks_desktop.domain.household import HouseholdSummary
     from crechebooks_desktop.services.adjustments import Adjustment
     from crechebooks_desktop.services.credits import CreditApplication, CreditRefund
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
         ViewSpec,
     )
     from crechebooks_desktop.services.payments import RecordedPayment, ReversedPayment
+    from crechebooks_desktop.services.reconciliation.links import LinkedPayment
     from crechebooks_desktop.ui.ledger.dialogs import MovementInput, PaymentInput
 
 
@@ -150,15 +153,38 @@ def record_payment(book: Book, workplace: Workplace, payment: PaymentInput) -> R
     from crechebooks_desktop.services.payments import add_payment  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
-        return add_payment(
-            uow,
-            workplace.actor,
-            payment.account_ref,
-            payment.amount_cents,
-            payment.day,
-            payment.method,
-            payment.reference,
-        )
+        return add_payment(uow, workplace.actor, *_typed(payment))
+
+
+def _typed(payment: PaymentInput) -> tuple[str, int, dt.date, PaymentMethod, str | None]:
+    """A typed payment as the services take it: household, cents, day, method, reference."""
+    return (
+        payment.account_ref,
+        payment.amount_cents,
+        payment.day,
+        payment.method,
+        payment.reference,
+    )
+
+
+def waiting_lines(
+    book: Book, workplace: Workplace, account_ref: str, amount_cents: int, day: dt.date
+) -> list[BankLineRecord]:
+    """Bank lines still waiting that look like this payment (it would be counted twice)."""
+    from crechebooks_desktop.services.reconciliation.links import waiting_lines_like  # noqa: PLC0415
+
+    with book.read(workplace.creche.tenant_id) as uow:
+        return waiting_lines_like(uow, account_ref, amount_cents, day)
+
+
+def record_and_link(
+    book: Book, workplace: Workplace, payment: PaymentInput, line_id: int
+) -> LinkedPayment:
+    """Record the payment and link it to the bank line it arrived on: one payment, counted once."""
+    from crechebooks_desktop.services.reconciliation.links import record_and_link as link  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return link(uow, workplace.actor, *_typed(payment), line_id)
 
 
 def adjust(book: Book, workplace: Workplace, account_ref: str, change: MovementInput) -> Adjustment:

@@ -4,6 +4,12 @@ Each candidate's score shows as its three parts (reference up to 40, amount
 up to 40, name up to 20) drawn as small labelled bars, with the reasons in
 words under the list. The allocation preview is read on the database thread
 by the tab, which hands it to ``show_preview``.
+
+A link candidate (the line is a payment already recorded by hand, issue 11)
+reads "Link to payment 42 (recorded by hand 3 Mar)" in teal, and accepting
+it pays nothing: the panel says so instead of an allocation. A household
+whose month is still a draft says "March is not sent yet" rather than
+"R 0,00 pays 0 invoice(s)".
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import enum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crechebooks_desktop.domain.matching import month_words
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.common.table_model import RowTableModel
@@ -38,6 +45,14 @@ if TYPE_CHECKING:
 PARTS = (("Ref", 40), ("Amount", 40), ("Name", 20))
 """The score's parts: label and most points."""
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LINK_COLOUR = "#2c7a7b"
+
+
+def link_words(candidate: CandidateView) -> str:
+    """``Link to payment 42 (recorded by hand 3 Mar)``."""
+    when = candidate.payment_date
+    by_hand = f"recorded by hand {when.day} {when:%b}" if when else "recorded by hand"
+    return f"Link to payment {candidate.payment_id} ({by_hand})"
 
 
 def parts_of(candidate: CandidateView) -> tuple[int, int, int]:
@@ -78,10 +93,18 @@ class CandidateModel(RowTableModel[CandidateView]):
         )[column]
 
     def display(self, row: CandidateView, column: int) -> str:
-        """The breakdown in words (the delegate draws it as bars)."""
+        """The breakdown in words (the delegate draws it as bars); a link says so."""
         if column == CandidateColumn.PARTS:
             return breakdown(row)
+        if column == CandidateColumn.HOUSEHOLD and row.is_link:
+            return link_words(row)  # its household is in the reasons and the heading below
         return super().display(row, column)
+
+    def foreground(self, row: CandidateView, column: int) -> QBrush | None:
+        """A link in its own colour."""
+        if column == CandidateColumn.HOUSEHOLD and row.is_link:
+            return QBrush(QColor(_LINK_COLOUR))
+        return None
 
     def search_text(self, row: CandidateView) -> str:
         """Household and reasons."""
@@ -93,6 +116,14 @@ class CandidateModel(RowTableModel[CandidateView]):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             candidate = self.row_value(index.row())
+            if candidate.is_link:
+                return "\n".join(
+                    (
+                        f"{link_words(candidate)} for {candidate.household_ref}",
+                        *candidate.reasons,
+                        "Accepting records no new payment.",
+                    )
+                )
             pays = ", ".join(candidate.invoice_numbers) or "its oldest invoices"
             return "\n".join((*candidate.reasons, f"Pays first: {pays}"))
         centred = (CandidateColumn.KEY, CandidateColumn.SCORE)
@@ -317,7 +348,8 @@ class CandidatesPanel(QWidget):
             self.reasons.clear()
             return
         reasons = "; ".join(candidate.reasons) or "no reasons recorded"
-        self.reasons.setText(f"Why {candidate.household_ref}: {reasons}.")
+        why = f"payment {candidate.payment_id}" if candidate.is_link else candidate.household_ref
+        self.reasons.setText(f"Why {why}: {reasons}.")
         self.invoices_heading.setText(f"{candidate.household_ref}'s open invoices")
         self.outcome.setText("Reading…")
         self.candidate_changed.emit(candidate)
@@ -325,6 +357,7 @@ class CandidatesPanel(QWidget):
     def _clear_preview(self) -> None:
         self.invoices_heading.setText("Open invoices")
         self.invoices.setRowCount(0)
+        self.invoices.setVisible(True)
         self.outcome.clear()
 
     def show_preview(self, line_id: int, preview: AcceptPreview) -> None:
@@ -353,16 +386,44 @@ class CandidatesPanel(QWidget):
                 self.invoices.setItem(row, column, item)
         self.outcome.setText(self._outcome_text(preview))
 
+    def show_link(self, candidate: CandidateView) -> None:
+        """What accepting a link does: no allocation, the payment recorded by hand stands."""
+        line = self.line
+        if line is None or candidate is not self.selected_candidate():
+            return
+        self.invoices_heading.setText(f"{link_words(candidate)} for {candidate.household_ref}")
+        self.invoices.setVisible(False)  # linking pays no invoice
+        if line.kind not in DECIDABLE_KINDS:
+            self.outcome.setText(f"{line.kind.value}: press Ctrl+Z to undo the decision.")
+            return
+        self.outcome.setText(
+            f"Enter links this line to payment {candidate.payment_id} of "
+            f"{candidate.household_ref}: the {self._money(line.amount_cents)} is counted once, "
+            "and no new payment is recorded."
+        )
+
     def _outcome_text(self, preview: AcceptPreview) -> str:
         line = self.line
         assert line is not None  # noqa: S101 - checked by the caller
         if line.kind not in DECIDABLE_KINDS:
             return f"{line.kind.value}: press Ctrl+Z to undo the decision."
+        candidate = self.selected_candidate()
+        drafts = candidate.draft_months if candidate else ()
+        unsent = ""
+        if drafts:
+            months = month_words(drafts, line.date)
+            unsent = f"{months} {'is' if len(set(drafts)) == 1 else 'are'} not sent yet"
+        if drafts and not preview.allocations:
+            return (
+                f"{unsent}: Enter makes {self._money(preview.credit_cents)} credit for "
+                f"{preview.household_ref}, used when the invoice is sent."
+            )
         paid = sum(cents for _n, cents, _a in preview.allocations)
         text = f"Enter accepts: {self._money(paid)} pays {len(preview.allocations)} invoice(s)"
         if preview.credit_cents:
             text += f" and {self._money(preview.credit_cents)} becomes credit"
-        return text + f" for {preview.household_ref}."
+        text += f" for {preview.household_ref}."
+        return f"{text} ({unsent}.)" if unsent else text
 
     def show_preview_error(self, message: str) -> None:
         """The preview could not be made (the household has gone, say)."""

@@ -5,7 +5,8 @@ The keyboard map (on the queue):
 ======== ===========================================================
 Up/Down  move in the queue
 Enter    accept the chosen candidate (the best one unless another is
-         chosen; clicking a candidate chooses it)
+         chosen; clicking a candidate chooses it); a link candidate
+         links the line to the payment recorded by hand, paying nothing
 1-9      choose candidate N and accept it at once
 R        reject: not a household's money
 P        park, with a note
@@ -42,7 +43,9 @@ if TYPE_CHECKING:
 
 DECIDED = Changes(bank=True, ledger=True, invoices=True)
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
-_UNDOABLE = frozenset({Kind.AUTO, Kind.ACCEPTED, Kind.PARKED, Kind.REJECTED, Kind.SPLIT})
+_UNDOABLE = frozenset(
+    {Kind.AUTO, Kind.ACCEPTED, Kind.LINKED, Kind.PARKED, Kind.REJECTED, Kind.SPLIT}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +144,32 @@ class Decisions(QObject):
             if candidate is None:
                 self._view.say("No household is suggested: press H to choose one.")
                 return
-        self._accept(line, candidate.household_ref, candidate.invoice_numbers)
+        if candidate.is_link:
+            self._link(line, candidate)
+        else:  # chosen over any link shown above it: a new payment, on purpose
+            self._accept(line, candidate.household_ref, candidate.invoice_numbers, new=True)
 
-    def _accept(self, line: QueueRow, ref: str, numbers: tuple[str, ...]) -> None:
+    def _accept(
+        self, line: QueueRow, ref: str, numbers: tuple[str, ...], *, new: bool = False
+    ) -> None:
         money = format_rands(line.amount_cents, self._view.style_())
         self._decide(
             line,
-            lambda book, w: jobs.accept(book, w, line.line_id, ref, numbers),
+            lambda book, w: jobs.accept(book, w, line.line_id, ref, numbers, new_payment=new),
             f"accept the line for {ref}",
             f"Accepted {money} for {ref} — Ctrl+Z to undo",
+        )
+
+    def _link(self, line: QueueRow, candidate: jobs.CandidateView) -> None:
+        payment_id = candidate.payment_id
+        assert payment_id is not None  # noqa: S101 - a link names its payment
+        money = format_rands(line.amount_cents, self._view.style_())
+        self._decide(
+            line,
+            lambda book, w: jobs.link(book, w, line.line_id, payment_id),
+            f"link the line to payment {payment_id}",
+            f"Linked {money} to payment {payment_id} of {candidate.household_ref} "
+            "(no new payment) — Ctrl+Z to undo",
         )
 
     def reject(self) -> None:
@@ -233,7 +253,9 @@ class Decisions(QObject):
             self._busy = False
             self.undo_stack.append(line.line_id)
             self._view.say(said)
-            if isinstance(result, QueueRow):  # one line changed: no need to read them all
+            if isinstance(result, jobs.Decided):  # no need to read them all
+                self._view.show_decided(result.row, move, result.others)
+            elif isinstance(result, QueueRow):  # one line changed
                 self._view.show_decided(result, move)
             else:  # a split: its parts are new lines
                 self._view.reload(move)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.db.unit_of_work import UnitOfWork
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.statement import Statement
     from crechebooks_desktop.services.bank import ImportResult
@@ -39,6 +40,7 @@ class Kind(enum.Enum):
     REJECTED = "Rejected"
     SPLIT = "Split"
     CATEGORISED = "Categorised"
+    LINKED = "Linked"
 
 
 OPEN_KINDS = frozenset({Kind.REVIEW, Kind.NEW, Kind.NO_MATCH})
@@ -50,7 +52,10 @@ DECIDABLE_KINDS = OPEN_KINDS | {Kind.PARKED}
 def kind_of(status: BankLineStatus, decision: MatchOutcome | None) -> Kind:
     """The queue group of a line with this status and newest decision."""
     if status is BankLineStatus.MATCHED:
-        return Kind.AUTO if decision is MatchOutcome.AUTO_APPLIED else Kind.ACCEPTED
+        return {
+            MatchOutcome.AUTO_APPLIED: Kind.AUTO,
+            MatchOutcome.LINKED: Kind.LINKED,
+        }.get(decision or MatchOutcome.ACCEPTED, Kind.ACCEPTED)
     if status is BankLineStatus.UNMATCHED:
         return Kind.NO_MATCH if decision is MatchOutcome.NO_MATCH else Kind.NEW
     return {
@@ -63,7 +68,12 @@ def kind_of(status: BankLineStatus, decision: MatchOutcome | None) -> Kind:
 
 @dataclass(frozen=True, slots=True)
 class CandidateView:
-    """One household a line might belong to, with its score in three parts."""
+    """One household a line might belong to, with its score in three parts.
+
+    A ``link`` candidate is a payment recorded by hand (``payment_id``, on
+    ``payment_date``) that the line is: accepting it links, paying nothing
+    new. ``draft_months`` are months of the household not sent yet.
+    """
 
     household_ref: str
     score: int
@@ -72,6 +82,15 @@ class CandidateView:
     name_points: int
     reasons: tuple[str, ...]
     invoice_numbers: tuple[str, ...]
+    kind: str = "pay"
+    payment_id: int | None = None
+    payment_date: dt.date | None = None
+    draft_months: tuple[dt.date, ...] = ()
+
+    @property
+    def is_link(self) -> bool:
+        """Whether accepting it links the line to a payment recorded by hand."""
+        return self.kind == "link" and self.payment_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +127,19 @@ class QueueRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Decided:
+    """A line just decided, and the other lines whose candidates it changed.
+
+    Accepting or linking pays invoices (or claims a payment) that lines
+    waiting in review may have offered; those were scored again
+    (``rescore_lines_naming``) and are refreshed with it, not the whole queue.
+    """
+
+    row: QueueRow
+    others: tuple[QueueRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RunSummary:
     """What a matching run decided."""
 
@@ -130,19 +162,27 @@ def _int(value: object) -> int:
     return int(str(value)) if value is not None else 0
 
 
+def _texts(stored: dict[str, object], key: str) -> tuple[str, ...]:
+    found = stored.get(key) or ()
+    assert isinstance(found, list | tuple)  # noqa: S101 - stored as JSON lists
+    return tuple(str(x) for x in found)
+
+
 def _candidate(stored: dict[str, object]) -> CandidateView:
-    reasons = stored.get("reasons") or ()
-    numbers = stored.get("invoice_numbers") or ()
-    assert isinstance(reasons, list | tuple)  # noqa: S101 - stored as JSON lists
-    assert isinstance(numbers, list | tuple)  # noqa: S101
+    paid_on = stored.get("payment_date")
+    payment = stored.get("payment_id")
     return CandidateView(
         str(stored.get("household_ref") or ""),
         _int(stored.get("score")),
         _int(stored.get("reference_points")),
         _int(stored.get("amount_points")),
         _int(stored.get("name_points")),
-        tuple(str(r) for r in reasons),
-        tuple(str(n) for n in numbers),
+        _texts(stored, "reasons"),
+        _texts(stored, "invoice_numbers"),
+        str(stored.get("kind") or "pay"),
+        None if payment is None else _int(payment),
+        dt.date.fromisoformat(str(paid_on)) if paid_on else None,
+        tuple(dt.date.fromisoformat(f"{m}-01") for m in _texts(stored, "draft_months")),
     )
 
 
@@ -209,16 +249,48 @@ def count_accept_all(book: Book, workplace: Workplace, min_score: int) -> int:
 # -- decisions (mutations: the tab announces Changes(bank, ledger, invoices)) -------------
 
 
+def _with_others(uow: UnitOfWork, decide: Callable[[], DecidedLine]) -> Decided:
+    """Make the decision, then read again the lines in review it may have scored again."""
+    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+
+    waiting = [line.id for line in uow.bank.lines([BankLineStatus.REVIEW], credits_only=True)]
+    decided = decide()
+    others = [d for d in list_lines(uow, line_ids=waiting) if d.line.id != decided.line.id]
+    return Decided(row_of(decided), tuple(row_of(d) for d in others))
+
+
 def accept(
-    book: Book, workplace: Workplace, line_id: int, household_ref: str, numbers: Sequence[str]
-) -> QueueRow:
-    """The line is this household's payment."""
+    book: Book,
+    workplace: Workplace,
+    line_id: int,
+    household_ref: str,
+    numbers: Sequence[str],
+    *,
+    new_payment: bool = False,
+) -> Decided:
+    """The line is this household's payment (a new one, when ``new_payment``)."""
     from crechebooks_desktop.services.matching import accept as accept_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
-        return row_of(
-            accept_line(uow, workplace.actor, line_id, household_ref, list(numbers) or None)
+        return _with_others(
+            uow,
+            lambda: accept_line(
+                uow,
+                workplace.actor,
+                line_id,
+                household_ref,
+                list(numbers) or None,
+                new_payment=new_payment,
+            ),
         )
+
+
+def link(book: Book, workplace: Workplace, line_id: int, payment_id: int) -> Decided:
+    """The line is this payment recorded by hand: link them (no new payment)."""
+    from crechebooks_desktop.services.reconciliation.links import link_payment  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        return _with_others(uow, lambda: link_payment(uow, workplace.actor, line_id, payment_id))
 
 
 def reject(book: Book, workplace: Workplace, line_id: int) -> QueueRow:

@@ -38,6 +38,7 @@ KIND_COLOURS = {
     Kind.REJECTED: "#718096",
     Kind.SPLIT: "#a0aec0",
     Kind.CATEGORISED: "#718096",
+    Kind.LINKED: "#2c7a7b",
 }
 
 FILTERS: tuple[tuple[str, frozenset[Kind] | None], ...] = (
@@ -49,6 +50,7 @@ FILTERS: tuple[tuple[str, frozenset[Kind] | None], ...] = (
     ("Not matched yet", frozenset({Kind.NEW})),
     ("Parked", frozenset({Kind.PARKED})),
     ("Rejected", frozenset({Kind.REJECTED})),
+    ("Linked", frozenset({Kind.LINKED})),
 )
 """The decision filter's choices: label and the kinds shown (None: all)."""
 

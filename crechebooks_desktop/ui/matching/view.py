@@ -10,6 +10,8 @@ keeps the selection where the user is working.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -172,8 +174,13 @@ class MatchingView(QWidget):
             jobs.load, self._show, lambda exc: report(self, exc, "read the bank lines")
         )
 
-    def show_decided(self, line: QueueRow, move: Move) -> None:
-        """A line's new state after a decision, without reading the whole queue again."""
+    def show_decided(self, line: QueueRow, move: Move, others: Sequence[QueueRow] = ()) -> None:
+        """A line's new state after a decision, without reading the whole queue again.
+
+        ``others``: lines the decision scored again (their candidates changed).
+        """
+        for other in others:
+            self.model.update_line(other)
         if not self.model.update_line(line):
             self.reload(move)
             return
@@ -225,6 +232,8 @@ class MatchingView(QWidget):
         counts = self.model.counts()
         shown = (Kind.AUTO, Kind.REVIEW, Kind.NO_MATCH, Kind.ACCEPTED, Kind.PARKED, Kind.REJECTED)
         parts = [f"{counts[k]} {k.value.lower()}" for k in shown]
+        if counts[Kind.LINKED]:
+            parts.append(f"{counts[Kind.LINKED]} linked")
         if counts[Kind.NEW]:
             parts.append(f"{counts[Kind.NEW]} not matched yet")
         self.counters.setText(" · ".join(parts))
@@ -333,6 +342,9 @@ class MatchingView(QWidget):
     def _ask_preview(self, candidate: CandidateView | None) -> None:
         line = self.panel.line
         if candidate is None or line is None:
+            return
+        if candidate.is_link:  # linking pays nothing: there is no allocation to read
+            self.panel.show_link(candidate)
             return
         line_id, ref, numbers = line.line_id, candidate.household_ref, candidate.invoice_numbers
 
