@@ -23,6 +23,7 @@ from crechebooks_desktop.ui.invoices.view import InvoicesView
 from crechebooks_desktop.ui.ledger.view import LedgerView
 from crechebooks_desktop.ui.matching.view import MatchingView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
+from crechebooks_desktop.ui.reconciliation.view import ReconciliationView
 
 _LEDGER = (
     "Every charge, payment, credit and adjustment of a household, with its running "
@@ -65,11 +66,13 @@ class MainWindow(QMainWindow):
         self.invoices = InvoicesView(session, today)
         self.ledger = LedgerView(session, today)
         self.matching = MatchingView(session)
+        self.reconciliation = ReconciliationView(session)
         self.tabs.addTab(self.households, "Households")
         built: dict[str, QWidget] = {
             "Ledger": self.ledger,
             "Invoices": self.invoices,
             "Matching": self.matching,
+            "Reconciliation": self.reconciliation,
         }
         for title, heading, text in _PLANNED_TABS:
             self.tabs.addTab(built.get(title) or EmptyState(heading, text), title)
@@ -82,7 +85,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.book_label, 1)
         self._menus()
-        self.matching.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        for screen in (self.matching, self.reconciliation):
+            screen.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.workplace_changed.connect(self._on_workplace)
         session.failed.connect(lambda exc: report(self, exc, "finish that"))
         session.executor.busy_changed.connect(

@@ -140,6 +140,7 @@ def link_payment(uow: UnitOfWork, actor: Actor, line_id: int, payment_id: int) -
         PeriodLocked: the line is in a reconciled, locked period.
     """
     audit.require(actor, Permission.POST_MONEY)
+    uow.bank.locks.check_lines([line_id], f"cannot link bank line {line_id}")
     line = _waiting(require_line(uow, line_id), money_in=True)
     payment = uow.payments.get(payment_id, lock=True)
     if payment is None:
@@ -217,6 +218,7 @@ def link_refund(uow: UnitOfWork, actor: Actor, line_id: int, ledger_entry_id: in
         PeriodLocked: the line is in a reconciled, locked period.
     """
     audit.require(actor, Permission.POST_MONEY)
+    uow.bank.locks.check_lines([line_id], f"cannot link bank line {line_id}")
     line = _waiting(require_line(uow, line_id), money_in=False)
     found = uow.links.entry(ledger_entry_id)
     if found is None:

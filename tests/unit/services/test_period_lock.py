@@ -32,7 +32,7 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import PeriodLocked, RuleViolation
 from crechebooks_desktop.services import bank, match_review, matching, payments
-from crechebooks_desktop.services.reconciliation import categorise, reconcile
+from crechebooks_desktop.services.reconciliation import categorise, links, reconcile
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import October, build_october, finish_october, statement
 
@@ -87,6 +87,10 @@ REFUSED: dict[str, Case] = {
         uow, actor, o.lines["eskom"], account_code="6100"
     ),
     "categorise.clear": lambda uow, actor, o: categorise.clear(uow, actor, o.lines["fee"]),
+    "links.link_payment": lambda uow, actor, o: links.link_payment(
+        uow, actor, o.lines["dlamini"], o.hand_payment
+    ),
+    "links.link_refund": lambda uow, actor, o: links.link_refund(uow, actor, o.lines["fee"], 1),
 }
 """Services that can change a bank line or a linked payment, each asked to change October."""
 
@@ -105,6 +109,8 @@ WHAT = {
     "reconcile.start": "cannot start a reconciliation of Cheque at 2026-10-31",
     "categorise.categorise_line": "cannot categorise bank line {eskom}",
     "categorise.clear": "cannot clear the categories of bank line {fee}",
+    "links.link_payment": "cannot link bank line {dlamini}",
+    "links.link_refund": "cannot link bank line {fee}",
 }
 """How each refusal begins: what was refused, in the service's words."""
 
@@ -145,6 +151,12 @@ UNTOUCHED = {
     "rules.move_rule": "rules",
     "rules.remove_rule": "rules",
     "suggestions.run": "uncleared",
+    "links.accept_candidate": "delegates",
+    "links.record_and_link": "delegates",
+    "matching.accept_each": "delegates",
+    "scoring.hold": "skips",
+    "scoring.rescore": "skips",
+    "scoring.rescore_lines_naming": "skips",
 }
 """Services that need no lock of their own, each with why in one word.
 
@@ -157,7 +169,8 @@ service in :data:`REFUSED`. ``new-account``: a new account has no lock.
 ``chart``, ``rules``, ``memory``: accounts, rules and learned choices belong to no
 period. ``uncleared``: a categorising run writes only lines not yet cleared, and a
 period is finished (locked) only when every line in it is cleared; its writes go
-through the same guarded status change besides.
+through the same guarded status change besides. ``skips``: scoring lines again
+leaves a line in a locked period as it was.
 """
 
 _SNAPSHOT = {

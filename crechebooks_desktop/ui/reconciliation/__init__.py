@@ -1,0 +1,1 @@
+"""The Reconciliation tab: a bank account's statement against the book, to a zero difference."""
