@@ -17,12 +17,15 @@ from PySide6.QtCore import Qt, QTimer
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import list_accounts
 from crechebooks_desktop.services.demo import create_demo_creche
 from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.services.invoicing import generate_month
 from crechebooks_desktop.services.ledger import household_ledger
 from crechebooks_desktop.services.match_review import list_lines
 from crechebooks_desktop.services.matching import run_matching
+from crechebooks_desktop.services.reconciliation import reconcile
+from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
 from crechebooks_desktop.services.users import acting_user
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell, application
@@ -46,6 +49,10 @@ def demo_book(path: Path) -> None:
             import_statement(uow, actor)
     with book.write(tenant) as uow:
         run_matching(uow, actor)
+    with book.write(tenant) as uow:
+        categorise_run(uow, actor)
+        last = max(line.date for line in uow.bank.lines())
+        reconcile.start(uow, actor, list_accounts(uow)[0].name, last)
     book.close()
 
 
@@ -220,12 +227,34 @@ def matching_pictures(app, shell: Shell, path: Path) -> None:
             dialog.path.setText(f"/home/office/Downloads/{Path(dialog.path.text()).name}")
             dialog.grab().save(str(DOCS / "import-statement.png"))
             dialog.close()
-            app.quit()
+            reconciliation_picture(app, shell)
 
         QTimer.singleShot(1200, grab)
 
     matching.loaded.connect(loaded)
     shell.window.tabs.setCurrentWidget(matching)
+
+
+def reconciliation_picture(app, shell: Shell) -> None:
+    """The Reconciliation tab: every line, with the one left to categorise by hand chosen."""
+    view = shell.window.reconciliation
+
+    def loaded(_screen: object) -> None:
+        view.loaded.disconnect(loaded)
+        view.filter.setCurrentIndex(0)  # All lines
+        left = [r for r in view.shown.rows if r.line_id is not None and not r.cleared]
+        snapscan = [r for r in left if "SNAPSCAN" in r.description]
+        chosen = (snapscan or left or list(view.shown.rows))[0]
+        if chosen.line_id is not None:
+            view.select_line(chosen.line_id)
+        QTimer.singleShot(800, shot)
+
+    def shot() -> None:
+        shell.window.grab().save(str(DOCS / "reconciliation-tab.png"))
+        app.quit()
+
+    view.loaded.connect(loaded)
+    shell.window.tabs.setCurrentWidget(view)
 
 
 def first_run_picture(app) -> None:
@@ -252,6 +281,7 @@ def main() -> int:
         "ledger-tab.png",
         "matching-tab.png",
         "import-statement.png",
+        "reconciliation-tab.png",
     )
     for name in (*pictures, "first-run.png"):
         print(f"saved docs/{name}")
