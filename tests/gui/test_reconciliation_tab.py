@@ -251,3 +251,28 @@ def test_enter_links_a_deposit_to_the_payment_recorded_by_hand(qtbot, tmp_path, 
             assert uow._session.execute(text("SELECT count(*) FROM payments")).scalar() == 1
     finally:
         book.close()
+
+
+def test_r_makes_a_rule_from_the_line_and_applies_it(qtbot, tab, book_path, monkeypatch) -> None:
+    _shell, view = tab
+    seen = {}
+
+    def save(dialog) -> int:
+        seen["contains"] = dialog.contains.text()
+        seen["direction"] = dialog.direction.currentData()
+        dialog.name.setText("Woolworths")
+        dialog.account.setCurrentIndex(dialog.account.findText("5100 Food"))
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs.RuleDialog, "exec", save)
+    assert view.select_line(FOOD)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClick(view.table, "r")
+        qtbot.waitUntil(lambda: "Woolworths" in view.action_line.text(), timeout=10_000)
+    assert seen == {"contains": "WOOLWORTHS FOOD RANDBURG", "direction": "out"}
+    assert view.action_line.text() == "Rule “Woolworths” saved; it categorised 2 line(s)."
+    food = next(r for r in view.shown.rows if r.line_id == FOOD)
+    assert (food.cleared, food.book) == (True, "5100 Food")
+    # The ESKOM rule that was waiting applied in the same run.
+    assert _statuses(book_path)[ESKOM] is BankLineStatus.CATEGORISED
