@@ -174,6 +174,10 @@ def test_keyboard_flow_clears_every_line_and_finish_locks_the_month(
     _settle(qtbot, shell)
     assert view.shown.locked_through == END
     assert "Locked through 30 November 2026" in view.lock_line.text()
+    # The finished statement stays on show, to look back at; it cannot be finished again.
+    assert view.statement.currentText() == "Finished: 30 November 2026"
+    assert view.shown.finished
+    assert not view.finish_button.isEnabled()
     statuses = _statuses(book_path)
     assert all(status is BankLineStatus.CATEGORISED for status in statuses.values())
 

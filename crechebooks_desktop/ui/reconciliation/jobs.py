@@ -133,6 +133,8 @@ class Screen:
         history: its finished reconciliations, newest first.
         file_note: what the file's own balances say, when they disagree.
         chart: the accounts a line may be categorised to (not archived), by code.
+        in_progress: the date of the account's reconciliation in progress, if any.
+        finished: the statement shown is finished (or was, and was unlocked).
     """
 
     accounts: tuple[str, ...]
@@ -144,11 +146,18 @@ class Screen:
     history: tuple[Finished, ...] = ()
     file_note: str | None = None
     chart: tuple[AccountRecord, ...] = ()
+    in_progress: dt.date | None = None
+    finished: bool = False
 
     @property
     def can_finish(self) -> bool:
         """Finishing is allowed only at a zero difference with every line cleared."""
-        return self.totals is not None and self.totals.difference == 0 and not self.totals.uncleared
+        return (
+            not self.finished
+            and self.totals is not None
+            and self.totals.difference == 0
+            and not self.totals.uncleared
+        )
 
 
 def _tenant(workplace: Workplace) -> int:
@@ -181,8 +190,14 @@ def today() -> dt.date:
 # -- reading -----------------------------------------------------------------------------
 
 
-def load(book: Book, workplace: Workplace, account: str | None) -> Screen:
-    """The account's reconciliation in progress (else its newest), with suggestions."""
+def load(
+    book: Book, workplace: Workplace, account: str | None, statement_date: dt.date | None = None
+) -> Screen:
+    """An account's reconciliation with its suggestions.
+
+    The one at ``statement_date``; without one, the one in progress, else the
+    newest finished one.
+    """
     from crechebooks_desktop.services import bank  # noqa: PLC0415
     from crechebooks_desktop.services.reconciliation import chart, reconcile  # noqa: PLC0415
 
@@ -192,15 +207,20 @@ def load(book: Book, workplace: Workplace, account: str | None) -> Screen:
             return Screen((), None)
         name = account if account in names else names[0]
         accounts = tuple(chart.list_accounts(uow))
+        records = reconcile.history(uow, name)
         history = tuple(
             _finished(r)
-            for r in reversed(reconcile.history(uow, name))
+            for r in reversed(records)
             if r.status is not ReconciliationStatus.IN_PROGRESS
+        )
+        in_progress = next(
+            (r.statement_date for r in records if r.status is ReconciliationStatus.IN_PROGRESS),
+            None,
         )
         lock = uow.bank.locks.of_account(bank.require_account(uow, name).id)
         through = lock.through if lock else None
         try:
-            figures = reconcile.status(uow, name)
+            figures = reconcile.status(uow, name, statement_date)
         except NotFoundError:
             return Screen(names, name, locked_through=through, history=history, chart=accounts)
         return Screen(
@@ -213,6 +233,8 @@ def load(book: Book, workplace: Workplace, account: str | None) -> Screen:
             history,
             _file_note(figures),
             accounts,
+            in_progress,
+            figures.status is not ReconciliationStatus.IN_PROGRESS,
         )
 
 

@@ -111,7 +111,10 @@ class ReconciliationView(QWidget):
         self.account = QComboBox()
         self.account.setMinimumContentsLength(16)
         self.account.activated.connect(lambda _i: self.reload())
-        self.statement = QLabel()
+        self.statement = QComboBox()
+        self.statement.setMinimumContentsLength(26)
+        self.statement.setToolTip("The statement in progress, or a finished one to look back at")
+        self.statement.activated.connect(lambda _i: self.reload())
         self.start_button = QPushButton("Reconcile to a statement…")
         self.finish_button = QPushButton("Finish and lock")
         self.finish_button.setToolTip(
@@ -184,8 +187,9 @@ class ReconciliationView(QWidget):
         current = self.selected_row()
         self._keep = (keep or (current.key if current else None), self.current_position())
         account = self.account.currentText() or None
+        day = self.statement.currentData() if account == self.shown.account else None
         self._session.query(
-            lambda book, w: jobs.load(book, w, account),
+            lambda book, w: jobs.load(book, w, account, day),
             self._show,
             lambda exc: report(self, exc, "read the reconciliation"),
         )
@@ -204,6 +208,7 @@ class ReconciliationView(QWidget):
         if screen.account:
             self.account.setCurrentText(screen.account)
         self.account.blockSignals(False)
+        self._fill_statements(screen)
         self._show_figures(screen, style)
         self.model.set_rows(screen.rows, style)
         self._fit_columns()
@@ -213,14 +218,29 @@ class ReconciliationView(QWidget):
         self._update_buttons()
         self.loaded.emit(screen)
 
+    def _fill_statements(self, screen: Screen) -> None:
+        """The statement picker: the one in progress, then the finished ones, newest first."""
+        self.statement.blockSignals(True)
+        self.statement.clear()
+        if screen.in_progress is not None:
+            self.statement.addItem(
+                f"In progress: {screen.in_progress:%d %B %Y}", screen.in_progress
+            )
+        for done in screen.history:
+            word = "Finished" if done.status == "FINISHED" else "Unlocked"
+            self.statement.addItem(f"{word}: {done.statement_date:%d %B %Y}", done.statement_date)
+        if not self.statement.count():
+            self.statement.addItem("No statement yet", None)
+        at = self.statement.findData(screen.statement_date)
+        self.statement.setCurrentIndex(max(at, 0))
+        self.statement.blockSignals(False)
+
     def _show_figures(self, screen: Screen, style: MoneyStyle) -> None:
         totals = screen.totals
         if screen.statement_date is None or totals is None:
-            self.statement.setText("No statement in progress")
             for label in self.figures.values():
                 label.setText("–")
         else:
-            self.statement.setText(f"Statement of {screen.statement_date:%d %B %Y}")
             values = (
                 totals.opening,
                 totals.cleared_in,
@@ -248,7 +268,11 @@ class ReconciliationView(QWidget):
             + ")"
             for h in screen.history[:6]
         ]
-        self.history.setText("Finished statements: " + " · ".join(shown) if shown else "")
+        self.history.setText(
+            "Finished statements (pick one above to look back): " + " · ".join(shown)
+            if shown
+            else ""
+        )
         self.history.setVisible(bool(shown))
 
     def _fit_columns(self) -> None:
