@@ -15,6 +15,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import BankLineStatus, PaymentMethod, VatType
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank, matching, payments
+from crechebooks_desktop.services.credits import refund_credit
 from crechebooks_desktop.services.reconciliation import reconcile, rules
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
@@ -201,25 +202,32 @@ def test_filters_show_categorised_lines_and_the_selection_never_jumps_to_the_top
 
 
 def build_linked_book(path: Path) -> None:
-    """A cash deposit on the statement that a payment recorded by hand already counts."""
+    """A cash deposit and a refund on the statement that the book already has, by hand."""
     book, _ = Book.open(settings_for(str(path)), create=True)
     settings, actor = new_creche(book)
-    line = StatementLine(2, dt.date(2026, 11, 11), 50_000, "CASH DEPOSIT RANDBURG",
-                         balance_cents=OPENING + 50_000)  # fmt: skip
-    statement = Statement("deposit.csv", "csv", "fnb", (line,), OPENING, OPENING + 50_000)
+    lines = (
+        StatementLine(2, dt.date(2026, 11, 11), 50_000, "CASH DEPOSIT RANDBURG",
+                      balance_cents=OPENING + 50_000),
+        StatementLine(3, dt.date(2026, 11, 16), -20_000, "EFT N DLAMINI",
+                      balance_cents=OPENING + 30_000),
+    )  # fmt: skip
+    statement = Statement("deposit.csv", "csv", "fnb", lines, OPENING, OPENING + 30_000)
     with book.write(settings.tenant_id) as uow:
         uow.roster.add_household("DLAMINI01", "Mrs N Dlamini")
         bank.add_account(uow, actor, ACCOUNT, "fnb", None, OPENING, dt.date(2026, 10, 31))
         payments.add_payment(
             uow, actor, "DLAMINI01", 50_000, dt.date(2026, 11, 10), PaymentMethod.CASH
         )
+        refund_credit(uow, actor, "DLAMINI01", 20_000, dt.date(2026, 11, 15), "overpaid November")
         bank.import_statement(uow, actor, ACCOUNT, statement, "c" * 64)
         matching.run_matching(uow, actor)
         reconcile.start(uow, actor, ACCOUNT, END)
     book.close()
 
 
-def test_enter_links_a_deposit_to_the_payment_recorded_by_hand(qtbot, tmp_path, no_dialogs):
+def test_enter_links_a_deposit_and_a_refund_to_what_was_recorded_by_hand(
+    qtbot, tmp_path, no_dialogs
+):
     path = tmp_path / "linked.sqlite"
     build_linked_book(path)
     shell = Shell(shell_args(path), interactive=False)
@@ -230,19 +238,23 @@ def test_enter_links_a_deposit_to_the_payment_recorded_by_hand(qtbot, tmp_path, 
         shell.start()
     _settle(qtbot, shell)
     try:
-        (row,) = [r for r in view.shown.rows if r.line_id is not None]
-        assert row.suggestion is not None
-        assert row.suggestion.label == "link to payment 1 (DLAMINI01)"
-        # Until the line is linked, the payment is a timing difference: in the book only.
-        (timing,) = [r for r in view.shown.rows if r.side is Side.BOOK]
-        assert timing.key == ("payment", 1)
+        deposit, refund = [r for r in view.shown.rows if r.line_id is not None]
+        assert deposit.suggestion.label == "link to payment 1 (DLAMINI01)"
+        assert refund.suggestion.label.startswith("link to refund ")
+        assert refund.suggestion.label.endswith(" (DLAMINI01)")
+        # Until the lines are linked, both are timing differences: in the book only.
+        timing = [r.key[0] for r in view.shown.rows if r.side is Side.BOOK]
+        assert timing == ["payment", "refund"]
         view.table.setFocus()
-        assert view.select_line(row.line_id)
+        assert view.select_line(deposit.line_id)
+        _key(qtbot, view, "\r")
+        assert view.selected_row().line_id == refund.line_id  # the next one moved up
         _key(qtbot, view, "\r")
         assert no_dialogs == []
-        (linked,) = [r for r in view.shown.rows if r.line_id is not None]
-        assert linked.cleared
-        assert linked.book == "linked to payment 1 of DLAMINI01"
+        shown = {r.line_id: r for r in view.shown.rows if r.line_id is not None}
+        assert shown[deposit.line_id].book == "linked to payment 1 of DLAMINI01"
+        assert shown[refund.line_id].book.startswith("linked to refund ")
+        assert all(r.cleared for r in shown.values())
         assert not [r for r in view.shown.rows if r.side is Side.BOOK]
         assert view.shown.totals.difference == 0
         assert view.finish_button.isEnabled()
@@ -251,7 +263,7 @@ def test_enter_links_a_deposit_to_the_payment_recorded_by_hand(qtbot, tmp_path, 
     book, _ = Book.open(settings_for(str(path)))
     try:
         with book.read(1) as uow:
-            assert uow.payments.get(1).bank_line_id == row.line_id
+            assert uow.payments.get(1).bank_line_id == deposit.line_id
             assert uow._session.execute(text("SELECT count(*) FROM payments")).scalar() == 1
     finally:
         book.close()

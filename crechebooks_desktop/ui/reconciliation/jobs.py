@@ -290,10 +290,13 @@ def _rows(uow: UnitOfWork, figures: ReconcileStatus, lines: list[ReconcileLine])
         for d in list_lines(uow, [BankLineStatus.REVIEW, BankLineStatus.PARKED])
         if d.line.id in set(open_ids)
     }
+    # Only refunds recorded by hand and not yet on a statement can be linked: without one
+    # (the usual month), no debit is looked up.
+    refunds_waiting = any(t.kind == "refund" for t in figures.timing_differences)
     refunds = {
         line.line_id: found[0]
         for line in lines
-        if line.line_id in set(open_ids) and line.amount_cents < 0
+        if refunds_waiting and line.line_id in set(open_ids) and line.amount_cents < 0
         if (found := refund_candidates(uow, line.line_id))
     }
     rows = [
