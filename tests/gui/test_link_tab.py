@@ -156,7 +156,11 @@ def test_the_payment_dialog_offers_to_link_to_the_waiting_line(qtbot, tab, book_
     qtbot.waitUntil(lambda: not dialog.link_button.isVisibleTo(dialog), timeout=10_000)
     dialog.amount.setText("4 850,00")
     dialog.ask_preview()
-    qtbot.waitUntil(dialog.link_button.isEnabled, timeout=10_000)
+    # Shown again only when this preview has come back (enabled alone is true while hidden).
+    qtbot.waitUntil(
+        lambda: dialog.link_button.isVisibleTo(dialog) and dialog.link_button.isEnabled(),
+        timeout=10_000,
+    )
     dialog.link_button.click()
     payment = dialog.result_value
     assert payment is not None

@@ -127,7 +127,8 @@ class PaymentDialog(QDialog):
         self.link_button = QPushButton()
         self.link_button.clicked.connect(self._link)
         self._waiting_line: BankLineRecord | None = None
-        self.show_waiting("", 0, None, ())
+        self.waiting.setVisible(False)
+        self.link_button.setVisible(False)
         self.error = error_label()
         self.result_value: PaymentInput | None = None
         self._previewed: tuple[str, int] | None = None
@@ -199,8 +200,8 @@ class PaymentDialog(QDialog):
     ) -> None:
         """Show the bank line waiting that looks like this payment (if still what is typed)."""
         typed = (self.household.currentText(), day_of(self.date))
-        if lines and ((account_ref, day) != typed or not self._typed(cents)):
-            return
+        if (account_ref, day) != typed or not self._typed(cents):
+            return  # an answer to what was typed before: a newer one is on its way
         self._waiting_line = lines[0] if lines else None
         line = self._waiting_line
         self.waiting.setVisible(line is not None)

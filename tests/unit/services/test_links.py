@@ -326,7 +326,7 @@ def test_undoing_a_link_in_a_locked_period_is_refused(creche: Creche) -> None:
     refused(
         creche,
         PeriodLocked,
-        "link cannot be undone.*locked through 2026-10-31",
+        "cannot undo the decision on bank line .* locked through 2026-10-31",
         lambda uow: match_review.undo(uow, creche.actor, line_id),
     )
     assert payment_rows(creche) == {payment_id: (line_id, False)}
@@ -392,7 +392,7 @@ def test_a_refund_paid_by_hand_is_offered_for_a_debit_and_linked(creche: Creche)
         ("linked", RuleViolation, r"refund entry \d+ is linked to bank line \d+ already"),
         ("missing", NotFoundError, "no ledger entry 99999 in this creche"),
         ("money in", RuleViolation, "is money in: link it with --payment"),
-        ("locked", PeriodLocked, "refund entry .* locked through 2026-10-31"),
+        ("locked", PeriodLocked, "cannot link bank line .* locked through 2026-10-31"),
     ],
 )
 def test_link_refund_refuses(creche: Creche, case: str, error: type, message: str) -> None:
