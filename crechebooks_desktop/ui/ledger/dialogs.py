@@ -127,8 +127,7 @@ class PaymentDialog(QDialog):
         self.link_button = QPushButton()
         self.link_button.clicked.connect(self._link)
         self._waiting_line: BankLineRecord | None = None
-        self.waiting.setVisible(False)
-        self.link_button.setVisible(False)
+        self._offer_link(visible=False)
         self.error = error_label()
         self.result_value: PaymentInput | None = None
         self._previewed: tuple[str, int] | None = None
@@ -204,8 +203,7 @@ class PaymentDialog(QDialog):
             return  # an answer to what was typed before: a newer one is on its way
         self._waiting_line = lines[0] if lines else None
         line = self._waiting_line
-        self.waiting.setVisible(line is not None)
-        self.link_button.setVisible(line is not None)
+        self._offer_link(visible=line is not None)
         if line is None:
             return
         more = f" ({len(lines) - 1} more like it)" if len(lines) > 1 else ""
@@ -221,6 +219,11 @@ class PaymentDialog(QDialog):
             "counted once, and the line needs no review."
         )
         self.link_button.setEnabled(self._previewed is not None)
+
+    def _offer_link(self, *, visible: bool) -> None:
+        """Show or hide the waiting line and the offer to link to it."""
+        self.waiting.setVisible(visible)
+        self.link_button.setVisible(visible)
 
     def show_preview(self, account_ref: str, preview: PaymentPreview) -> None:
         """Show what the payment will pay (if it is still what is typed)."""
