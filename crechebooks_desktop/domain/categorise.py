@@ -22,7 +22,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from crechebooks_desktop.domain.enums import VatType
 from crechebooks_desktop.domain.money import divide_half_even, require_cents, split_by_weights
@@ -33,6 +33,7 @@ __all__ = [
     "BASIS_POINTS",
     "Categorisable",
     "Direction",
+    "LineToCategorise",
     "Rule",
     "SplitShare",
     "TextField",
@@ -43,6 +44,7 @@ __all__ = [
     "text_key",
     "text_keys",
     "vat_inside",
+    "vat_inside_for",
 ]
 
 BASIS_POINTS = 10_000
@@ -92,6 +94,23 @@ class Categorisable(Protocol):
     @property
     def reference(self) -> str | None:
         """The reference, if the file kept it apart."""
+
+
+class LineToCategorise(NamedTuple):
+    """What a categorisation run needs of a bank line: the rules' fields, its id and date.
+
+    A plain tuple with names, read straight from the book's rows: a run over
+    50,000 lines spends more on building full line records than on the rules.
+    It is :class:`Categorisable`, as ``domain.bank.BankLineRecord`` is.
+    """
+
+    id: int
+    account_id: int
+    date: dt.date
+    amount_cents: int
+    description: str
+    payer: str | None
+    reference: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +403,30 @@ def vat_inside(amount_cents: int, vat_type: VatType, day: dt.date) -> int:
     # The same cents as ``domain.vat.split_inclusive``, in integers: a run works out 50,000.
     top, bottom = _inside(day)
     return divide_half_even(require_cents(amount_cents, "amount_cents") * top, bottom)
+
+
+def _no_vat(amount_cents: int, day: dt.date) -> int:  # noqa: ARG001 - vat_inside_for's shape
+    return 0
+
+
+def _standard_vat(amount_cents: int, day: dt.date) -> int:
+    top, bottom = _inside(day)
+    return divide_half_even(amount_cents * top, bottom)
+
+
+def vat_inside_for(vat_type: VatType) -> Callable[[int, dt.date], int]:
+    """:func:`vat_inside` for one VAT type, as a run asks it for thousands of lines.
+
+    The type is looked at once, not per line, and the day's rate once per
+    day; the cents are the same as :func:`vat_inside`'s.
+
+    Args:
+        vat_type: how the amounts are taxed.
+
+    Returns:
+        ``f(amount_cents, day)``: the VAT inside the amount (0 unless standard-rated).
+    """
+    return _standard_vat if vat_type is VatType.STANDARD else _no_vat
 
 
 def split_amount(amount_cents: int, shares: Sequence[SplitShare]) -> list[int]:

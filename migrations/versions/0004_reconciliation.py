@@ -187,7 +187,7 @@ def _create_tables() -> None:
         sa.UniqueConstraint('bank_line_id', 'part_no', name=op.f('uq_line_categories_bank_line_id_part_no')),
     )
     op.create_index(op.f('ix_line_categories_tenant_id'), 'line_categories', ['tenant_id'])
-    op.create_index(op.f('ix_line_categories_bank_line_id'), 'line_categories', ['bank_line_id'])
+    # No index of its own on bank_line_id: the unique (bank_line_id, part_no) leads with it.
     op.create_index(op.f('ix_line_categories_account_id'), 'line_categories', ['account_id'])
     op.create_table(
         'category_memory',

@@ -1,19 +1,25 @@
-"""Fast bulk inserts: ids reserved up front, rows written with one executemany.
+"""Fast bulk inserts: ids reserved up front, rows written in bulk through the driver.
 
 ``INSERT ... RETURNING`` with rows returned in parameter order runs row by row
 on SQLite, and ORM-enabled bulk inserts add per-row bookkeeping; the monthly run
-writes tens of thousands of rows, so it reserves the ids itself and inserts
-through plain Core.
+and a categorisation run write tens of thousands of rows, so they reserve the
+ids themselves and insert through the driver: ``COPY`` on PostgreSQL, INSERTs
+of hundreds of rows each on SQLite.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
+from itertools import chain, repeat
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
+
+# Rows per SQLite INSERT statement (fewer when the parameter limit says so).
+_ROWS_PER_INSERT = 500
 
 
 def table_of(model: type[Any]) -> Table:
@@ -60,6 +66,23 @@ def _processors(table: Table, columns: Sequence[str], dialect: Dialect) -> list[
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
+def _processed(process: Any, values: Sequence[Any]) -> Sequence[Any]:
+    """Values through a column's bind processor, each distinct value once.
+
+    The columns that have a processor hold few distinct values among many
+    rows (an enum, a date): 50,000 enum members are two dictionary look-ups
+    each, not two calls into SQLAlchemy. Unhashable values (JSON documents)
+    are processed one by one.
+    """
+    if process is None:
+        return values
+    try:
+        distinct = {value: None if value is None else process(value) for value in set(values)}
+    except TypeError:
+        return [None if value is None else process(value) for value in values]
+    return [distinct[value] for value in values]
+
+
 def copy_columns(
     session: Session,
     table: Table,
@@ -86,16 +109,17 @@ def copy_columns(
     dialect = connection.dialect
     processors = _processors(table, names, dialect)
     data = [
-        values if process is None else [None if v is None else process(v) for v in values]
+        _processed(process, values)
         for process, values in zip(processors[: len(columns)], columns.values(), strict=True)
     ]
-    tail = tuple(
-        value if process is None or value is None else process(value)
-        for process, value in zip(processors[len(columns) :], fixed.values(), strict=True)
-    )
-    rows = [(*row, *tail) for row in zip(*data, strict=True)]
-    if not rows:
+    count = len(data[0]) if data else 0
+    if not count:
         return
+    tail = [
+        repeat(value if process is None or value is None else process(value), count)
+        for process, value in zip(processors[len(columns) :], fixed.values(), strict=True)
+    ]
+    rows = list(zip(*data, *tail, strict=True))
     joined = ", ".join(names)
     if dialect.name == "postgresql":
         raw = connection.connection.driver_connection
@@ -107,5 +131,38 @@ def copy_columns(
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" for _ in names)
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({joined}) VALUES ({marks})", rows)
+    _insert_sqlite(connection, f"INSERT INTO {table.name} ({joined}) VALUES ", len(names), rows)
+
+
+def _insert_sqlite(connection: Connection, head: str, width: int, rows: Sequence[Any]) -> None:
+    """Rows into SQLite, many per ``INSERT ... VALUES (...), (...)`` statement.
+
+    Not one ``executemany``: SQLite runs the statement once per row then,
+    and a ``CHECK (x IN (...))`` (every enum column has one) builds its list
+    anew on each run, which doubles the cost of 50,000 rows. One statement
+    of hundreds of rows builds it once.
+    """
+    raw = connection.connection.driver_connection
+    assert raw is not None  # noqa: S101 - an open connection has its driver's
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(_ROWS_PER_INSERT, limit // width))
+    one = "(" + ", ".join("?" * width) + ")"
+    full = head + ", ".join([one] * per)
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        sql = full if len(chunk) == per else head + ", ".join([one] * len(chunk))
+        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
+
+
+def copy_rows(
+    session: Session,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """:func:`copy_columns` for rows given row by row, each holding ``names``' values in order."""
+    if rows:
+        copy_columns(
+            session, table, dict(zip(names, zip(*rows, strict=True), strict=True)), constants
+        )

@@ -1,7 +1,7 @@
 """Categorisation: the bookkeeper's rules, each line's categories, and learned choices.
 
 A categorisation run may write 50,000 lines' categories at once, so those are
-written in bulk (``db.repositories.bulk.copy_columns``), as statement lines are.
+written in bulk (``db.repositories.bulk.copy_rows``), as statement lines are.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from crechebooks_desktop.db.repositories.bulk import copy_columns, table_of
+from crechebooks_desktop.db.repositories.bulk import copy_rows, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
     Account,
@@ -21,15 +21,17 @@ from crechebooks_desktop.db.tables import (
     LineCategory,
 )
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.categories import CategoryPart, NewPart, Remembered
+from crechebooks_desktop.domain.categories import CategoryPart, NewPart, PartRow, Remembered
 from crechebooks_desktop.domain.categorise import Direction, Rule, SplitShare, TextField
 from crechebooks_desktop.domain.enums import VatType
 
 _CATEGORIES = table_of(LineCategory)
 # Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
 _CHUNK = 900
-# The columns of NewPart's values, in its order.
-_PART_COLUMNS = (
+# The columns of a PartRow's values, in its order.
+_ROW_COLUMNS = (
+    "bank_line_id",
+    "part_no",
     "account_id",
     "amount_cents",
     "vat_type",
@@ -185,18 +187,26 @@ class CategoryRepository(TenantScoped):
 
     def write(self, parts: Mapping[int, Sequence[NewPart]], created_by: int | None) -> None:
         """Write lines' categories in bulk (line id -> its parts); the lines have none yet."""
-        flat = [
-            (line_id, part_no, *part)
-            for line_id, line_parts in parts.items()
-            for part_no, part in enumerate(line_parts, start=1)
-        ]
-        if not flat:
-            return
-        names = ("bank_line_id", "part_no", *_PART_COLUMNS)
-        copy_columns(
+        self.write_rows(
+            [
+                (line_id, part_no, *part)
+                for line_id, line_parts in parts.items()
+                for part_no, part in enumerate(line_parts, start=1)
+            ],
+            created_by,
+        )
+
+    def write_rows(self, rows: Sequence[PartRow], created_by: int | None) -> None:
+        """Write lines' categories in bulk, as rows (``domain.categories.PartRow``).
+
+        The form a run builds (50,000 lines in one go): no per-line mapping or
+        named tuple on the way to the database's bulk insert.
+        """
+        copy_rows(
             self.session,
             _CATEGORIES,
-            dict(zip(names, zip(*flat, strict=True), strict=True)),
+            _ROW_COLUMNS,
+            rows,
             {"tenant_id": self.tenant_id, "created_at": utc_now(), "created_by": created_by},
         )
 

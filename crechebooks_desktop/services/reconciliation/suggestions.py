@@ -19,22 +19,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.bank import BankLineRecord
 from crechebooks_desktop.domain.categories import (
     CategoryPart,
     LearnedGuess,
-    NewPart,
+    PartRow,
     Remembered,
     learned_guess,
 )
 from crechebooks_desktop.domain.categorise import (
+    LineToCategorise,
     Rule,
     first_matches,
     split_amount,
-    text_keys,
+    text_key,
     vat_inside,
+    vat_inside_for,
 )
 from crechebooks_desktop.domain.chart import AccountRecord
 from crechebooks_desktop.domain.enums import BankLineStatus, CategorySource
@@ -49,7 +51,7 @@ _FULL = 100
 # Lines written per progress step; also the cancel granularity of a run.
 _STEP = 10_000
 
-Plan = Callable[[BankLineRecord], list[NewPart]]
+Plan = Callable[[LineToCategorise], list[PartRow]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +133,10 @@ class CategoriseRun:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    """A line's suggested parts and why (cheaper than a Suggestion while a run decides)."""
+class _Answer(NamedTuple):
+    """A line's suggested parts and why, for the review screen and learned choices."""
 
-    parts: list[NewPart]
+    rows: list[PartRow]
     source: CategorySource
     confidence: int
     reason: str
@@ -143,27 +144,41 @@ class _Answer:
 
 
 def _rule_plan(rule: Rule, accounts: dict[int, AccountRecord]) -> Plan:
-    """How a rule categorises a line: its account and VAT type, or its split."""
+    """How a rule categorises a line: the rows of its account and VAT type, or of its split.
+
+    Everything but the amount and the VAT is worked out once per rule, and
+    each line's rows are plain tuples: a run plans 50,000 lines.
+    """
     reason = f"rule '{rule.name}'"
     rule_id, source = rule.rule_id, CategorySource.RULE_BASED
     if rule.account_id is not None and not rule.split:
         account_id = rule.account_id
         vat_type = rule.vat_type or accounts[account_id].vat_type
+        vat = vat_inside_for(vat_type)
 
-        def one(line: BankLineRecord) -> list[NewPart]:
+        def one(line: LineToCategorise) -> list[PartRow]:
             cents = line.amount_cents
-            vat = vat_inside(cents, vat_type, line.date)
-            return [NewPart(account_id, cents, vat_type, vat, source, _FULL, reason, rule_id)]
+            vat_cents = vat(cents, line.date)
+            return [
+                (line.id, 1, account_id, cents, vat_type, vat_cents, source, _FULL, reason, rule_id)
+            ]
 
         return one
     shares = rule.split
     types = [rule.vat_type or accounts[s.account_id].vat_type for s in shares]
 
-    def split(line: BankLineRecord) -> list[NewPart]:
+    def split(line: LineToCategorise) -> list[PartRow]:
         amounts = split_amount(line.amount_cents, shares)
+        parts = [
+            (share.account_id, cents, vat_type)
+            for share, cents, vat_type in zip(shares, amounts, types, strict=True)
+            if cents
+        ]
         return [
-            NewPart(
-                share.account_id,
+            (
+                line.id,
+                part_no,
+                account_id,
                 cents,
                 vat_type,
                 vat_inside(cents, vat_type, line.date),
@@ -172,8 +187,7 @@ def _rule_plan(rule: Rule, accounts: dict[int, AccountRecord]) -> Plan:
                 reason,
                 rule_id,
             )
-            for share, cents, vat_type in zip(shares, amounts, types, strict=True)
-            if cents
+            for part_no, (account_id, cents, vat_type) in enumerate(parts, start=1)
         ]
 
     return split
@@ -189,70 +203,64 @@ def _learned_reason(key: str, guess: LearnedGuess, account: AccountRecord) -> st
 
 
 class _Suggester:
-    """The rules and the learned choices of one creche, ready to answer for many lines."""
+    """The rules and the learned choices of one creche, ready to answer for many lines.
+
+    What was learned is read whole, in one query, when the suggester is made:
+    it is one row per text key and account people chose (a few thousand at
+    most), and each line then costs one dictionary look-up.
+    """
 
     def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
         self.accounts = {a.id: a for a in uow.chart.accounts()}
         self.rules = uow.categories.rules()
         self.plans = [_rule_plan(rule, self.accounts) for rule in self.rules]
+        self.guesses = self._guesses(uow.categories.remembered())
 
-    def answers(self, lines: Sequence[BankLineRecord]) -> list[_Answer | None]:
-        """Each line's answer: its first rule's, else the learned one, else None."""
-        winners = first_matches(self.rules, lines)
-        answers: list[_Answer | None] = [None] * len(lines)
-        rest = []
-        for i, (line, k) in enumerate(zip(lines, winners, strict=True)):
-            if k is None:
-                rest.append(i)
-                continue
-            rule = self.rules[k]
-            parts = self.plans[k](line)
-            answers[i] = _Answer(parts, parts[0].source, _FULL, parts[0].reason or "", rule.name)
-        keys = text_keys((lines[i].payer, lines[i].description) for i in rest)
-        guesses = self._guesses(set(keys) - {""})
-        for i, key in zip(rest, keys, strict=True):
-            guess = guesses.get(key)
-            if guess is not None:
-                answers[i] = self._learned(lines[i], key, guess)
-        return answers
+    def winners(self, lines: Sequence[LineToCategorise]) -> list[int | None]:
+        """For each line, the index of the first rule it meets (``plans``), or None."""
+        return first_matches(self.rules, lines)
 
-    def _guesses(self, keys: set[str]) -> dict[str, LearnedGuess]:
-        if not keys:
-            return {}
+    def answer(self, line: LineToCategorise, winner: int | None) -> _Answer | None:
+        """A line's answer: its first rule's (``winner``), else the learned one, else None."""
+        if winner is None:
+            return self.learned(line)
+        rule = self.rules[winner]
+        reason = f"rule '{rule.name}'"
+        return _Answer(
+            self.plans[winner](line), CategorySource.RULE_BASED, _FULL, reason, rule.name
+        )
+
+    def learned(self, line: LineToCategorise) -> _Answer | None:
+        """What earlier choices say about a line no rule took, if anything."""
+        if not self.guesses:
+            return None
+        key = text_key(line.payer, line.description)
+        guess = self.guesses.get(key) if key else None
+        return None if guess is None else self._learned(line, key, guess)
+
+    def _guesses(self, remembered: Sequence[Remembered]) -> dict[str, LearnedGuess]:
+        """The learned suggestion for each text key (accounts archived since are left out)."""
         by_key: dict[str, list[Remembered]] = defaultdict(list)
-        for choice in self.uow.categories.remembered(keys):
+        for choice in remembered:
             if not self.accounts[choice.account_id].archived:
                 by_key[choice.text_key].append(choice)
         found = {key: learned_guess(choices) for key, choices in by_key.items()}
         return {key: guess for key, guess in found.items() if guess is not None}
 
-    def _learned(self, line: BankLineRecord, key: str, guess: LearnedGuess) -> _Answer:
+    def _learned(self, line: LineToCategorise, key: str, guess: LearnedGuess) -> _Answer:
         account = self.accounts[guess.account_id]
         reason = _learned_reason(key, guess, account)
-        cents, vat_type = line.amount_cents, guess.vat_type
-        part = NewPart(
-            account.id,
-            cents,
-            vat_type,
-            vat_inside(cents, vat_type, line.date),
-            CategorySource.SUGGESTED,
-            guess.confidence,
-            reason,
-        )
-        return _Answer([part], CategorySource.SUGGESTED, guess.confidence, reason, None)
+        cents, vat_type, source = line.amount_cents, guess.vat_type, CategorySource.SUGGESTED
+        vat = vat_inside(cents, vat_type, line.date)
+        row = (line.id, 1, account.id, cents, vat_type, vat, source, guess.confidence, reason, None)
+        return _Answer([row], source, guess.confidence, reason, None)
 
     def suggestion(self, line_id: int, answer: _Answer) -> Suggestion:
         """The answer as the review screen shows it."""
+        accounts = self.accounts
         parts = tuple(
-            CategoryPart(
-                n,
-                p.account_id,
-                self.accounts[p.account_id].code,
-                self.accounts[p.account_id].name,
-                *p[1:],
-            )
-            for n, p in enumerate(answer.parts, start=1)
+            CategoryPart(row[1], row[2], accounts[row[2]].code, accounts[row[2]].name, *row[3:])
+            for row in answer.rows
         )
         return Suggestion(
             line_id, parts, answer.source, answer.confidence, answer.reason, answer.rule_name
@@ -272,16 +280,21 @@ def suggest(uow: UnitOfWork, line_ids: Sequence[int]) -> dict[int, Suggestion]:
     Returns:
         Each line's suggestion by line id; lines with none are left out.
     """
-    lines = uow.bank.lines_by_id(line_ids)
+    lines = [
+        LineToCategorise(x.id, x.account_id, x.date, x.amount_cents, x.description, x.payer,
+                         x.reference)
+        for x in uow.bank.lines_by_id(line_ids)
+    ]  # fmt: skip
     suggester = _Suggester(uow)
+    answers = map(suggester.answer, lines, suggester.winners(lines))
     return {
         line.id: suggester.suggestion(line.id, answer)
-        for line, answer in zip(lines, suggester.answers(lines), strict=True)
+        for line, answer in zip(lines, answers, strict=True)
         if answer is not None
     }
 
 
-def _open_lines(uow: UnitOfWork) -> tuple[list[BankLineRecord], int]:
+def _open_lines(uow: UnitOfWork) -> tuple[list[LineToCategorise], int]:
     """The lines a run may take, and how many more it may not (locked periods)."""
     lines = uow.bank.lines_to_categorise()
     locks = uow.bank.locks.all()
@@ -316,22 +329,26 @@ def run(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) -> Catego
         state.progress(0, 1, "Reading lines")
     lines, locked = _open_lines(uow)
     suggester = _Suggester(uow)
-    answers = suggester.answers(lines)
+    winners = suggester.winners(lines)
     if state is not None:
         state.check()
     threshold = _threshold(uow, actor)
-    chosen: dict[int, list[NewPart]] = {}
+    plans = suggester.plans
+    chosen: list[list[PartRow]] = []
     review: list[Suggestion] = []
     by_rule = 0
-    for line, answer in zip(lines, answers, strict=True):
+    for line, winner in zip(lines, winners, strict=True):
+        if winner is not None:
+            chosen.append(plans[winner](line))
+            by_rule += 1
+            continue
+        answer = suggester.learned(line)
         if answer is None:
             continue
-        if answer.source is CategorySource.RULE_BASED:
-            by_rule += 1
-        elif answer.confidence < threshold:
+        if answer.confidence < threshold:
             review.append(suggester.suggestion(line.id, answer))
-            continue
-        chosen[line.id] = answer.parts
+        else:
+            chosen.append(answer.rows)
     _write(uow, actor, chosen, state)
     result = CategoriseRun(
         len(lines),
@@ -363,15 +380,21 @@ def _threshold(uow: UnitOfWork, actor: Actor) -> int:
 
 
 def _write(
-    uow: UnitOfWork, actor: Actor, chosen: dict[int, list[NewPart]], state: TaskState | None
+    uow: UnitOfWork, actor: Actor, chosen: list[list[PartRow]], state: TaskState | None
 ) -> None:
-    ids = list(chosen)
-    for start in range(0, len(ids), _STEP):
+    """Each chosen line CATEGORISED (the locks asked first), and its rows written.
+
+    In steps of lines, so that progress moves and a cancel is honoured
+    between them; each step is one status change and one bulk insert.
+    """
+    for start in range(0, len(chosen), _STEP):
         if state is not None:
             state.check()
-            state.progress(start, len(ids), "Saving categories")
-        step = ids[start : start + _STEP]
-        uow.bank.set_status(step, BankLineStatus.CATEGORISED, "cannot categorise")
-        uow.categories.write({i: chosen[i] for i in step}, actor.user_id)
+            state.progress(start, len(chosen), "Saving categories")
+        step = chosen[start : start + _STEP]
+        uow.bank.set_status(
+            [rows[0][0] for rows in step], BankLineStatus.CATEGORISED, "cannot categorise"
+        )
+        uow.categories.write_rows([row for rows in step for row in rows], actor.user_id)
     if state is not None:
-        state.progress(len(ids), len(ids), "Saved")
+        state.progress(len(chosen), len(chosen), "Saved")
