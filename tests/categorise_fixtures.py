@@ -82,14 +82,19 @@ def refused(
 
 def lock_through(shop: Shop, day: dt.date) -> None:
     """A finished reconciliation of ``Cheque`` through ``day`` (the period is locked)."""
-    with shop.book.write(shop.tenant) as uow:
-        account = bank.require_account(uow, ACCOUNT)
+    lock_book_through(shop.book, shop.tenant, day)
+
+
+def lock_book_through(book: Book, tenant: int, day: dt.date, account: str = ACCOUNT) -> None:
+    """A finished reconciliation of ``account`` through ``day``, in any book."""
+    with book.write(tenant) as uow:
+        found = bank.require_account(uow, account)
         uow._session.execute(
             insert(Reconciliation),
             [
                 {
-                    "tenant_id": shop.tenant,
-                    "bank_account_id": account.id,
+                    "tenant_id": tenant,
+                    "bank_account_id": found.id,
                     "statement_date": day,
                     "statement_balance_cents": 0,
                     "status": ReconciliationStatus.FINISHED,

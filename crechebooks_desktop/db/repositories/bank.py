@@ -11,21 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    and_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
-from crechebooks_desktop.db.repositories.bulk import copy_columns, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.bulk import copy_columns, id_table, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.locks import PeriodLocks
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
@@ -372,8 +360,7 @@ class BankRepository(TenantScoped):
         if connection.dialect.name == "postgresql" and len(line_ids) > _CHUNK:
             # One statement joined to the ids: 50,000 lines (a categorisation run) in one
             # pass, where 56 statements of 900 ids each take twice as long.
-            ids = select(func.unnest(literal(list(line_ids), ARRAY(BigInteger))).label("id"))
-            wanted = ids.subquery()
+            wanted = id_table(line_ids)
             connection.execute(
                 update(BankLine)
                 .where(BankLine.tenant_id == self.tenant_id, BankLine.id == wanted.c.id)
