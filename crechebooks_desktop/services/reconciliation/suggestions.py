@@ -43,13 +43,15 @@ from crechebooks_desktop.domain.enums import BankLineStatus, CategorySource
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.tasks import TaskState
+from crechebooks_desktop.services.tasks import TaskState, collector_paused
 
 __all__ = ["CategoriseRun", "Suggestion", "run", "suggest"]
 
 _FULL = 100
 # Lines written per progress step; also the cancel granularity of a run.
 _STEP = 10_000
+# What a write inside a locked period is refused as.
+_REFUSED = "cannot categorise"
 
 Plan = Callable[[LineToCategorise], list[PartRow]]
 
@@ -327,12 +329,77 @@ def run(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) -> Catego
     audit.require(actor, Permission.POST_MONEY)
     if state is not None:
         state.progress(0, 1, "Reading lines")
+    with collector_paused():  # a few hundred thousand small values, no cycles among them
+        result, threshold = _categorise(uow, actor, state)
+    counts = {k: v for k, v in result.as_json().items() if k != "for_review"}
+    audit.record(
+        uow,
+        actor,
+        "categorise.run",
+        "bank_lines",
+        None,
+        None,
+        {**counts, "for_review": len(result.for_review), "confidence": threshold},
+    )
+    return result
+
+
+def _categorise(
+    uow: UnitOfWork, actor: Actor, state: TaskState | None
+) -> tuple[CategoriseRun, int]:
+    """A run's bulk work: read, decide, write; the counts and the confidence used.
+
+    Its lines, answers and rows are gone when it returns, before the garbage
+    collector is on again, so the collector never walks them.
+    """
     lines, locked = _open_lines(uow)
     suggester = _Suggester(uow)
     winners = suggester.winners(lines)
     if state is not None:
         state.check()
     threshold = _threshold(uow, actor)
+    decided = _decide(suggester, lines, winners, threshold)
+    _write(uow, actor, decided.chosen, state)
+    chosen, review = decided.chosen, decided.review
+    result = CategoriseRun(
+        len(lines),
+        decided.by_rule,
+        len(chosen) - decided.by_rule,
+        tuple(review),
+        locked,
+        len(lines) - len(chosen) - len(review),
+    )
+    return result, threshold
+
+
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What a run does with its lines.
+
+    Attributes:
+        chosen: the rows of each line to categorise (a line's rows together),
+            in the lines' order.
+        review: learned suggestions below the creche's confidence.
+        by_rule: how many of ``chosen`` a rule chose; the rest were learned.
+    """
+
+    chosen: list[list[PartRow]]
+    review: list[Suggestion]
+    by_rule: int
+
+
+def _decide(
+    suggester: _Suggester,
+    lines: Sequence[LineToCategorise],
+    winners: Sequence[int | None],
+    threshold: int,
+) -> _Decided:
+    """Each line's rows from its rule, else from what was learned if sure enough.
+
+    The hot loop of a run: a rule's line costs one call of its plan, which
+    builds the rows as plain tuples; only the few lines left to learning
+    build an answer with its reason.
+    """
     plans = suggester.plans
     chosen: list[list[PartRow]] = []
     review: list[Suggestion] = []
@@ -349,26 +416,7 @@ def run(uow: UnitOfWork, actor: Actor, state: TaskState | None = None) -> Catego
             review.append(suggester.suggestion(line.id, answer))
         else:
             chosen.append(answer.rows)
-    _write(uow, actor, chosen, state)
-    result = CategoriseRun(
-        len(lines),
-        by_rule,
-        len(chosen) - by_rule,
-        tuple(review),
-        locked,
-        len(lines) - len(chosen) - len(review),
-    )
-    counts = {k: v for k, v in result.as_json().items() if k != "for_review"}
-    audit.record(
-        uow,
-        actor,
-        "categorise.run",
-        "bank_lines",
-        None,
-        None,
-        {**counts, "for_review": len(review), "confidence": threshold},
-    )
-    return result
+    return _Decided(chosen, review, by_rule)
 
 
 def _threshold(uow: UnitOfWork, actor: Actor) -> int:
@@ -392,9 +440,7 @@ def _write(
             state.check()
             state.progress(start, len(chosen), "Saving categories")
         step = chosen[start : start + _STEP]
-        uow.bank.set_status(
-            [rows[0][0] for rows in step], BankLineStatus.CATEGORISED, "cannot categorise"
-        )
+        uow.bank.set_status([rows[0][0] for rows in step], BankLineStatus.CATEGORISED, _REFUSED)
         uow.categories.write_rows([row for rows in step for row in rows], actor.user_id)
     if state is not None:
         state.progress(len(chosen), len(chosen), "Saved")
