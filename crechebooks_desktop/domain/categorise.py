@@ -42,7 +42,6 @@ __all__ = [
     "matches",
     "split_amount",
     "text_key",
-    "text_keys",
     "vat_inside",
     "vat_inside_for",
 ]
@@ -449,11 +448,6 @@ def _key(text: str) -> str:
     return " ".join(
         _NOT_LETTERS.sub(" ", text.upper().translate(_APOSTROPHES)).split()[:_KEY_WORDS]
     )
-
-
-def text_keys(lines: Iterable[tuple[str | None, str]]) -> list[str]:
-    """:func:`text_key` of many ``(payer, description)`` pairs at once."""
-    return [_key((payer or "").strip() or description) for payer, description in lines]
 
 
 def learned_confidence(agreeing: int, earlier: int) -> int:
