@@ -14,6 +14,9 @@ Measurements (one function each; ``main`` runs them in turn):
   locked through the day before its first line, as a book in use is, so the
   lock is asked about every line written. Target (issue 11): under 1 s, on
   SQLite and on PostgreSQL.
+- ``reconcile_status.run``: opening the reconciliation of a month of 2,000
+  lines in a book of 200,000 and computing its status (``bench/reconcile_status.py``,
+  also runnable alone). Target (issue 11): under 0.3 s.
 
 The lines look like a busy creche's statements over a few years: card
 purchases, debit orders, fees and salaries at ~300 suppliers, each with its
@@ -37,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import reconcile_status
 from bank_import import _drop_databases as drop_databases
 from bank_import import _pg_url as pg_url
 
@@ -263,6 +267,7 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-postgres", action="store_true")
+    reconcile_status.add_arguments(parser, prefix="status-")
     args = parser.parse_args()
     ok = measure_engine(args)
     with tempfile.TemporaryDirectory() as tmp:
@@ -277,6 +282,7 @@ def main() -> None:
                 ok &= measure_categorise(args, "PostgreSQL", pg_url, folder)
             finally:
                 drop_databases()
+    ok &= reconcile_status.run(args)
     sys.exit(0 if ok else 1)
 
 

@@ -165,22 +165,34 @@ def _drop_databases() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--lines", type=int, default=200_000)
-    parser.add_argument("--month", type=int, default=2_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-postgres", action="store_true")
-    args = parser.parse_args()
+def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """This measurement's options (``prefix`` keeps them apart inside bench/reconcile.py)."""
+    parser.add_argument(f"--{prefix}lines", type=int, default=200_000, dest="status_lines")
+    parser.add_argument(f"--{prefix}month", type=int, default=2_000, dest="status_month")
+    parser.add_argument(f"--{prefix}runs", type=int, default=5, dest="status_runs")
+
+
+def run(args: argparse.Namespace) -> bool:
+    """Measure on SQLite, then PostgreSQL unless ``args.skip_postgres``; True if both meet it."""
+    chosen = argparse.Namespace(
+        lines=args.status_lines, month=args.status_month, runs=args.status_runs
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        ok = _bench("SQLite", f"sqlite:///{folder / 'bench.sqlite'}", folder, args)
+        ok = _bench("SQLite", f"sqlite:///{folder / 'bench.sqlite'}", folder, chosen)
         if not args.skip_postgres:
             try:
-                ok &= _bench("PostgreSQL", _pg_url(), folder, args)
+                ok &= _bench("PostgreSQL", _pg_url(), folder, chosen)
             finally:
                 _drop_databases()
-    sys.exit(0 if ok else 1)
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_arguments(parser)
+    parser.add_argument("--skip-postgres", action="store_true")
+    sys.exit(0 if run(parser.parse_args()) else 1)
 
 
 if __name__ == "__main__":
