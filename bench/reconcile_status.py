@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bank_import import _drop_databases, _pg_url  # one way to make and drop bench databases
+
 TARGET_S = 0.3
-PG_ADMIN = os.environ.get(
-    "CRECHEBOOKS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 ACCOUNT = "Cheque"
 _BATCH = 20_000
 _TEXTS = ("ESKOM PREPAID", "SERVICE FEE", "MRS N DLAMINI FEES", "WOOLWORTHS FOOD", "SALARY")
@@ -132,37 +131,6 @@ def _bench(label: str, url: str | None, folder: Path, args: argparse.Namespace) 
         f"{'OK' if passed else 'MISSED'}"
     )
     return passed
-
-
-CREATED: list[str] = []
-
-
-def _admin() -> Any:
-    import psycopg
-
-    return psycopg.connect(
-        PG_ADMIN.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
-    )
-
-
-def _pg_url() -> str | None:
-    name = f"cbbench_{uuid.uuid4().hex[:8]}"
-    try:
-        with _admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001 - report and skip
-        print(f"PostgreSQL skipped: {exc}")
-        return None
-    CREATED.append(name)
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_databases() -> None:
-    if not CREATED:
-        return
-    with _admin() as conn:
-        for name in CREATED:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
