@@ -68,6 +68,10 @@ def breakdown(candidate: CandidateView) -> str:
     )
 
 
+_WHO_WIDTH = 190
+"""The widest the candidates' household (or link) column gets, in pixels."""
+
+
 class CandidateColumn(enum.IntEnum):
     """The candidate list's columns."""
 
@@ -290,6 +294,9 @@ class CandidatesPanel(QWidget):
         )
         self.facts.setText(self._facts(line))
         self.table.resizeColumnsToContents()
+        # A link's label is long; cut it (the reasons below say it whole) so the score bars fit.
+        household = CandidateColumn.HOUSEHOLD
+        self.table.setColumnWidth(household, min(self.table.columnWidth(household), _WHO_WIDTH))
         if not line.candidates:
             self.reasons.setText(self._no_candidates(line))
             self.candidate_changed.emit(None)
