@@ -127,6 +127,9 @@ def launch(args: argparse.Namespace) -> int:
 
 def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
     def save(_count: int) -> None:
+        # Once: the list may load twice at start-up (the creche chosen, the tab shown), and
+        # a second picture would be written and announced again before the quit takes effect.
+        shell.window.households.loaded.disconnect(save)
         # Let the table lay itself out before the picture is taken.
         QTimer.singleShot(200, lambda: _grab(shell, app, path))
 
