@@ -13,6 +13,7 @@ from crechebooks_desktop.cli import (
     payment_args,
     reconcile_args,
     roster_args,
+    statement_args,
 )
 
 # Each area of the book registers its own subcommands (register(add)).
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     bank_args,
     categorise_args,
     reconcile_args,
+    statement_args,
 )
 
 

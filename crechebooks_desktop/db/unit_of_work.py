@@ -22,6 +22,7 @@ from crechebooks_desktop.db.repositories.matching import MatchingRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
+from crechebooks_desktop.db.repositories.statements import StatementRepository
 from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
 
 
@@ -135,3 +136,8 @@ class UnitOfWork:
     def categories(self) -> CategoryRepository:
         """The creche's categorisation rules, lines' categories and learned choices."""
         return CategoryRepository(self._session, self._tenant())
+
+    @cached_property
+    def statements(self) -> StatementRepository:
+        """Reads for statements and arrears over many households at once."""
+        return StatementRepository(self._session, self._tenant())

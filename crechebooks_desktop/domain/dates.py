@@ -21,7 +21,9 @@ Pure: the caller says what "today" is.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 from crechebooks_desktop.errors import RuleViolation
 
@@ -37,6 +39,7 @@ __all__ = [
     "check_birth_date",
     "check_book_date",
     "date_warning",
+    "period_named",
     "years_before",
 ]
 
@@ -157,3 +160,31 @@ def date_warning(day: dt.date, today: dt.date, shown: str | None = None) -> str 
             f"({today.isoformat()})"
         )
     return None
+
+
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_named(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month (``2026-03``), quarter (``2026-Q1``) or year (``2026``).
+
+    Raises:
+        ValueError: not one of those forms, or a month that does not exist.
+    """
+    value = text.strip()
+    if found := _MONTH.match(value):
+        year, month = int(found[1]), int(found[2])
+        if not 1 <= month <= 12:  # noqa: PLR2004 - months of the year
+            raise ValueError(f"there is no month {month:02d} (got {text!r})")
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    if found := _QUARTER.match(value):
+        year, quarter = int(found[1]), int(found[2])
+        first = dt.date(year, 3 * quarter - 2, 1)
+        last_month = 3 * quarter
+        return first, dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+    if found := _YEAR.match(value):
+        year = int(found[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    raise ValueError(f"a period is YYYY-MM, YYYY-Qn or YYYY (got {text!r})")
