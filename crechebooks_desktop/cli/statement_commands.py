@@ -119,8 +119,8 @@ def cmd_arrears(args: argparse.Namespace) -> int:
     if not args.all and len(report.debtors) > len(debtors):
         print(f"  ... and {len(report.debtors) - len(debtors)} more (--all lists them)")
     if report.credits:
-        total = sum(c.credit_cents for c in report.credits)
-        print(f"Credit held beside the arrears: {format_rands(total)} "
+        held = sum(c.credit_cents for c in report.credits)
+        print(f"Credit held beside the arrears: {format_rands(held)} "
               f"for {len(report.credits)} household(s)")  # fmt: skip
         for credit in report.credits[: None if args.all else _SHOWN]:
             print(f"  {credit.household_ref:<12} {credit.name[:28]:<28}"
