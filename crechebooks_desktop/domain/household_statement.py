@@ -108,6 +108,9 @@ class StatementOf:
         credit_cents: the household's money held and not yet applied to an
             invoice at the end date (beside the aging, not inside it); 0 on a
             child's statement.
+        unbilled_cents: what the household owed at the end date on no
+            invoice (only when the book holds a refund dated before the
+            credit it paid back); aging - credit + unbilled = closing.
         open_invoices: the invoices owing at the end date (for the page's
             open-items table and for reminders).
     """
@@ -121,6 +124,7 @@ class StatementOf:
     aging: AgingSummary
     credit_cents: int
     open_invoices: tuple[InvoicePosition, ...] = ()
+    unbilled_cents: int = 0
 
     @property
     def closing_cents(self) -> int:
@@ -145,6 +149,7 @@ class StatementOf:
             "lines": [line.as_json() for line in self.lines],
             "aging": self.aging.as_json(),
             "credit_cents": self.credit_cents,
+            "unbilled_cents": self.unbilled_cents,
             "payment_reference": self.payment_reference,
         }
 
@@ -239,9 +244,12 @@ def child_lines(
 
 
 def open_item_lines(
-    positions: Sequence[InvoicePosition], credit_cents: int, as_of: dt.date
+    positions: Sequence[InvoicePosition],
+    credit_cents: int,
+    as_of: dt.date,
+    unbilled_cents: int = 0,
 ) -> tuple[StatementLine, ...]:
-    """What is owed at the end date, invoice by invoice, then any credit held."""
+    """What is owed at the end date, invoice by invoice, then credit held or owed elsewhere."""
     running = 0
     lines = []
     for position in positions:
@@ -268,5 +276,10 @@ def open_item_lines(
                 -credit_cents,
                 running,
             )
+        )
+    if unbilled_cents:
+        running += unbilled_cents
+        lines.append(
+            StatementLine(as_of, "charge", None, "Owed on no invoice", unbilled_cents, running)
         )
     return tuple(lines)

@@ -182,10 +182,11 @@ class StatementRepository(TenantScoped):
         undone = self._reversal_dates("payment", reversed_payments)
         found = []
         for invoice_id, cents, payment_id, created_at, reversed_at, paid_on in rows:
-            applied = paid_on if paid_on is not None else _local_date(created_at)
-            until = None
-            if reversed_at is not None:
-                until = undone.get(int(payment_id)) if payment_id is not None else None
-                until = until or _local_date(reversed_at)
-            found.append(MoneyIn(int(invoice_id), int(cents), applied, until, payment_id))
+            if payment_id is None:
+                if reversed_at is not None:
+                    continue  # credit taken back: as ``balances --as-of``, it never counts
+                found.append(MoneyIn(int(invoice_id), int(cents), _local_date(created_at)))
+                continue
+            until = undone.get(int(payment_id)) if reversed_at is not None else None
+            found.append(MoneyIn(int(invoice_id), int(cents), paid_on, until, int(payment_id)))
         return found

@@ -106,20 +106,22 @@ def household_statements(
         closing = lines[-1].balance_cents if lines else brought
         aging = age(owing)
         credit = max(0, aging.total_cents - closing)
+        unbilled = max(0, closing - aging.total_cents)
         if only_owing and closing <= 0:
             continue
         if open_items:
             found.append(
                 StatementOf(
                     StatementKind.OPEN_ITEMS, party, period.date_from, period.date_to, 0,
-                    open_item_lines(owing, credit, period.date_to), aging, credit, tuple(owing),
+                    open_item_lines(owing, credit, period.date_to, unbilled), aging, credit,
+                    tuple(owing), unbilled,
                 )
             )  # fmt: skip
             continue
         found.append(
             StatementOf(
                 StatementKind.HOUSEHOLD, party, period.date_from, period.date_to, brought,
-                lines, aging, credit, tuple(owing),
+                lines, aging, credit, tuple(owing), unbilled,
             )
         )  # fmt: skip
     return found
