@@ -10,6 +10,7 @@ from crechebooks_desktop.cli import (
     book_args,
     categorise_args,
     invoice_args,
+    outbox_args,
     payment_args,
     reconcile_args,
     roster_args,
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     bank_args,
     categorise_args,
     reconcile_args,
+    outbox_args,
 )
 
 

@@ -19,6 +19,7 @@ from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
 from crechebooks_desktop.db.repositories.links import LinkRepository
 from crechebooks_desktop.db.repositories.matching import MatchingRepository
+from crechebooks_desktop.db.repositories.outbox import OutboxRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
@@ -135,3 +136,8 @@ class UnitOfWork:
     def categories(self) -> CategoryRepository:
         """The creche's categorisation rules, lines' categories and learned choices."""
         return CategoryRepository(self._session, self._tenant())
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        """The creche's delivery outbox: messages to households and their attachments."""
+        return OutboxRepository(self._session, self._tenant())
