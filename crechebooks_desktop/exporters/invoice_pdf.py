@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -43,6 +39,26 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, VatTreatme
 from crechebooks_desktop.domain.invoice_values import InvoiceLineValue, InvoiceValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.vat import vat_rate_on
+from crechebooks_desktop.exporters.letter_parts import ACCENT as _ACCENT
+from crechebooks_desktop.exporters.letter_parts import BODY as _BODY
+from crechebooks_desktop.exporters.letter_parts import GREY as _GREY
+from crechebooks_desktop.exporters.letter_parts import LABEL as _LABEL
+from crechebooks_desktop.exporters.letter_parts import MARGIN as _MARGIN
+from crechebooks_desktop.exporters.letter_parts import RULE as _RULE
+from crechebooks_desktop.exporters.letter_parts import SHADE as _SHADE
+from crechebooks_desktop.exporters.letter_parts import SMALL as _SMALL
+from crechebooks_desktop.exporters.letter_parts import WIDTH as _WIDTH
+from crechebooks_desktop.exporters.letter_parts import (
+    footer,
+    letterhead,
+    month_name,
+    payment_box,
+)
+from crechebooks_desktop.exporters.letter_parts import long_date as _long_date
+from crechebooks_desktop.exporters.letter_parts import money_style as _money_style
+from crechebooks_desktop.exporters.letter_parts import para as _para
+from crechebooks_desktop.exporters.letter_parts import plain_table as _plain_table
+from crechebooks_desktop.exporters.letter_parts import style as _style
 from crechebooks_desktop.exporters.pdf_support import (
     BOLD,
     FONT,
@@ -56,42 +72,8 @@ __all__ = ["EXEMPT_NOTE", "payment_reference", "render_invoice_pdf"]
 EXEMPT_NOTE = "Exempt from VAT — educational and childcare services, Section 12(h)"
 """The footnote every invoice with an exempt supply carries (DESIGN §4)."""
 
-_ACCENT = colors.HexColor("#1F5F5B")
-_RULE = colors.HexColor("#B8C7C5")
-_SHADE = colors.HexColor("#EEF3F2")
-_GREY = colors.HexColor("#5A6361")
 _VOID_RED = colors.HexColor("#B3261E")
 _PAID_GREEN = colors.HexColor("#2E7D32")
-_MARGIN = 18 * mm
-_FRAME_PADDING = 6  # SimpleDocTemplate's frame pads its content by 6 pt on each side
-_LEFT = _MARGIN + _FRAME_PADDING
-_WIDTH = A4[0] - 2 * _LEFT
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _style(name: str, size: float, *, bold: bool = False, **extra: Any) -> ParagraphStyle:
-    extra.setdefault("leading", size * 1.3)
-    return ParagraphStyle(name, fontName=BOLD if bold else FONT, fontSize=size, **extra)
-
-
-_BODY = _style("body", 9)
-_SMALL = _style("small", 8, textColor=_GREY)
-_LABEL = _style("label", 8, bold=True, textColor=_ACCENT)
-_NAME = _style("name", 15, bold=True, leading=19)
-_TITLE = _style("title", 22, bold=True, textColor=_ACCENT, alignment=TA_RIGHT, leading=26)
 _CELL = _style("cell", 9)
 _CELL_HEAD = _style("cell-head", 8.5, bold=True, textColor=colors.white)
 
@@ -178,13 +160,6 @@ class _Page:
         return parts
 
 
-def _money_style(creche: CrecheSettings) -> MoneyStyle:
-    try:
-        return MoneyStyle[creche.money_style]
-    except KeyError:
-        return MoneyStyle.SPACE_COMMA
-
-
 def _is_exempt_supply(line: InvoiceLineValue) -> bool:
     # An opening balance is a debt brought forward, not a supply: no VAT status at all.
     return (
@@ -192,21 +167,8 @@ def _is_exempt_supply(line: InvoiceLineValue) -> bool:
     )
 
 
-def _text(value: str) -> str:
-    """Plain text as Paragraph markup (escaped; line breaks kept)."""
-    return "<br/>".join(escape(part.strip()) for part in value.splitlines() if part.strip())
-
-
-def _para(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(_text(value), style)
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def _month(day: dt.date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.year}"
+    return month_name(day)
 
 
 def _quantity(value: Decimal, style: MoneyStyle) -> str:
@@ -214,38 +176,11 @@ def _quantity(value: Decimal, style: MoneyStyle) -> str:
     return text.replace(".", ",") if style is MoneyStyle.SPACE_COMMA else text
 
 
-def _plain_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *styles: Any) -> Table:
-    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
-    base = [
-        ("FONT", (0, 0), (-1, -1), FONT, 9),  # the cells that hold plain text, even ""
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]
-    table.setStyle(TableStyle(base + list(styles)))
-    return table
-
-
 # --- Header: supplier and title -------------------------------------------------------
 
 
 def _header(page: _Page) -> Table:
-    creche = page.creche
-    left: list[Flowable] = [_para(page.supplier, _NAME)]
-    if creche.trading_name and creche.trading_name != creche.name:
-        left.append(_para(creche.name, _SMALL))
-    left += [_para(v, _BODY) for v in (creche.address, creche.phone, creche.email) if v]
-    if creche.vat_registered:
-        left.append(Paragraph(f"<b>VAT No.</b> {escape(creche.vat_number or '')}", _BODY))
-    right: list[Flowable] = [Paragraph(page.title, _TITLE)]
-    return _plain_table(
-        [[left, right]],
-        [_WIDTH * 0.62, _WIDTH * 0.38],
-        ("LINEBELOW", (0, 0), (-1, 0), 1.2, _ACCENT),
-        ("BOTTOMPADDING", (0, 0), (-1, 0), 4 * mm),
-    )
+    return letterhead(page.creche, page.title)
 
 
 def _status_banner(page: _Page) -> list[Flowable]:
@@ -427,37 +362,11 @@ def _notes(page: _Page) -> list[Flowable]:
 
 
 def _payment_box(page: _Page) -> Table:
-    creche = page.creche
     invoice = page.invoice
-    rows: list[list[Any]] = [[Paragraph("PAYMENT DETAILS", _LABEL), ""]]
-    for label, value in (
-        ("Bank", creche.bank_name),
-        ("Account name", creche.bank_account_name),
-        ("Account number", creche.bank_account_number),
-        ("Branch code", creche.bank_branch_code),
-    ):
-        if value:
-            rows.append([_para(label, _BODY), _para(value, _style("bank", 9, bold=True))])
     reference = payment_reference(invoice)
-    rows.append([_para("Reference", _BODY), _para(reference, _style("ref", 9, bold=True))])
     due = f"{page.money(invoice.balance_due_cents)} by {_long_date(invoice.due_date)}"
     ask = f"Please pay {due}. Please use reference {reference} so that we can match your payment."
-    rows.append([_para(ask, _BODY), ""])
-    return _plain_table(
-        rows,
-        [_WIDTH * 0.22, _WIDTH * 0.78],
-        ("SPAN", (0, 0), (-1, 0)),
-        ("SPAN", (0, -1), (-1, -1)),
-        ("BOX", (0, 0), (-1, -1), 0.8, _RULE),
-        ("BACKGROUND", (0, 0), (-1, -1), _SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
-        ("TOPPADDING", (0, 0), (-1, 0), 2.5 * mm),
-        ("TOPPADDING", (0, -1), (-1, -1), 2 * mm),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 2.5 * mm),
-    )
+    return payment_box(page.creche, reference, ask)
 
 
 # --- Every page: footer, page numbers, VOID watermark ---------------------------------
@@ -483,15 +392,7 @@ def _watermark(canvas: Canvas, text: str) -> None:
 
 
 def _footer(canvas: Canvas, page: _Page, number: int, count: int) -> None:
-    canvas.saveState()
-    canvas.setStrokeColor(_RULE)
-    canvas.setLineWidth(0.5)
-    canvas.line(_LEFT, _MARGIN + 3 * mm, A4[0] - _LEFT, _MARGIN + 3 * mm)
-    canvas.setFont(FONT, 7.5)
-    canvas.setFillColor(_GREY)
     left = f"{page.supplier} · {page.title} {page.invoice.number}"
     if page.creche.vat_registered:
         left += f" · VAT No. {page.creche.vat_number}"
-    canvas.drawString(_LEFT, _MARGIN - 1 * mm, left)
-    canvas.drawRightString(A4[0] - _LEFT, _MARGIN - 1 * mm, f"Page {number} of {count}")
-    canvas.restoreState()
+    footer(canvas, left, number, count)
