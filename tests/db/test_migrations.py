@@ -53,6 +53,7 @@ EXPECTED_TABLES = {
     "invoice_lines",
     "invoice_sequences",
     "invoices",
+    "job_runs",
     "ledger_entries",
     "line_categories",
     "match_decisions",
@@ -62,26 +63,30 @@ EXPECTED_TABLES = {
     "payments",
     "reconciliations",
     "refund_links",
+    "reminder_holds",
+    "reminder_invoices",
+    "reminder_levels",
+    "reminders",
     "sync_outbox",
     "tenant_users",
     "tenants",
     "users",
 }
 
-LATEST = "0005"
+LATEST = "0006"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0005
+Revises: 0006
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -26,6 +26,13 @@ from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
 from crechebooks_desktop.db.tables.history import HistoryHead
 from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
 from crechebooks_desktop.db.tables.payments import Allocation, Payment, RefundLink
+from crechebooks_desktop.db.tables.reminders import (
+    JobRun,
+    Reminder,
+    ReminderHold,
+    ReminderInvoice,
+    ReminderLevelRow,
+)
 from crechebooks_desktop.db.tables.roster import (
     Child,
     Enrolment,
@@ -56,6 +63,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceSequence",
+    "JobRun",
     "LedgerEntry",
     "LineCategory",
     "MatchDecision",
@@ -65,6 +73,10 @@ __all__ = [
     "Payment",
     "Reconciliation",
     "RefundLink",
+    "Reminder",
+    "ReminderHold",
+    "ReminderInvoice",
+    "ReminderLevelRow",
     "SyncOutbox",
     "Tenant",
     "TenantUser",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
@@ -22,6 +22,8 @@ class Tenant(Base):
         ),
         CheckConstraint("smtp_port BETWEEN 1 AND 65535", name="smtp_port_range"),
         CheckConstraint("smtp_security IN ('none', 'starttls', 'ssl')", name="smtp_security_known"),
+        CheckConstraint("reminder_min_cents >= 0", name="reminder_min_not_negative"),
+        CheckConstraint("billing_day BETWEEN 1 AND 28", name="billing_day_in_month"),
     )
 
     id: Mapped[IntPK]
@@ -48,6 +50,10 @@ class Tenant(Base):
     smtp_security: Mapped[str] = mapped_column(String(10), default="starttls")
     smtp_user: Mapped[str | None] = mapped_column(String(200))
     smtp_from: Mapped[str | None] = mapped_column(String(200))
+    # Reminders (issue 12): nobody owing less than this (cents) is reminded.
+    reminder_min_cents: Mapped[int] = mapped_column(BigInteger, default=5_000)
+    # The day of the month on which ``jobs run`` makes the month's invoices (None: never).
+    billing_day: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[Created]
 
 
