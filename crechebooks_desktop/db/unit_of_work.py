@@ -22,6 +22,7 @@ from crechebooks_desktop.db.repositories.matching import MatchingRepository
 from crechebooks_desktop.db.repositories.outbox import OutboxRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
+from crechebooks_desktop.db.repositories.reminders import ReminderRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
 from crechebooks_desktop.db.repositories.statements import StatementRepository
 from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
@@ -147,3 +148,8 @@ class UnitOfWork:
     def outbox(self) -> OutboxRepository:
         """The creche's delivery outbox: messages to households and their attachments."""
         return OutboxRepository(self._session, self._tenant())
+
+    @cached_property
+    def reminders(self) -> ReminderRepository:
+        """The creche's reminder policy, holds and reminders sent; scheduled jobs' runs."""
+        return ReminderRepository(self._session, self._tenant())

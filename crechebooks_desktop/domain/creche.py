@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crechebooks_desktop.domain.delivery import SmtpSecurity, SmtpSettings, is_email_address
-from crechebooks_desktop.domain.money import MoneyStyle
+from crechebooks_desktop.domain.money import MoneyStyle, check_amount
 from crechebooks_desktop.domain.text import check_one_line
 
 
@@ -40,6 +40,8 @@ class CrecheSettings:
     smtp_security: str = SmtpSecurity.STARTTLS.value
     smtp_user: str | None = None
     smtp_from: str | None = None
+    reminder_min_cents: int = 5_000
+    billing_day: int | None = None
 
     @property
     def vat_registered(self) -> bool:
@@ -252,6 +254,27 @@ def parse_email_address(text: str) -> str | None:
     return value
 
 
+def parse_reminder_minimum(text: str) -> int:
+    """The least a household must owe to be reminded, in cents as the key says (5000 = R 50,00)."""
+    try:
+        cents = int(text.strip())
+    except ValueError:
+        raise ValueError(f"give whole cents, e.g. 5000 for R 50,00 (got {text!r})") from None
+    if cents < 0:
+        raise ValueError("the minimum for a reminder cannot be less than zero")
+    return check_amount(cents, "the minimum for a reminder")
+
+
+def parse_billing_day(text: str) -> int | None:
+    """The day of the month on which ``jobs run`` makes the month's invoices; blank: never."""
+    if not text.strip():
+        return None
+    try:
+        return parse_due_day(text)
+    except ValueError:
+        raise ValueError("billing day must be from 1 to 28, or blank to bill by hand") from None
+
+
 def _sibling_text(text: str) -> str:
     schedule = parse_sibling_discounts(text)
     return ",".join(format(p.normalize(), "f") for p in schedule)
@@ -279,4 +302,6 @@ SETTING_KEYS: dict[str, Callable[[str], Any]] = {
     "smtp_security": parse_smtp_security,
     "smtp_user": _optional_text(200),
     "smtp_from": parse_email_address,
+    "reminder_min_cents": parse_reminder_minimum,
+    "billing_day": parse_billing_day,
 }

@@ -32,6 +32,7 @@ __all__ = [
     "ReminderDue",
     "ReminderLine",
     "ReminderPolicy",
+    "SentReminder",
     "check_levels",
     "due_reminders",
 ]
@@ -283,3 +284,35 @@ def _household_reminder(
     if total < policy.min_cents:
         return None, "owes less than the minimum for a reminder"
     return ReminderDue(household_id, as_of, tuple(lines), tuple(already)), None
+
+
+@dataclass(frozen=True, slots=True)
+class SentReminder:
+    """A reminder the book holds: to whom, when, at which level, how, and its letter."""
+
+    id: int
+    household_ref: str
+    household_name: str
+    as_of: dt.date
+    level: int
+    total_cents: int
+    delivery: str
+    document_id: int | None
+    outbox_message_id: int | None
+    created_at: dt.datetime
+    invoices: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """``reminders history --json``: who, when, which level, how much, how, which invoices."""
+        return {
+            "id": self.id,
+            "household_ref": self.household_ref,
+            "household_name": self.household_name,
+            "as_of": self.as_of.isoformat(),
+            "level": self.level,
+            "total_cents": self.total_cents,
+            "delivery": self.delivery,
+            "invoices": list(self.invoices),
+            "outbox_message_id": self.outbox_message_id,
+            "created_at": self.created_at.isoformat(),
+        }

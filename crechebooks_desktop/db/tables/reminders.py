@@ -76,7 +76,7 @@ class Reminder(Base):
 
 
 class ReminderInvoice(Base):
-    """An invoice on a reminder at a level: each invoice gets each level once, by the book's rule."""
+    """An invoice on a reminder at a level; the database holds each invoice to each level once."""
 
     __tablename__ = "reminder_invoices"
     __table_args__ = (UniqueConstraint("invoice_id", "level"), within_limit("owed_cents"))
