@@ -13,6 +13,7 @@ from crechebooks_desktop.cli import (
     outbox_args,
     payment_args,
     reconcile_args,
+    reminder_args,
     roster_args,
     statement_args,
 )
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     reconcile_args,
     statement_args,
     outbox_args,
+    reminder_args,
 )
 
 
