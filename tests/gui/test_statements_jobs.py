@@ -16,7 +16,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.services.statements.arrears import arrears_report
 from crechebooks_desktop.services.tasks import TaskState
 from crechebooks_desktop.ui.ops import Workplace
-from crechebooks_desktop.ui.statements import jobs
+from crechebooks_desktop.ui.statements import jobs, periods
 from crechebooks_desktop.ui.statements.jobs import StatementChoice
 from crechebooks_desktop.ui.statements.periods import Dates, custom
 from tests.statements_fixtures import EXPECTED, OCTOBER, build_statement_book
@@ -116,7 +116,8 @@ def test_the_batch_saves_each_household_and_stops_when_cancelled(
     names = sorted(p.name for p in (tmp_path / "all").iterdir())
     assert names == sorted(f"statement-{ref}-2026-10.pdf" for ref in EXPECTED)
     assert (result.total, len(result.written), result.cancelled) == (5, 5, False)
-    assert progress[0] == (0, 5, "") and progress[-1][:2] == (5, 5)
+    assert progress[0] == (0, 5, "")
+    assert progress[-1][:2] == (5, 5)
 
     calls = threading.Event()
     stopper = TaskState()
@@ -148,3 +149,19 @@ def test_file_names_name_the_period() -> None:
         "statement-A1-2026-07-01_2026-09-30-open-items.pdf"
     )
     assert Path(StatementChoice("A1", OCT).file_name).suffix == ".pdf"
+
+
+def test_the_period_starts_at_the_last_full_month_and_a_running_one_ends_today() -> None:
+    today = dt.date(2026, 12, 7)
+    assert periods.last_full_month(today) == Dates(
+        dt.date(2026, 11, 1), dt.date(2026, 11, 30), "November 2026"
+    )
+    months = periods.choices(periods.Kind.MONTH, today)
+    assert months[0] == Dates(dt.date(2026, 12, 1), today, "December 2026 (to date)")
+    assert months[13].label == "November 2025"
+    quarters = periods.choices(periods.Kind.QUARTER, dt.date(2026, 2, 10))
+    assert quarters[1] == Dates(dt.date(2025, 10, 1), dt.date(2025, 12, 31), "2025 Q4 (Oct–Dec)")
+    years = periods.choices(periods.Kind.YEAR, today)
+    assert years[1] == Dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025")
+    assert periods.custom(dt.date(2026, 3, 9), dt.date(2026, 3, 1)).first == dt.date(2026, 3, 1)
+    assert periods.choices(periods.Kind.CUSTOM, today) == []

@@ -293,7 +293,7 @@ class StatementsView(QWidget):
     def selected_row(self) -> HouseholdRow | None:
         """The household chosen in the list, if any."""
         index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+        if not index.isValid():
             return None
         return self.model.row_value(self.proxy.mapToSource(index).row())
 
