@@ -75,6 +75,7 @@ class ArrearsView(QWidget):
         super().__init__(parent)
         self._session = session
         self._stale = True
+        self._sized = False
         self._asked = 0
         self.shown: ArrearsScreen | None = None
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
@@ -123,6 +124,10 @@ class ArrearsView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Read the arrears the first time the view shows, and after the book changed."""
         super().showEvent(event)
+        if not self._sized:
+            self._sized = True  # the charts need the width: twelve months' labels under them
+            width = max(self.splitter.width(), 900)
+            self.splitter.setSizes([round(width * 0.58), round(width * 0.42)])
         if self._stale:
             self.reload()
 

@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -40,7 +40,15 @@ def _chart(title: str) -> QChart:
     chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setLocalizeNumbers(True)
     return chart
+
+
+def _locale(style: MoneyStyle) -> QLocale:
+    """Axis numbers grouped as the creche writes money: ``150 000`` or ``150,000``."""
+    if style is MoneyStyle.SPACE_COMMA:
+        return QLocale(QLocale.Language.English, QLocale.Country.SouthAfrica)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
 
 
 def _value_axis(top_cents: int) -> QValueAxis:
@@ -96,10 +104,11 @@ class AgingChart(_View):
         self.series.append(self.sets)
         x = QBarCategoryAxis()
         x.append(
-            [f"{name}\n{format_rands(c, style)}" for name, c in zip(BUCKETS, cents, strict=True)]
+            [f"{name}<br>{format_rands(c, style)}" for name, c in zip(BUCKETS, cents, strict=True)]
         )
         self._replace_axes(self.series, x, _value_axis(max(cents, default=0)))
-        self.chart().setTitle(f"Owed at {as_of:%d %B %Y}, by age")
+        self.chart().setLocale(_locale(style))
+        self.chart().setTitle(f"Owed at {as_of:%d %b %Y}, by age")
 
     def values_cents(self) -> list[int]:
         """What each bar shows, back in cents (for tests and checks)."""
@@ -126,9 +135,10 @@ class TrendChart(_View):
         self.points = tuple(points)
         self.series.replace([QPointF(n, cents / 100) for n, (_d, cents) in enumerate(points)])
         x = QBarCategoryAxis()
-        x.append([f"{day:%b %y}" for day, _c in points])
+        x.append([f"{day:%b}" for day, _c in points])
+        self.chart().setLocale(_locale(style))
         self._replace_axes(self.series, x, _value_axis(max((c for _d, c in points), default=0)))
-        title = "Outstanding at each month end"
+        title = "Owed at each month end"
         if points:
             day, cents = points[-1]
             title += f" — {format_rands(cents, style)} at {day:%d %b %Y}"

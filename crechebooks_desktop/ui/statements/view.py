@@ -80,6 +80,7 @@ class StatementsView(QWidget):
         super().__init__(parent)
         self._session = session
         self._stale = True
+        self._sized = False
         self._asked = 0
         self._preview_asked = 0
         self._keep: tuple[str | None, int] = (None, 0)
@@ -224,6 +225,11 @@ class StatementsView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Load (again) if the book changed while the tab was hidden."""
         super().showEvent(event)
+        if not self._sized:
+            # The list's eight columns first; the page beside it, readable at A4 width.
+            self._sized = True
+            width = max(self.splitter.width(), 900)
+            self.splitter.setSizes([round(width * 0.7), round(width * 0.3)])
         if self._stale:
             self.reload()
 
@@ -263,12 +269,10 @@ class StatementsView(QWidget):
         self.loaded.emit(screen)
 
     def _fit_columns(self) -> None:
+        """Money columns as wide as their figures; the parent's name takes what is left."""
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in Column:
-            if column in HouseholdsModel.money_columns:
-                self.table.setColumnWidth(column, max(self.table.columnWidth(column), 96))
 
     def _update_counts(self) -> None:
         rows = self.model.rows()
