@@ -34,9 +34,16 @@ def register(add: AddCommand) -> None:
     settings_sub.add_parser("show", help="print the settings").add_argument(
         "--json", action="store_true"
     )
-    set_ = settings_sub.add_parser("set", help="change one setting")
+    set_ = settings_sub.add_parser(
+        "set",
+        help="change one setting (smtp-password: typed when asked, or --stdin; "
+        "kept in the keyring, never in the book)",
+    )
     set_.add_argument("key")
-    set_.add_argument("value")
+    set_.add_argument("value", nargs="?")
+    set_.add_argument(
+        "--stdin", action="store_true", help="smtp-password: read it from standard input"
+    )
 
     users_cmd = add("users", "list or add the creche's users", "book_commands.cmd_users")
     users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -13,10 +13,14 @@ from crechebooks_desktop.cli.common import (
     print_json,
     read_password,
 )
+from crechebooks_desktop.cli.delivery_support import creche_and_actor
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.integrations.smtp_password import check_keyring, store_smtp_password
 from crechebooks_desktop.services import checks, creches, demo, users
+from crechebooks_desktop.services.delivery import settings as delivery_settings
 from crechebooks_desktop.settings import settings_for
 
 
@@ -47,7 +51,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     """``settings show`` / ``settings set KEY VALUE``."""
     with open_book(args) as book:
+        if args.action == "set" and _key(args.key) == "smtp-password":
+            return _set_smtp_password(book, args)
         if args.action == "set":
+            _check_set_arguments(args)
             with as_actor(book, args) as (uow, actor):
                 after = creches.change_setting(uow, actor, args.key, args.value)
             print(f"{args.key} = {after.as_dict()[args.key.replace('-', '_')]}")
@@ -60,6 +67,38 @@ def cmd_settings(args: argparse.Namespace) -> int:
         width = max(map(len, values))
         for key, value in values.items():
             print(f"{key:<{width}}  {'' if value is None else value}")
+    return 0
+
+
+def _key(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def _check_set_arguments(args: argparse.Namespace) -> None:
+    if args.stdin:
+        raise UserFacingError("--stdin goes with smtp-password only")
+    if args.value is None:
+        raise UserFacingError(f"settings set {args.key}: give the value ('' clears it)")
+
+
+def _set_smtp_password(book: Book, args: argparse.Namespace) -> int:
+    """``settings set smtp-password [--stdin]``: into the keyring, never the book."""
+    if args.value is not None:
+        raise UserFacingError(
+            "the SMTP password is not given on the command line (the shell's history and "
+            "the process list would show it): type it when asked, or give it with --stdin"
+        )
+    creche, actor = creche_and_actor(book, args)
+    with book.read(creche.tenant_id) as uow:
+        smtp = delivery_settings.smtp_for_password(uow, actor)
+    check_keyring()
+    password = read_password(args.stdin, f"{smtp.user} at {smtp.host}")
+    if password is None:
+        raise UserFacingError("type the password at a terminal, or give it with --stdin")
+    with book.write(creche.tenant_id) as uow:
+        delivery_settings.record_password_stored(uow, actor, smtp)
+        store_smtp_password(smtp, password)
+    print(f"smtp-password stored in the keyring for {smtp.user} at {smtp.host}")
     return 0
 
 

@@ -32,11 +32,18 @@ def register(add: AddCommand) -> None:
     )
     generate.add_argument("--json", action="store_true")
 
-    send = sub.add_parser("send", help="DRAFT -> SENT; applies household credit")
-    send.set_defaults(handler="invoice_commands.cmd_send")
+    send = sub.add_parser(
+        "send",
+        help="DRAFT -> SENT; applies household credit; e-mails each household its PDFs "
+        "when an SMTP server is set, else writes them for printing",
+    )
+    send.set_defaults(handler="invoice_send_commands.cmd_send")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("number", nargs="?")
     target.add_argument("--month", metavar="YYYY-MM", help="every DRAFT invoice of the month")
+    send.add_argument(
+        "--no-email", action="store_true", help="only change the status: no PDFs, no e-mail"
+    )
     send.add_argument("--json", action="store_true")
 
     void = sub.add_parser("void", help="void an invoice (DRAFT or SENT) with a reason")

@@ -64,36 +64,6 @@ def _print_progress(done: int, total: int, message: str) -> None:
         print(file=sys.stderr)
 
 
-def cmd_send(args: argparse.Namespace) -> int:
-    """``invoices send NUMBER|--month YYYY-MM``."""
-    with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        if args.month:
-            sent = invoices.send_month(uow, actor, parse_month(args.month, warn=False))
-        else:
-            sent = invoices.send_invoices(uow, actor, [args.number])
-    if args.json:
-        print_json(
-            {
-                "sent": [
-                    {
-                        "number": s.number,
-                        "status": s.status.value,
-                        "credit_applied_cents": s.credit_applied_cents,
-                        "balance_due_cents": s.balance_due_cents,
-                    }
-                    for s in sent
-                ]
-            }
-        )
-    else:
-        credit = sum(s.credit_applied_cents for s in sent)
-        print(
-            f"sent {len(sent)} invoice(s)"
-            + (f"; applied {format_rands(credit)} of household credit" if credit else "")
-        )
-    return 0
-
-
 def cmd_void(args: argparse.Namespace) -> int:
     """``invoices void NUMBER --reason TEXT``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):

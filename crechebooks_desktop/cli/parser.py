@@ -10,6 +10,7 @@ from crechebooks_desktop.cli import (
     book_args,
     categorise_args,
     invoice_args,
+    outbox_args,
     payment_args,
     reconcile_args,
     roster_args,
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
     categorise_args,
     reconcile_args,
     statement_args,
+    outbox_args,
 )
 
 

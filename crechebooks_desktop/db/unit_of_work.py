@@ -19,6 +19,7 @@ from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
 from crechebooks_desktop.db.repositories.links import LinkRepository
 from crechebooks_desktop.db.repositories.matching import MatchingRepository
+from crechebooks_desktop.db.repositories.outbox import OutboxRepository
 from crechebooks_desktop.db.repositories.payments import PaymentRepository
 from crechebooks_desktop.db.repositories.reconciliations import ReconciliationRepository
 from crechebooks_desktop.db.repositories.roster import RosterRepository
@@ -141,3 +142,8 @@ class UnitOfWork:
     def statements(self) -> StatementRepository:
         """Reads for statements and arrears over many households at once."""
         return StatementRepository(self._session, self._tenant())
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        """The creche's delivery outbox: messages to households and their attachments."""
+        return OutboxRepository(self._session, self._tenant())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from crechebooks_desktop.domain.delivery import SmtpSecurity, SmtpSettings, is_email_address
 from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.domain.text import check_one_line
 
@@ -33,6 +34,12 @@ class CrecheSettings:
     bank_account_number: str | None = None
     bank_branch_code: str | None = None
     categorise_confidence: int = 80
+    # The creche's own mailbox (issue 12); the password lives in the keyring, never here.
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str = SmtpSecurity.STARTTLS.value
+    smtp_user: str | None = None
+    smtp_from: str | None = None
 
     @property
     def vat_registered(self) -> bool:
@@ -43,6 +50,20 @@ class CrecheSettings:
     def sibling_schedule(self) -> tuple[Decimal, ...]:
         """Discount percentages by sibling position (first child first)."""
         return parse_sibling_discounts(self.sibling_discounts)
+
+    @property
+    def smtp(self) -> SmtpSettings | None:
+        """The mailbox to send from, or None while ``smtp_host`` or ``smtp_from`` is unset."""
+        if not self.smtp_host or not self.smtp_from:
+            return None
+        security = SmtpSecurity(self.smtp_security)
+        return SmtpSettings(
+            host=self.smtp_host,
+            port=self.smtp_port or security.default_port,
+            security=security,
+            user=self.smtp_user,
+            sender=self.smtp_from,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for audit records and ``settings show --json``."""
@@ -189,6 +210,48 @@ def parse_confidence(text: str) -> int:
     return value
 
 
+def parse_smtp_host(text: str) -> str | None:
+    """A server's name or address (``mail.example.co.za``); blank clears it."""
+    value = text.strip()
+    if not value:
+        return None
+    if len(value) > 200 or not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", value):  # noqa: PLR2004
+        raise ValueError(f"{value!r} is not a server name, e.g. mail.example.co.za")
+    return value
+
+
+def parse_smtp_port(text: str) -> int | None:
+    """A port from 1 to 65535; blank means the usual one for the security chosen."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        port = int(value)
+    except ValueError:
+        raise ValueError(f"port must be a whole number, not {text!r}") from None
+    if not 1 <= port <= 65535:  # noqa: PLR2004 - the TCP port range
+        raise ValueError("port must be from 1 to 65535")
+    return port
+
+
+def parse_smtp_security(text: str) -> str:
+    """``none``, ``starttls`` or ``ssl``."""
+    value = text.strip().lower()
+    if value not in {s.value for s in SmtpSecurity}:
+        raise ValueError("security is none, starttls or ssl")
+    return value
+
+
+def parse_email_address(text: str) -> str | None:
+    """One e-mail address (``accounts@example.co.za``); blank clears it."""
+    value = text.strip()
+    if not value:
+        return None
+    if len(value) > 200 or not is_email_address(value):  # noqa: PLR2004 - the column's width
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
 def _sibling_text(text: str) -> str:
     schedule = parse_sibling_discounts(text)
     return ",".join(format(p.normalize(), "f") for p in schedule)
@@ -211,4 +274,9 @@ SETTING_KEYS: dict[str, Callable[[str], Any]] = {
     "bank_account_number": _optional_text(40),
     "bank_branch_code": _optional_text(20),
     "categorise_confidence": parse_confidence,
+    "smtp_host": parse_smtp_host,
+    "smtp_port": parse_smtp_port,
+    "smtp_security": parse_smtp_security,
+    "smtp_user": _optional_text(200),
+    "smtp_from": parse_email_address,
 }

@@ -121,6 +121,11 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
         "bank_account_number": None,
         "bank_branch_code": None,
         "categorise_confidence": 80,
+        "smtp_host": None,
+        "smtp_port": None,
+        "smtp_security": "starttls",
+        "smtp_user": None,
+        "smtp_from": None,
         "vat_registered": True,
     }
     with opened(book_url, tmp_path) as book, book.read() as uow:

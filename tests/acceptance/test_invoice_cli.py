@@ -260,11 +260,15 @@ def test_send_one_then_the_month_applying_household_credit(cli: Cli, demo: Demo)
         }
     assert set(credit) == IN_CREDIT
 
-    assert ok(cli(*demo.db, "invoices", "send", "INV-2026-000010")) == "sent 1 invoice(s)\n"
+    assert ok(cli(*demo.db, "invoices", "send", "INV-2026-000010", "--no-email")) == (
+        "sent 1 invoice(s)\n"
+    )
     assert refused(cli(*demo.db, "invoices", "send", "INV-2026-000010")) == (
         "crechebooks: error: invoice INV-2026-000010 cannot go from SENT to SENT"
     )
-    sent = as_json(cli(*demo.db, "invoices", "send", "--month", "2026-11", "--json"))["sent"]
+    sent = as_json(cli(*demo.db, "invoices", "send", "--month", "2026-11", "--no-email", "--json"))[
+        "sent"
+    ]
     assert [s["number"] for s in sent] == NOVEMBER[1:]
     by_number = {i["number"]: i for i in made["invoices"]}
     for s in sent:
@@ -274,7 +278,9 @@ def test_send_one_then_the_month_applying_household_credit(cli: Cli, demo: Demo)
         assert s["balance_due_cents"] == inv["total_cents"] - applied
         assert s["status"] == ("PARTIALLY_PAID" if applied else "SENT")
     assert sum(s["credit_applied_cents"] for s in sent) == sum(credit.values())
-    assert ok(cli(*demo.db, "invoices", "send", "--month", "2026-11")) == "sent 0 invoice(s)\n"
+    assert ok(cli(*demo.db, "invoices", "send", "--month", "2026-11", "--no-email")) == (
+        "sent 0 invoice(s)\n"
+    )
     listed = as_json(cli(*demo.db, "invoices", "list", "--month", "2026-11", "--json"))["invoices"]
     assert sorted({i["status"] for i in listed}) == ["PARTIALLY_PAID", "SENT"]
     assert sorted(i["household_ref"] for i in listed if i["status"] == "PARTIALLY_PAID") == sorted(
@@ -285,7 +291,7 @@ def test_send_one_then_the_month_applying_household_credit(cli: Cli, demo: Demo)
 
 def test_send_text_reports_the_credit_applied(cli: Cli, demo: Demo) -> None:
     ok(cli(*demo.db, "invoices", "generate", "--month", "2026-11"))
-    said = ok(cli(*demo.db, "invoices", "send", "--month", "2026-11"))
+    said = ok(cli(*demo.db, "invoices", "send", "--month", "2026-11", "--no-email"))
     assert re.fullmatch(r"sent 59 invoice\(s\); applied R [\d ]+,\d\d of household credit\n", said)
 
 
@@ -341,7 +347,7 @@ def test_mark_overdue(cli: Cli, demo: Demo) -> None:
     assert overdue("2026-11-02") == OPENING
     assert overdue("2026-11-30") == []
     ok(cli(*demo.db, "invoices", "generate", "--month", "2026-11"))
-    ok(cli(*demo.db, "invoices", "send", "--month", "2026-11"))
+    ok(cli(*demo.db, "invoices", "send", "--month", "2026-11", "--no-email"))
     # 59 sent, of which the three in credit are PARTIALLY_PAID and stay so.
     said = ok(cli(*demo.db, "invoices", "mark-overdue", "--as-of", "2026-11-08"))
     assert said == "56 invoice(s) now overdue as of 2026-11-08\n"

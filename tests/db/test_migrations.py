@@ -56,6 +56,8 @@ EXPECTED_TABLES = {
     "ledger_entries",
     "line_categories",
     "match_decisions",
+    "outbox_attachments",
+    "outbox_messages",
     "payer_aliases",
     "payments",
     "reconciliations",
@@ -66,20 +68,20 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0004"
+LATEST = "0005"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0004
+Revises: 0005
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from crechebooks_desktop.db.tables.billing import (
     InvoiceLine,
     InvoiceSequence,
 )
+from crechebooks_desktop.db.tables.delivery import OutboxAttachment, OutboxMessage
 from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
 from crechebooks_desktop.db.tables.history import HistoryHead
 from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
@@ -58,6 +59,8 @@ __all__ = [
     "LedgerEntry",
     "LineCategory",
     "MatchDecision",
+    "OutboxAttachment",
+    "OutboxMessage",
     "PayerAlias",
     "Payment",
     "Reconciliation",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, SmallInteger, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
@@ -20,6 +20,8 @@ class Tenant(Base):
         CheckConstraint(
             "categorise_confidence BETWEEN 0 AND 100", name="categorise_confidence_percent"
         ),
+        CheckConstraint("smtp_port BETWEEN 1 AND 65535", name="smtp_port_range"),
+        CheckConstraint("smtp_security IN ('none', 'starttls', 'ssl')", name="smtp_security_known"),
     )
 
     id: Mapped[IntPK]
@@ -40,6 +42,12 @@ class Tenant(Base):
     bank_branch_code: Mapped[str | None] = mapped_column(String(20))
     # A learned categorisation suggestion below this (percent) waits for a person.
     categorise_confidence: Mapped[int] = mapped_column(SmallInteger, default=80)
+    # The creche's mailbox (issue 12); its password is in the keyring, never in the book.
+    smtp_host: Mapped[str | None] = mapped_column(String(200))
+    smtp_port: Mapped[int | None] = mapped_column(Integer)
+    smtp_security: Mapped[str] = mapped_column(String(10), default="starttls")
+    smtp_user: Mapped[str | None] = mapped_column(String(200))
+    smtp_from: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[Created]
 
 

@@ -18,6 +18,7 @@ from crechebooks_desktop.domain.creche import (
     parse_vat_number,
     parse_yes_no,
 )
+from crechebooks_desktop.domain.delivery import SmtpSecurity, SmtpSettings
 
 BASE = CrecheSettings(tenant_id=3, name="Little Acorns")
 
@@ -57,6 +58,17 @@ GOOD: list[tuple[str, str, Any]] = [
     ("bank_branch_code", "", None),
     ("categorise_confidence", " 90 ", 90),
     ("categorise_confidence", "0", 0),
+    ("smtp_host", " mail.littleacorns.co.za ", "mail.littleacorns.co.za"),
+    ("smtp_host", "", None),
+    ("smtp_port", " 587 ", 587),
+    ("smtp_port", "65535", 65535),
+    ("smtp_port", "", None),
+    ("smtp_security", " SSL ", "ssl"),
+    ("smtp_security", "none", "none"),
+    ("smtp_user", "office@littleacorns.co.za", "office@littleacorns.co.za"),
+    ("smtp_user", "", None),
+    ("smtp_from", " accounts@littleacorns.co.za ", "accounts@littleacorns.co.za"),
+    ("smtp_from", "", None),
 ]
 
 BAD: list[tuple[str, str, str]] = [
@@ -91,6 +103,15 @@ BAD: list[tuple[str, str, str]] = [
     ("bank_branch_code", "1" * 21, "at most 20 characters"),
     ("categorise_confidence", "101", "confidence must be from 0 to 100"),
     ("categorise_confidence", "high", "confidence must be a whole number"),
+    ("smtp_host", "mail server", "'mail server' is not a server name"),
+    ("smtp_port", "0", "port must be from 1 to 65535"),
+    ("smtp_port", "65536", "port must be from 1 to 65535"),
+    ("smtp_port", "smtp", "port must be a whole number, not 'smtp'"),
+    ("smtp_security", "tls", "security is none, starttls or ssl"),
+    ("smtp_security", "", "security is none, starttls or ssl"),
+    ("smtp_user", "u" * 201, "at most 200 characters"),
+    ("smtp_from", "accounts", "'accounts' is not an e-mail address"),
+    ("smtp_from", "Acorns <a@b.co>", "'Acorns <a@b.co>' is not an e-mail address"),
 ]
 
 
@@ -114,6 +135,11 @@ def test_every_setting_is_covered() -> None:
         "bank_account_number",
         "bank_branch_code",
         "categorise_confidence",
+        "smtp_host",
+        "smtp_port",
+        "smtp_security",
+        "smtp_user",
+        "smtp_from",
     }
 
 
@@ -158,6 +184,11 @@ def test_defaults_and_as_dict() -> None:
         "bank_account_number": None,
         "bank_branch_code": None,
         "categorise_confidence": 80,
+        "smtp_host": None,
+        "smtp_port": None,
+        "smtp_security": "starttls",
+        "smtp_user": None,
+        "smtp_from": None,
         "vat_registered": False,
     }
 
@@ -252,3 +283,20 @@ def test_new_creche_defaults() -> None:
     assert (new.vat_number, new.prices_include_vat, new.sibling_discounts) == ("", "yes", "")
     assert (new.due_day, new.invoice_prefix, new.admin_username) == ("7", "INV", "admin")
     assert (new.admin_full_name, new.admin_password) == (None, None)
+
+
+def test_smtp_is_set_with_a_host_and_a_sender() -> None:
+    assert BASE.smtp is None
+    assert BASE.with_value("smtp_host", "mail.example.co.za").smtp is None
+    ready = BASE.with_value("smtp_host", "mail.example.co.za").with_value(
+        "smtp_from", "accounts@example.co.za"
+    )
+    assert ready.smtp == SmtpSettings(
+        "mail.example.co.za", 587, SmtpSecurity.STARTTLS, None, "accounts@example.co.za"
+    )
+    assert ready.with_value("smtp_security", "ssl").smtp.port == 465  # type: ignore[union-attr]
+    assert ready.with_value("smtp_security", "none").smtp.port == 25  # type: ignore[union-attr]
+    own = ready.with_value("smtp_port", "2525").with_value("smtp_user", "office")
+    assert own.smtp is not None
+    assert (own.smtp.port, own.smtp.user) == (2525, "office")
+    assert own.smtp.secret_key == "smtp:office@mail.example.co.za"
