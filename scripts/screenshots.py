@@ -5,6 +5,7 @@ Run through scripts/screenshots, which sets up the environment first.
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 import tempfile
@@ -12,18 +13,24 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.enums import PaymentMethod
+from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.bank import list_accounts
 from crechebooks_desktop.services.demo import create_demo_creche
 from crechebooks_desktop.services.households import household_summaries
+from crechebooks_desktop.services.invoices import send_month
 from crechebooks_desktop.services.invoicing import generate_month
 from crechebooks_desktop.services.ledger import household_ledger
 from crechebooks_desktop.services.match_review import list_lines
 from crechebooks_desktop.services.matching import run_matching
+from crechebooks_desktop.services.payments import add_payment
 from crechebooks_desktop.services.reconciliation import reconcile
 from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
 from crechebooks_desktop.services.users import acting_user
@@ -32,6 +39,7 @@ from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
 from crechebooks_desktop.ui.setup.first_run import FirstRunDialog
+from crechebooks_desktop.ui.statements import jobs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TODAY = dt.date.today()
@@ -257,6 +265,160 @@ def reconciliation_picture(app, shell: Shell) -> None:
     shell.window.tabs.setCurrentWidget(view)
 
 
+HISTORY_MONTHS = 12
+"""How many months the statements pictures' book has been running."""
+
+
+def history_book(path: Path) -> None:
+    """The demo creche after a year: most families pay each month on the 5th, some do not.
+
+    See ``paid`` for who pays what; so the aging has money in every bucket,
+    the trend a shape, and a few households hold credit.
+    """
+    first = month_back(TODAY.replace(day=1), HISTORY_MONTHS - 1)
+    book, _ = Book.open(settings_for(str(path)), create=True)
+    with book.write() as uow:
+        tenant = create_demo_creche(uow, first).creche.tenant_id
+    with book.read(tenant) as uow:
+        actor = acting_user(uow, tenant, None)
+    for n in range(HISTORY_MONTHS):
+        month = month_back(first, -n)
+        generate_month(lambda: book.write(tenant), actor, month)
+        with book.write(tenant) as uow:
+            send_month(uow, actor, month)
+            pay_day = min(month.replace(day=5), TODAY)
+            for index, household in enumerate(household_summaries(uow)):
+                cents = paid(index, n, household.balance_cents)
+                if cents > 0:
+                    add_payment(
+                        uow, actor, household.account_ref, cents, pay_day,
+                        PaymentMethod.EFT, household.account_ref,
+                    )  # fmt: skip
+    book.close()
+
+
+def month_back(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` before ``day``'s (negative: after)."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def paid(index: int, month: int, owed: int) -> int:
+    """What the household at ``index`` pays in the ``month``-th month of the history.
+
+    Every seventh (from the fourth) stops paying four months before the end,
+    every ninth (from the fifth) three, every sixth (from the second) two; every
+    thirteenth (from the sixth) missed two months half a year ago and then
+    caught up; every eleventh (from the seventh) pays R 250 too much at the end.
+    Everyone else pays what they owe.
+    """
+    last = HISTORY_MONTHS - 1
+    for modulus, rest, missed in ((7, 3, 4), (9, 4, 3), (6, 1, 2)):
+        if index % modulus == rest and month > last - missed:
+            return 0
+    if index % 13 == 5 and month in (last - 7, last - 6):  # noqa: PLR2004
+        return 0
+    if index % 11 == 6 and month == last:  # noqa: PLR2004
+        return max(owed, 0) + 25_000
+    return max(owed, 0)
+
+
+def arrears_day() -> dt.date:
+    """A 5th (this month's, or last month's early in a month): money in every aging bucket.
+
+    Invoices fall due on the 7th, so on the 5th this month's are current and
+    last month's, the month before's and older ones are 30, 60 and 90+ days late.
+    """
+    this_month = TODAY.replace(day=5)
+    return this_month if this_month <= TODAY else month_back(TODAY, 1).replace(day=5)
+
+
+def stand_in_renderer():
+    """A plain page of the statement's lines, for a build without exporters/statement_pdf.py."""
+
+    def render(statement, creche) -> bytes:
+        out = io.BytesIO()
+        page = Canvas(out, pagesize=A4, invariant=True)
+        page.setFont("Helvetica-Bold", 16)
+        page.drawString(56, 780, creche.name)
+        page.setFont("Helvetica", 11)
+        party = statement.party
+        page.drawString(56, 752, f"Statement for {party.parent_name} ({party.household_ref})")
+        page.drawString(56, 736, f"{statement.date_from} to {statement.date_to}")
+        y = 704
+        page.drawString(56, y, "Balance brought forward")
+        page.drawRightString(540, y, format_rands(statement.opening_cents))
+        for line in statement.lines:
+            y -= 18
+            page.drawString(56, y, f"{line.date}  {line.description}"[:70])
+            page.drawRightString(440, y, format_rands(line.amount_cents))
+            page.drawRightString(540, y, format_rands(line.balance_cents))
+        page.setFont("Helvetica-Bold", 11)
+        page.drawString(56, y - 28, "Closing balance")
+        page.drawRightString(540, y - 28, format_rands(statement.closing_cents))
+        page.showPage()
+        page.save()
+        return out.getvalue()
+
+    return render
+
+
+def statements_pictures(app, path: Path) -> list[str]:
+    """The Statements tab on a household that owes at several ages, then the arrears view."""
+    saved = ["statements-tab.png", "arrears-view.png"]
+    try:
+        jobs.load_renderer()
+    except jobs.RendererMissing:
+        jobs.load_renderer = stand_in_renderer
+        print("note: exporters/statement_pdf.py is missing: the statement page is a stand-in")
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+    view = shell.window.statements
+
+    def loaded(_screen: object) -> None:
+        view.loaded.disconnect(loaded)
+        view.filter.setCurrentIndex(1)  # Owing
+        rows = view.model.rows()
+        late = [r for r in rows if r.days_30_cents and r.days_60_cents] or rows
+        chosen = max(late, key=lambda r: (len(r.children), r.balance_cents))
+        view.preview_ready.connect(previewed)
+        view.select_household(chosen.ref)
+
+    def previewed(_pages: int) -> None:
+        view.preview_ready.disconnect(previewed)
+        QTimer.singleShot(600, shot)
+
+    def shot() -> None:
+        shell.window.grab().save(str(DOCS / saved[0]))
+        view.arrears.loaded.connect(arrears_loaded)
+        view.show_page(1)
+        day = arrears_day()
+        view.arrears.as_of.setDate(QDate(day.year, day.month, day.day))
+
+    def arrears_loaded(screen) -> None:
+        if screen.as_of != arrears_day():
+            return  # today's first; then the day with money in every bucket
+        view.arrears.loaded.disconnect(arrears_loaded)
+        QTimer.singleShot(800, arrears_shot)
+
+    def arrears_shot() -> None:
+        shell.window.grab().save(str(DOCS / saved[1]))
+        app.quit()
+
+    def ready(_workplace: object) -> None:
+        # Where the book would be on the office computer, not the temporary folder.
+        shell.window.book_label.setText("Book: /home/office/CrecheBooks/book.sqlite")
+        view.loaded.connect(loaded)
+        shell.window.tabs.setCurrentWidget(view)
+
+    shell.startup.ready.connect(ready)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -274,6 +436,9 @@ def main() -> int:
         path = Path(tmp) / "Sunflower Kids" / "book.sqlite"
         demo_book(path)
         window_pictures(app, path)
+        history = Path(tmp) / "Sunflower Kids history" / "book.sqlite"
+        history_book(history)
+        later = statements_pictures(app, history)
     first_run_picture(app)
     pictures = (
         "main-window.png",
@@ -283,7 +448,7 @@ def main() -> int:
         "import-statement.png",
         "reconciliation-tab.png",
     )
-    for name in (*pictures, "first-run.png"):
+    for name in (*pictures, *later, "first-run.png"):
         print(f"saved docs/{name}")
     return 0
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from crechebooks_desktop import __version__
-from crechebooks_desktop.ui.common.empty_state import EmptyState
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.invoices.view import InvoicesView
@@ -24,33 +23,7 @@ from crechebooks_desktop.ui.ledger.view import LedgerView
 from crechebooks_desktop.ui.matching.view import MatchingView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.reconciliation.view import ReconciliationView
-
-_LEDGER = (
-    "Every charge, payment, credit and adjustment of a household, with its running "
-    "balance, and the household's open invoices."
-)
-_INVOICES = (
-    "The month's invoices with their status, totals and balances, and the monthly run "
-    "that creates them."
-)
-_MATCHING = (
-    "Bank statement credits beside the invoices they most likely pay, with the reasons, "
-    "ready to accept, reject or park."
-)
-_RECONCILIATION = (
-    "The bank account against its statement: unmatched debits and credits, timing "
-    "differences, and locking a finished period."
-)
-_STATEMENTS = (
-    "Household and child statements for a period, with aging, ready to print or save as PDF."
-)
-_PLANNED_TABS = (
-    ("Ledger", "Household ledgers", _LEDGER),
-    ("Invoices", "Invoices", _INVOICES),
-    ("Matching", "Payment matching", _MATCHING),
-    ("Reconciliation", "Bank reconciliation", _RECONCILIATION),
-    ("Statements", "Statements", _STATEMENTS),
-)
+from crechebooks_desktop.ui.statements.view import StatementsView
 
 
 class MainWindow(QMainWindow):
@@ -67,15 +40,17 @@ class MainWindow(QMainWindow):
         self.ledger = LedgerView(session, today)
         self.matching = MatchingView(session)
         self.reconciliation = ReconciliationView(session)
-        self.tabs.addTab(self.households, "Households")
-        built: dict[str, QWidget] = {
-            "Ledger": self.ledger,
-            "Invoices": self.invoices,
-            "Matching": self.matching,
-            "Reconciliation": self.reconciliation,
-        }
-        for title, heading, text in _PLANNED_TABS:
-            self.tabs.addTab(built.get(title) or EmptyState(heading, text), title)
+        self.statements = StatementsView(session, today)
+        screens: tuple[tuple[QWidget, str], ...] = (
+            (self.households, "Households"),
+            (self.ledger, "Ledger"),
+            (self.invoices, "Invoices"),
+            (self.matching, "Matching"),
+            (self.reconciliation, "Reconciliation"),
+            (self.statements, "Statements"),
+        )
+        for screen, title in screens:
+            self.tabs.addTab(screen, title)
         self.setCentralWidget(self.tabs)
         self.book_label = QLabel(f"Book: {book_name}")
         self.creche_label = QLabel("Opening…")
@@ -85,7 +60,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.book_label, 1)
         self._menus()
-        for screen in (self.matching, self.reconciliation):
+        for screen in (self.matching, self.reconciliation, self.statements):
             screen.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.workplace_changed.connect(self._on_workplace)
         session.failed.connect(lambda exc: report(self, exc, "finish that"))
