@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.delivery import OutboxMessageValue, OutboxStatus, SmtpSettings
 from crechebooks_desktop.domain.roles import Actor, Permission
@@ -39,6 +40,8 @@ from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.delivery import outbox
 from crechebooks_desktop.services.delivery.report import DeliveryReport, MessageOutcome
 from crechebooks_desktop.services.invoicing import Transactions
+from crechebooks_desktop.services.statements import reminders
+from crechebooks_desktop.services.statements.reminders import REMINDER_KIND
 from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = ["LOGIN_REFUSED", "send_queue"]
@@ -132,9 +135,15 @@ class _Run:
         while not self.task.cancelled:
             with self.transactions() as uow:
                 message = outbox.claim_next(uow, last)
+                withdrawn = _withdrawn(uow, self.actor, message)
             if message is None:
                 return
             last = message.id
+            if withdrawn is not None:
+                self.failed.append(
+                    MessageOutcome.of(withdrawn, withdrawn.status, withdrawn.last_error)
+                )
+                continue
             outcome = self._hand_over(connection, message)
             self._record(message, outcome)
             done = len(self.sent) + len(self.failed)
@@ -189,6 +198,22 @@ class _Run:
             still_queued=queued,
             stopped=stopped,
         )
+
+
+def _withdrawn(
+    uow: UnitOfWork, actor: Actor, message: OutboxMessageValue | None
+) -> OutboxMessageValue | None:
+    """A reminder whose invoices were paid, voided or covered since it was queued: FAILED, unsent.
+
+    Asked in the transaction that claims the message, with its invoices locked,
+    so a reminder never goes out about an invoice that is no longer owed.
+    """
+    if message is None or message.kind != REMINDER_KIND:
+        return None
+    reason = reminders.still_owed(uow, message.id)
+    if reason is None:
+        return None
+    return outbox.mark_failed(uow, actor, message.id, f"not sent: {reason}")
 
 
 def _envelope(
