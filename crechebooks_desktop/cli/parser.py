@@ -10,6 +10,7 @@ from crechebooks_desktop.cli import (
     book_args,
     categorise_args,
     invoice_args,
+    jobs_args,
     outbox_args,
     payment_args,
     reconcile_args,
@@ -30,6 +31,7 @@ COMMAND_MODULES = (
     statement_args,
     outbox_args,
     reminder_args,
+    jobs_args,
 )
 
 

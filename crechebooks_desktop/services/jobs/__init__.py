@@ -1,0 +1,1 @@
+"""Scheduled jobs: what runs on its own (from cron or the Task Scheduler), once per period."""
