@@ -134,7 +134,9 @@ def _details(page: StatementPage) -> list[tuple[str, str]]:
     if statement.kind == StatementKind.OPEN_ITEMS:
         rows.append(("Owing at", long_date(statement.date_to)))
     else:
-        rows.append(("Period", page.period))
+        rows.append(
+            ("Period", f"{short_date(statement.date_from)} to {short_date(statement.date_to)}")
+        )
         rows.append(("Statement date", long_date(statement.date_to)))
     rows.append(("Closing balance", page.money(statement.closing_cents)))
     return rows
