@@ -29,10 +29,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-import signal
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +43,12 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.household_statement import StatementOf
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.exporters.pdf_support import register_fonts
 from crechebooks_desktop.exporters.statement_pdf import (
     banking_details_missing,
     render_many,
     render_statement_pdf,
     render_statements_pdf,
+    start_worker,
 )
 from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import audit
@@ -70,6 +70,8 @@ RENDER_CHUNK = 20
 """Statements per task sent to a worker."""
 ARCHIVE_GROUP = 100
 """Statements archived per write transaction."""
+IO_THREADS = 8
+"""Files written at once: most of a file's cost is waiting for the disk to flush it."""
 PARALLEL_FROM = 60
 """Fewer statements than this render in this process: starting workers costs about a second."""
 
@@ -155,8 +157,9 @@ def export_statements(
             )  # fmt: skip
             creche = creche_of(uow, actor)
         combined = renderer.combined(statements, creche) if out_file is not None else None
-        writer = _Writer(book, actor, out_dir, task, len(statements))
-        writer.run(renderer.each(statements, creche))
+        with ThreadPoolExecutor(max_workers=IO_THREADS) as files:
+            writer = _Writer(book, actor, out_dir, task, len(statements), files)
+            writer.run(renderer.each(statements, creche))
         if out_file is not None and not writer.cancelled and combined is not None:
             write_atomically(out_file, combined.result())
             writer.files.append(out_file)
@@ -184,17 +187,6 @@ def _check_writable(folder: Path | None) -> None:
         raise UserFacingError(f"cannot write into {folder}: {exc.strerror or exc}") from None
 
 
-def _start_worker() -> None:
-    """A worker's start: fonts registered once; Ctrl-C is the parent's to handle.
-
-    The terminal sends Ctrl-C to every process of the command; a worker that
-    died of it would break the pool under the parent, which is still
-    archiving what was written so far.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    register_fonts()
-
-
 class _Immediate:
     """A finished result, shaped like a Future (for what renders in this process)."""
 
@@ -214,7 +206,7 @@ class _Renderer:
             self._pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
+                initializer=start_worker,
             )
             for _ in range(workers):  # start them now: they import while the book is read
                 self._pool.submit(os.getpid)
@@ -259,11 +251,18 @@ class _Writer:
     """Writes each statement's copy and archives them in groups, with progress and cancel."""
 
     def __init__(
-        self, book: Book, actor: Actor, out_dir: Path | None, task: TaskState, total: int
+        self,
+        book: Book,
+        actor: Actor,
+        out_dir: Path | None,
+        task: TaskState,
+        total: int,
+        files: ThreadPoolExecutor,
     ) -> None:
         self.book, self.actor, self.out_dir, self.task, self.total = (
             book, actor, out_dir, task, total,
         )  # fmt: skip
+        self._files = files
         self.archived: list[ArchivedStatement] = []
         self.files: list[Path] = []
         self.cancelled = False
@@ -282,17 +281,35 @@ class _Writer:
     def _write_copies(
         self, group: list[tuple[StatementOf, bytes]]
     ) -> list[tuple[StatementOf, bytes]]:
-        """Each statement's copy in the folder, until cancelled; those written."""
-        written = []
+        """Each statement's copy in the folder, until cancelled; those written, in order.
+
+        Up to ``IO_THREADS`` files are written at once; a cancel stops new ones
+        from starting, and those already started are finished.
+        """
+        written: list[tuple[StatementOf, bytes]] = []
+        started: deque[tuple[StatementOf, bytes, Future[Path] | None]] = deque()
+
+        def finish_one() -> None:
+            statement, pdf, future = started.popleft()
+            if future is not None:
+                self.files.append(future.result())
+            written.append((statement, pdf))
+            done = len(self.archived) + len(written)
+            self.task.progress(done, self.total, statement.party.household_ref)
+
         for statement, pdf in group:
             if self.task.cancelled:
                 self.cancelled = True
                 break
+            future = None
             if self.out_dir is not None:
-                self.files.append(write_atomically(self.out_dir / self._name(statement), pdf))
-            written.append((statement, pdf))
-            done = len(self.archived) + len(written)
-            self.task.progress(done, self.total, statement.party.household_ref)
+                path = self.out_dir / self._name(statement)
+                future = self._files.submit(write_atomically, path, pdf)
+            started.append((statement, pdf, future))
+            if len(started) >= IO_THREADS:
+                finish_one()
+        while started:
+            finish_one()
         return written
 
     def _archive(self, written: list[tuple[StatementOf, bytes]]) -> None:
@@ -302,7 +319,9 @@ class _Writer:
         archived: list[ArchivedStatement] = []
         try:
             with self.book.write(self.actor.tenant_id) as uow:
-                archived = archive_statement_pdfs(uow, self.actor, written, data_dir)
+                archived = archive_statement_pdfs(
+                    uow, self.actor, written, data_dir, threads=IO_THREADS
+                )
         except BaseException:
             # The commit failed after the files were written: no row claims them; remove them.
             for item in archived:

@@ -38,6 +38,7 @@ from crechebooks_desktop.exporters.statement_layout import (
     draw_stack,
     long_date,
     paginate,
+    put_text,
     short_date,
     stack_height,
     texts,
@@ -78,7 +79,7 @@ def letterhead(page: StatementPage) -> Block:
     """The creche as on its invoices, the title on the right, an accent rule below."""
     creche = page.creche
     title = texts(page.title, WIDTH * 0.45, font=BOLD, size=16, colour=ACCENT)
-    width = WIDTH - max(stringWidth(line.text, BOLD, 16) for line in title) - 5 * mm
+    width = WIDTH - max(stringWidth(line.text, FONT, 16) for line in title) - 5 * mm
     left = texts(page.supplier, width, font=BOLD, size=15)
     if creche.trading_name and creche.trading_name != creche.name:
         left += texts(creche.name, width, size=8, colour=GREY)
@@ -184,14 +185,11 @@ def table_head() -> Block:
     def draw(canvas: Canvas, top: float) -> None:
         canvas.setFillColor(ACCENT)
         canvas.rect(LEFT, top - height, WIDTH, height, stroke=0, fill=1)
-        canvas.setFillColor(colors.white)
-        canvas.setFont(BOLD, 8)
         baseline = top - height + 2.2 * mm
         for (title, _w, _r), (x0, x1, right) in zip(COLUMNS, _EDGES, strict=True):
-            if right:
-                canvas.drawRightString(x1 - PAD, baseline, title)
-            else:
-                canvas.drawString(x0 + PAD, baseline, title)
+            x, align = (x1 - PAD, "right") if right else (x0 + PAD, "left")
+            put_text(canvas, x, baseline, title, font=BOLD, size=8, colour=colors.white,
+                     align=align)  # fmt: skip
 
     return Block(height, draw)
 
@@ -220,15 +218,11 @@ def _row(
         if shaded:
             canvas.setFillColor(SHADE)
             canvas.rect(LEFT, top - height, WIDTH, height, stroke=0, fill=1)
-        canvas.setFillColor(colors.black)
-        canvas.setFont(font, size)
         for lines, (x0, x1, right) in zip(wrapped, edges, strict=True):
             y = top - ROW_PAD - size
+            x, align = (x1 - PAD, "right") if right else (x0 + PAD, "left")
             for line in lines:
-                if right:
-                    canvas.drawRightString(x1 - PAD, y, line)
-                else:
-                    canvas.drawString(x0 + PAD, y, line)
+                put_text(canvas, x, y, line, font=font, size=size, align=align)
                 y -= leading
         canvas.setStrokeColor(ACCENT if bold else RULE)
         canvas.setLineWidth(0.8 if bold else 0.4)
@@ -316,12 +310,10 @@ def aging(page: StatementPage) -> Block:
             canvas.setLineWidth(0.8)
             canvas.rect(x, box_top - box_height, box_width, box_height, stroke=1, fill=1)
             centre = x + box_width / 2
-            canvas.setFillColor(GREY)
-            canvas.setFont(FONT, 7.5)
-            canvas.drawCentredString(centre, box_top - 4.2 * mm, title)
-            canvas.setFillColor(colors.black)
-            canvas.setFont(BOLD, 10)
-            canvas.drawCentredString(centre, box_top - 9.5 * mm, page.money(cents))
+            put_text(canvas, centre, box_top - 4.2 * mm, title, size=7.5, colour=GREY,
+                     align="centre")  # fmt: skip
+            put_text(canvas, centre, box_top - 9.5 * mm, page.money(cents), font=BOLD, size=10,
+                     align="centre")  # fmt: skip
 
     return Block(height, draw)
 

