@@ -15,13 +15,16 @@ the work is split by what it costs:
    than it saves.
 3. **Write and archive** here, in groups: each statement's copy is written
    (``<REF>.pdf`` in the folder, atomically), then the group's archive copies
-   and their ``documents`` rows in one write transaction. When a group's
+   and their ``documents`` rows in one write transaction. Files are written
+   several at once (each waits for the disk to flush it). When a group's
    transaction fails, the archive files it wrote are removed again.
 
-Progress is reported after each statement written; cancelling stops after the
-statement being written, archives what was written, and writes no more. So
-after a cancel every file in the folder is complete, every archived row has
-its file, and the one-PDF file (``out_file``) is not written at all.
+Progress is reported after each statement written, in order; a cancel starts
+no more files (those already started are finished), archives what was
+written, and stops. So after a cancel every file in the folder is complete
+and archived, every archived row has its file, and the one-PDF file
+(``out_file``) is not written at all. A rerun finishes the job, reusing what
+was archived.
 """
 
 from __future__ import annotations
