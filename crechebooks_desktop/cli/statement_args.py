@@ -1,11 +1,13 @@
-"""Grammar of ``statements show`` and ``arrears``.
+"""Grammar of ``statements show|pdf`` and ``arrears [export]``.
 
-Handlers are in ``statement_commands`` and load only when a command runs.
+Handlers are in ``statement_commands`` and ``statement_pdf_commands`` and load only
+when a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from crechebooks_desktop.cli.grammar import AddCommand
 
@@ -38,6 +40,7 @@ def register(add: AddCommand) -> None:
     )
     period_options(show)
     _json(show)
+    _pdf(sub)
 
     arrears = add(
         "arrears",
@@ -49,3 +52,33 @@ def register(add: AddCommand) -> None:
         "--all", action="store_true", help="list every debtor and invoice, not only the top ones"
     )
     _json(arrears)
+    actions = arrears.add_subparsers(dest="action", metavar="ACTION")
+    export = actions.add_parser(
+        "export", help="the report as a workbook (summary, debtors, invoices, credits) or a PDF"
+    )
+    export.set_defaults(handler="statement_pdf_commands.cmd_arrears_export")
+    export.add_argument("--format", required=True, choices=("xlsx", "pdf"), help="xlsx or pdf")
+    export.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+
+
+def _pdf(sub: Any) -> None:
+    """``statements pdf``: one household's statement, or every household's."""
+    pdf = sub.add_parser(
+        "pdf",
+        help="statement PDFs: one household's (--household), or every household's (--all)",
+    )
+    pdf.set_defaults(handler="statement_pdf_commands.cmd_pdf")
+    which = pdf.add_mutually_exclusive_group(required=True)
+    which.add_argument("--household", metavar="REF", help="the household")
+    which.add_argument("--all", action="store_true", help="every household, by reference")
+    pdf.add_argument("--child", metavar="REF", help="with --household: only this child's")
+    pdf.add_argument(
+        "--open-items", action="store_true", help="only what is still owed at the end date"
+    )
+    pdf.add_argument(
+        "--only-owing", action="store_true", help="with --all: only households that owe"
+    )
+    period_options(pdf)
+    pdf.add_argument("--out", metavar="FILE.pdf", help="the file to write (with --all: one PDF)")
+    pdf.add_argument("--out-dir", metavar="DIR", help="with --all: a folder, one REF.pdf each")

@@ -53,6 +53,7 @@ __all__ = [
     "Value",
     "csv_cell",
     "csv_text",
+    "fill_sheet",
     "write_csv",
     "write_xlsx",
     "xlsx_cell",
@@ -205,6 +206,24 @@ def write_xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title
+    count = fill_sheet(sheet, columns, rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())
+    return count
+
+
+def fill_sheet(sheet: Worksheet, columns: Sequence[Column[_T]], rows: Iterable[_T]) -> int:
+    """Fill an empty sheet as ``write_xlsx`` does: header, rows, totals, widths, filter.
+
+    Args:
+        sheet: the sheet (of a workbook with other sheets, perhaps).
+        columns: the columns, in order; MONEY columns are totalled.
+        rows: the rows, in the order to list them.
+
+    Returns:
+        How many rows were written.
+    """
     for index, column in enumerate(columns, start=1):
         xlsx_cell(sheet.cell(row=1, column=index), Kind.TEXT, column.title)
     values = [[c.value(row) for c in columns] for row in rows]
@@ -214,9 +233,6 @@ def write_xlsx(
     _totals_row(sheet, columns, len(values))
     _header(sheet, len(columns), len(values))
     _widths(sheet, columns, values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomically(path, buffer.getvalue())
     return len(values)
 
 

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 
+from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import Document, Invoice
+from crechebooks_desktop.db.types import utc_now
+
+_CHUNK = 900
+"""Ids per IN (...) list (SQLite allows 32,766 bound parameters in all)."""
+
+
+class NewDocument(NamedTuple):
+    """A document row to insert (``add_many``)."""
+
+    kind: str
+    entity: str
+    entity_id: int
+    sha256: str
+    local_path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +59,21 @@ class DocumentRepository(TenantScoped):
         self.session.flush()
         return row.id
 
+    def add_many(self, rows: Sequence[NewDocument]) -> list[int]:
+        """Insert many document rows in one statement; their ids, in order."""
+        table = table_of(Document)
+        ids = reserve_ids(self.session, table, len(rows))
+        now = utc_now()
+        insert_rows(
+            self.session,
+            table,
+            [
+                {"id": i, "tenant_id": self.tenant_id, "created_at": now, **row._asdict()}
+                for i, row in zip(ids, rows, strict=True)
+            ],
+        )
+        return ids
+
     def versions(self, kind: str, entity: str, entity_id: int) -> list[DocumentValue]:
         """Every archived copy of one thing, oldest first (the last is the current one)."""
         rows = self.session.scalars(
@@ -55,6 +87,27 @@ class DocumentRepository(TenantScoped):
             .order_by(Document.id)
         )
         return [_value(row) for row in rows]
+
+    def of_entities(
+        self, kind: str, entity: str, entity_ids: Sequence[int]
+    ) -> dict[int, list[DocumentValue]]:
+        """Every archived copy of many things at once, by entity id, oldest first."""
+        found: dict[int, list[DocumentValue]] = {}
+        ids = sorted(set(entity_ids))
+        for start in range(0, len(ids), _CHUNK):
+            rows = self.session.scalars(
+                select(Document)
+                .where(
+                    Document.tenant_id == self.tenant_id,
+                    Document.kind == kind,
+                    Document.entity == entity,
+                    Document.entity_id.in_(ids[start : start + _CHUNK]),
+                )
+                .order_by(Document.id)
+            )
+            for row in rows:
+                found.setdefault(row.entity_id, []).append(_value(row))
+        return found
 
     def set_invoice_hash(self, invoice_id: int, sha256: str) -> None:
         """Point an invoice at its latest archived PDF (``invoices.document_hash``).
