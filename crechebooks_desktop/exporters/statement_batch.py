@@ -129,7 +129,8 @@ def export_statements(
         out_dir: a folder to write ``<REF>.pdf`` for each household into.
         out_file: instead, one PDF holding every statement, written at the end.
             With neither, the statements are only archived.
-        household_ids: which households (None: every one, by account reference).
+        household_ids: which households (None: every one with something to show, by account
+            reference: a balance brought forward, movement in the period, or money owed).
         only_owing: leave out households that owe nothing at the end date.
         open_items: open-items statements rather than the period's movements.
         task: progress (after each statement) and cancel.
@@ -156,7 +157,7 @@ def export_statements(
         with book.read(actor.tenant_id) as uow:
             statements = household_statements(
                 uow, period, household_ids=household_ids, open_items=open_items,
-                only_owing=only_owing,
+                only_owing=only_owing, active_only=household_ids is None,
             )  # fmt: skip
             creche = creche_of(uow, actor)
         combined = renderer.combined(statements, creche) if out_file is not None else None

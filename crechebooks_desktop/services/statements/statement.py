@@ -77,6 +77,7 @@ def household_statements(
     household_ids: Sequence[int] | None = None,
     open_items: bool = False,
     only_owing: bool = False,
+    active_only: bool = False,
 ) -> list[StatementOf]:
     """Household statements for many households at once, by account reference.
 
@@ -86,6 +87,8 @@ def household_statements(
         household_ids: which households (None: every one).
         open_items: list only what is still owed at the end date.
         only_owing: leave out households that owe nothing at the end date.
+        active_only: leave out households with nothing to show: no balance
+            brought forward, no movement in the period and nothing owed.
     """
     ids = list(household_ids) if household_ids is not None else None
     parties = uow.statements.parties(ids)
@@ -108,6 +111,8 @@ def household_statements(
         credit = max(0, aging.total_cents - closing)
         unbilled = max(0, closing - aging.total_cents)
         if only_owing and closing <= 0:
+            continue
+        if active_only and not (brought or lines or aging.total_cents):
             continue
         if open_items:
             found.append(

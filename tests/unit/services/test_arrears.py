@@ -20,7 +20,11 @@ from crechebooks_desktop.services import invoices, payments
 from crechebooks_desktop.services.balances import OpeningBalanceRow, import_opening_balances
 from crechebooks_desktop.services.invoices import AdHocLine
 from crechebooks_desktop.services.statements.arrears import arrears_report
-from crechebooks_desktop.services.statements.statement import Period, household_statement
+from crechebooks_desktop.services.statements.statement import (
+    Period,
+    household_statement,
+    household_statements,
+)
 from tests.billing_fixtures import new_creche
 
 ISSUED = dt.date(2026, 3, 1)
@@ -213,3 +217,15 @@ def test_statements_refuse_what_does_not_exist(creche: Book1) -> None:
         Period(dt.date(2026, 5, 31), dt.date(2026, 5, 1))
     with pytest.raises(RuleViolation):
         Period(dt.date(1999, 5, 1), dt.date(2026, 5, 1))
+
+
+def test_a_batch_leaves_out_households_with_nothing_to_show(creche: Book1) -> None:
+    with creche.book.write(creche.tenant) as uow:
+        uow.roster.add_household("ZULU09", "Parent ZULU09")  # never billed, never paid
+    period = Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    with creche.book.read(creche.tenant) as uow:
+        every = household_statements(uow, period)
+        active = household_statements(uow, period, active_only=True)
+    assert "ZULU09" in {s.party.household_ref for s in every}
+    # ADAMS01 owes, BOTHA02 holds credit, CELE03 has a draft: each has something to show.
+    assert [s.party.household_ref for s in active] == ["ADAMS01", "BOTHA02", "CELE03"]
