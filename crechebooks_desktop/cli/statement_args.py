@@ -1,7 +1,7 @@
-"""Grammar of ``statements show|pdf`` and ``arrears [export]``.
+"""Grammar of ``statements show|pdf|send`` and ``arrears [export]``.
 
-Handlers are in ``statement_commands`` and ``statement_pdf_commands`` and load only
-when a command runs.
+Handlers are in ``statement_commands``, ``statement_pdf_commands`` and
+``statement_send_commands``, and load only when a command runs.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def register(add: AddCommand) -> None:
     period_options(show)
     _json(show)
     _pdf(sub)
+    _send(sub)
 
     arrears = add(
         "arrears",
@@ -82,3 +83,24 @@ def _pdf(sub: Any) -> None:
     period_options(pdf)
     pdf.add_argument("--out", metavar="FILE.pdf", help="the file to write (with --all: one PDF)")
     pdf.add_argument("--out-dir", metavar="DIR", help="with --all: a folder, one REF.pdf each")
+
+
+def _send(sub: Any) -> None:
+    """``statements send``: e-mail statements (or write them for printing)."""
+    send = sub.add_parser(
+        "send",
+        help="e-mail each household its statement when an SMTP server is set, "
+        "else write them for printing",
+    )
+    send.set_defaults(handler="statement_send_commands.cmd_send")
+    which = send.add_mutually_exclusive_group(required=True)
+    which.add_argument("--household", metavar="REF", help="the household")
+    which.add_argument("--all", action="store_true", help="every household with something to show")
+    send.add_argument(
+        "--only-owing", action="store_true", help="with --all: only households that owe"
+    )
+    send.add_argument(
+        "--open-items", action="store_true", help="only what is still owed at the end date"
+    )
+    period_options(send)
+    send.add_argument("--json", action="store_true", help="machine-readable output")
