@@ -106,3 +106,11 @@ def test_statements_and_arrears_on_the_command_line(cli: Cli, db: tuple[str, str
         cli(*show, "ADAMS01", "--from", "2026-05-31", "--to", "2026-05-01")
     )
     assert "--as-of" in refused(cli(*db, "arrears", "--as-of", "20-05-2026"))
+
+    sent = ok(cli(*db, "statements", "send", "--all", "--only-owing", "--month", "2026-05"))
+    assert "no SMTP server is set" in sent
+    # ADAMS01 owes, and so does CELE03 on the ledger: its draft was posted when it was made.
+    assert "the 2 statement(s) were written for printing to" in sent
+    assert refused(
+        cli(*db, "statements", "send", "--household", "NOPE01", "--month", "2026-05")
+    ) == ("crechebooks: error: no household 'NOPE01' in this creche")
