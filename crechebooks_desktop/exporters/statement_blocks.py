@@ -284,7 +284,7 @@ def _spacer(height: float) -> Block:
 
 
 def aging(page: StatementPage) -> Block:
-    """The boxes: Current, 30, 60, 90+ days, and Credit held when there is some."""
+    """The boxes: Current, 30, 60, 90+ days; Credit held or Owed on no invoice when there is."""
     statement = page.statement
     boxes = [
         ("Current", statement.aging.current_cents),
@@ -294,6 +294,8 @@ def aging(page: StatementPage) -> Block:
     ]
     if statement.credit_cents > 0:
         boxes.append(("Credit held", statement.credit_cents))
+    if statement.unbilled_cents > 0:  # a refund dated before the credit it paid back
+        boxes.append(("Owed on no invoice", statement.unbilled_cents))
     label = _label(f"AGE OF WHAT IS OWED AT {long_date(statement.date_to).upper()}")
     gap, box_height = 3 * mm, 12 * mm
     box_width = (WIDTH - gap * (len(boxes) - 1)) / len(boxes)
