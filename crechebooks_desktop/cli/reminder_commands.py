@@ -117,7 +117,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     for item in sent:
         print(
             f"{item.id:>5}  {item.as_of.isoformat()}  {item.household_ref:<12} level {item.level}  "
-            f"{format_rands(item.total_cents):>14}  {item.delivery:<5}  {', '.join(item.invoices)}"
+            f"{format_rands(item.total_cents):>14}  {item.delivery:<5} "
+            f"{(item.message_status or '').lower():<8} {', '.join(item.invoices)}"
         )
     print(f"{len(sent)} reminder(s)")
     return 0

@@ -288,7 +288,12 @@ def _household_reminder(
 
 @dataclass(frozen=True, slots=True)
 class SentReminder:
-    """A reminder the book holds: to whom, when, at which level, how, and its letter."""
+    """A reminder the book holds: to whom, when, at which level, how, and its letter.
+
+    Attributes:
+        message_status: its outbox message's state (QUEUED, SENT, FAILED, PRINTED...).
+        sent_at: when the e-mail went, if it has.
+    """
 
     id: int
     household_ref: str
@@ -301,6 +306,8 @@ class SentReminder:
     outbox_message_id: int | None
     created_at: dt.datetime
     invoices: tuple[str, ...] = ()
+    message_status: str | None = None
+    sent_at: dt.datetime | None = None
 
     def as_json(self) -> dict[str, object]:
         """``reminders history --json``: who, when, which level, how much, how, which invoices."""
@@ -314,5 +321,7 @@ class SentReminder:
             "delivery": self.delivery,
             "invoices": list(self.invoices),
             "outbox_message_id": self.outbox_message_id,
+            "message_status": self.message_status,
             "created_at": self.created_at.isoformat(),
+            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
         }

@@ -14,6 +14,7 @@ from crechebooks_desktop.db.tables import (
     Household,
     Invoice,
     JobRun,
+    OutboxMessage,
     Reminder,
     ReminderHold,
     ReminderInvoice,
@@ -160,9 +161,11 @@ class ReminderRepository(TenantScoped):
             select(
                 Reminder.id, Household.account_ref, Household.parent_name, Reminder.as_of,
                 Reminder.level, Reminder.total_cents, Reminder.delivery, Reminder.document_id,
-                Reminder.outbox_message_id, Reminder.created_at,
+                Reminder.outbox_message_id, Reminder.created_at, OutboxMessage.status,
+                OutboxMessage.sent_at,
             )
             .join(Household, Household.id == Reminder.household_id)
+            .outerjoin(OutboxMessage, OutboxMessage.id == Reminder.outbox_message_id)
             .where(Reminder.tenant_id == self.tenant_id)
             .order_by(Reminder.id.desc())
         )  # fmt: skip
@@ -181,8 +184,10 @@ class ReminderRepository(TenantScoped):
                 numbers[int(reminder_id)].append(number)
         return [
             SentReminder(int(rid), ref, name, as_of, level, int(total), delivery, doc, message,
-                         created, tuple(numbers[int(rid)]))
-            for rid, ref, name, as_of, level, total, delivery, doc, message, created in rows
+                         created, tuple(numbers[int(rid)]),
+                         status.value if status is not None else None, sent_at)
+            for rid, ref, name, as_of, level, total, delivery, doc, message, created, status,
+            sent_at in rows
         ]  # fmt: skip
 
     def invoices_of_message(self, message_id: int) -> list[int]:

@@ -153,6 +153,9 @@ def test_reminders_arrive_by_level_with_the_archived_letter(
         ("ADAMS01", 1, "email"),
     ]
     assert all(h.invoices and h.document_id for h in history)
+    assert [(h.message_status, h.sent_at is not None) for h in history] == [
+        ("SENT", True), ("PRINTED", False), ("SENT", True), ("PRINTED", False), ("SENT", True),
+    ]  # fmt: skip
 
 
 def test_a_reminder_paid_for_while_it_waits_in_the_outbox_is_never_sent(
