@@ -48,7 +48,7 @@ def prepare(url: str, children: int) -> int:
     generate(lambda: book.write(tid), actor, MONTH)
     with book.write(tid) as uow:
         settings = uow.tenants.get(tid)
-        assert settings is not None
+        assert settings is not None  # noqa: S101 - the creche made above
         households = [s.id for s in uow.roster.household_summaries()]
         for household_id in households[::10]:
             post_opening_balance(
