@@ -8,10 +8,12 @@ opener are replaced, so no modal dialog opens.
 """
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QPushButton
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.delivery import OutboxStatus
@@ -231,3 +233,38 @@ def test_an_owner_viewer_sees_the_preview_but_cannot_send(tmp_path, open_dialog)
     dialog.send()  # even if asked to: nothing happens
     assert dialog.outcome is None
     assert _read(path, reminders.history) == []
+
+
+def test_cancel_stops_the_e_mails_between_messages(
+    qtbot, tmp_path, open_dialog, smtp_server, session_secrets
+) -> None:
+    path = tmp_path / "book.sqlite"
+    _book(path, smtp_server)
+    _shell, dialog = open_dialog(path)
+    _choose_day(qtbot, dialog, day(31))  # CELE03's hold is over: two to e-mail, one to print
+    assert [r.email for r in dialog.shown.rows] == [
+        "adams@families.test", "cele@families.test", None,
+    ]  # fmt: skip
+    entered, gate = threading.Event(), threading.Event()
+    take = smtp_server.recorder.handle_DATA
+
+    async def held(server, session, envelope) -> str:
+        answer = await take(server, session, envelope)
+        entered.set()  # the server holds its answer to the first message until Cancel is pressed
+        assert gate.wait(WAIT / 1000)
+        return answer
+
+    smtp_server.recorder.handle_DATA = held
+    dialog.send_button.click()
+    qtbot.waitUntil(entered.is_set, timeout=WAIT)
+    assert dialog.progress is not None
+    assert dialog.progress.isVisible()
+    dialog.progress.findChild(QPushButton).click()  # Cancel
+    assert dialog.task.cancelled
+    with qtbot.waitSignal(dialog.sent, timeout=WAIT) as sent:
+        gate.set()
+    result = sent.args[0]
+    assert (result.emailed, result.still_queued) == (1, 1)
+    assert result.stopped == "cancelled; the rest of the queue waits for the next run"
+    assert len(smtp_server.recorder.received) == 1
+    assert "1 message(s) are still waiting in the outbox" in dialog.result_label.text()
