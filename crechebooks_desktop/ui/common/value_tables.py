@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LONG = 40
+"""Cells longer than this many characters carry their text as a tooltip too."""
 
 
 def value_table(headers: Sequence[str], money: Collection[int], stretch: int = 1) -> QTableWidget:
@@ -39,6 +41,8 @@ def fill(table: QTableWidget, rows: Sequence[Sequence[str]], money: Collection[i
     for r, values in enumerate(rows):
         for c, text in enumerate(values):
             item = QTableWidgetItem(text)
+            if len(text) > LONG:
+                item.setToolTip(text)  # the column may be too narrow to show it all
             if c in money:
                 item.setTextAlignment(RIGHT)
             table.setItem(r, c, item)

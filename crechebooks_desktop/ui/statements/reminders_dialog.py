@@ -98,7 +98,7 @@ class RemindersDialog(QDialog):
         self.summary = QLabel("Reading who is due a reminder…")
         self.summary.setObjectName("reminderSummary")
         self.due = value_table(
-            ["Account", "Parent", "Sent to", "Level", "Total", "Invoices"], _MONEY
+            ["Account", "Parent", "Sent to", "Level", "Total", "Invoices"], _MONEY, stretch=5
         )
         self.skipped = value_table(["Account", "Parent", "Why not"], (), stretch=2)
         self.result_label = QLabel()
@@ -112,7 +112,8 @@ class RemindersDialog(QDialog):
         self.send_button.clicked.connect(self.send)
         self.open_button.clicked.connect(self._open_letters)
         self._show_result(None)
-        self.resize(860, 560)
+        self.due.setFocus()  # not the day: its digits would show selected
+        self.resize(980, 600)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -133,7 +134,7 @@ class RemindersDialog(QDialog):
         layout.addWidget(due_title)
         layout.addWidget(self.due, 3)
         layout.addWidget(skipped_title)
-        layout.addWidget(self.skipped, 2)
+        layout.addWidget(self.skipped, 1)
         layout.addWidget(self.result_label)
         layout.addWidget(buttons)
 
