@@ -268,7 +268,7 @@ class RemindersDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._close_progress()
-        self.result_label.setText("Nothing more was sent.")
+        self.result_label.setText("The reminders could not be sent; the message says why.")
         self._update_send()
         report(self, error, "send the reminders")
 
