@@ -23,6 +23,7 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.bank import list_accounts
+from crechebooks_desktop.services.creches import change_setting
 from crechebooks_desktop.services.demo import create_demo_creche
 from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.services.invoices import send_month
@@ -33,6 +34,7 @@ from crechebooks_desktop.services.matching import run_matching
 from crechebooks_desktop.services.payments import add_payment
 from crechebooks_desktop.services.reconciliation import reconcile
 from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
+from crechebooks_desktop.services.statements import reminders
 from crechebooks_desktop.services.users import acting_user
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell, application
@@ -129,6 +131,7 @@ def window_pictures(app, path: Path) -> None:
     shell = Shell(
         argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
     )
+    quiet_banner(shell)
     view = shell.window.invoices
     shots = {"households": False}
 
@@ -163,6 +166,11 @@ def window_pictures(app, path: Path) -> None:
     shell.start()
     app.exec()
     shell.stop()
+
+
+def quiet_banner(shell: Shell) -> None:
+    """Keep the scheduled-jobs bar out of the tabs' pictures (it has its own)."""
+    shell.session.workplace_changed.disconnect(shell.window.jobs_banner.check)
 
 
 def busiest_household(path: Path) -> str:
@@ -294,6 +302,12 @@ def history_book(path: Path) -> None:
                         uow, actor, household.account_ref, cents, pay_day,
                         PaymentMethod.EFT, household.account_ref,
                     )  # fmt: skip
+    with book.write(tenant) as uow:
+        change_setting(uow, actor, "billing-day", "1")  # the month's invoices: a job due
+        # A family on a payment plan, for the reminders dialog's "Not reminded" list.
+        held = household_summaries(uow)[3].account_ref
+        until = TODAY + dt.timedelta(days=30)
+        reminders.hold(uow, actor, held, "Payment plan agreed with the office", until)
     book.close()
 
 
@@ -365,7 +379,7 @@ def stand_in_renderer():
 
 def statements_pictures(app, path: Path) -> list[str]:
     """The Statements tab on a household that owes at several ages, then the arrears view."""
-    saved = ["statements-tab.png", "arrears-view.png"]
+    saved = ["statements-tab.png", "arrears-view.png", "reminders-dialog.png", "jobs-banner.png"]
     try:
         jobs.load_renderer()
     except jobs.RendererMissing:
@@ -374,6 +388,7 @@ def statements_pictures(app, path: Path) -> list[str]:
     shell = Shell(
         argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
     )
+    quiet_banner(shell)
     view = shell.window.statements
 
     def loaded(_screen: object) -> None:
@@ -404,7 +419,7 @@ def statements_pictures(app, path: Path) -> list[str]:
 
     def arrears_shot() -> None:
         shell.window.grab().save(str(DOCS / saved[1]))
-        app.quit()
+        reminders_pictures(app, shell, saved[2:])
 
     def ready(_workplace: object) -> None:
         # Where the book would be on the office computer, not the temporary folder.
@@ -417,6 +432,26 @@ def statements_pictures(app, path: Path) -> list[str]:
     app.exec()
     shell.stop()
     return saved
+
+
+def reminders_pictures(app, shell: Shell, names: list[str]) -> None:
+    """The reminders dialog over the Statements tab; then the window with the jobs bar; quit."""
+    view = shell.window.statements
+    view.show_page(0)
+    dialog = view.open_reminders()
+
+    def shot() -> None:
+        dialog.grab().save(str(DOCS / names[0]))
+        dialog.close()
+        banner = shell.window.jobs_banner
+        banner.checked.connect(lambda _due: QTimer.singleShot(600, banner_shot))
+        banner.check(shell.session.workplace)
+
+    def banner_shot() -> None:
+        shell.window.grab().save(str(DOCS / names[1]))
+        app.quit()
+
+    dialog.loaded.connect(lambda _screen: QTimer.singleShot(600, shot))
 
 
 def first_run_picture(app) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +20,7 @@ from crechebooks_desktop import __version__
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.invoices.view import InvoicesView
+from crechebooks_desktop.ui.jobs.banner import JobsBanner
 from crechebooks_desktop.ui.ledger.view import LedgerView
 from crechebooks_desktop.ui.matching.view import MatchingView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
@@ -51,7 +53,14 @@ class MainWindow(QMainWindow):
         )
         for screen, title in screens:
             self.tabs.addTab(screen, title)
-        self.setCentralWidget(self.tabs)
+        self.jobs_banner = JobsBanner(session, today)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.jobs_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.book_label = QLabel(f"Book: {book_name}")
         self.creche_label = QLabel("Opening…")
         self.user_label = QLabel()
@@ -60,7 +69,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.book_label, 1)
         self._menus()
-        for screen in (self.matching, self.reconciliation, self.statements):
+        for screen in (self.matching, self.reconciliation, self.statements, self.jobs_banner):
             screen.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.workplace_changed.connect(self._on_workplace)
         session.failed.connect(lambda exc: report(self, exc, "finish that"))

@@ -13,6 +13,13 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.services.demo import create_demo_creche
 from crechebooks_desktop.settings import settings_for
+from tests.delivery_fixtures import (  # noqa: F401 - fixtures for the reminders' tests
+    memory_keyring,
+    no_keyring,
+    session_secrets,
+    smtp_login_server,
+    smtp_server,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -34,6 +34,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import audit, checks, invoices, invoicing
 from crechebooks_desktop.services.invoicing import Transactions
+from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = [
     "CHECK",
@@ -41,6 +42,7 @@ __all__ = [
     "JOBS",
     "OVERDUE",
     "REMINDERS",
+    "STOPPED",
     "DueJob",
     "JobOutcome",
     "billing_month",
@@ -54,6 +56,9 @@ REMINDERS = "reminders"
 CHECK = "weekly-check"
 JOBS = (INVOICES, OVERDUE, REMINDERS, CHECK)
 """In the order they run: invoices before overdue marking before reminders."""
+
+STOPPED = "stopped before it ran; it runs next time"
+"""Why a job due was skipped when the run was cancelled before it."""
 
 Work = Callable[[Transactions, Actor, dt.date, str], Mapping[str, Any]]
 """A job's work: (transactions, actor, as of, period) -> its result, as JSON values."""
@@ -140,6 +145,7 @@ def run_due(
     actor: Actor,
     as_of: dt.date,
     work: Mapping[str, Work] | None = None,
+    task: TaskState | None = None,
 ) -> list[JobOutcome]:
     """``jobs run``: run each job due on ``as_of``, once per period, each logged with its result.
 
@@ -149,6 +155,9 @@ def run_due(
         as_of: the day.
         work: the work of jobs that need more than the book (``reminders``);
             a job due without its work fails, saying so.
+        task: progress (jobs run of those due, and the job about to run) and
+            cancel, asked before each job: a job not started is SKIPPED and
+            stays due.
 
     Returns:
         Each job in order: DONE, FAILED or SKIPPED.
@@ -159,6 +168,7 @@ def run_due(
     with transactions() as uow:
         due = {item.job: item for item in due_jobs(uow, as_of)}
         creche = _creche(uow)
+    task = task or TaskState()
     outcomes = []
     for job in JOBS:
         period = _period(job, as_of, creche)
@@ -167,8 +177,17 @@ def run_due(
         if job not in due:
             outcomes.append(JobOutcome(job, period, "SKIPPED", {"why": "done already"}))
             continue
+        if task.cancelled:
+            outcomes.append(JobOutcome(job, period, "SKIPPED", {"why": STOPPED}))
+            continue
+        task.progress(_ran(outcomes), len(due), job)
         outcomes.append(_run_one(transactions, actor, as_of, job, period, every.get(job)))
+    task.progress(_ran(outcomes), len(due), "")
     return outcomes
+
+
+def _ran(outcomes: list[JobOutcome]) -> int:
+    return sum(1 for outcome in outcomes if outcome.status != "SKIPPED")
 
 
 def _run_one(

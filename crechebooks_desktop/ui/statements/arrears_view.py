@@ -11,55 +11,23 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.errors import report
+from crechebooks_desktop.ui.common.value_tables import fill, value_table
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 from crechebooks_desktop.ui.statements import jobs
 from crechebooks_desktop.ui.statements.chart import AgingChart, TrendChart
 from crechebooks_desktop.ui.statements.jobs import ArrearsScreen
 
 TOP_DEBTORS = 10
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _table(headers: list[str], money: set[int]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    for column in money:
-        item = table.horizontalHeaderItem(column)
-        if item is not None:
-            item.setTextAlignment(_RIGHT)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]], money: set[int]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            if c in money:
-                item.setTextAlignment(_RIGHT)
-            table.setItem(r, c, item)
 
 
 class ArrearsView(QWidget):
@@ -96,8 +64,8 @@ class ArrearsView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.aging_chart, 1)
         column.addWidget(self.trend_chart, 1)
-        self.debtors = _table(["Account", "Parent", "Owed", "Oldest due", "Days late"], {2, 4})
-        self.credits = _table(["Account", "Parent", "Credit held"], {2})
+        self.debtors = value_table(["Account", "Parent", "Owed", "Oldest due", "Days late"], {2, 4})
+        self.credits = value_table(["Account", "Parent", "Credit held"], {2})
         self.debtors_title = QLabel("Households that owe most")
         self.credits_title = QLabel("Credit held (beside the arrears, not netted)")
         for title in (self.debtors_title, self.credits_title):
@@ -171,7 +139,7 @@ class ArrearsView(QWidget):
             if len(screen.debtors) > len(top)
             else "Households that owe"
         )
-        _fill(
+        fill(
             self.debtors,
             [
                 (
@@ -185,7 +153,7 @@ class ArrearsView(QWidget):
             ],
             {2, 4},
         )
-        _fill(
+        fill(
             self.credits,
             [(c.ref, c.name, format_rands(c.credit_cents, style)) for c in screen.credits],
             {2},

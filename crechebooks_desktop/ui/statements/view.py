@@ -35,7 +35,7 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.ui.common.errors import log_bug, report
 from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
-from crechebooks_desktop.ui.statements import jobs
+from crechebooks_desktop.ui.statements import jobs, reminder_summary
 from crechebooks_desktop.ui.statements.actions import StatementActions, choice_label
 from crechebooks_desktop.ui.statements.arrears_view import ArrearsView
 from crechebooks_desktop.ui.statements.jobs import HouseholdRow, ListScreen, StatementChoice
@@ -48,6 +48,7 @@ from crechebooks_desktop.ui.statements.model import (
 from crechebooks_desktop.ui.statements.period_picker import PeriodPicker
 from crechebooks_desktop.ui.statements.periods import Dates
 from crechebooks_desktop.ui.statements.preview import StatementPreview
+from crechebooks_desktop.ui.statements.reminders_dialog import RemindersDialog
 
 DELIVERY_LATER = "arrives with e-mail delivery"
 PREVIEW_DELAY_MS = 150
@@ -85,6 +86,7 @@ class StatementsView(QWidget):
         self._preview_asked = 0
         self._keep: tuple[str | None, int] = (None, 0)
         self._previewed: StatementChoice | None = None
+        self.reminders_dialog: RemindersDialog | None = None
         self.shown = ListScreen(Dates(today, today, ""), ())
         self.setStyleSheet(_LOOK)
         self.model = HouseholdsModel(self)
@@ -187,9 +189,12 @@ class StatementsView(QWidget):
         self.save_button = QPushButton("Save PDF…")
         self.email_button = QPushButton("E-mail…")
         self.reminders_button = QPushButton("Reminders…")
-        for later in (self.email_button, self.reminders_button):
-            later.setEnabled(False)
-            later.setToolTip(f"Sending statements and reminders {DELIVERY_LATER}")
+        self.email_button.setEnabled(False)
+        self.email_button.setToolTip(f"E-mailing statements {DELIVERY_LATER}")
+        self.reminders_button.setEnabled(False)  # until the book is open
+        self.reminders_button.setToolTip(
+            "Who is due a payment reminder on a day, and who is not and why; send them"
+        )
         buttons = QHBoxLayout()
         for button in (
             self.print_button,
@@ -217,6 +222,7 @@ class StatementsView(QWidget):
         self.print_button.clicked.connect(self.commands.print_statement)
         self.save_button.clicked.connect(self.commands.save_statement)
         self.save_all_button.clicked.connect(self.commands.save_all)
+        self.reminders_button.clicked.connect(self.open_reminders)
         self._session.changes_applied.connect(self._on_changes)
         self._session.workplace_changed.connect(self._on_workplace)
 
@@ -458,6 +464,16 @@ class StatementsView(QWidget):
             self._options_enabled()
         self.save_all_button.setEnabled(self.proxy.rowCount() > 0 and self._may_read())
 
+    def open_reminders(self) -> RemindersDialog:
+        """Open the reminders dialog (not blocking: the window stays responsive behind it)."""
+        if self.reminders_dialog is not None:
+            self.reminders_dialog.deleteLater()  # a fresh one each time: today's, the book's now
+        dialog = RemindersDialog(self._session, jobs.today(), self)
+        dialog.sent.connect(lambda result: self.say(reminder_summary.said(result, dialog.day())[0]))
+        self.reminders_dialog = dialog
+        dialog.open()
+        return dialog
+
     def say(self, text: str) -> None:
         """Show what was just done, here and in the status bar."""
         self.action_line.setText(text)
@@ -470,6 +486,7 @@ class StatementsView(QWidget):
                 self.reload()
 
     def _on_workplace(self, _workplace: Workplace) -> None:
+        self.reminders_button.setEnabled(self._may_read())
         self._stale = True
         self._keep = (None, 0)
         if self.isVisible():

@@ -19,6 +19,7 @@ from crechebooks_desktop.errors import PermissionDenied
 from crechebooks_desktop.services.creches import change_setting
 from crechebooks_desktop.services.invoicing import Transactions
 from crechebooks_desktop.services.jobs import schedule
+from crechebooks_desktop.services.tasks import TaskState
 from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import FULL_DAY, Kid, add_family, add_fees, new_creche
 
@@ -125,3 +126,26 @@ def test_jobs_need_someone_who_may_post_money(
         viewer = acting_user(uow, settings.tenant_id, "owner")
     with pytest.raises(PermissionDenied):
         _run(book, viewer, dt.date(2026, 12, 25))
+
+
+def test_a_run_reports_each_job_and_stops_between_jobs_when_cancelled(
+    book: Book, creche: tuple[CrecheSettings, Actor]
+) -> None:
+    settings, actor = creche
+    said: list[tuple[int, int, str]] = []
+    task = TaskState(lambda done, total, job: said.append((done, total, job)))
+
+    def cancelling(_t: Transactions, _a: Actor, _d: dt.date, _p: str) -> Mapping[str, Any]:
+        task.cancel()  # Cancel pressed while the reminders run: the week's check waits
+        return {"reminders": 0}
+
+    day = dt.date(2026, 12, 10)
+    work = {schedule.REMINDERS: cancelling}
+    outcomes = schedule.run_due(lambda: book.write(actor.tenant_id), actor, day, work, task)
+    assert [(o.job, o.status) for o in outcomes] == [
+        ("overdue", "DONE"), ("reminders", "DONE"), ("weekly-check", "SKIPPED"),
+    ]  # fmt: skip
+    assert outcomes[-1].result == {"why": schedule.STOPPED}
+    assert said == [(0, 3, "overdue"), (1, 3, "reminders"), (2, 3, "")]
+    with book.read(settings.tenant_id) as uow:
+        assert [d.job for d in schedule.due_jobs(uow, day)] == ["weekly-check"]
