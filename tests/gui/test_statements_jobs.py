@@ -6,7 +6,6 @@ checked against ``arrears_report`` itself, day by day.
 
 import datetime as dt
 import io
-import threading
 from pathlib import Path
 
 import pytest
@@ -105,33 +104,38 @@ def test_a_statement_renders_through_the_renderer_and_saves(
     ]
 
 
-def test_the_batch_saves_each_household_and_stops_when_cancelled(
+def test_the_batch_saves_and_archives_each_household_and_stops_when_cancelled(
     book, workplace, monkeypatch, tmp_path
 ) -> None:
-    monkeypatch.setattr(jobs, "load_renderer", lambda: tiny_pdf)
+    from crechebooks_desktop.exporters import statement_batch
+
     ids = [r.household_id for r in jobs.load_list(book, workplace, OCT).rows]
     progress: list[tuple[int, int, str]] = []
     task = TaskState(lambda *a: progress.append(a))
     result = jobs.save_statements(book, workplace, ids, OCT, tmp_path / "all", task)
     names = sorted(p.name for p in (tmp_path / "all").iterdir())
-    assert names == sorted(f"statement-{ref}-2026-10.pdf" for ref in EXPECTED)
+    assert names == sorted(f"{ref}.pdf" for ref in EXPECTED)
     assert (result.total, len(result.written), result.cancelled) == (5, 5, False)
     assert progress[0] == (0, 5, "")
     assert progress[-1][:2] == (5, 5)
+    with book.read(workplace.creche.tenant_id) as uow:  # each one kept in the archive too
+        kept = uow.documents.of_entities("statement", "household", ids)
+    assert len(kept) == 5
 
-    calls = threading.Event()
     stopper = TaskState()
+    real = statement_batch.render_statement_pdf
 
-    def cancel_after_two(statement, creche) -> bytes:
-        if calls.is_set():
+    def cancel_at_the_second(statement, creche) -> bytes:
+        if statement.party.household_id == ids[1]:
             stopper.cancel()
-        calls.set()
-        return tiny_pdf(statement, creche)
+        return real(statement, creche)
 
-    monkeypatch.setattr(jobs, "load_renderer", lambda: cancel_after_two)
+    monkeypatch.setattr(statement_batch, "render_statement_pdf", cancel_at_the_second)
     result = jobs.save_statements(book, workplace, ids, OCT, tmp_path / "some", stopper)
-    assert (result.total, len(result.written), result.cancelled) == (5, 2, True)
-    assert len(list((tmp_path / "some").iterdir())) == 2
+    assert (result.total, result.cancelled) == (5, True)
+    assert len(result.written) < 5
+    written = sorted((tmp_path / "some").iterdir()) if (tmp_path / "some").exists() else []
+    assert written == sorted(result.written)
 
 
 def test_without_the_renderer_the_tab_says_so(monkeypatch) -> None:

@@ -42,8 +42,10 @@ def book_path(tmp_path: Path) -> Path:
 
 
 def _settle(qtbot, shell) -> None:
+    """Until no job runs and no preview is about to start (its timer would start one)."""
+    timer = shell.window.statements.preview_timer
     for _ in range(3):
-        qtbot.waitUntil(lambda: not shell.executor.busy, timeout=WAIT)
+        qtbot.waitUntil(lambda: not shell.executor.busy and not timer.isActive(), timeout=WAIT)
         qtbot.wait(20)
 
 
@@ -80,6 +82,11 @@ def _shown_refs(view) -> list[str]:
 
 
 def _choose(qtbot, view, ref: str) -> int:
+    """Choose a household and wait for its preview; the pages shown."""
+    row = view.selected_row()
+    choice = view.choice()
+    if row is not None and row.ref == ref and choice and view.previewed_pdf(choice) is not None:
+        return int(view.preview.document.pageCount())  # shown already: nothing to wait for
     with qtbot.waitSignal(view.preview_ready, timeout=WAIT) as ready:
         assert view.select_household(ref)
     return ready.args[0]
@@ -209,42 +216,49 @@ def test_save_all_saves_the_filtered_list(qtbot, tab, tmp_path) -> None:
     result = done.args[0]
     assert not result.cancelled
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "statement-DLAMINI01-2026-10.pdf",
-        "statement-MOKOENA05-2026-10.pdf",
-        "statement-PILLAY04-2026-10.pdf",
+        "DLAMINI01.pdf",
+        "MOKOENA05.pdf",
+        "PILLAY04.pdf",
     ]
     assert view.action_line.text().startswith("Saved 3 statements")
 
 
 def test_cancel_stops_the_batch_between_households(qtbot, tab, tmp_path, monkeypatch) -> None:
+    from crechebooks_desktop.exporters import statement_batch
+
     shell, view = tab
     _settle(qtbot, shell)
     entered, gate = threading.Event(), threading.Event()
     calls: list[str] = []
+    real = statement_batch.render_statement_pdf
 
     def held(statement, creche) -> bytes:
         calls.append(statement.party.household_ref)
         if len(calls) == 2:
             entered.set()
             assert gate.wait(WAIT / 1000)
-        return tiny_pdf(statement, creche)
+        return real(statement, creche)
 
-    monkeypatch.setattr(jobs, "load_renderer", lambda: held)
+    monkeypatch.setattr(statement_batch, "render_statement_pdf", held)
     view.commands.ask_folder = lambda _parent: tmp_path / "out"
     view.save_all_button.click()
     qtbot.waitUntil(entered.is_set, timeout=WAIT)
     progress = view.commands.progress
     assert progress is not None
     assert progress.isVisible()
-    progress.findChild(QPushButton).click()  # Cancel
+    progress.findChild(QPushButton).click()  # Cancel, while the second statement is rendered
     assert view.commands.task.cancelled
     with qtbot.waitSignal(view.commands.batch_finished, timeout=WAIT) as done:
         gate.set()
     result = done.args[0]
     assert result.cancelled
-    assert (len(result.written), result.total) == (2, 5)
-    assert len(list((tmp_path / "out").iterdir())) == 2  # whole files only, nothing half-written
-    assert view.action_line.text().startswith("Stopped at your request: saved 2 of 5")
+    assert result.total == 5
+    assert len(result.written) < 5
+    files = sorted((tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
+    assert files == sorted(result.written)  # whole files only, nothing half-written
+    assert all(f.read_bytes().startswith(b"%PDF") and f.read_bytes().rstrip().endswith(b"%%EOF")
+               for f in files)  # fmt: skip
+    assert view.action_line.text().startswith(f"Stopped at your request: saved {len(files)} of 5")
 
 
 def test_arrears_chart_shows_arrears_reports_figures(qtbot, tab, book_path) -> None:
@@ -288,8 +302,7 @@ def test_an_owner_viewer_can_read_print_and_save(qtbot, tab) -> None:
     for button in (view.print_button, view.save_button, view.save_all_button):
         assert button.isEnabled(), button.text()
     assert view.reminders_button.isEnabled()  # to look: the dialog refuses to send
-    assert not view.email_button.isEnabled()
-    assert "arrives with e-mail delivery" in view.email_button.toolTip()
+    assert not view.email_button.isEnabled()  # sending to parents is a bookkeeper's act
 
 
 def test_without_the_renderer_the_preview_says_why(qtbot, tab, monkeypatch, no_dialogs) -> None:
@@ -298,7 +311,68 @@ def test_without_the_renderer_the_preview_says_why(qtbot, tab, monkeypatch, no_d
     def missing():
         raise jobs.RendererMissing("the statement PDF is not available yet")
 
+    _settle(qtbot, _shell)
     monkeypatch.setattr(jobs, "load_renderer", missing)
     assert _choose(qtbot, view, "NAIDOO02") == 0
     assert "not available yet" in view.preview.note.text()
     assert no_dialogs == []  # said in the pane, not in a dialog at each click
+
+
+def _email(qtbot, view, which: str):
+    view.commands.ask_which = lambda _parent, _household, _listed: which
+    with qtbot.waitSignal(view.commands.emailed, timeout=WAIT) as done:
+        view.email_button.click()
+    return done.args[0]
+
+
+def test_email_without_smtp_writes_the_lists_statements_for_printing(qtbot, tab) -> None:
+    _shell, view = tab
+    _choose(qtbot, view, "DLAMINI01")
+    assert view.email_button.isEnabled()
+    result = _email(qtbot, view, "list")
+    assert not result.email
+    assert result.decided == len(EXPECTED)
+    assert len(result.printed) == len(EXPECTED)
+    assert all(folder.is_dir() for folder in result.folders)
+    assert "No SMTP server is set, so 5 statement(s) are for printing" in view.action_line.text()
+
+
+def test_email_sends_the_chosen_households_statement(
+    qtbot, book_path, no_dialogs, rendered, smtp_server
+) -> None:
+    from crechebooks_desktop.domain.roster import HouseholdDetails
+    from crechebooks_desktop.services.users import acting_user
+
+    book, _ = Book.open(settings_for(str(book_path)))
+    try:
+        with book.read(1) as uow:
+            actor = acting_user(uow, 1, None)
+        smtp_server.configure(book, actor)
+        with book.write(1) as uow:
+            household = uow.roster.household_id("DLAMINI01")
+            assert household is not None
+            uow.roster.update_household(
+                household,
+                HouseholdDetails("DLAMINI01", "Mrs Dlamini", email="dlamini@families.test"),
+            )
+    finally:
+        book.close()
+    shell = Shell(shell_args(book_path), interactive=False)
+    qtbot.addWidget(shell.window)
+    view = shell.window.statements
+    shell.window.tabs.setCurrentWidget(view)
+    try:
+        with qtbot.waitSignal(view.loaded, timeout=WAIT):
+            shell.start()
+        with qtbot.waitSignal(view.loaded, timeout=WAIT):
+            view.picker.choose_dates(*OCTOBER)
+        _settle(qtbot, shell)
+        _choose(qtbot, view, "DLAMINI01")
+        result = _email(qtbot, view, "one")
+        assert (result.email, result.emailed, result.failed) == (True, 1, ())
+        (arrived,) = smtp_server.recorder.received
+        assert arrived.recipients == ("dlamini@families.test",)
+        (name,) = arrived.attachments()
+        assert name == "DLAMINI01-2026-10-01-2026-10-31.pdf"
+    finally:
+        shell.stop()

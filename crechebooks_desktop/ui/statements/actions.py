@@ -14,19 +14,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from crechebooks_desktop.ui.common import mail_password
 from crechebooks_desktop.ui.common.errors import report
+from crechebooks_desktop.ui.common.mail_password import AskPassword
 from crechebooks_desktop.ui.common.printing import print_pdf
-from crechebooks_desktop.ui.ops import BookSession
-from crechebooks_desktop.ui.statements import jobs
+from crechebooks_desktop.ui.ops import BookSession, Changes
+from crechebooks_desktop.ui.statements import jobs, reminder_jobs, statement_mail
 from crechebooks_desktop.ui.statements.jobs import BatchResult, StatementChoice
+from crechebooks_desktop.ui.statements.periods import Dates
+from crechebooks_desktop.ui.statements.reminder_jobs import SendPlan, SendResult
 
 if TYPE_CHECKING:
     from crechebooks_desktop.services.tasks import TaskState
     from crechebooks_desktop.ui.statements.view import StatementsView
 
 AskPrinter = Callable[[QWidget], QPrinter | None]
+AskWhich = Callable[[QWidget, str, int], str | None]
+"""Whose statements to e-mail: ``"one"`` (the chosen household), ``"list"``, or None."""
 AskSavePath = Callable[[QWidget, str], Path | None]
 AskFolder = Callable[[QWidget], Path | None]
 
@@ -51,6 +57,19 @@ def folder_dialog(parent: QWidget) -> Path | None:
     return Path(path) if path else None
 
 
+def which_dialog(parent: QWidget, household: str, listed: int) -> str | None:
+    """Ask whether to e-mail the chosen household's statement or the whole list's."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("E-mail statements")
+    box.setText("E-mail the statement for this period to:")
+    one = box.addButton(household, QMessageBox.ButtonRole.AcceptRole)
+    many = box.addButton(f"All {listed} households in the list", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "one" if clicked is one else "list" if clicked is many else None
+
+
 class _Relay(QObject):
     """Carries progress from the database thread to the GUI thread (queued signal).
 
@@ -62,17 +81,19 @@ class _Relay(QObject):
 
 
 class StatementActions(QObject):
-    """Runs the tab's print and save actions.
+    """Runs the tab's print, save and e-mail actions.
 
     Signals:
         printed(int): pages printed.
         saved(object): the ``Path`` a statement was saved to.
         batch_finished(object): a batch's ``BatchResult``.
+        emailed(object): what e-mailing statements did (a ``SendResult``).
     """
 
     printed = Signal(int)
     saved = Signal(object)
     batch_finished = Signal(object)
+    emailed = Signal(object)
 
     def __init__(self, view: StatementsView, session: BookSession) -> None:
         super().__init__(view)
@@ -81,6 +102,8 @@ class StatementActions(QObject):
         self.ask_printer: AskPrinter = system_printer
         self.ask_save_path: AskSavePath = save_path_dialog
         self.ask_folder: AskFolder = folder_dialog
+        self.ask_which: AskWhich = which_dialog
+        self.ask_password: AskPassword = mail_password.password_dialog
         self.progress: QProgressDialog | None = None
         self.task: TaskState | None = None
 
@@ -200,6 +223,79 @@ class StatementActions(QObject):
             )
         else:
             self._view.say(f"Saved {count} statements in {result.folder}.")
+        if result.banking_missing:
+            self._view.say(
+                f"{self._view.action_line.text()} The creche has no banking details, so the "
+                "statements ask parents to contact the office (Settings: banking details)."
+            )
+
+    # -- e-mail ----------------------------------------------------------------------------
+
+    def email_statements(self) -> None:
+        """E-mail the chosen household's statement, or the list's (asked), then say what went."""
+        choice, rows = self._view.choice(), self._view.proxy.shown_rows()
+        if choice is None or not rows:
+            self._view.say("Choose a household first.")
+            return
+        which = self.ask_which(self._view, choice.ref, len(rows))
+        if which is None:
+            return
+        selected = self._view.selected_row()
+        ids = [row.household_id for row in rows] if which == "list" else (
+            [selected.household_id] if selected else [])  # fmt: skip
+        dates, open_items = self._view.picker.dates(), self._view.open_items.isChecked()
+        self._session.query(
+            reminder_jobs.plan_send,
+            lambda plan: self._email_planned(plan, ids, dates, open_items),
+            lambda exc: report(self._view, exc, "e-mail the statements"),
+        )
+
+    def _email_planned(
+        self, plan: SendPlan, ids: list[int], dates: Dates, open_items: bool
+    ) -> None:
+        typed = None
+        if plan.password.need is not None:
+            typed = self.ask_password(self._view, plan.password.need)
+            if typed is None:
+                self._view.say("Nothing was sent: the SMTP password was not given.")
+                return
+        progress, task = self._progress(len(ids))
+        progress.setLabelText("Writing and keeping the statements…")
+        self.progress, self.task = progress, task
+
+        def sent(result: SendResult) -> None:
+            progress.reset()
+            self._view.say(" ".join(line.strip() for line in email_said(result)))
+            self.emailed.emit(result)
+
+        def failed(exc: BaseException) -> None:
+            progress.reset()
+            report(self._view, exc, "e-mail the statements")
+
+        self._session.mutate(
+            lambda book, w: statement_mail.send_statements(
+                book, w, plan, ids, dates, typed, task, open_items=open_items
+            ),
+            Changes(),
+            self._view,
+            sent,
+            failed,
+        )
+        progress.show()
+
+
+def email_said(result: SendResult) -> list[str]:
+    """What e-mailing statements did, in sentences."""
+    lines = [f"E-mailed {result.emailed} statement(s)."] if result.email else []
+    if result.failed:
+        lines.append(f"Not sent: {'; '.join(f'{f.who}: {f.error}' for f in result.failed)}.")
+    if result.printed:
+        where = ", ".join(str(folder) for folder in result.folders)
+        why = "No SMTP server is set, so" if not result.email else "No e-mail address, so"
+        lines.append(f"{why} {len(result.printed)} statement(s) are for printing, in {where}.")
+    if result.still_queued:
+        lines.append(f"{result.still_queued} message(s) are still waiting in the outbox.")
+    return lines
 
 
 def choice_label(choice: StatementChoice) -> str:

@@ -98,12 +98,13 @@ class StatementChoice:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """What a batch save wrote."""
+    """What a batch save wrote (and whether the creche's banking details are missing)."""
 
     folder: Path
     written: tuple[Path, ...]
     total: int
     cancelled: bool
+    banking_missing: bool = False
 
 
 def _tenant(workplace: Workplace) -> int:
@@ -218,35 +219,21 @@ def save_statements(
     *,
     open_items: bool = False,
 ) -> BatchResult:
-    """Save each household's statement as a PDF in ``folder``, stopping when cancelled.
+    """Save each household's statement as ``<REF>.pdf`` in ``folder``, each archived.
 
-    The statements are read in one batch; each is then rendered and written
-    (atomically) in turn, with progress after each and a check for Cancel
-    before the next. Files already written stay when cancelled: each is
-    whole. One function so a shared batch service can take its place.
+    The shared batch of ``statements pdf --all`` (``exporters.statement_batch``):
+    rendered on every core for a long list, each file whole, each copy kept in
+    the archive with its SHA-256; Cancel stops before the next file.
     """
-    from crechebooks_desktop.services.documents import write_atomically  # noqa: PLC0415
-    from crechebooks_desktop.services.statements.statement import (  # noqa: PLC0415
-        household_statements,
+    from crechebooks_desktop.exporters.statement_batch import (  # noqa: PLC0415
+        export_statements,
     )
 
-    render = load_renderer()
-    with book.read(_tenant(workplace)) as uow:
-        statements = household_statements(
-            uow, _period(dates), household_ids=list(household_ids), open_items=open_items
-        )
-        creche = _creche(uow, workplace)
-    written: list[Path] = []
-    total = len(statements)
-    task.progress(0, total, "")
-    for statement in statements:
-        if task.cancelled:
-            break
-        ref = statement.party.household_ref
-        name = StatementChoice(ref, dates, open_items=open_items).file_name
-        written.append(write_atomically(folder / name, render(statement, creche)))
-        task.progress(len(written), total, ref)
-    return BatchResult(folder, tuple(written), total, len(written) < total)
+    batch = export_statements(
+        book, workplace.actor, _period(dates), out_dir=folder,
+        household_ids=list(household_ids), open_items=open_items, task=task,
+    )  # fmt: skip
+    return BatchResult(folder, batch.files, batch.total, batch.cancelled, batch.banking_missing)
 
 
 # -- arrears ------------------------------------------------------------------------------

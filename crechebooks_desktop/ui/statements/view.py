@@ -50,7 +50,6 @@ from crechebooks_desktop.ui.statements.periods import Dates
 from crechebooks_desktop.ui.statements.preview import StatementPreview
 from crechebooks_desktop.ui.statements.reminders_dialog import RemindersDialog
 
-DELIVERY_LATER = "arrives with e-mail delivery"
 PREVIEW_DELAY_MS = 150
 """Wait this long after the selection settles before rendering (arrow keys held down)."""
 _LOOK = """
@@ -189,8 +188,10 @@ class StatementsView(QWidget):
         self.save_button = QPushButton("Save PDF…")
         self.email_button = QPushButton("E-mail…")
         self.reminders_button = QPushButton("Reminders…")
-        self.email_button.setEnabled(False)
-        self.email_button.setToolTip(f"E-mailing statements {DELIVERY_LATER}")
+        self.email_button.setToolTip(
+            "E-mail the chosen household's statement, or the whole list's; "
+            "with no SMTP server set, they are written for printing"
+        )
         self.reminders_button.setEnabled(False)  # until the book is open
         self.reminders_button.setToolTip(
             "Who is due a payment reminder on a day, and who is not and why; send them"
@@ -222,6 +223,7 @@ class StatementsView(QWidget):
         self.print_button.clicked.connect(self.commands.print_statement)
         self.save_button.clicked.connect(self.commands.save_statement)
         self.save_all_button.clicked.connect(self.commands.save_all)
+        self.email_button.clicked.connect(self.commands.email_statements)
         self.reminders_button.clicked.connect(self.open_reminders)
         self._session.changes_applied.connect(self._on_changes)
         self._session.workplace_changed.connect(self._on_workplace)
@@ -430,7 +432,7 @@ class StatementsView(QWidget):
         )
 
     def _show_preview(self, asked: int, choice: StatementChoice, pdf: bytes) -> None:
-        if asked != self._preview_asked:
+        if asked != self._preview_asked or choice != self.choice():
             return  # the user moved on; a newer statement is coming
         pages = self.preview.show_pdf(pdf)
         self._previewed = choice if pages else None
@@ -452,6 +454,10 @@ class StatementsView(QWidget):
 
     # -- state ------------------------------------------------------------------------------
 
+    def _may_send(self) -> bool:
+        workplace = self._session.workplace
+        return workplace is not None and workplace.actor.can(Permission.POST_MONEY)
+
     def _may_read(self) -> bool:
         workplace = self._session.workplace
         return workplace is not None and workplace.actor.can(Permission.READ)
@@ -460,6 +466,7 @@ class StatementsView(QWidget):
         chosen = self.selected_row() is not None and self._may_read()
         for widget in (self.print_button, self.save_button, self.child, self.open_items):
             widget.setEnabled(chosen)
+        self.email_button.setEnabled(chosen and self._may_send())
         if chosen:
             self._options_enabled()
         self.save_all_button.setEnabled(self.proxy.rowCount() > 0 and self._may_read())
