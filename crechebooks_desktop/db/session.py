@@ -82,11 +82,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A read-only transaction (a consistent snapshot; never blocks writers)."""
+    """A read-only transaction (a consistent snapshot; never blocks writers).
+
+    On PostgreSQL, REPEATABLE READ: every statement sees the same snapshot,
+    taken at the first, so a read of several statements (the consistency
+    check, a count and then a page) never mixes two states of the book. A
+    SQLite read transaction is a snapshot already (WAL).
+    """
     reader = engine.execution_options(**{_READ_ONLY: True})
     with Session(reader) as session:
         if engine.dialect.name == "postgresql":
-            session.execute(text("SET TRANSACTION READ ONLY"))
+            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         try:
             yield session
         finally:

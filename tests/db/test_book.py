@@ -132,3 +132,15 @@ def test_read_transactions_refuse_writes_on_every_backend(book) -> None:
         uow.tenants.create(CrecheSettings(tenant_id=0, name="Sneaky"))
     with book.read() as uow:
         assert uow.tenants.by_name("Sneaky") is None
+
+
+def test_a_read_sees_one_snapshot_while_others_write(book: Book, creche) -> None:
+    """A count, then a change committed by another connection, then the count again: the same."""
+    settings, _actor = creche
+    with book.read(settings.tenant_id) as uow:
+        before = uow.roster.counts()["households"]
+        with book.write(settings.tenant_id) as other:
+            other.roster.add_household("LATE01", "Someone who came in later")
+        assert uow.roster.counts()["households"] == before
+    with book.read(settings.tenant_id) as uow:
+        assert uow.roster.counts()["households"] == before + 1
