@@ -134,7 +134,9 @@ def test_read_transactions_refuse_writes_on_every_backend(book) -> None:
         assert uow.tenants.by_name("Sneaky") is None
 
 
-def test_a_read_sees_one_snapshot_while_others_write(book: Book, creche) -> None:
+def test_a_read_sees_one_snapshot_while_others_write(
+    book: Book, creche: tuple[CrecheSettings, Actor]
+) -> None:
     """A count, then a change committed by another connection, then the count again: the same."""
     settings, _actor = creche
     with book.read(settings.tenant_id) as uow:
