@@ -35,6 +35,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain import passwords
 from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services.creches import init_creche
@@ -87,6 +88,18 @@ def _require_postgres() -> str:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     return url
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """New password hashes in this process cost scrypt N=2**14, not 2**17.
+
+    The suite makes hundreds of creches, each with a hashed password: at the
+    real cost that is minutes of CPU. Hashes keep their cost in their stored
+    form, so verifying is unchanged; ``tests/unit/domain/test_passwords.py``
+    checks the real cost on its own.
+    """
+    del config
+    passwords.COST_N = 2**14
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,11 @@
 """Password hashing with the standard library's scrypt (no extra dependency).
 
 Stored form: ``scrypt$n$r$p$salt_b64$hash_b64`` so parameters can be raised
-later without breaking old hashes.
+later without breaking old hashes: a hash made at a lower cost still verifies,
+and ``needs_rehash`` tells sign-in to store a new one at today's cost.
+
+The cost is N = 2**17 (r = 8, p = 1): 128 MiB of memory and about half a
+second per hash here, as OWASP's password storage guidance asks for scrypt.
 """
 
 from __future__ import annotations
@@ -11,8 +15,17 @@ import hashlib
 import hmac
 import secrets
 
-_N, _R, _P = 2**14, 8, 1
+DEFAULT_COST_N = 2**17
+COST_N = DEFAULT_COST_N
+"""scrypt's N for new hashes (the test suite lowers it for speed; ``needs_rehash`` follows)."""
+_MAX_N = 2**20  # a stored hash asking for more is not one of ours: refused, not computed
+_R, _P = 8, 1
 _DKLEN = 32
+
+
+def _maxmem(n: int, r: int) -> int:
+    """Memory scrypt needs for (n, r), with room: the standard library's default is 32 MiB."""
+    return 128 * n * r + 16 * 1024 * 1024
 
 
 def hash_password(password: str) -> str:
@@ -30,8 +43,20 @@ def hash_password(password: str) -> str:
     if not password:
         raise ValueError("a password cannot be empty")
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
-    return "$".join(["scrypt", str(_N), str(_R), str(_P), _b64(salt), _b64(digest)])
+    n = COST_N
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=_R, p=_P, dklen=_DKLEN, maxmem=_maxmem(n, _R)
+    )
+    return "$".join(["scrypt", str(n), str(_R), str(_P), _b64(salt), _b64(digest)])
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash was made at a lower cost than today's (store a new one)."""
+    try:
+        scheme, n, r, p, _salt, _digest = stored.split("$")
+        return scheme != "scrypt" or int(n) < COST_N or int(r) < _R or int(p) < _P
+    except ValueError:
+        return True
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -46,7 +71,7 @@ def verify_password(password: str, stored: str) -> bool:
     """
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
+        if scheme != "scrypt" or not 1 < int(n) <= _MAX_N or not 0 < int(r) <= 32:  # noqa: PLR2004
             return False
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(
@@ -56,6 +81,7 @@ def verify_password(password: str, stored: str) -> bool:
             r=int(r),
             p=int(p),
             dklen=len(expected),
+            maxmem=_maxmem(int(n), int(r)),
         )
     except ValueError:
         return False
