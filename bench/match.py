@@ -1,7 +1,7 @@
 """Matching speed: 2,000 bank lines against ~5,000 open invoices in ~3,500 households.
 
 Run: .venv/bin/python bench/match.py [--households 3500] [--lines 2000] [--runs 3]
-Target (DESIGN §4, Matching): match_lines, including the vectorised name
+Target (scoring: docs/RULES.md, Matching): match_lines, including the vectorised name
 comparison, in under 1 s on the 2-core machine. In the same run a plain Python
 double loop of fuzz.ratio over every (line payer, parent name) pair, the naive
 way and nothing else, is timed on a subset of the lines and extrapolated

@@ -1,4 +1,4 @@
-"""The two error families (CONVENTIONS rule 9).
+"""The two error families (docs/ARCHITECTURE.md, Errors).
 
 A ``UserFacingError`` is about the environment or the user's input (a locked
 book, a bad file, an unknown household): it is shown as a plain message and the

@@ -1,4 +1,7 @@
-"""The command line's grammar (DESIGN §5); each area adds its commands from ``*_args``."""
+"""The command line's grammar (docs/ARCHITECTURE.md, Command line).
+
+Each area adds its commands from ``*_args``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
 """Persistence: typed tables, engine and sessions, repositories, migrations.
 
-The only layer that imports SQLAlchemy or Alembic (DESIGN §2).
+The only layer that imports SQLAlchemy or Alembic (docs/ARCHITECTURE.md, Layers).
 """

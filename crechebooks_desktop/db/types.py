@@ -87,7 +87,7 @@ def enum_type(enum_cls: type[enum.StrEnum], name: str) -> Enum:
 
 IntPK = Annotated[int, mapped_column(BigId, primary_key=True)]
 Cents = Annotated[int, mapped_column(BigInteger)]
-"""Money: integer cents of ZAR, never a float (DESIGN §4)."""
+"""Money: integer cents of ZAR, never a float (docs/RULES.md, Money)."""
 OptCents = Annotated[int | None, mapped_column(BigInteger)]
 Created = Annotated[dt.datetime, mapped_column(UtcDateTime(), default=utc_now)]
 Name = Annotated[str, mapped_column(String(200))]

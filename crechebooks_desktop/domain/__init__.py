@@ -1,4 +1,4 @@
 """Pure business rules: money, VAT, invoices, allocation, matching, aging.
 
-Nothing here imports Qt or SQLAlchemy or does I/O (DESIGN §2).
+Nothing here imports Qt or SQLAlchemy or does I/O (docs/ARCHITECTURE.md, Layers).
 """

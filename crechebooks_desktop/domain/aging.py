@@ -4,7 +4,7 @@ An invoice's balance as of a day D is its total less the money allocated to
 it on or before D (a payment's money on the payment's date, credit and
 adjustments on the day they were applied), not counting allocations undone on
 or before D. A void invoice owes nothing from the day it was voided. Buckets
-follow DESIGN §4 (``domain.invoice.aging_bucket``).
+follow docs/RULES.md, Aging (``domain.invoice.aging_bucket``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Allocating money to a household's invoices (DESIGN §4, Allocation).
+"""Allocating money to a household's invoices (docs/RULES.md, Allocation and credit).
 
 Pure planning: given an amount and the household's invoices, decide what each
 invoice receives and what is left over as household credit. The services carry

@@ -1,4 +1,4 @@
-"""Composing a month's invoices (DESIGN §4): VAT by line, pro-rata, siblings.
+"""Composing a month's invoices: VAT by line, pro-rata, siblings (docs/RULES.md).
 
 Everything here is pure: :func:`compose_month` takes the month's enrolments
 and pending charges as values and returns draft invoices as values. Numbers,

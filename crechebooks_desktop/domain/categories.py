@@ -1,6 +1,6 @@
 """A bank line's categorisation, and what the book learned from people's choices.
 
-Plain values between the repository and the services (DESIGN §4
+Plain values between the repository and the services (docs/RULES.md,
 Categorisation): each part of a categorised line is an account, its share of
 the line, its VAT type and VAT, where it came from and how sure that was.
 """

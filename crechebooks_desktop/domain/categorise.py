@@ -4,8 +4,8 @@ Pure: no I/O. The services read rules and lines from the book, ask
 :func:`first_matches` which rule each line meets, and write what it says.
 
 Rules are tried in order of ``position`` and the first that matches a line
-wins (DESIGN §4 Categorisation). Text conditions ignore case. A run over a
-year of a busy creche's lines (50,000 lines, 300 rules) must take well under
+wins (docs/RULES.md, Categorisation). Text conditions ignore case. A run over
+a year of a busy creche's lines (50,000 lines, 300 rules) must take well under
 a second, so :func:`first_matches` never loops rules x lines in Python for
 the text conditions: it upper-cases each field of every line once into one
 long string, asks ``str.find`` where a rule's text occurs in it, and maps

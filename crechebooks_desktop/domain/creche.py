@@ -45,7 +45,7 @@ class CrecheSettings:
 
     @property
     def vat_registered(self) -> bool:
-        """A creche with a VAT number is VAT-registered (DESIGN §4)."""
+        """A creche with a VAT number is VAT-registered (docs/RULES.md, VAT)."""
         return bool(self.vat_number)
 
     @property

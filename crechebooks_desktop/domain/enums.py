@@ -1,4 +1,4 @@
-"""The closed vocabularies of the book (DESIGN §3), stored as their values."""
+"""The book's closed vocabularies, stored as their values (docs/ARCHITECTURE.md, Data model)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ class InvoiceKind(enum.StrEnum):
 
 
 class InvoiceStatus(enum.StrEnum):
-    """Invoice lifecycle states (DESIGN §4)."""
+    """Invoice lifecycle states (docs/RULES.md, Invoice lifecycle)."""
 
     DRAFT = "DRAFT"
     SENT = "SENT"
@@ -119,7 +119,7 @@ class BankLineStatus(enum.StrEnum):
 
 
 class MatchOutcome(enum.StrEnum):
-    """A matching decision (DESIGN §4)."""
+    """A matching decision (docs/RULES.md, Matching)."""
 
     AUTO_APPLIED = "AUTO_APPLIED"
     REVIEW_REQUIRED = "REVIEW_REQUIRED"

@@ -1,4 +1,4 @@
-"""The hash chains that make the book's history tamper-evident (DESIGN §4).
+"""The hash chains that make the book's history tamper-evident (docs/RULES.md, History).
 
 Each audit record and each ledger entry carries ``chain_hash``: the SHA-256 of
 the previous row's hash (in its creche's chain), the row's place in the chain

@@ -1,6 +1,6 @@
 """A statement of account for a household or one child, as parents receive it.
 
-Three kinds (DESIGN §4 Statements):
+Three kinds (docs/RULES.md, Statements):
 
 - **household**: every movement of the household's ledger in the period, by
   date, with a running balance from the balance brought forward; its closing

@@ -1,4 +1,4 @@
-"""The invoice lifecycle (DESIGN §4): allowed transitions, overdue and aging.
+"""The invoice lifecycle (docs/RULES.md, Invoice lifecycle): allowed transitions, overdue and aging.
 
 The state machine is a table, :data:`ALLOWED`; :func:`transition` is the one
 gate every status change goes through, so an illegal move always raises
@@ -41,7 +41,7 @@ ALLOWED: Mapping[InvoiceStatus, frozenset[InvoiceStatus]] = MappingProxyType(
         _S.VOID: frozenset(),
     },
 )
-"""Every status an invoice may move to from each status, exactly as DESIGN §4."""
+"""Every status an invoice may move to from each status (docs/RULES.md, Invoice lifecycle)."""
 
 _NUMBER_DIGITS = 6
 _AGING_30 = 30
@@ -172,11 +172,11 @@ def status_after_reversal(
 ) -> InvoiceStatus:
     """Return the status after allocated money was taken back off an invoice.
 
-    A deliberate extension of DESIGN §4's lifecycle, which only moves money
-    forward: a payment can be reversed (a bounced debit order, a mistake), and
-    its invoices then owe again. PAID -> SENT is not a forward transition, so
-    this does not go through :func:`transition`; it says where the invoice now
-    stands from its figures:
+    A deliberate extension of the lifecycle (docs/RULES.md, Invoice lifecycle),
+    which only moves money forward: a payment can be reversed (a bounced debit
+    order, a mistake), and its invoices then owe again. PAID -> SENT is not a
+    forward transition, so this does not go through :func:`transition`; it says
+    where the invoice now stands from its figures:
 
     - still partly paid -> PARTIALLY_PAID;
     - wholly unpaid again and past its due date -> OVERDUE;
@@ -238,7 +238,7 @@ def is_overdue(
 
 
 class AgingBucket(enum.StrEnum):
-    """Aging columns by days past the due date (DESIGN §4)."""
+    """Aging columns by days past the due date (docs/RULES.md, Aging)."""
 
     CURRENT = "CURRENT"
     """Not yet past due (0 days or fewer)."""

@@ -1,4 +1,4 @@
-"""The household ledger's values and its invariants (DESIGN §4).
+"""The household ledger's values and its invariants (docs/RULES.md, Ledger).
 
 The database layer gathers the facts (sums, last balances, allocation totals)
 with set-based queries; the rules that judge them live here, pure.

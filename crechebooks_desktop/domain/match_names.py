@@ -1,4 +1,4 @@
-"""Name points for many lines against many parents, vectorised (DESIGN §4, Matching).
+"""Name points for many lines against many parents, vectorised (docs/RULES.md, Matching).
 
 The normalisation is :mod:`~crechebooks_desktop.domain.payer_names`'s. Here:
 

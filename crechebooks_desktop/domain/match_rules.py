@@ -1,6 +1,6 @@
-"""Reference and amount points for matching (DESIGN §4, Matching).
+"""Reference and amount points for matching (docs/RULES.md, Matching).
 
-The rules where DESIGN is silent:
+The rules in full:
 
 *Reference* (40 / 30 / 15). References are compared *compact*: upper case,
 letters and digits only, so ``inv 2026-000123`` is ``INV2026000123``.
@@ -285,7 +285,7 @@ def _bounded(text: LineText, start: int, end: int) -> bool:
 
 
 def amount_points(amount_cents: int, balance_cents: int) -> int:
-    """Amount points (DESIGN §4) of a line amount against one balance.
+    """Amount points (docs/RULES.md, Matching) of a line amount against one balance.
 
     Args:
         amount_cents: The line's amount.

@@ -1,9 +1,9 @@
-"""Matching credit bank lines to households and their open invoices (DESIGN §4).
+"""Matching credit bank lines to households and their open invoices (docs/RULES.md, Matching).
 
 Points per household: reference up to 40, amount up to 40, name up to 20; the
 reference and amount rules are in :mod:`~crechebooks_desktop.domain.match_rules`
-and the name rules in :mod:`~crechebooks_desktop.domain.payer_names`. Where
-DESIGN is silent, this module decides:
+and the name rules in :mod:`~crechebooks_desktop.domain.payer_names`. In
+detail, this module decides:
 
 *Names.* The payer is the payer field, else the name part of the description,
 else of the reference. A child's first name and surname both in the line's

@@ -1,4 +1,4 @@
-"""Payer names as banks write them, normalised for matching (DESIGN §4, Matching).
+"""Payer names as banks write them, normalised for matching (docs/RULES.md, Matching).
 
 Banks write a parent's name in many ways: ``MRS N DLAMINI``, ``DLAMINI N``,
 ``N DLAMINI FEES MARCH``, ``MAGIC 0821234567`` cut to 16 characters. To
@@ -346,7 +346,7 @@ def initials_disagree(payer: PayerName, parent: Person) -> bool:
 
 
 def name_points(similarity: float) -> int:
-    """Name points for a similarity (DESIGN §4): equal 20, > 80 15, > 60 10.
+    """Name points for a similarity (docs/RULES.md, Matching): equal 20, > 80 15, > 60 10.
 
     Args:
         similarity: 0 to 100; 100 means the normalised keys are equal.

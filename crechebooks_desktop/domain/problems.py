@@ -1,4 +1,4 @@
-"""Problems found in an imported file, reported all at once (CONVENTIONS rule 2).
+"""Problems found in an imported file, reported all at once (docs/ARCHITECTURE.md, Errors).
 
 An import collects every problem of a file before refusing it, so the user can
 fix them in one pass. Each names the file, the physical line and the field,

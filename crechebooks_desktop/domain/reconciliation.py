@@ -1,6 +1,6 @@
 """Bank reconciliation as values: a statement's figures, its lines, the finished record.
 
-DESIGN §4 Reconciliation: for a bank account and statement date, the opening
+docs/RULES.md, Reconciliation and period locks: for a bank account and statement date, the opening
 balance plus the cleared lines must equal the statement's closing balance,
 to the cent. A line is *cleared* when it is accounted for: a leaf line (not
 a SPLIT parent) that is MATCHED (paid or linked to a payment or refund) or

@@ -70,7 +70,7 @@ from crechebooks_desktop.exporters.pdf_support import (
 __all__ = ["EXEMPT_NOTE", "payment_reference", "render_invoice_pdf"]
 
 EXEMPT_NOTE = "Exempt from VAT — educational and childcare services, Section 12(h)"
-"""The footnote every invoice with an exempt supply carries (DESIGN §4)."""
+"""The footnote every invoice with an exempt supply carries (docs/RULES.md, VAT)."""
 
 _VOID_RED = colors.HexColor("#B3261E")
 _PAID_GREEN = colors.HexColor("#2E7D32")

@@ -1,4 +1,4 @@
-"""Secrets in the operating system's keyring, with a cache for this process (DESIGN §4).
+"""Secrets in the operating system's keyring, cached for this process (docs/RULES.md, Delivery).
 
 The SMTP password (and later Xero tokens and S3 keys) is kept in the keyring
 under ``(service, key)``, never in the book, a file or a log. ``keyring`` is an

@@ -1,4 +1,4 @@
-"""``crechebooks check``: every invariant of DESIGN §4, over a creche.
+"""``crechebooks check``: every invariant of docs/RULES.md (Ledger, History), over a creche.
 
 The ledger's balances and entry chain, invoices, payments, and the history's
 hash chains with the triggers that keep it append-only.

@@ -1,4 +1,4 @@
-"""The monthly run: one invoice per enrolled child, per DESIGN §4.
+"""The monthly run: one invoice per enrolled child, per docs/RULES.md, Monthly invoices.
 
 The run works through households in batches. Each batch is one transaction
 that first locks the creche's row, so two runs (two PCs on a shared book) take

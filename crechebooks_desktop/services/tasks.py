@@ -1,4 +1,4 @@
-"""Progress and cancellation for long jobs (CONVENTIONS rule 7).
+"""Progress and cancellation for long jobs (docs/ARCHITECTURE.md, Long jobs).
 
 A job reports progress and checks for cancellation between atomic steps; the
 window sets ``cancel()`` from the GUI thread and reads progress through the

@@ -1,1 +1,1 @@
-"""The Qt user interface: the only layer that imports PySide6 (DESIGN §2)."""
+"""The Qt user interface: the only layer that imports PySide6 (docs/ARCHITECTURE.md, Layers)."""

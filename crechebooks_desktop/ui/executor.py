@@ -1,4 +1,4 @@
-"""One background thread for all database and file work (CONVENTIONS rule 5).
+"""One background thread for all database and file work (docs/ARCHITECTURE.md, Background work).
 
 Every job runs on the same worker thread, one at a time: a single writer, so a
 SQLite book never sees two writers from this process, and the GUI thread never

@@ -1,4 +1,4 @@
-"""The main window: tabs, menus and status bar. It only navigates (CONVENTIONS)."""
+"""The main window: tabs, menus and status bar. It only navigates (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one way screens read and change the book (CONVENTIONS rules 5 and 6).
+"""The one way screens read and change the book (docs/ARCHITECTURE.md, Background work).
 
 ``BookSession.query`` and ``BookSession.mutate`` run a function with the open
 book on the database thread. A mutation's ``Changes`` is announced through

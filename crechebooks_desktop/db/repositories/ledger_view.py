@@ -1,4 +1,4 @@
-"""The all-households ledger, read a page at a time by keyset (CONVENTIONS rule 8).
+"""The all-households ledger, read a page at a time by keyset (docs/ARCHITECTURE.md, Table models).
 
 A book can hold a million ledger entries, so the view never loads them all and
 never pages with ``OFFSET`` deep into the table. Every row has a *key*: its

@@ -1,8 +1,8 @@
 """Categorising bank lines: a person's choice, a run of the rules, and learned suggestions.
 
 Every bank line that is not a parent's payment gets an account from the
-creche's chart (DESIGN §4 Categorisation). A person categorises one line
-(``categorise_line``), which the book remembers by the line's text key; a
+creche's chart (docs/RULES.md, Categorisation). A person categorises one
+line (``categorise_line``), which the book remembers by the line's text key; a
 run (``run``) takes the uncategorised lines and applies the bookkeeper's
 rules first, then what was learned from earlier choices, and never touches
 a line a person categorised. Each suggestion says why, in words.

@@ -1,4 +1,4 @@
-"""Statements of account for households and children, for any period (DESIGN §4 Statements).
+"""Statements of account for households and children, for any period (docs/RULES.md, Statements).
 
 Read-only use cases: each takes a unit of work (one read transaction) and
 returns plain values. A batch reads every household's figures in a handful

@@ -1,4 +1,4 @@
-"""Sort on raw values and filter on free text, for small tables (CONVENTIONS rule 8).
+"""Sort on raw values, filter on free text, for small tables (docs/ARCHITECTURE.md, Table models).
 
 Large tables (the all-households ledger) sort and filter in SQL instead.
 """

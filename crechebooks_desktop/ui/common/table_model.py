@@ -1,4 +1,4 @@
-"""A read-only table model over a list of immutable row values (CONVENTIONS rule 8).
+"""A read-only table model over a list of immutable row values (docs/ARCHITECTURE.md, Table models).
 
 Subclasses name their columns (an IntEnum), headers and money columns, and say
 how a row shows in each column; sorting and filtering use the raw values.

@@ -1,4 +1,4 @@
-"""The all-households ledger as a lazily paged table model (issue #4; CONVENTIONS rule 8).
+"""The all-households ledger, lazily paged (issue #4; docs/ARCHITECTURE.md, Table models).
 
 A book may hold a million entries. The model knows how many rows there are
 (a ``COUNT`` in SQL) and holds only a window of them: an LRU of pages of

@@ -49,7 +49,7 @@ class HouseholdRow:
     Attributes:
         balance_cents: the closing balance (negative: in credit).
         current_cents .. days_90_plus_cents: its invoices' balances by age
-            (DESIGN §4 Aging; the 90+ bucket starts after 60 days).
+            (docs/RULES.md, Aging; the 90+ bucket starts after 60 days).
         credit_cents: money held and not yet applied to an invoice.
     """
 

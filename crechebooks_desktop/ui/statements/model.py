@@ -40,7 +40,7 @@ FILTERS: tuple[tuple[str, Callable[[HouseholdRow], bool]], ...] = (
 """The filter's choices: label and which households it shows.
 
 "30+ days" is anything in the 30, 60 or 90+ columns: any money past its due
-date (the 30-day bucket is 1 to 30 days late, DESIGN §4 Aging).
+date (the 30-day bucket is 1 to 30 days late, docs/RULES.md, Aging).
 """
 
 _RED, _AMBER, _GREEN = QColor("#c53030"), QColor("#975a16"), QColor("#276749")

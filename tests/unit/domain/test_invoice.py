@@ -25,7 +25,7 @@ from crechebooks_desktop.errors import RuleViolation, UserFacingError
 
 S = InvoiceStatus
 
-# Written out from DESIGN §4, independently of the module's table.
+# Written out from docs/RULES.md, Invoice lifecycle, independently of the module's table.
 DESIGN_EDGES = {
     (S.DRAFT, S.SENT),
     (S.SENT, S.VIEWED),

@@ -1,6 +1,6 @@
 """The arrears report and statements' aging, on SQLite and PostgreSQL (issue 12).
 
-Buckets at their edges (DESIGN §4: current <= 0 days past due, 30 = 1-30,
+Buckets at their edges (docs/RULES.md, Aging: current <= 0 days past due, 30 = 1-30,
 60 = 31-60, 90+ = over 60), credit beside the arrears and never netted into
 them, drafts and voids left out, part payments, and each kind of statement
 (household, child, open items) on a small book built through the services.

@@ -3,7 +3,7 @@
 A hypothesis state machine runs the monthly run, sending, payments (automatic
 and explicit allocation), reversals, credit applied and refunded, adjustments
 and voids, in any order, on a real book; after every step it checks every
-invariant of DESIGN §4 with ``crechebooks check`` (household balance = sum of
+invariant of docs/RULES.md, Ledger, with ``crechebooks check`` (household balance = sum of
 entries = last balance_after; balance due = total - allocations >= 0;
 allocations <= payment; balance = outstanding - unused credit). A step the
 rules refuse (a RuleViolation, e.g. reversing a payment whose credit was spent)
