@@ -290,6 +290,9 @@ def _member(uow: UnitOfWork, actor: Actor, username: str) -> UserValue:
 
 
 def _keep_an_admin(uow: UnitOfWork, actor: Actor, user: UserValue, doing: str) -> None:
+    # One such change at a time per creche: two admins disabling each other at once
+    # in two windows must not leave the creche with none.
+    uow.tenants.lock(actor.tenant_id)
     others = [a for a in uow.users.admins_of(actor.tenant_id) if a.id != user.id]
     if not others:
         raise RuleViolation(f"cannot {doing}: the creche needs at least one active administrator")

@@ -172,8 +172,15 @@ class BankRepository(TenantScoped):
         self.session.flush()
 
     def lines_after(self, account_id: int, day: dt.date | None) -> int:
-        """How many of the account's lines are dated after ``day`` (all of them for None)."""
-        where = [BankLine.tenant_id == self.tenant_id, BankLine.bank_account_id == account_id]
+        """How many of the account's lines are dated after ``day`` (all of them for None).
+
+        Counted as ``accounts`` counts them: a split line once, not its parts too.
+        """
+        where = [
+            BankLine.tenant_id == self.tenant_id,
+            BankLine.bank_account_id == account_id,
+            BankLine.split_parent_id.is_(None),
+        ]
         if day is not None:
             where.append(BankLine.line_date > day)
         return int(self.session.scalar(select(func.count()).where(*where)) or 0)
