@@ -298,18 +298,26 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
     listed = json.loads(ok(cli(*db, "users", "list", "--json")))
     assert listed == {
         "users": [
-            {"username": "admin", "full_name": None, "role": "admin", "has_password": True},
+            {
+                "username": "admin",
+                "full_name": None,
+                "role": "admin",
+                "has_password": True,
+                "disabled": False,
+            },
             {
                 "username": "bea",
                 "full_name": "Bea Bookkeeper",
                 "role": "bookkeeper",
                 "has_password": True,
+                "disabled": False,
             },
             {
                 "username": "olivia",
                 "full_name": None,
                 "role": "owner-viewer",
                 "has_password": False,
+                "disabled": False,
             },
         ]
     }
