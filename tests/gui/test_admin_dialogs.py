@@ -261,7 +261,7 @@ def test_without_a_keyring_the_dialog_says_so(qtbot, start) -> None:
     dialog = _settings_dialog(qtbot, shell)
     assert not dialog.password_button.isEnabled()
     assert dialog.password_note.text().startswith(
-        "Cannot be stored: this machine has no keyring (no keyring backend is available), "
+        "This machine has no keyring (no keyring backend is available), "
         "so the SMTP password cannot be stored; it will be asked once per session"
     )
 

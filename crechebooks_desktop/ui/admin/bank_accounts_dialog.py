@@ -33,7 +33,7 @@ from crechebooks_desktop.domain.bank import Bank
 from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, parse_rands
 from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.admin import jobs
-from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of, error_label
+from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
@@ -202,7 +202,9 @@ class BankAccountsDialog(QDialog):
         )
         self.note.setObjectName("fieldHint")
         self.note.setWordWrap(True)
-        self.said = error_label()
+        self.said = QLabel()
+        self.said.setObjectName("summaryLine")
+        self.said.setWordWrap(True)
         self.add_button = QPushButton("Add account…")
         self.rename_button = QPushButton("Rename…")
         self.close_button = QPushButton("Close account")
@@ -213,7 +215,7 @@ class BankAccountsDialog(QDialog):
         self.rename_button.clicked.connect(self._rename)
         self.close_button.clicked.connect(lambda: self.set_closed(closed=True))
         self.reopen_button.clicked.connect(lambda: self.set_closed(closed=False))
-        self.message.connect(self.said.setText)
+        self.message.connect(self._say)
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         self.resize(820, 380)
@@ -305,6 +307,13 @@ class BankAccountsDialog(QDialog):
             self._changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )
+
+    def _say(self, text: str) -> None:
+        """What happened in grey; a refusal ("Could not ...") in the error colour."""
+        self.said.setObjectName("formError" if text.startswith("Could not") else "summaryLine")
+        self.said.style().unpolish(self.said)
+        self.said.style().polish(self.said)
+        self.said.setText(text)
 
     def _refused(self, error: BaseException, doing: str) -> None:
         from crechebooks_desktop.errors import UserFacingError  # noqa: PLC0415

@@ -84,7 +84,7 @@ class SettingsDialog(FormDialog):
         self.body.addWidget(self.pages)
         self.finish_layout()
         self.set_busy(True)
-        self.resize(640, 520)
+        self.resize(660, self.sizeHint().height())
         session.query(jobs.load_settings, self._show, lambda exc: self.show_failure(exc, "read"))
 
     # -- building ------------------------------------------------------------------------
@@ -136,10 +136,6 @@ class SettingsDialog(FormDialog):
             invoices, REMINDER_KEY, "Remind from",
             "households owing less than this get no reminder",
         )  # fmt: skip
-        self._line(
-            invoices, "categorise_confidence", "Apply learned categories from",
-            "percent confidence, 0 to 100; below it a person decides",
-        )  # fmt: skip
         banking = self._page("Banking")
         self._line(banking, "bank_name", "Bank")
         self._line(banking, "bank_account_name", "Account name")
@@ -148,6 +144,10 @@ class SettingsDialog(FormDialog):
             "printed on invoices and statements; without it they ask parents to ask the office",
         )  # fmt: skip
         self._line(banking, "bank_branch_code", "Branch code")
+        self._line(
+            banking, "categorise_confidence", "Apply learned categories from",
+            "percent confidence, 0 to 100, for bank lines; below it a person decides",
+        )  # fmt: skip
         mail = self._page("E-mail")
         self._line(mail, "smtp_host", "Mail server", "e.g. mail.example.co.za (blank: print)")
         self._line(mail, "smtp_port", "Port", "blank: the usual one for the security chosen")
@@ -217,7 +217,7 @@ class SettingsDialog(FormDialog):
             self.password_note.setText("Kept in this computer's keyring, never in the book.")
             return
         self.password_button.setEnabled(False)
-        self.password_note.setText(f"Cannot be stored: {no_keyring}.")
+        self.password_note.setText(f"{no_keyring[:1].upper()}{no_keyring[1:]}.")
 
     def changed_values(self) -> dict[str, str]:
         """The settings changed since they were read, as the service takes them.
@@ -236,12 +236,12 @@ class SettingsDialog(FormDialog):
         """Save what changed, all or nothing."""
         for form in self.forms:
             form.clear_problems()
-        self.error.clear()
+        self.say("")
         try:
             values = self.changed_values()
         except MoneyError as exc:
             self.show_problems({REMINDER_KEY: str(exc)})
-            self.error.setText(f"{REMINDER_KEY}: {exc}; nothing was changed")
+            self.say(f"{REMINDER_KEY}: {exc}; nothing was changed")
             return
         if not values:
             self.accept()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.domain.roles import Permission, Role
 from crechebooks_desktop.ui.admin import jobs
-from crechebooks_desktop.ui.common.forms import ChangeDialog, FieldForm, error_label
+from crechebooks_desktop.ui.common.forms import ChangeDialog, FieldForm
 from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
@@ -213,7 +213,9 @@ class UsersDialog(QDialog):
         )
         self.note.setObjectName("fieldHint")
         self.note.setWordWrap(True)
-        self.said = error_label()
+        self.said = QLabel()
+        self.said.setObjectName("summaryLine")
+        self.said.setWordWrap(True)
         self.add_button = QPushButton("Add user…")
         self.role_button = QPushButton("Change role…")
         self.disable_button = QPushButton("Disable")
@@ -224,10 +226,10 @@ class UsersDialog(QDialog):
         self.password_button.clicked.connect(lambda: self._with_user(PasswordDialog))
         self.disable_button.clicked.connect(lambda: self.set_disabled(disabled=True))
         self.enable_button.clicked.connect(lambda: self.set_disabled(disabled=False))
-        self.message.connect(self.said.setText)
+        self.message.connect(self._say)
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
-        self.resize(720, 420)
+        self.resize(720, 360)
         self.reload()
 
     def _layout(self) -> None:
@@ -320,6 +322,13 @@ class UsersDialog(QDialog):
             self._changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )
+
+    def _say(self, text: str) -> None:
+        """What happened in grey; a refusal ("Could not ...") in the error colour."""
+        self.said.setObjectName("formError" if text.startswith("Could not") else "summaryLine")
+        self.said.style().unpolish(self.said)
+        self.said.style().polish(self.said)
+        self.said.setText(text)
 
     def _refused(self, error: BaseException, doing: str) -> None:
         from crechebooks_desktop.errors import UserFacingError  # noqa: PLC0415

@@ -128,6 +128,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.body = QVBoxLayout(self)
         self.error = error_label()
+        self.error.hide()  # no gap above the buttons while there is nothing to say
         buttons, self.ok = ok_cancel(self, ok_text)
         buttons.accepted.connect(self.submit)
         self._buttons = buttons
@@ -141,6 +142,11 @@ class FormDialog(QDialog):
         """Check what was typed and save it (OK was pressed)."""
         raise NotImplementedError
 
+    def say(self, text: str) -> None:
+        """Show ``text`` in the error line (blank hides it)."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
     def set_busy(self, busy: bool) -> None:
         """Keep OK from being pressed while a change runs."""
         self.ok.setEnabled(not busy)
@@ -149,7 +155,7 @@ class FormDialog(QDialog):
         """A refusal in the error line (the dialog stays open); a bug is reported."""
         self.set_busy(False)
         if isinstance(error, UserFacingError):
-            self.error.setText(str(error))
+            self.say(str(error))
             return
         report(self, error, doing)
 
@@ -181,7 +187,7 @@ class ChangeDialog(FormDialog):
 
     def run(self, change: Callable[[Book, Workplace], object], doing: str) -> None:
         """Run ``change`` as a mutation; on success close, on refusal say why and stay."""
-        self.error.clear()
+        self.say("")
         self.set_busy(True)
         self._session.mutate(
             change,
