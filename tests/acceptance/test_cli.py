@@ -126,6 +126,8 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
         "smtp_security": "starttls",
         "smtp_user": None,
         "smtp_from": None,
+        "reminder_min_cents": 5000,
+        "billing_day": None,
         "vat_registered": True,
     }
     with opened(book_url, tmp_path) as book, book.read() as uow:
