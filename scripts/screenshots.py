@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
+from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.bank import list_accounts
@@ -35,8 +36,10 @@ from crechebooks_desktop.services.payments import add_payment
 from crechebooks_desktop.services.reconciliation import reconcile
 from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
 from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.users import acting_user, add_user, disable_user
 from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
+from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
 from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
@@ -454,6 +457,55 @@ def reminders_pictures(app, shell: Shell, names: list[str]) -> None:
     dialog.loaded.connect(lambda _screen: QTimer.singleShot(600, shot))
 
 
+def admin_book(path: Path) -> None:
+    """The demo creche with a team: a bookkeeper, an owner who views, and one who left."""
+    book, _ = Book.open(settings_for(str(path)), create=True)
+    with book.write() as uow:
+        tenant = create_demo_creche(uow, TODAY).creche.tenant_id
+    with book.write(tenant) as uow:
+        admin = acting_user(uow, tenant, None)
+        add_user(uow, admin, "thandi", Role.BOOKKEEPER, "ledger", "Thandi Mokoena")
+        add_user(uow, admin, "pieter", Role.OWNER_VIEWER, "owner", "Pieter van der Merwe")
+        add_user(uow, admin, "lerato", Role.BOOKKEEPER, "gone", "Lerato Dube")
+        add_user(uow, admin, "zanele", Role.ADMIN, None, "Zanele Khumalo")
+        disable_user(uow, admin, "lerato")
+    book.close()
+
+
+def admin_pictures(app, path: Path) -> list[str]:
+    """The Settings dialog (its first page) and the Users dialog with a disabled user chosen."""
+    saved = ["settings-dialog.png", "users-dialog.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+
+    def ready(_workplace: object) -> None:
+        dialog = SettingsDialog(shell.session, shell.window)
+        dialog.loaded.connect(lambda: QTimer.singleShot(400, lambda: settings_shot(dialog)))
+        dialog.show()
+
+    def settings_shot(dialog: SettingsDialog) -> None:
+        dialog.grab().save(str(DOCS / saved[0]))
+        dialog.close()
+        users = UsersDialog(shell.session, shell.window)
+        users.loaded.connect(lambda _n: QTimer.singleShot(400, lambda: users_shot(users)))
+        users.show()
+
+    def users_shot(users: UsersDialog) -> None:
+        users.select_user("lerato")
+        users.said.setText("Saved lerato: Bookkeeper, disabled since " + f"{TODAY:%d %b %Y}.")
+        app.processEvents()
+        users.grab().save(str(DOCS / saved[1]))
+        users.close()
+        app.quit()
+
+    shell.startup.ready.connect(ready)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -466,7 +518,17 @@ def first_run_picture(app) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=["admin"], help="render only these pictures")
+    args = parser.parse_args()
     app = application()
+    if args.only == "admin":
+        with tempfile.TemporaryDirectory() as tmp:
+            admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
+            admin_book(admin)
+            for name in admin_pictures(app, admin):
+                print(f"saved docs/{name}")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "Sunflower Kids" / "book.sqlite"
         demo_book(path)
@@ -474,6 +536,9 @@ def main() -> int:
         history = Path(tmp) / "Sunflower Kids history" / "book.sqlite"
         history_book(history)
         later = statements_pictures(app, history)
+        admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
+        admin_book(admin)
+        later += admin_pictures(app, admin)
     first_run_picture(app)
     pictures = (
         "main-window.png",

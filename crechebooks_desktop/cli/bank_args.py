@@ -28,7 +28,9 @@ def _bank(add: AddCommand) -> None:
     bank = add("bank", "bank accounts and statement imports", "bank_commands.cmd_bank")
     sub = bank.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    accounts = sub.add_parser("accounts", help="add or list the creche's bank accounts")
+    accounts = sub.add_parser(
+        "accounts", help="add, list, rename, close or reopen the creche's bank accounts"
+    )
     accounts_sub = accounts.add_subparsers(dest="accounts_action", required=True, metavar="ACTION")
     new = accounts_sub.add_parser("add", help="add a bank account")
     new.set_defaults(handler="bank_commands.cmd_accounts_add")
@@ -45,6 +47,22 @@ def _bank(add: AddCommand) -> None:
     listing = accounts_sub.add_parser("list", help="the bank accounts with their balances")
     listing.set_defaults(handler="bank_commands.cmd_accounts_list")
     _json(listing)
+    rename = accounts_sub.add_parser("rename", help="give a bank account a new name")
+    rename.set_defaults(handler="bank_commands.cmd_accounts_rename")
+    rename.add_argument("--name", required=True, metavar="NAME", type=one_line_text)
+    rename.add_argument("--to", required=True, metavar="NEW_NAME", type=one_line_text)
+    _json(rename)
+    close = accounts_sub.add_parser(
+        "close",
+        help="close a reconciled bank account: no more statements, its lines kept as history",
+    )
+    close.set_defaults(handler="bank_commands.cmd_accounts_close")
+    close.add_argument("--name", required=True, metavar="NAME", type=one_line_text)
+    _json(close)
+    reopen = accounts_sub.add_parser("reopen", help="let a closed bank account take statements")
+    reopen.set_defaults(handler="bank_commands.cmd_accounts_reopen")
+    reopen.add_argument("--name", required=True, metavar="NAME", type=one_line_text)
+    _json(reopen)
 
     take = sub.add_parser(
         "import",

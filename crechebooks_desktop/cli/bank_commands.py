@@ -46,11 +46,45 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
         return 0
     for a in accounts:
         last = a.last_line_date.isoformat() if a.last_line_date else "no lines yet"
+        closed = "  (closed)" if a.closed else ""
         print(
             f"{a.id:>4}  {a.name:<24} {a.bank:<14} {a.line_count:>7} lines  "
-            f"{format_rands(a.balance_cents):>16}  {last}"
+            f"{format_rands(a.balance_cents):>16}  {last}{closed}"
         )
     print(f"{len(accounts)} account(s)")
+    return 0
+
+
+def cmd_accounts_rename(args: argparse.Namespace) -> int:
+    """``bank accounts rename --name NAME --to NEW_NAME``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        account = bank.rename_account(uow, actor, args.name, args.to)
+    if args.json:
+        print_json(account.as_json())
+    else:
+        print(f"bank account {account.id} is now named {account.name}")
+    return 0
+
+
+def cmd_accounts_close(args: argparse.Namespace) -> int:
+    """``bank accounts close --name NAME``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        account = bank.close_account(uow, actor, args.name)
+    if args.json:
+        print_json(account.as_json())
+    else:
+        print(f"closed {account.name}: it takes no more statements; its lines are kept")
+    return 0
+
+
+def cmd_accounts_reopen(args: argparse.Namespace) -> int:
+    """``bank accounts reopen --name NAME``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        account = bank.reopen_account(uow, actor, args.name)
+    if args.json:
+        print_json(account.as_json())
+    else:
+        print(f"reopened {account.name}: it takes statements again")
     return 0
 
 

@@ -103,15 +103,10 @@ def _set_smtp_password(book: Book, args: argparse.Namespace) -> int:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    """``users list`` / ``users add NAME --role R``."""
+    """``users list|add|role|disable|enable|reset-password``."""
     with open_book(args) as book:
-        if args.action == "add":
-            password = read_password(args.password_stdin, args.username)
-            with as_actor(book, args) as (uow, actor):
-                added = users.add_user(
-                    uow, actor, args.username, Role(args.role), password, args.full_name
-                )
-            print(f"added {added.username} as {args.role}")
+        if args.action != "list":
+            print(_change_user(book, args))
             return 0
         with book.read() as uow:
             creche = creches.select_creche(uow, args.creche)
@@ -122,6 +117,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             "full_name": u.full_name,
             "role": u.role.value if u.role else None,
             "has_password": u.has_password,
+            "disabled": u.disabled_at is not None,
         }
         for u in found
     ]
@@ -129,8 +125,37 @@ def cmd_users(args: argparse.Namespace) -> int:
         print_json({"users": rows})
     else:
         for row in rows:
-            print(f"{row['username']:<20} {row['role']:<13} {row['full_name'] or ''}")
+            note = "  (disabled)" if row["disabled"] else ""
+            print(f"{row['username']:<20} {row['role']:<13} {row['full_name'] or ''}{note}")
     return 0
+
+
+def _change_user(book: Book, args: argparse.Namespace) -> str:
+    """Run a ``users`` action that changes the book; what to print."""
+    password = None
+    if args.action in {"add", "reset-password"}:
+        password = read_password(args.password_stdin, args.username)
+        if args.action == "reset-password" and password is None:
+            raise UserFacingError(
+                "type the new password at a terminal, or give it with --password-stdin"
+            )
+    with as_actor(book, args) as (uow, actor):
+        if args.action == "add":
+            added = users.add_user(
+                uow, actor, args.username, Role(args.role), password, args.full_name
+            )
+            return f"added {added.username} as {args.role}"
+        if args.action == "role":
+            changed = users.change_role(uow, actor, args.username, Role(args.role))
+            return f"{changed.username} is now {args.role}"
+        if args.action == "disable":
+            changed = users.disable_user(uow, actor, args.username)
+            return f"disabled {changed.username}: they can no longer sign in to this creche"
+        if args.action == "enable":
+            changed = users.enable_user(uow, actor, args.username)
+            return f"enabled {changed.username}"
+        changed = users.reset_password(uow, actor, args.username, password or "")
+        return f"new password set for {changed.username}"
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -19,6 +19,11 @@ from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import invoices
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+NO_BANKING_WARNING = (
+    "warning: the creche has no banking details, so the invoices say to ask the office for "
+    "them; set them with: crechebooks settings set bank_account_number NUMBER "
+    "(and bank_name, bank_account_name, bank_branch_code)"
+)
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -40,6 +45,8 @@ def _one_pdf(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser() if args.out else Path(f"{_file_name(number.upper())}.pdf")
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         printed = print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
+    if printed.banking_missing:
+        print(NO_BANKING_WARNING, file=sys.stderr)
     print(f"wrote {printed.invoice.number} to {out} ({_archive_note(printed)})")
     return 0
 
@@ -55,13 +62,17 @@ def _month_pdfs(args: argparse.Namespace, month: dt.date, out_dir: Path) -> int:
     _make_folder(out_dir)
     with open_book(args) as book:
         numbers = _printable(book, args, month)
-        created = 0
+        created, banking_missing = 0, False
         for done, number in enumerate(numbers, start=1):
-            created += _print_one(book, args, number, out_dir / f"{_file_name(number)}.pdf")
+            printed = _print_one(book, args, number, out_dir / f"{_file_name(number)}.pdf")
+            created += printed.archived.created
+            banking_missing = banking_missing or printed.banking_missing
             _progress(done, len(numbers), number)
     if not numbers:
         print(f"no invoices to print for {month:%Y-%m}")
         return 0
+    if banking_missing:
+        print(NO_BANKING_WARNING, file=sys.stderr)
     print(
         f"wrote {len(numbers)} invoice PDFs for {month:%Y-%m} to {out_dir}; "
         f"archived {created} new, {len(numbers) - created} unchanged"
@@ -75,11 +86,10 @@ def _printable(book: Book, args: argparse.Namespace, month: dt.date) -> list[str
     return [i.number for i in found if i.status is not InvoiceStatus.VOID]
 
 
-def _print_one(book: Book, args: argparse.Namespace, number: str, out: Path) -> bool:
+def _print_one(book: Book, args: argparse.Namespace, number: str, out: Path) -> PrintedInvoice:
     # One transaction per invoice: a failure part-way keeps what was archived before it.
     with as_actor(book, args) as (uow, actor):
-        printed = print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
-    return printed.archived.created
+        return print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
 
 
 def _progress(done: int, total: int, number: str) -> None:

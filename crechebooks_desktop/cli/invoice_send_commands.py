@@ -10,6 +10,7 @@ nobody twice (issue 12). Without a server, the PDFs are written for printing.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_month, print_json
@@ -21,10 +22,12 @@ from crechebooks_desktop.cli.delivery_support import (
     print_report,
     send_now,
 )
+from crechebooks_desktop.cli.document_commands import NO_BANKING_WARNING
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.exporters.invoice_delivery import InvoiceDelivery, queue_invoices
+from crechebooks_desktop.exporters.letter_parts import has_banking_details
 from crechebooks_desktop.services import invoices
 from crechebooks_desktop.services.delivery.report import DeliveryReport
 
@@ -46,6 +49,8 @@ def cmd_send(args: argparse.Namespace) -> int:
             numbers = [s.number for s in sent]
             data_dir = book.settings.data_dir
             delivery = queue_invoices(uow, actor, numbers, data_dir, creche, email=email)
+        if delivery.pdfs and not has_banking_details(creche):
+            print(NO_BANKING_WARNING, file=sys.stderr)
         report = send_now(book, creche, actor, password) if email else None
     _print_sent(args, sent, delivery, report)
     return 0 if report is None else exit_status(report)

@@ -49,6 +49,7 @@ class BankAccountRecord:
         line_count: lines imported so far (split parts not counted twice).
         balance_cents: the opening balance plus every imported line.
         last_line_date: the newest line's date, if any.
+        closed_at: when it was closed (it takes no more statements), if it is.
     """
 
     id: int
@@ -60,6 +61,12 @@ class BankAccountRecord:
     line_count: int = 0
     balance_cents: int = 0
     last_line_date: dt.date | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether the account is closed (kept for its history, no new statements)."""
+        return self.closed_at is not None
 
     def as_json(self) -> dict[str, object]:
         """The account as ``bank accounts list --json`` prints it."""
@@ -73,6 +80,7 @@ class BankAccountRecord:
             "line_count": self.line_count,
             "balance_cents": self.balance_cents,
             "last_line_date": self.last_line_date.isoformat() if self.last_line_date else None,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
         }
 
 

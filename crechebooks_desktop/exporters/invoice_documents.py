@@ -9,17 +9,27 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.exporters.invoice_pdf import render_invoice_pdf
+from crechebooks_desktop.exporters.letter_parts import has_banking_details
 from crechebooks_desktop.services import documents
 from crechebooks_desktop.services.documents import ArchivedDocument
 
 
 @dataclass(frozen=True, slots=True)
 class PrintedInvoice:
-    """An invoice's PDF and where it is archived."""
+    """An invoice's PDF and where it is archived.
+
+    Attributes:
+        invoice: the invoice printed.
+        pdf: its PDF.
+        archived: its archived copy.
+        banking_missing: the creche has no banking details, so the payment box
+            says to ask the office for them (the caller warns; issue 13).
+    """
 
     invoice: InvoiceValue
     pdf: bytes
     archived: ArchivedDocument
+    banking_missing: bool = False
 
 
 def print_invoice(
@@ -49,4 +59,4 @@ def print_invoice(
     if copy_to is not None:
         documents.write_atomically(copy_to, pdf)
     archived = documents.archive_invoice_pdf(uow, actor, invoice, pdf, data_dir)
-    return PrintedInvoice(invoice, pdf, archived)
+    return PrintedInvoice(invoice, pdf, archived, not has_banking_details(creche))

@@ -35,7 +35,12 @@ from crechebooks_desktop.domain.bank import (
 )
 from crechebooks_desktop.domain.chart import SystemRole, bank_account_code
 from crechebooks_desktop.domain.dates import book_date_problem, check_book_date, date_warning
-from crechebooks_desktop.domain.enums import AccountType, BankLineStatus, VatType
+from crechebooks_desktop.domain.enums import (
+    AccountType,
+    BankLineStatus,
+    ReconciliationStatus,
+    VatType,
+)
 from crechebooks_desktop.domain.money import (
     MoneyError,
     check_amount,
@@ -55,8 +60,11 @@ __all__ = [
     "ImportResult",
     "SplitResult",
     "add_account",
+    "close_account",
     "import_statement",
     "list_accounts",
+    "rename_account",
+    "reopen_account",
     "require_account",
     "split_line",
 ]
@@ -176,9 +184,7 @@ def add_account(
     check_amount(opening_balance_cents, "opening balance")
     if opening_as_of is not None:
         check_book_date(opening_as_of, "opening balance date")
-    name = " ".join(name.split())
-    if not name or len(name) > NAME_LENGTH:
-        raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
+    name = _account_name(name)
     if bank not in BANKS:
         raise RuleViolation(f"unknown bank {bank!r}; expected one of {', '.join(BANKS)}")
     number = (number or "").strip() or None
@@ -202,6 +208,110 @@ def add_account(
     )
     audit.record(uow, actor, "bank_account.add", "bank_account", account_id, None, record.as_json())
     return record
+
+
+def _account_name(name: str) -> str:
+    """A bank account's name as kept: one line, spaces folded, 1 to ``NAME_LENGTH`` long."""
+    require_one_line(name, "the account name")
+    name = " ".join(name.split())
+    if not name or len(name) > NAME_LENGTH:
+        raise RuleViolation(f"a bank account needs a name of 1 to {NAME_LENGTH} characters")
+    return name
+
+
+def rename_account(uow: UnitOfWork, actor: Actor, name: str, new_name: str) -> BankAccountRecord:
+    """``bank accounts rename``: a new name for an account (and its account in the chart).
+
+    Imports and reconciliations find the account by name, so scheduled
+    commands that name it need the new name afterwards.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        NotFoundError: no such bank account.
+        RuleViolation: a blank, too long or taken name, or a line break in it.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    account = require_account(uow, name)
+    new_name = _account_name(new_name)
+    if new_name == account.name:
+        raise RuleViolation(f"the account is already named {new_name!r}")
+    taken = uow.bank.account_named(new_name)
+    if taken is not None and taken.id != account.id:
+        raise RuleViolation(f"there is already a bank account named {taken.name!r}")
+    uow.bank.rename_account(account.id, new_name)
+    audit.record(
+        uow,
+        actor,
+        "bank_account.rename",
+        "bank_account",
+        account.id,
+        {"name": account.name},
+        {"name": new_name},
+    )
+    return require_account(uow, new_name)
+
+
+def close_account(uow: UnitOfWork, actor: Actor, name: str) -> BankAccountRecord:
+    """``bank accounts close``: the account takes no more statements; its lines stay.
+
+    Only an account whose books are finished can close: every line inside a
+    finished (locked) reconciliation and none in progress. An account with no
+    lines at all (added by mistake) closes too. Closing is audited and can be
+    undone with ``reopen_account``.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        NotFoundError: no such bank account.
+        RuleViolation: already closed; a reconciliation in progress; lines
+            dated after the last finished reconciliation (they are counted).
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    account = require_account(uow, name)
+    if account.closed:
+        raise RuleViolation(f"{account.name} is already closed")
+    if uow.reconciliations.newest(account.id, ReconciliationStatus.IN_PROGRESS) is not None:
+        raise RuleViolation(
+            f"cannot close {account.name}: a reconciliation of it is in progress; finish it first"
+        )
+    lock = uow.bank.locks.of_account(account.id)
+    through = lock.through if lock is not None else None
+    left = uow.bank.lines_after(account.id, through)
+    if left and through is not None:
+        raise RuleViolation(
+            f"cannot close {account.name}: {left} of its lines are dated after its last "
+            f"reconciliation ({through.isoformat()}); reconcile it to its last statement first"
+        )
+    if left:
+        raise RuleViolation(
+            f"cannot close {account.name}: its {left} lines were never reconciled; "
+            "reconcile it to its last statement first"
+        )
+    uow.bank.set_closed(account.id, closed=True)
+    audit.record(
+        uow, actor, "bank_account.close", "bank_account", account.id,
+        {"name": account.name, "closed": False}, {"name": account.name, "closed": True},
+    )  # fmt: skip
+    return require_account(uow, account.name)
+
+
+def reopen_account(uow: UnitOfWork, actor: Actor, name: str) -> BankAccountRecord:
+    """``bank accounts reopen``: a closed account takes statements again; audited.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        NotFoundError: no such bank account.
+        RuleViolation: the account is not closed.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    account = require_account(uow, name)
+    if not account.closed:
+        raise RuleViolation(f"{account.name} is not closed")
+    uow.bank.set_closed(account.id, closed=False)
+    audit.record(
+        uow, actor, "bank_account.reopen", "bank_account", account.id,
+        {"name": account.name, "closed": True}, {"name": account.name, "closed": False},
+    )  # fmt: skip
+    return require_account(uow, account.name)
 
 
 def _add_ledger_account(uow: UnitOfWork, bank_account_id: int, name: str) -> None:
@@ -274,6 +384,11 @@ def import_statement(
     audit.require(actor, Permission.POST_MONEY)
     _check_statement(statement)
     account = require_account(uow, account_name)
+    if account.closed:
+        raise RuleViolation(
+            f"{account.name} is closed and takes no more statements; an admin can reopen it "
+            f"with: crechebooks bank accounts reopen --name {account.name!r}"
+        )
     keys = dedup_keys(statement.lines)
     dates = [line.date for line in statement.lines]
     known = uow.bank.known_keys(account.id, min(dates), max(dates)) if dates else set()

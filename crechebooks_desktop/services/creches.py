@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
@@ -97,17 +98,13 @@ def change_setting(uow: UnitOfWork, actor: Actor, key: str, value: str) -> Crech
     before = uow.tenants.get(actor.tenant_id)
     if before is None:  # pragma: no cover - the actor was resolved in this book
         raise NotFoundError("the creche no longer exists")
-    key = key.strip().replace("-", "_")
+    key = _key(key)
     try:
         after = before.with_value(key, value)
     except ValueError as exc:
         raise UserFacingError(f"{key}: {exc}") from None
-    if (
-        key == "name"
-        and (other := uow.tenants.by_name(after.name))
-        and (other.tenant_id != before.tenant_id)
-    ):
-        raise RuleViolation(f"this book already has a creche called {after.name!r}")
+    if key == "name" and (taken := _name_taken(uow, before, after)):
+        raise RuleViolation(taken)
     uow.tenants.save(after)
     audit.record(
         uow,
@@ -119,6 +116,88 @@ def change_setting(uow: UnitOfWork, actor: Actor, key: str, value: str) -> Crech
         {key: getattr(after, key)},
     )
     return replace(after)
+
+
+class SettingsRefused(UserFacingError):
+    """Settings asked for together that are not all acceptable; nothing was changed.
+
+    Attributes:
+        problems: each refused setting's key and what is wrong with its value
+            (the same words ``settings set`` gives), in the order asked.
+    """
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        listed = "; ".join(f"{key}: {why}" for key, why in self.problems.items())
+        super().__init__(f"{listed}; nothing was changed")
+
+
+def change_settings(uow: UnitOfWork, actor: Actor, values: Mapping[str, str]) -> CrecheSettings:
+    """Change several settings of the actor's creche at once: all of them, or none.
+
+    Every value is checked as ``settings set`` checks it (``CrecheSettings.with_value``)
+    before anything is written; the settings that really change are written
+    once, with one audit record holding each one's value before and after. A
+    value equal to the one held changes nothing and is not recorded.
+
+    Args:
+        uow: the transaction.
+        actor: who changes them (an administrator).
+        values: setting key (``due_day`` or ``due-day``) to its text, as typed.
+
+    Returns:
+        The settings after the change.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator.
+        SettingsRefused: one or more values are not acceptable (each is named
+            with its reason); nothing was written.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    before = uow.tenants.get(actor.tenant_id)
+    if before is None:  # pragma: no cover - the actor was resolved in this book
+        raise NotFoundError("the creche no longer exists")
+    after, problems = before, {}
+    for raw, text in values.items():
+        key = _key(raw)
+        try:
+            after = after.with_value(key, text)
+        except ValueError as exc:
+            problems[key] = str(exc)
+    if "name" not in problems and (taken := _name_taken(uow, before, after)):
+        problems["name"] = taken
+    if problems:
+        raise SettingsRefused(problems)
+    changed = [
+        k for k in dict.fromkeys(map(_key, values)) if getattr(before, k) != getattr(after, k)
+    ]
+    if not changed:
+        return before
+    uow.tenants.save(after)
+    audit.record(
+        uow,
+        actor,
+        "settings.set",
+        "tenant",
+        actor.tenant_id,
+        {key: getattr(before, key) for key in changed},
+        {key: getattr(after, key) for key in changed},
+    )
+    return after
+
+
+def _key(text: str) -> str:
+    return text.strip().replace("-", "_")
+
+
+def _name_taken(uow: UnitOfWork, before: CrecheSettings, after: CrecheSettings) -> str | None:
+    """Why the new name cannot be had (another creche of the book has it), if it cannot."""
+    if after.name == before.name:
+        return None
+    other = uow.tenants.by_name(after.name)
+    if other is not None and other.tenant_id != before.tenant_id:
+        return f"this book already has a creche called {after.name!r}"
+    return None
 
 
 def setting_names() -> list[str]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from crechebooks_desktop import __version__
+from crechebooks_desktop.ui.admin.menu import add_admin_menu
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.invoices.view import InvoicesView
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.admin_menu = add_admin_menu(self, self._session)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About CrecheBooks", self)
         about.triggered.connect(self._about)

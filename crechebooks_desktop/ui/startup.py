@@ -171,7 +171,7 @@ class Startup(QObject):
             creche = creches.select_creche(uow, name)
             found = users.list_users(uow.for_tenant(creche.tenant_id), creche.tenant_id)
         people = tuple((u.username, u.has_password) for u in found if u.active and u.role)
-        admins = [u.username for u in found if u.role and u.role.value == "admin"]
+        admins = [u.username for u in found if u.active and u.role and u.role.value == "admin"]
         preselect = self._username or (admins[0] if admins else None)
         return creche, SignInRequest(creche.name, people, preselect)
 

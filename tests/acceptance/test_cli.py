@@ -126,6 +126,8 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
         "smtp_security": "starttls",
         "smtp_user": None,
         "smtp_from": None,
+        "reminder_min_cents": 5000,
+        "billing_day": None,
         "vat_registered": True,
     }
     with opened(book_url, tmp_path) as book, book.read() as uow:
@@ -298,18 +300,26 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
     listed = json.loads(ok(cli(*db, "users", "list", "--json")))
     assert listed == {
         "users": [
-            {"username": "admin", "full_name": None, "role": "admin", "has_password": True},
+            {
+                "username": "admin",
+                "full_name": None,
+                "role": "admin",
+                "has_password": True,
+                "disabled": False,
+            },
             {
                 "username": "bea",
                 "full_name": "Bea Bookkeeper",
                 "role": "bookkeeper",
                 "has_password": True,
+                "disabled": False,
             },
             {
                 "username": "olivia",
                 "full_name": None,
                 "role": "owner-viewer",
                 "has_password": False,
+                "disabled": False,
             },
         ]
     }

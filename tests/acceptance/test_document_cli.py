@@ -190,3 +190,22 @@ def test_refusals(cli: Cli, november: str, tmp_path: Path) -> None:
     )
     listed = ok(cli(*db, "invoices", "pdf", FIRST))  # nothing above archived anything
     assert "archived as" in listed
+
+
+def test_pdfs_warn_when_the_creche_has_no_banking_details(
+    cli: Cli, november: str, tmp_path: Path
+) -> None:
+    db = ("--db", november)
+    ok(cli(*db, "settings", "set", "bank_account_number", ""))
+    warning = (
+        "warning: the creche has no banking details, so the invoices say to ask the office for "
+        "them; set them with: crechebooks settings set bank_account_number NUMBER "
+        "(and bank_name, bank_account_name, bank_branch_code)\n"
+    )
+    one = cli(*db, "invoices", "pdf", FIRST)
+    assert ok(one).startswith(f"wrote {FIRST} to {FIRST}.pdf")
+    assert one.stderr == warning
+    assert "Ask the office for our banking details" in text_of(tmp_path / f"{FIRST}.pdf")
+    month = cli(*db, "invoices", "pdf", "--month", "2026-11", "--out-dir", "out")
+    assert ok(month).startswith("wrote 58 invoice PDFs for 2026-11 to out")
+    assert month.stderr == warning  # once for the month, not once per invoice

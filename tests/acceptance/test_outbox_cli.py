@@ -83,7 +83,11 @@ def received(server: SmtpServer) -> Counter[str]:
 
 
 def test_without_smtp_the_pdfs_are_written_for_printing(cli: Cli, db: tuple[str, str]) -> None:
-    said = ok(cli(*db, "invoices", "send", "--month", "2026-10")).splitlines()
+    sending = cli(*db, "invoices", "send", "--month", "2026-10")
+    said = ok(sending).splitlines()
+    # The creche has no banking details: the PDFs say to ask the office, and it is said once.
+    assert sending.stderr.startswith("warning: the creche has no banking details")
+    assert sending.stderr.count("\n") == 1
     assert said[0] == "sent 6 invoice(s)"
     prefix = "no SMTP server is set (`crechebooks settings set smtp-host HOST` and "
     assert said[1].startswith(prefix)

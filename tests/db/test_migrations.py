@@ -73,20 +73,20 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0006"
+LATEST = "0007"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0006
+Revises: 0007
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, updat
 from crechebooks_desktop.db.repositories.bulk import copy_columns, id_table, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.locks import PeriodLocks
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
-from crechebooks_desktop.db.tables import BankAccount, BankImport, BankLine
+from crechebooks_desktop.db.tables import Account, BankAccount, BankImport, BankLine
 from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.bank import BankAccountRecord, BankLineRecord, NewBankLine
 from crechebooks_desktop.domain.categorise import LineToCategorise
@@ -149,7 +149,41 @@ class BankRepository(TenantScoped):
             acc.account_number,
             acc.opening_balance_cents,
             acc.opening_as_of,
+            closed_at=acc.closed_at,
         )
+
+    def rename_account(self, account_id: int, name: str) -> None:
+        """Give an account a new name, and its asset account in the chart the same one."""
+        acc = self.session.get_one(BankAccount, account_id, with_for_update=True)
+        acc.name = name
+        if acc.account_id is not None:
+            self.session.execute(
+                update(Account)
+                .where(Account.tenant_id == self.tenant_id, Account.id == acc.account_id)
+                .values(name=name)
+                .execution_options(synchronize_session=False)
+            )
+        self.session.flush()
+
+    def set_closed(self, account_id: int, *, closed: bool) -> None:
+        """Close an account (from now) or open it again."""
+        acc = self.session.get_one(BankAccount, account_id, with_for_update=True)
+        acc.closed_at = utc_now() if closed else None
+        self.session.flush()
+
+    def lines_after(self, account_id: int, day: dt.date | None) -> int:
+        """How many of the account's lines are dated after ``day`` (all of them for None).
+
+        Counted as ``accounts`` counts them: a split line once, not its parts too.
+        """
+        where = [
+            BankLine.tenant_id == self.tenant_id,
+            BankLine.bank_account_id == account_id,
+            BankLine.split_parent_id.is_(None),
+        ]
+        if day is not None:
+            where.append(BankLine.line_date > day)
+        return int(self.session.scalar(select(func.count()).where(*where)) or 0)
 
     def accounts(self) -> list[BankAccountRecord]:
         """Every account with its line count, balance and newest line, by name."""
@@ -181,6 +215,7 @@ class BankRepository(TenantScoped):
                 line_count=int(lines or 0),
                 balance_cents=acc.opening_balance_cents + int(cents or 0),
                 last_line_date=last,
+                closed_at=acc.closed_at,
             )
             for acc, lines, cents, last in rows
         ]

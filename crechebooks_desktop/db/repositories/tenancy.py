@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.tables import Tenant, TenantUser, User
+from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Role
 
@@ -16,7 +18,11 @@ _SETTING_FIELDS = [f.name for f in fields(CrecheSettings) if f.name != "tenant_i
 
 @dataclass(frozen=True, slots=True)
 class UserValue:
-    """A user and, when asked about one creche, the role held there."""
+    """A user and, when asked about one creche, the role held there.
+
+    ``active`` is False for a user switched off in the whole book, or disabled in
+    the creche asked about (``disabled_at``).
+    """
 
     id: int
     username: str
@@ -24,6 +30,7 @@ class UserValue:
     active: bool
     has_password: bool
     role: Role | None
+    disabled_at: dt.datetime | None = None
 
 
 class TenantRepository:
@@ -105,35 +112,53 @@ class UserRepository:
         self.session.flush()
 
     def in_tenant(self, tenant_id: int) -> list[UserValue]:
-        """The users who hold a role in a creche, by name."""
+        """The users who hold a role in a creche (disabled ones too), by name."""
         rows = self.session.execute(
-            select(User, TenantUser.role)
+            select(User, TenantUser.role, TenantUser.disabled_at)
             .join(TenantUser, TenantUser.user_id == User.id)
             .where(TenantUser.tenant_id == tenant_id)
             .order_by(User.username)
         )
-        return [_user(user, role) for user, role in rows]
+        return [_user(user, role, disabled) for user, role, disabled in rows]
 
     def admins_of(self, tenant_id: int) -> list[UserValue]:
-        """The creche's administrators."""
-        return [u for u in self.in_tenant(tenant_id) if u.role is Role.ADMIN]
+        """The creche's administrators who may act there (not disabled), by name."""
+        return [u for u in self.in_tenant(tenant_id) if u.role is Role.ADMIN and u.active]
+
+    def roles_elsewhere(self, user_id: int, tenant_id: int) -> list[tuple[int, Role]]:
+        """The (creche, role) pairs the user holds in creches other than ``tenant_id``."""
+        rows = self.session.execute(
+            select(TenantUser.tenant_id, TenantUser.role).where(
+                TenantUser.user_id == user_id, TenantUser.tenant_id != tenant_id
+            )
+        )
+        return [(int(t), role) for t, role in rows]
+
+    def set_disabled(self, tenant_id: int, user_id: int, *, disabled: bool) -> None:
+        """Disable a user in a creche (from now) or enable them again."""
+        link = self.session.get_one(TenantUser, (tenant_id, user_id), with_for_update=True)
+        link.disabled_at = utc_now() if disabled else None
+        self.session.flush()
 
     def _value(self, row: User, tenant_id: int | None) -> UserValue:
         role = None
+        disabled = None
         if tenant_id is not None:
             link = self.session.get(TenantUser, (tenant_id, row.id))
             role = link.role if link else None
-        return _user(row, role)
+            disabled = link.disabled_at if link else None
+        return _user(row, role, disabled)
 
 
-def _user(row: User, role: Role | None) -> UserValue:
+def _user(row: User, role: Role | None, disabled_at: dt.datetime | None = None) -> UserValue:
     return UserValue(
         id=row.id,
         username=row.username,
         full_name=row.full_name,
-        active=row.active,
+        active=row.active and disabled_at is None,
         has_password=row.password_hash is not None,
         role=role,
+        disabled_at=disabled_at,
     )
 
 

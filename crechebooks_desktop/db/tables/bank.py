@@ -47,6 +47,8 @@ class BankAccount(Base):
     opening_as_of: Mapped[dt.date | None] = mapped_column(Date)
     account_id: Mapped[int | None] = fk("accounts.id", nullable=True, index=False)
     created_at: Mapped[Created]
+    # Closed (issue 13): takes no more statements; its lines stay as history.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class BankImport(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -14,7 +16,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
-from crechebooks_desktop.db.types import BigId, Created, IntPK, Name, OptText, enum_type
+from crechebooks_desktop.db.types import (
+    BigId,
+    Created,
+    IntPK,
+    Name,
+    OptText,
+    UtcDateTime,
+    enum_type,
+)
 from crechebooks_desktop.domain.roles import Role
 
 
@@ -90,3 +100,6 @@ class TenantUser(Base):
         BigId, ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    # Disabled here by an administrator (issue 13): no sign-in, no acting; never deleted,
+    # since the audit log names them. Other creches of the book are not affected.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

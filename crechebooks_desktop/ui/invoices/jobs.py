@@ -84,13 +84,18 @@ def void(book: Book, workplace: Workplace, number: str, reason: str) -> None:
         void_invoice(uow, workplace.actor, number, reason)
 
 
-def pdf(book: Book, workplace: Workplace, number: str, copy_to: Path | None) -> bytes:
-    """Render (and archive) an invoice's PDF, writing a copy where asked."""
+def pdf(book: Book, workplace: Workplace, number: str, copy_to: Path | None) -> tuple[bytes, bool]:
+    """Render (and archive) an invoice's PDF, writing a copy where asked.
+
+    Returns:
+        The PDF, and whether the creche has no banking details (the page asks
+        parents to ask the office for them, and the tab says so).
+    """
     from crechebooks_desktop.exporters.invoice_documents import print_invoice  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         printed = print_invoice(uow, workplace.actor, number, book.settings.data_dir, copy_to)
-    return printed.pdf
+    return printed.pdf, printed.banking_missing
 
 
 def new_invoice(

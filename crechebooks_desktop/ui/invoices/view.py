@@ -361,7 +361,7 @@ class InvoicesView(QWidget):
         """Write the invoice's PDF to ``path`` (and archive it), in the background."""
         self._session.run(
             lambda: jobs.pdf(self._session.book(), self._workplace(), number, path),
-            lambda _pdf: self.summary.setText(f"Saved {number} to {path}"),
+            lambda made: self.summary.setText(f"Saved {number} to {path}." + _banking(made[1])),
             lambda exc: report(self, exc, f"save {number} as PDF"),
         )
 
@@ -371,7 +371,10 @@ class InvoicesView(QWidget):
             return
         number = invoice.number
 
-        def show_dialog(pdf: bytes) -> None:
+        def show_dialog(made: tuple[bytes, bool]) -> None:
+            pdf, banking_missing = made
+            if banking_missing:
+                self.summary.setText(f"{number}:" + _banking(banking_missing))
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if QPrintDialog(printer, self).exec():
                 self.print_document(pdf, printer)
@@ -422,3 +425,14 @@ class InvoicesView(QWidget):
                 f"Charge added for {child}; the next invoice picks it up."
             ),
         )
+
+
+NO_BANKING = (
+    " Warning: the creche's banking details are not on record, so the invoice asks parents "
+    "to ask the office for them; an administrator can add them in Administration › Settings."
+)
+
+
+def _banking(missing: bool) -> str:
+    """The warning for a document made without banking details (issue 13), or nothing."""
+    return NO_BANKING if missing else ""

@@ -120,7 +120,11 @@ UNTOUCHED = {
     "audit.record_many": "audit",
     "balances.import_opening_balances": "ledger",
     "bank.add_account": "new-account",
+    "bank.rename_account": "accounts",
+    "bank.close_account": "accounts",
+    "bank.reopen_account": "accounts",
     "creches.change_setting": "settings",
+    "creches.change_settings": "settings",
     "credits.apply_household_credit": "invoices",
     "credits.refund_credit": "unlinked",
     "demo_bank.add_demo_bank": "delegates",
@@ -144,6 +148,10 @@ UNTOUCHED = {
     "roster_import.import_fees": "roster",
     "roster_import.import_roster": "roster",
     "users.add_user": "users",
+    "users.change_role": "users",
+    "users.disable_user": "users",
+    "users.enable_user": "users",
+    "users.reset_password": "users",
     "categorise.forget_learned": "memory",
     "chart.add_account": "chart",
     "chart.archive_account": "chart",
@@ -161,7 +169,9 @@ UNTOUCHED = {
 """Services that need no lock of their own, each with why in one word.
 
 ``ledger``, ``invoices``, ``roster``, ``documents``, ``settings``, ``users``,
-``audit``, ``aliases``: they write no bank line and no link to one.
+``audit``, ``aliases``, ``accounts``: they write no bank line and no link to one (a
+bank account's name, or whether it is closed, belongs to no period; closing one
+needs every line reconciled).
 ``unlinked``: a refund of credit is recorded unlinked (a refund link is the
 link service's). ``delegates``: every bank line it changes goes through a
 service in :data:`REFUSED`. ``new-account``: a new account has no lock.

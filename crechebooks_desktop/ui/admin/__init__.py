@@ -1,0 +1,1 @@
+"""The administrator's window (issue 13): settings, users and bank accounts."""
