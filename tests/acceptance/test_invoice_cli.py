@@ -422,7 +422,7 @@ def test_new_ad_hoc_invoice(cli: Cli, demo: Demo) -> None:
         cli(*demo.db, "invoices", "new", "--child", "DLAMINI01-1", "--date", "2026-02-30",
             "--line", "UNIFORM:1")
     ) == (
-        "crechebooks: error: --date: date must be YYYY-MM-DD, e.g. 2026-03-01 (got '2026-02-30')"
+        "crechebooks: error: --date: 2026-02-30 is not a day (February 2026 has 28 days)"
     )  # fmt: skip
 
     said = ok(
@@ -457,10 +457,12 @@ def test_new_ad_hoc_invoice(cli: Cli, demo: Demo) -> None:
 
 
 def test_bad_input_is_refused_in_one_line(cli: Cli, demo: Demo) -> None:
-    for month in ("2026-13", "November"):
-        assert refused(cli(*demo.db, "invoices", "generate", "--month", month)) == (
-            f"crechebooks: error: --month: month must be YYYY-MM, e.g. 2026-03 (got '{month}')"
-        )
+    assert refused(cli(*demo.db, "invoices", "generate", "--month", "November")) == (
+        "crechebooks: error: --month: month must be YYYY-MM, e.g. 2026-03 (got 'November')"
+    )
+    assert refused(cli(*demo.db, "invoices", "generate", "--month", "2026-13")) == (
+        "crechebooks: error: --month: there is no month 13 (got '2026-13')"
+    )
     assert refused(cli(*demo.db, "invoices", "list", "--month", "11-2026")) == (
         "crechebooks: error: --month: month must be YYYY-MM, e.g. 2026-03 (got '11-2026')"
     )
@@ -469,10 +471,7 @@ def test_bad_input_is_refused_in_one_line(cli: Cli, demo: Demo) -> None:
     )
     assert refused(
         cli(*demo.db, "invoices", "generate", "--month", "2026-11", "--issue-date", "2026-11-31")
-    ) == (
-        "crechebooks: error: --issue-date: date must be YYYY-MM-DD, e.g. 2026-03-01 "
-        "(got '2026-11-31')"
-    )
+    ) == ("crechebooks: error: --issue-date: 2026-11-31 is not a day (November 2026 has 30 days)")
     assert refused(cli(*demo.db, "invoices", "send", "INV-2026-999999")) == (
         "crechebooks: error: no invoice 'INV-2026-999999' in this creche"
     )

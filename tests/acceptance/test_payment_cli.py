@@ -606,7 +606,7 @@ def test_balances_import(cli: Cli, demo: Demo, tmp_path: Path) -> None:
         "bad.csv:2: amount: not an amount: 'abc'",
         "bad.csv:3: household_ref: no household 'GHOST'",
         "bad.csv:4: amount: an opening balance of zero needs no row; leave the row out",
-        "bad.csv:4: as_of: not a real date: '2026-11-31' (day is out of range for month)",
+        "bad.csv:4: as_of: 2026-11-31 is not a day (November 2026 has 30 days)",
         "bad.csv:5: household_ref: duplicate household 'new01' (first on line 2)",
     ]
     assert demo.counts() == before
