@@ -45,6 +45,10 @@ def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Boo
         )
     try:
         yield book
+    except BaseException:
+        # An ``init`` refused (a bad VAT number) leaves no empty book behind (issue 13).
+        book.discard_unfinished()
+        raise
     finally:
         book.close()
 
