@@ -1,4 +1,4 @@
-"""The book's own commands: init, settings, users, check, backup, db, demo."""
+"""The book's own commands: init, settings, users, check, backup, restore, db, demo."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp_password import check_keyring, store_smtp_password
 from crechebooks_desktop.services import checks, creches, demo, users
+from crechebooks_desktop.services.book_backup import back_up_book, restore_book
 from crechebooks_desktop.services.delivery import settings as delivery_settings
 from crechebooks_desktop.settings import settings_for
 
@@ -164,10 +165,33 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """``backup FILE``."""
+    """``backup FILE``: the database and every archived document, in one file."""
     with open_book(args) as book:
-        written = book.backup(Path(args.file).expanduser().resolve())
-    print(f"backed up {book.name} to {written}")
+        made = back_up_book(book, Path(args.file).expanduser().resolve())
+    documents = f"{made.documents} document{'' if made.documents == 1 else 's'}"
+    print(f"backed up {book.name} (the database and {documents}) to {made.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``restore FILE --to PATH``: a new book from a backup, once all of it is checked."""
+    restored = restore_book(Path(args.file).expanduser().resolve(), settings_for(args.to))
+    if args.json:
+        print_json(
+            {
+                "book": str(restored.book),
+                "data_dir": str(restored.data_dir),
+                "creches": restored.creches,
+                "documents": restored.documents,
+                "backed_up_at": restored.made_at,
+            }
+        )
+    else:
+        print(
+            f"restored the backup of {restored.made_at} to {restored.book}: "
+            f"{restored.creches} creche(s), {restored.documents} document(s), every one "
+            "checked; open it with --db"
+        )
     return 0
 
 
