@@ -14,6 +14,7 @@ from crechebooks_desktop.cli.common import (
     read_password,
 )
 from crechebooks_desktop.cli.delivery_support import creche_and_actor
+from crechebooks_desktop.cli.table import print_table, text
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
@@ -129,8 +130,14 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"users": rows})
     else:
-        for row in rows:
-            print(f"{row['username']:<20} {row['role']:<13} {row['full_name'] or ''}")
+        print_table(
+            (
+                text("user", lambda r: r["username"]),
+                text("role", lambda r: r["role"]),
+                text("name", lambda r: r["full_name"]),
+            ),
+            rows,
+        )
     return 0
 
 

@@ -235,7 +235,10 @@ def test_list_and_show(cli: Cli, demo: Demo) -> None:
 
     text = ok(cli(*demo.db, "invoices", "list", "--month", "2026-11"))
     assert text.splitlines()[-1] == "59 invoice(s)"
-    assert text.splitlines()[0].startswith("INV-2026-000010    DLAMINI01 ")
+    header, first = text.splitlines()[:2]
+    assert header.split() == ["invoice", "household", "child", "status", "total", "balance", "due"]
+    assert first.startswith("INV-2026-000010  DLAMINI01  ")
+    assert first.endswith("R 5 100,00")
 
     shown = as_json(cli(*demo.db, "invoices", "show", "inv-2026-000010", "--json"))
     assert shown == made["invoices"][0]
