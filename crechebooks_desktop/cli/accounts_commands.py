@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from crechebooks_desktop.cli.common import as_actor, open_book, print_json, reading
+from crechebooks_desktop.cli.table import print_table, text
 from crechebooks_desktop.domain.chart import AccountRecord
 from crechebooks_desktop.domain.enums import AccountType, VatType
 from crechebooks_desktop.services.reconciliation import chart
@@ -35,8 +36,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"accounts": [a.as_json() for a in accounts]})
         return 0
-    for account in accounts:
-        print(_show(account))
+    print_table(
+        (
+            text("code", lambda a: a.code),
+            text("name", lambda a: a.name),
+            text("type", lambda a: a.account_type.value.lower()),
+            text("vat", lambda a: f"{vat_word(a.vat_type)}{' (archived)' if a.archived else ''}"),
+        ),
+        accounts,
+    )
     print(f"{len(accounts)} account(s)")
     return 0
 

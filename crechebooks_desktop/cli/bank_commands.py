@@ -19,6 +19,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.importers.bank import read_statement_file
 from crechebooks_desktop.services import bank
@@ -44,13 +45,18 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"accounts": [a.as_json() for a in accounts]})
         return 0
-    for a in accounts:
-        last = a.last_line_date.isoformat() if a.last_line_date else "no lines yet"
-        closed = "  (closed)" if a.closed else ""
-        print(
-            f"{a.id:>4}  {a.name:<24} {a.bank:<14} {a.line_count:>7} lines  "
-            f"{format_rands(a.balance_cents):>16}  {last}{closed}"
-        )
+    print_table(
+        (
+            number("id", lambda a: a.id),
+            text("name", lambda a: a.name),
+            text("bank", lambda a: a.bank),
+            number("lines", lambda a: a.line_count),
+            money("balance", lambda a: a.balance_cents),
+            text("last line", lambda a: a.last_line_date or "no lines yet"),
+            text("status", lambda a: "closed" if a.closed else "open"),
+        ),
+        accounts,
+    )
     print(f"{len(accounts)} account(s)")
     return 0
 

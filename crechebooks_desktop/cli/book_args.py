@@ -1,4 +1,4 @@
-"""Grammar of the book's own commands (init, settings, users, check, backup, db, demo).
+"""Grammar of the book's own commands (init, settings, users, check, backup, restore, db, demo).
 
 Kept apart from the handlers so that building the parser imports nothing heavy:
 starting the window must not wait for the database layer.
@@ -82,7 +82,21 @@ def register(add: AddCommand) -> None:
     add(
         "check", "verify the ledger invariants; exit 1 if any is broken", "book_commands.cmd_check"
     ).add_argument("--json", action="store_true")
-    add("backup", "copy the whole book to a file", "book_commands.cmd_backup").add_argument("file")
+    add(
+        "backup",
+        "copy the whole book (database and archived documents) to one new file",
+        "book_commands.cmd_backup",
+    ).add_argument("file")
+    restore = add(
+        "restore",
+        "check a backup through and through, then make it a new book",
+        "book_commands.cmd_restore",
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--to", required=True, metavar="PATH", help="the new SQLite book file (not there yet)"
+    )
+    restore.add_argument("--json", action="store_true")
     db = add("db", "schema maintenance", "book_commands.cmd_db")
     db.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
         "upgrade", help="bring the book's schema up to date (backs SQLite up)"

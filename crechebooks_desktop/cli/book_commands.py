@@ -1,4 +1,4 @@
-"""The book's own commands: init, settings, users, check, backup, db, demo."""
+"""The book's own commands: init, settings, users, check, backup, restore, db, demo."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from crechebooks_desktop.cli.common import (
     read_password,
 )
 from crechebooks_desktop.cli.delivery_support import creche_and_actor
+from crechebooks_desktop.cli.table import print_table, text
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp_password import check_keyring, store_smtp_password
 from crechebooks_desktop.services import checks, creches, demo, users
+from crechebooks_desktop.services.book_backup import back_up_book, restore_book
 from crechebooks_desktop.services.delivery import settings as delivery_settings
 from crechebooks_desktop.settings import settings_for
 
@@ -124,9 +126,15 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"users": rows})
     else:
-        for row in rows:
-            note = "  (disabled)" if row["disabled"] else ""
-            print(f"{row['username']:<20} {row['role']:<13} {row['full_name'] or ''}{note}")
+        print_table(
+            (
+                text("user", lambda r: r["username"]),
+                text("role", lambda r: r["role"]),
+                text("name", lambda r: r["full_name"]),
+                text("status", lambda r: "disabled" if r["disabled"] else "active"),
+            ),
+            rows,
+        )
     return 0
 
 
@@ -189,10 +197,33 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """``backup FILE``."""
+    """``backup FILE``: the database and every archived document, in one file."""
     with open_book(args) as book:
-        written = book.backup(Path(args.file).expanduser().resolve())
-    print(f"backed up {book.name} to {written}")
+        made = back_up_book(book, Path(args.file).expanduser().resolve())
+    documents = f"{made.documents} document{'' if made.documents == 1 else 's'}"
+    print(f"backed up {book.name} (the database and {documents}) to {made.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``restore FILE --to PATH``: a new book from a backup, once all of it is checked."""
+    restored = restore_book(Path(args.file).expanduser().resolve(), settings_for(args.to))
+    if args.json:
+        print_json(
+            {
+                "book": str(restored.book),
+                "data_dir": str(restored.data_dir),
+                "creches": restored.creches,
+                "documents": restored.documents,
+                "backed_up_at": restored.made_at,
+            }
+        )
+    else:
+        print(
+            f"restored the backup of {restored.made_at} to {restored.book}: "
+            f"{restored.creches} creche(s), {restored.documents} document(s), every one "
+            "checked; open it with --db"
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,12 +14,20 @@ from typing import Any
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.dates import book_date_problem, date_warning
+from crechebooks_desktop.domain.dates import (
+    NOT_ISO,
+    NotADay,
+    book_date_problem,
+    date_warning,
+    iso_day,
+)
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import creches, users
 from crechebooks_desktop.settings import settings_for
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
 
 @contextmanager
@@ -36,6 +45,10 @@ def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Boo
         )
     try:
         yield book
+    except BaseException:
+        # An ``init`` refused (a bad VAT number) leaves no empty book behind (issue 13).
+        book.discard_unfinished()
+        raise
     finally:
         book.close()
 
@@ -85,12 +98,12 @@ def parse_month(text: str, option: str = "--month", *, warn: bool = True) -> dt.
         option: the option, for messages.
         warn: warn on stderr about a month far from today (``check_day``).
     """
-    try:
-        month = dt.datetime.strptime(text.strip(), "%Y-%m").date()  # noqa: DTZ007 - a date
-    except ValueError:
-        raise UserFacingError(
-            f"{option}: month must be YYYY-MM, e.g. 2026-03 (got {text!r})"
-        ) from None
+    found = _MONTH.fullmatch(text.strip())
+    if found is None:
+        raise UserFacingError(f"{option}: month must be YYYY-MM, e.g. 2026-03 (got {text!r})")
+    if not 1 <= int(found[2]) <= 12:  # noqa: PLR2004 - months of the year
+        raise UserFacingError(f"{option}: there is no month {found[2]} (got {text!r})")
+    month = dt.date(int(found[1]), int(found[2]), 1)
     return check_day(month, option, warn=warn, shown=month.strftime("%Y-%m"))
 
 
@@ -122,11 +135,11 @@ def parse_day(text: str, option: str, *, warn: bool = True) -> dt.date:
         warn: warn on stderr about a date far from today (``check_day``).
     """
     try:
-        day = dt.date.fromisoformat(text.strip())
+        day = iso_day(text)
+    except NotADay as exc:  # 2026-02-30: say the day does not exist (issue 13)
+        raise UserFacingError(f"{option}: {exc}") from None
     except ValueError:
-        raise UserFacingError(
-            f"{option}: date must be YYYY-MM-DD, e.g. 2026-03-01 (got {text!r})"
-        ) from None
+        raise UserFacingError(f"{option}: date {NOT_ISO} (got {text!r})") from None
     return check_day(day, option, warn=warn)
 
 

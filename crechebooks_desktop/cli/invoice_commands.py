@@ -14,6 +14,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import Column, money, print_table, text
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
@@ -92,6 +93,16 @@ def _filter(args: argparse.Namespace) -> InvoiceFilter:
     )
 
 
+_INVOICE_COLUMNS: tuple[Column[InvoiceValue], ...] = (
+    text("invoice", lambda i: i.number),
+    text("household", lambda i: i.household_ref),
+    text("child", lambda i: i.child_name),
+    text("status", lambda i: i.status.value),
+    money("total", lambda i: i.total_cents),
+    money("balance due", lambda i: i.balance_due_cents),
+)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """``invoices list [--month] [--status] [--household]``."""
     with open_book(args) as book, reading(book, args) as uow:
@@ -99,12 +110,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"invoices": [i.as_json() for i in found]})
         return 0
-    for inv in found:
-        print(
-            f"{inv.number:<18} {inv.household_ref:<12} {(inv.child_name or ''):<24} "
-            f"{inv.status.value:<15} {format_rands(inv.total_cents):>14} "
-            f"{format_rands(inv.balance_due_cents):>14}"
-        )
+    print_table(_INVOICE_COLUMNS, found)
     print(f"{len(found)} invoice(s)")
     return 0
 

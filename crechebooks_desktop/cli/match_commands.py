@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_id, print_json, reading
+from crechebooks_desktop.cli.table import Column, money, number, print_table, text
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
-from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services import match_review, matching
 from crechebooks_desktop.services.matching import DecidedLine
 from crechebooks_desktop.services.reconciliation import links
 
 
-def _show(line: DecidedLine) -> str:
-    decision = line.decision.value if line.decision else "-"
+def _who(line: DecidedLine) -> str:
     best = line.candidates[0] if line.candidates else None
-    who = line.household_ref or (f"{best['household_ref']}? ({best['score']})" if best else "")
-    return (
-        f"{line.line.id:>6}  {line.line.date.isoformat()}  "
-        f"{format_rands(line.line.amount_cents):>14}  {decision:<15}  {who:<18}  "
-        f"{line.line.description[:40]}"
-    )
+    return line.household_ref or (f"{best['household_ref']}? ({best['score']})" if best else "")
+
+
+_LINE_COLUMNS: tuple[Column[DecidedLine], ...] = (
+    number("line", lambda d: d.line.id),
+    text("date", lambda d: d.line.date.isoformat()),
+    money("amount", lambda d: d.line.amount_cents),
+    text("decision", lambda d: d.decision.value if d.decision else "-"),
+    text("household", _who),
+    text("description", lambda d: d.line.description[:40]),
+)
 
 
 def _done(args: argparse.Namespace, line: DecidedLine, verb: str) -> int:
@@ -39,8 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
-    for line in result.lines:
-        print(_show(line))
+    print_table(_LINE_COLUMNS, result.lines)
     print(
         f"{len(result.lines)} line(s): {result.count(MatchOutcome.AUTO_APPLIED)} applied, "
         f"{result.count(MatchOutcome.REVIEW_REQUIRED)} to review, "
@@ -123,8 +126,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"lines": [line.as_json() for line in lines]})
         return 0
-    for line in lines:
-        print(_show(line))
+    print_table(_LINE_COLUMNS, lines)
     print(f"{len(lines)} line(s)")
     return 0
 
@@ -152,8 +154,14 @@ def cmd_aliases(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"aliases": [a.as_json() for a in found]})
         return 0
-    for a in found:
-        mark = " (forgotten)" if a.forgotten else ""
-        print(f"{a.id:>5}  {a.household_ref:<14} {a.payer_key:<40} {a.learned_on}{mark}")
+    print_table(
+        (
+            number("id", lambda a: a.id),
+            text("household", lambda a: a.household_ref),
+            text("payer", lambda a: a.payer_key),
+            text("learned", lambda a: f"{a.learned_on}{' (forgotten)' if a.forgotten else ''}"),
+        ),
+        found,
+    )
     print(f"{len(found)} alias(es)")
     return 0

@@ -12,6 +12,7 @@ from crechebooks_desktop.cli.delivery_support import (
     print_report,
     send_now,
 )
+from crechebooks_desktop.cli.table import number, print_table, text
 from crechebooks_desktop.domain.delivery import OutboxMessageValue, OutboxStatus
 from crechebooks_desktop.services.delivery import outbox
 
@@ -26,22 +27,29 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"messages": [m.as_json() for m in found]})
         return 0
-    for message in found:
-        _print_message(message)
+    print_table(
+        (
+            number("id", lambda m: m.id),
+            text("status", lambda m: m.status.value),
+            text("kind", lambda m: m.kind),
+            text("household", lambda m: m.household_ref),
+            text("to", lambda m: ", ".join(m.recipients) or "(printed)"),
+            text("subject", lambda m: m.subject),
+            text("note", _note),
+        ),
+        found,
+    )
     print(f"{len(found)} message(s)")
     return 0
 
 
-def _print_message(message: OutboxMessageValue) -> None:
-    to = ", ".join(message.recipients) or "(printed)"
-    print(
-        f"{message.id:>5}  {message.status.value:<8} {message.kind:<10} "
-        f"{message.household_ref or '':<12} {to:<32} {message.subject}"
-    )
+def _note(message: OutboxMessageValue) -> str:
+    """Why a message is uncertain or failed (the server's words), else nothing."""
     if message.status is OutboxStatus.SENDING:
-        print(f"       uncertain: {message.last_error or outbox.uncertain_note(message.id)}")
-    elif message.last_error and message.status is not OutboxStatus.SENT:
-        print(f"       {message.last_error}")
+        return f"uncertain: {message.last_error or outbox.uncertain_note(message.id)}"
+    if message.last_error and message.status is not OutboxStatus.SENT:
+        return message.last_error
+    return ""
 
 
 def cmd_send(args: argparse.Namespace) -> int:

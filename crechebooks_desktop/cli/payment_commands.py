@@ -19,6 +19,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import money, print_table, text
 from crechebooks_desktop.domain.bank import BankLineRecord
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
@@ -197,12 +198,15 @@ def cmd_balances(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"households": [b.as_json() for b in found]})
         return 0
-    print(f"{'household':<14} {'balance':>14} {'outstanding':>14} {'credit':>14}")
-    for b in found:
-        print(
-            f"{b.household_ref:<14} {format_rands(b.balance_cents):>14} "
-            f"{format_rands(b.outstanding_cents):>14} {format_rands(b.credit_cents):>14}"
-        )
+    print_table(
+        (
+            text("household", lambda b: b.household_ref),
+            money("balance", lambda b: b.balance_cents),
+            money("outstanding", lambda b: b.outstanding_cents),
+            money("credit", lambda b: b.credit_cents),
+        ),
+        found,
+    )
     print(f"{len(found)} household(s)")
     return 0
 
@@ -235,17 +239,30 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if args.json:
         print_json(statement.as_json())
         return 0
+    rows: list[tuple[str, str, int | None, int, str]] = []
     if statement.date_from is not None:
-        print(
-            f"{statement.date_from.isoformat()}  {'':<10} {'':>14} "
-            f"{format_rands(statement.opening_balance_cents):>14}  Balance brought forward"
+        opening = statement.opening_balance_cents
+        rows.append((statement.date_from.isoformat(), "", None, opening, "Balance brought forward"))
+    rows += [
+        (
+            e.entry_date.isoformat(),
+            e.entry_type.value,
+            e.amount_cents,
+            e.running_balance_cents,
+            e.description,
         )
-    for e in statement.lines:
-        print(
-            f"{e.entry_date.isoformat()}  {e.entry_type.value:<10} "
-            f"{format_rands(e.amount_cents):>14} {format_rands(e.running_balance_cents):>14}  "
-            f"{e.description}"
-        )
+        for e in statement.lines
+    ]
+    print_table(
+        (
+            text("date", lambda r: r[0]),
+            text("type", lambda r: r[1]),
+            money("amount", lambda r: r[2]),
+            money("balance", lambda r: r[3]),
+            text("description", lambda r: r[4]),
+        ),
+        rows,
+    )
     count = len(statement.lines)
     print(f"{count} entr{'y' if count == 1 else 'ies'}")
     return 0

@@ -18,6 +18,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.reconciliation import ReconcileStatus, ReconciliationRecord
 from crechebooks_desktop.exporters.reconciliation_report import (
@@ -126,10 +127,7 @@ def cmd_finish(args: argparse.Namespace) -> int:
 
 
 def _record_line(record: ReconciliationRecord) -> str:
-    text = (
-        f"{record.id:>4}  {record.statement_date.isoformat()}  {record.status.value:<11}"
-        f"{format_rands(record.closing_cents):>18}  started by {record.created_by or '?'}"
-    )
+    text = f"started by {record.created_by or '?'}"
     if record.finished_at is not None:
         text += f"; finished by {record.finished_by or '?'} {record.finished_at:%Y-%m-%d %H:%M} UTC"
     if record.unlocked_at is not None:
@@ -161,8 +159,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"reconciliations": [r.as_json() for r in records]})
         return 0
-    for record in records:
-        print(_record_line(record))
+    print_table(
+        (
+            number("id", lambda r: r.id),
+            text("statement date", lambda r: r.statement_date.isoformat()),
+            text("status", lambda r: r.status.value),
+            money("closing balance", lambda r: r.closing_cents),
+            text("who and when", _record_line),
+        ),
+        records,
+    )
     print(f"{len(records)} reconciliation(s)")
     return 0
 

@@ -21,6 +21,7 @@ from crechebooks_desktop.cli.delivery_support import (
     print_report,
     send_now,
 )
+from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.reminders import DEFAULT_LEVELS, Level
 from crechebooks_desktop.errors import UserFacingError
@@ -114,12 +115,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"reminders": [item.as_json() for item in sent]})
         return 0
-    for item in sent:
-        print(
-            f"{item.id:>5}  {item.as_of.isoformat()}  {item.household_ref:<12} level {item.level}  "
-            f"{format_rands(item.total_cents):>14}  {item.delivery:<5} "
-            f"{(item.message_status or '').lower():<8} {', '.join(item.invoices)}"
-        )
+    print_table(
+        (
+            number("id", lambda r: r.id),
+            text("as of", lambda r: r.as_of.isoformat()),
+            text("household", lambda r: r.household_ref),
+            number("level", lambda r: r.level),
+            money("owed", lambda r: r.total_cents),
+            text("by", lambda r: r.delivery),
+            text("message", lambda r: (r.message_status or "").lower()),
+            text("invoices", lambda r: ", ".join(r.invoices)),
+        ),
+        sent,
+    )
     print(f"{len(sent)} reminder(s)")
     return 0
 
@@ -150,9 +158,9 @@ def _with_days(current: tuple[Level, ...], days: list[int]) -> list[Level]:
     words = {lv.number: lv for lv in current}
     defaults = {lv.number: lv for lv in DEFAULT_LEVELS}
     found = []
-    for number, day in enumerate(days, start=1):
-        base = words.get(number) or defaults.get(number) or DEFAULT_LEVELS[-1]
-        found.append(replace(base, number=number, days=day))
+    for level, day in enumerate(days, start=1):
+        base = words.get(level) or defaults.get(level) or DEFAULT_LEVELS[-1]
+        found.append(replace(base, number=level, days=day))
     return found
 
 

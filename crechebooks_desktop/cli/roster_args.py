@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 
 from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+from crechebooks_desktop.domain.dates import NotADay, iso_day
 
 
 def iso_date(text: str) -> dt.date:
@@ -23,11 +21,11 @@ def iso_date(text: str) -> dt.date:
         argparse.ArgumentTypeError: anything else.
     """
     try:
-        if _ISO_DATE.fullmatch(text.strip()):
-            return dt.date.fromisoformat(text.strip())
+        return iso_day(text)
+    except NotADay as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 def _import(

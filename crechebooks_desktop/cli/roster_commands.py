@@ -20,6 +20,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import number, print_table, text
 from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
 from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
@@ -78,14 +79,16 @@ def cmd_fees_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"fees": [_fee_row(fee) for fee in fees]})
         return 0
-    width = max((len(fee.terms.name) for fee in fees), default=4)
-    print(f"{'name':<{width}}  {'type':<8}  {'amount':>10}  {'registration':>12}  {'re-reg':>10}")
-    for fee in fees:
-        t = fee.terms
-        print(
-            f"{t.name:<{width}}  {t.fee_type.value:<8}  {_rands(t.amount_cents):>10}  "
-            f"{_rands(t.registration_fee_cents):>12}  {_rands(t.re_registration_fee_cents):>10}"
-        )
+    print_table(
+        (
+            text("name", lambda f: f.terms.name),
+            text("type", lambda f: f.terms.fee_type.value),
+            number("amount", lambda f: _rands(f.terms.amount_cents)),
+            number("registration", lambda f: _rands(f.terms.registration_fee_cents)),
+            number("re-reg", lambda f: _rands(f.terms.re_registration_fee_cents)),
+        ),
+        fees,
+    )
     return 0
 
 

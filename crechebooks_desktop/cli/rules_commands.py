@@ -13,6 +13,7 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.table import number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services.reconciliation import rules
@@ -63,10 +64,10 @@ def _split(texts: list[str] | None) -> list[tuple[str, str]] | None:
     if not texts:
         return None
     pairs = []
-    for text in texts:
-        code, sign, percent = text.partition("=")
+    for given in texts:
+        code, sign, percent = given.partition("=")
         if not sign or not code.strip() or not percent.strip():
-            raise UserFacingError(f"--split: expected CODE=PERCENT, e.g. 6300=60 (got {text!r})")
+            raise UserFacingError(f"--split: expected CODE=PERCENT, e.g. 6300=60 (got {given!r})")
         pairs.append((code.strip(), percent.strip()))
     return pairs
 
@@ -103,8 +104,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"rules": [r.as_json() for r in found]})
         return 0
-    for rule in found:
-        print(_show(rule))
+    print_table(
+        (
+            number("#", lambda r: r.position),
+            text("rule", lambda r: r.name),
+            text("when", _when),
+            text("then", _then),
+        ),
+        found,
+    )
     print(f"{len(found)} rule(s); the first that matches a line wins")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +24,12 @@ from crechebooks_desktop.settings import Settings, describe
 class Book:
     """A SQLite file or PostgreSQL database holding one or more creches."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, made: tuple[Path, ...] = ()) -> None:
         self.settings = settings
         self.engine = engine
+        # What opening this book created (a new SQLite file, and the folders made for it),
+        # so that a set-up that does not finish can take it away again (issue 13).
+        self.made = made
 
     @classmethod
     def open(cls, settings: Settings, *, create: bool = False) -> tuple[Book, UpgradeResult]:
@@ -44,8 +48,9 @@ class Book:
             UserFacingError: the book cannot be reached or made, or is newer than the app.
         """
         book_file = _sqlite_file(settings)
+        made: tuple[Path, ...] = ()
         if book_file is not None:
-            _prepare_sqlite_file(settings, book_file, create)
+            made = _prepare_sqlite_file(settings, book_file, create)
         engine = make_engine(settings.db_url)
         if book_file is not None:
             _never_create_the_file(engine, book_file)
@@ -61,8 +66,9 @@ class Book:
             ) from exc
         except BaseException:
             engine.dispose()
+            _remove_made(made)
             raise
-        return cls(settings, engine), result
+        return cls(settings, engine, made), result
 
     @property
     def name(self) -> str:
@@ -123,6 +129,31 @@ class Book:
         """Release every connection."""
         self.engine.dispose()
 
+    def discard_unfinished(self) -> bool:
+        """Close, and take away the book this open created if it holds no creche yet.
+
+        A set-up that fails (or is stopped) after the file was made must leave
+        nothing behind: no empty book that the next start would mistake for one
+        (issue 13). A book that was already there, or that holds a creche, is
+        only closed. A PostgreSQL database is never dropped; its schema stays.
+
+        Returns:
+            True when the file (and the folders made for it) were removed.
+        """
+        if not self.made or self._holds_a_creche():
+            self.close()
+            return False
+        self.close()
+        _remove_made(self.made)
+        return True
+
+    def _holds_a_creche(self) -> bool:
+        try:
+            with self.read() as uow:
+                return bool(uow.tenants.all())
+        except (UserFacingError, DBAPIError):  # half-made: nothing in it worth keeping
+            return False
+
 
 @contextmanager
 def _translated(book_name: str) -> Iterator[None]:
@@ -152,19 +183,54 @@ def _sqlite_file(settings: Settings) -> Path | None:
     return None if name in {"", ":memory:"} else Path(name)
 
 
-def _prepare_sqlite_file(settings: Settings, path: Path, create: bool) -> None:
-    """Make a new book's file (owner-only) when asked to; otherwise it must be there."""
+def _prepare_sqlite_file(settings: Settings, path: Path, create: bool) -> tuple[Path, ...]:
+    """Make a new book's file (owner-only) when asked to; otherwise it must be there.
+
+    Returns:
+        What was made: the file, then the folders made for it, innermost first
+        (nothing when the book was there).
+    """
     if path.exists():
-        return
+        return ()
     if not create:
         raise BookNotFound(_no_book(settings))
+    # The data folder first (made later, if at all, by the set-up), then the book's own.
+    new_folders = [settings.data_dir] if not settings.data_dir.exists() else []
+    new_folders += [folder for folder in path.parents if not folder.exists()]
     try:
         make_private_folder(path.parent)
         create_private_file(path)
     except FileExistsError:  # made at the same moment by another process: open that one
-        return
+        return ()
     except OSError as exc:
+        _remove_made(tuple(new_folders))
         raise UserFacingError(f"cannot create the book {path}: {exc.strerror or exc}") from None
+    return (path, *new_folders)
+
+
+def _remove_made(made: tuple[Path, ...]) -> None:
+    """Remove a book file made by ``_prepare_sqlite_file`` and the folders made for it.
+
+    The file goes with its SQLite companions (``-wal``, ``-shm``, ``-journal``);
+    its data folder, when it was not there before, with what the set-up put in
+    it; any other folder made for it only if it is empty.
+    """
+    if not made:
+        return
+    book, *folders = made
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        book.with_name(book.name + suffix).unlink(missing_ok=True)
+    data_dir = book.parent / (book.stem + "-files")
+    for folder in folders:
+        if folder == data_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:  # not empty: someone else's files are in it now
+            return
 
 
 def _never_create_the_file(engine: Engine, path: Path) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.bank import BankRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
+from crechebooks_desktop.db.repositories.book_files import BookFilesRepository
 from crechebooks_desktop.db.repositories.categories import CategoryRepository
 from crechebooks_desktop.db.repositories.chart import ChartRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
@@ -58,6 +59,11 @@ class UnitOfWork:
     def users(self) -> UserRepository:
         """Users and their roles."""
         return UserRepository(self._session)
+
+    @cached_property
+    def book_files(self) -> BookFilesRepository:
+        """Every creche's archived documents, book-wide (backup and restore)."""
+        return BookFilesRepository(self._session)
 
     @cached_property
     def audit(self) -> AuditRepository:

@@ -31,15 +31,19 @@ __all__ = [
     "FIRST_BOOK_DAY",
     "LAST_BOOK_DAY",
     "MAX_CHILD_AGE_YEARS",
+    "NOT_ISO",
     "WARN_AHEAD_YEARS",
     "WARN_BEHIND_YEARS",
     "DateOutOfRange",
+    "NotADay",
     "birth_date_problem",
     "book_date_problem",
     "check_birth_date",
     "check_book_date",
     "date_warning",
+    "iso_day",
     "period_named",
+    "real_day",
     "years_before",
 ]
 
@@ -61,6 +65,57 @@ class DateOutOfRange(RuleViolation, ValueError):
     A :class:`RuleViolation` to the services' callers (a plain message) and a
     ValueError to readers that report any unreadable value as a problem.
     """
+
+
+class NotADay(ValueError):
+    """Numbers in a date's places that make no day of the calendar (2026-02-30, issue 13)."""
+
+
+NOT_ISO = "must be YYYY-MM-DD, e.g. 2026-03-01"
+"""What to say of text that is not written as an ISO date at all."""
+
+# Not calendar.month_name: that follows the locale, and the messages are English.
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def real_day(year: int, month: int, day: int, shown: str) -> dt.date:
+    """The day ``year-month-day``, or why there is none.
+
+    Args:
+        year: the year as written.
+        month: the month as written (1 to 12 make a month).
+        day: the day of the month as written.
+        shown: the date as the person wrote it, for the message.
+
+    Raises:
+        NotADay: e.g. ``2026-02-30 is not a day (February 2026 has 28 days)``.
+    """
+    if not 1 <= year <= dt.MAXYEAR:
+        raise NotADay(f"{shown} is not a day (there is no year {year})")
+    if not 1 <= month <= 12:  # noqa: PLR2004 - months of the year
+        raise NotADay(f"{shown} is not a day (there is no month {month:02d}; a year has 12)")
+    length = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= length:
+        raise NotADay(f"{shown} is not a day ({_MONTH_NAMES[month - 1]} {year} has {length} days)")
+    return dt.date(year, month, day)
+
+
+def iso_day(text: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (surrounding spaces ignored).
+
+    Raises:
+        NotADay: the form is right but there is no such day (the message says why).
+        ValueError: the text is not in that form (``NOT_ISO`` says how it should be).
+    """
+    value = text.strip()
+    found = _ISO_DAY.fullmatch(value)
+    if found is None:
+        raise ValueError(f"{NOT_ISO} (got {text!r})")
+    return real_day(int(found[1]), int(found[2]), int(found[3]), value)
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

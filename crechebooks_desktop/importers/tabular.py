@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from crechebooks_desktop.domain.dates import birth_date_problem, book_date_problem
+from crechebooks_desktop.domain.dates import (
+    NotADay,
+    birth_date_problem,
+    book_date_problem,
+    iso_day,
+)
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError, sorted_problems
 from crechebooks_desktop.domain.text import one_line_problem
@@ -411,9 +416,9 @@ class Cells:
             self.problem(name, f"not a date in the form YYYY-MM-DD: {value!r}")
             return None
         try:
-            day = dt.date.fromisoformat(value)
-        except ValueError as exc:
-            self.problem(name, f"not a real date: {value!r} ({exc})")
+            day = iso_day(value)
+        except NotADay as exc:
+            self.problem(name, str(exc))
             return None
         today = dt.date.today()  # noqa: DTZ011 - the creche's own calendar day
         problem = birth_date_problem(day, today) if birth else book_date_problem(day)

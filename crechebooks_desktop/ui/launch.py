@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -31,6 +33,41 @@ from crechebooks_desktop.ui.ops import BookSession
 from crechebooks_desktop.ui.startup import Startup, ask_creche, ask_first_run, ask_sign_in
 
 log = logging.getLogger(__name__)
+
+
+# Qt's xcb platform plugin loads these when it starts, beyond Qt's own libraries; with
+# one missing, Qt aborts with "could not load the Qt platform plugin" (issue 13).
+XCB_LIBRARIES = {
+    "libxcb-cursor0": "libxcb-cursor.so.0",
+    "libxcb-icccm4": "libxcb-icccm.so.4",
+    "libxcb-image0": "libxcb-image.so.0",
+    "libxcb-keysyms1": "libxcb-keysyms.so.1",
+    "libxcb-render-util0": "libxcb-render-util.so.0",
+    "libxcb-shape0": "libxcb-shape.so.0",
+    "libxkbcommon-x11-0": "libxkbcommon-x11.so.0",
+}
+
+
+def missing_window_packages(load: Callable[[str], object] = ctypes.CDLL) -> list[str]:
+    """The Debian/Ubuntu packages the X11 window needs and does not find, by name.
+
+    Asked only where Qt will use its xcb plugin (Linux, ``QT_QPA_PLATFORM``
+    xcb, or unset on an X11 display); elsewhere nothing is missing.
+
+    Args:
+        load: loads a shared library by its name, raising OSError if it cannot.
+    """
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    x11 = bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+    if sys.platform != "linux" or not (chosen == "xcb" or (not chosen and x11)):
+        return []
+    missing = []
+    for package, library in XCB_LIBRARIES.items():
+        try:
+            load(library)
+        except OSError:
+            missing.append(package)
+    return missing
 
 
 def _has_display() -> bool:
@@ -108,6 +145,15 @@ def launch(args: argparse.Namespace) -> int:
             "crechebooks: error: there is no display to open the window on "
             "(DISPLAY is not set); run it on a desktop, or add --screenshot FILE.png "
             "to save a picture of the window instead",
+            file=sys.stderr,
+        )
+        return 1
+    missing = missing_window_packages()
+    if missing:
+        print(
+            "crechebooks: error: the window needs system libraries that are not installed: "
+            f"{', '.join(missing)}; install them with `sudo apt-get install {' '.join(missing)}` "
+            "(./scripts/setup does)",
             file=sys.stderr,
         )
         return 1

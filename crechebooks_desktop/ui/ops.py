@@ -63,8 +63,8 @@ class BookSession(QObject):
         self._book: Book | None = None  # touched only inside jobs (worker thread)
         self.workplace: Workplace | None = None
 
-    def attach(self, book: Book) -> None:
-        """Called on the worker thread once the book is open."""
+    def attach(self, book: Book | None) -> None:
+        """Called on the worker thread once the book is open (None: it is gone again)."""
         self._book = book
 
     def book(self) -> Book:

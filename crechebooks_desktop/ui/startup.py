@@ -141,11 +141,17 @@ class Startup(QObject):
             created, _result = Book.open(self._settings, create=True)
             self._session.attach(created)
         book = self._session.book()
-        with book.write() as uow:
-            if choice.demo:
-                demo.create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
-            elif choice.new_creche is not None:
-                creches.init_creche(uow, choice.new_creche)
+        try:
+            with book.write() as uow:
+                if choice.demo:
+                    demo.create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
+                elif choice.new_creche is not None:
+                    creches.init_creche(uow, choice.new_creche)
+        except BaseException:
+            # Only a finished set-up leaves a book (issue 13): the file made for it goes.
+            if book.discard_unfinished():
+                self._session.attach(None)
+            raise
         with book.read() as uow:
             return tuple(uow.tenants.all())
 

@@ -106,3 +106,15 @@ def test_a_picture_of_the_window_is_owner_only(cli: Cli, tmp_path: Path, usual_u
     assert said == f"saved a picture of the main window to {picture}\n"
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (mode(picture.parent), mode(picture)) == (0o700, 0o600)
+
+
+def test_an_init_that_is_refused_leaves_no_book(cli: Cli, tmp_path: Path) -> None:
+    """Issue 13: the file is made, the creche refused; the file and its new folders go again."""
+    book = tmp_path / "Creche" / "new" / "book.sqlite"
+    message = refused(cli("--db", str(book), "init", "--name", "Acorns", "--vat-number", "12"))
+    assert "VAT number has 10 digits" in message
+    assert not (tmp_path / "Creche").exists()
+    existing = tmp_path / "kept.sqlite"
+    ok(cli("--db", str(existing), "init", "--name", "Acorns"))
+    assert "already has a creche" in refused(cli("--db", str(existing), "init", "--name", "Acorns"))
+    assert "Acorns" in ok(cli("--db", str(existing), "settings", "show"))

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -253,8 +254,13 @@ def test_backup(cli: Cli, with_demo: str, backend: str, tmp_path: Path) -> None:
     assert done.startswith("backed up ")
     assert done.rstrip().endswith(str(target))
     assert target.stat().st_size > 0
+    with zipfile.ZipFile(target) as archive:  # the database, its documents and a manifest
+        database = archive.read("book.sqlite" if backend == "sqlite" else "book.pgdump")
+        assert "manifest.json" in archive.namelist()
     if backend == "sqlite":
-        with closing(sqlite3.connect(target)) as copy:
+        extracted = tmp_path / "extracted.sqlite"
+        extracted.write_bytes(database)
+        with closing(sqlite3.connect(extracted)) as copy:
             assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             copied = [r[0] for r in copy.execute("SELECT account_ref FROM households ORDER BY 1")]
         with opened(with_demo, tmp_path) as book, book.engine.connect() as conn:
@@ -264,7 +270,7 @@ def test_backup(cli: Cli, with_demo: str, backend: str, tmp_path: Path) -> None:
         assert copied == original
         assert len(copied) == 45
     else:
-        assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+        assert database[:5] == b"PGDMP"  # pg_dump's custom format
     size = target.stat().st_size
     again = refused(cli("--db", with_demo, "backup", str(target)))
     assert again == f"crechebooks: error: {target} already exists; choose a new file name"

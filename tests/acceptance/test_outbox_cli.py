@@ -102,8 +102,10 @@ def test_without_smtp_the_pdfs_are_written_for_printing(cli: Cli, db: tuple[str,
     assert all(m["recipients"] == [] for m in printed)
     text = ok(cli(*db, "outbox", "list")).splitlines()
     assert text[-1] == "5 message(s)"
-    assert "PRINTED" in text[0]
-    assert "(printed)" in text[0]
+    assert text[0].split() == ["id", "status", "kind", "household", "to", "subject", "note"]
+    assert "PRINTED" in text[1]
+    assert "(printed)" in text[1]
+    assert text[1].endswith("  no SMTP server is set")
 
 
 def test_send_by_email_then_retry_the_refused_one(
@@ -136,7 +138,9 @@ def test_send_by_email_then_retry_the_refused_one(
             assert hashlib.sha256(archived).hexdigest() == attachment["sha256"]
 
     text = ok(cli(*db, "outbox", "list", "--status", "failed")).splitlines()
-    assert text[1].strip().startswith("the server refused tebogo@mokoena.test: 550")
+    assert text[0].split()[:2] == ["id", "status"]
+    assert "  FAILED  invoice  MOKOENA05  tebogo@mokoena.test  " in text[1]
+    assert "  the server refused tebogo@mokoena.test: 550" in text[1]
     server.recorder.refuse.clear()
     retried = ok(cli(*db, "outbox", "retry", str(failed["id"]))).splitlines()
     assert retried[:2] == ["queued 1 message(s) again", "e-mailed 1 message(s)"]

@@ -126,7 +126,10 @@ def test_a_bad_roster_is_refused_with_every_problem(
             "fee_name, start_date, end_date, second_parent_name, custom_amount, hours_per_month, "
             "extras)"
         ),
-        "bad roster.csv:2: child_dob: not a real date: '2022-13-01' (month must be in 1..12)",
+        (
+            "bad roster.csv:2: child_dob: 2022-13-01 is not a day "
+            "(there is no month 13; a year has 12)"
+        ),
         "bad roster.csv:3: fee_name: no fee called 'Full Day' in this creche",
         "bad roster.csv:4: end_date: 2026-01-01 is before the start date 2026-02-02",
         "bad roster.csv:4: child_ref: duplicate child_ref ZULU11-1 (first on line 2)",

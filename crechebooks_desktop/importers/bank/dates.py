@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crechebooks_desktop.domain.dates import real_day
+
 __all__ = [
     "DateOrder",
     "OrderChoice",
@@ -86,8 +88,8 @@ def _named(match: re.Match[str]) -> dt.date:
     word = match[2].lower()
     month = _FULL_NAMES.get(word) or _MONTH_NAMES.get(word) or _MONTH_NAMES.get(word[:3])
     if month is None:
-        raise ValueError(f"unknown month {match[2]!r}")
-    return dt.date(_year(match[3], apostrophe=False), month, int(match[1]))
+        raise ValueError(f"not a real date: {match[0]!r} (unknown month {match[2]!r})")
+    return real_day(_year(match[3], apostrophe=False), month, int(match[1]), match[0])
 
 
 def parse_date(text: str, order: DateOrder) -> dt.date:
@@ -101,20 +103,18 @@ def parse_date(text: str, order: DateOrder) -> dt.date:
         The date.
 
     Raises:
-        ValueError: not a date, or not a real one; the message says which.
+        ValueError: not a date, or (``NotADay``) not a day of the calendar; the
+            message says which, and why.
     """
     value = text.strip()
-    try:
-        if match := (_YEAR_FIRST.fullmatch(value) or _COMPACT.fullmatch(value)):
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        if parts := year_last_parts(value):
-            first, second, year = parts
-            day, month = (first, second) if order is DateOrder.DAY_FIRST else (second, first)
-            return dt.date(year, month, day)
-        if match := _NAMED.fullmatch(value):
-            return _named(match)
-    except ValueError as exc:
-        raise ValueError(f"not a real date: {text!r} ({exc})") from None
+    if match := (_YEAR_FIRST.fullmatch(value) or _COMPACT.fullmatch(value)):
+        return real_day(int(match[1]), int(match[2]), int(match[3]), value)
+    if parts := year_last_parts(value):
+        first, second, year = parts
+        day, month = (first, second) if order is DateOrder.DAY_FIRST else (second, first)
+        return real_day(year, month, day, f"{value} ({order.value})")
+    if match := _NAMED.fullmatch(value):
+        return _named(match)
     raise ValueError(f"not a date: {text!r} (expected e.g. 2026-03-31, 31/03/2026 or 31 Mar 2026)")
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from crechebooks_desktop.domain.dates import real_day
 from crechebooks_desktop.domain.money import MoneyError, check_amount
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
@@ -190,10 +191,7 @@ def _date(text: str) -> dt.date:
     match = _DATE.fullmatch(text)
     if match is None:
         raise ValueError(f"not an OFX date: {text!r} (expected YYYYMMDD...)")
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as exc:
-        raise ValueError(f"not a real date: {text!r} ({exc})") from None
+    return real_day(int(match[1]), int(match[2]), int(match[3]), text.strip())
 
 
 def _number(text: str | None) -> str | None:

@@ -13,11 +13,14 @@ from crechebooks_desktop.domain.dates import (
     LAST_BOOK_DAY,
     MAX_CHILD_AGE_YEARS,
     DateOutOfRange,
+    NotADay,
     birth_date_problem,
     book_date_problem,
     check_birth_date,
     check_book_date,
     date_warning,
+    iso_day,
+    real_day,
     years_before,
 )
 from crechebooks_desktop.errors import RuleViolation
@@ -126,3 +129,34 @@ def test_years_before_keeps_the_day_or_takes_the_28th_of_february() -> None:
     assert years_before(dt.date(2024, 2, 29), 4) == dt.date(2020, 2, 29)
     assert years_before(dt.date(2024, 2, 29), -1) == dt.date(2025, 2, 28)
     assert years_before(dt.date(2026, 12, 7), 20) == dt.date(2006, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-02-30", "2026-02-30 is not a day (February 2026 has 28 days)"),
+        ("2028-02-30", "2028-02-30 is not a day (February 2028 has 29 days)"),
+        ("2026-04-31", "2026-04-31 is not a day (April 2026 has 30 days)"),
+        ("2026-03-00", "2026-03-00 is not a day (March 2026 has 31 days)"),
+        ("2026-13-01", "2026-13-01 is not a day (there is no month 13; a year has 12)"),
+        ("2026-00-10", "2026-00-10 is not a day (there is no month 00; a year has 12)"),
+        ("0000-01-01", "0000-01-01 is not a day (there is no year 0)"),
+    ],
+)
+def test_a_day_that_is_not_on_the_calendar_says_why(text: str, message: str) -> None:
+    with pytest.raises(NotADay) as refused:
+        iso_day(f" {text} ")
+    assert str(refused.value) == message
+
+
+@given(st.dates())
+def test_every_calendar_day_is_read_back(day: dt.date) -> None:
+    assert iso_day(day.isoformat()) == day
+    assert real_day(day.year, day.month, day.day, "x") == day
+
+
+@pytest.mark.parametrize("text", ["2026-3-1", "1 March 2026", "20260301", "2026-03-01T00:00", ""])
+def test_anything_but_yyyy_mm_dd_is_not_iso(text: str) -> None:
+    with pytest.raises(ValueError, match="must be YYYY-MM-DD") as refused:
+        iso_day(text)
+    assert not isinstance(refused.value, NotADay)

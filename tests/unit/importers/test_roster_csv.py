@@ -199,10 +199,7 @@ BAD_FILES = {
         ],
         [
             "roster.csv:2: child_dob: not a date in the form YYYY-MM-DD: '05/05/2022'",
-            (
-                "roster.csv:3: start_date: not a real date: '2026-02-30' (day is out of range "
-                "for month)"
-            ),
+            "roster.csv:3: start_date: 2026-02-30 is not a day (February 2026 has 28 days)",
             "roster.csv:4: end_date: 2026-01-31 is before the start date 2026-02-02",
             "roster.csv:5: child_dob: 2026-03-01 is after the start date 2026-02-02",
         ],

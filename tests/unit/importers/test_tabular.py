@@ -131,7 +131,7 @@ def test_cells_dates() -> None:
     assert cells.date("d") is None
     assert [p.message for p in cells.problems] == [
         "not a date in the form YYYY-MM-DD: '14/01/2026'",
-        "not a real date: '2026-02-30' (day is out of range for month)",
+        "2026-02-30 is not a day (February 2026 has 28 days)",
         "not a date in the form YYYY-MM-DD: '20260114'",
     ]
 

@@ -349,7 +349,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem(family: Family, tmp_path
         "bad.csv:6: as_of: not a date in the form YYYY-MM-DD: '30/09/2026'",
         "bad.csv:6: household_ref: duplicate household 'BOTHA02' (first on line 4)",
         "bad.csv:7: household_ref: a value is required",
-        "bad.csv:7: as_of: not a real date: '2026-02-30' (day is out of range for month)",
+        "bad.csv:7: as_of: 2026-02-30 is not a day (February 2026 has 28 days)",
     ]
     assert str(refused.value).splitlines()[0] == (
         "bad.csv was not imported (9 problems); nothing was changed"

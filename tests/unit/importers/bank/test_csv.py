@@ -215,7 +215,7 @@ def test_every_bad_row_is_listed_and_nothing_is_read() -> None:
     with pytest.raises(ProblemsError) as caught:
         read(text, name="bad.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "bad.csv:3: Date: not a real date: '2026-13-01' (month must be in 1..12)",
+        "bad.csv:3: Date: 2026-13-01 is not a day (there is no month 13; a year has 12)",
         "bad.csv:4: Money In: misplaced thousands separator in '1.0.0'",
         "bad.csv:5: Date: the date is missing",
         "bad.csv:6: amount: the amount is missing",

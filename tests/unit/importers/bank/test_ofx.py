@@ -177,7 +177,7 @@ def test_bad_dates_and_amounts_are_listed_with_their_lines() -> None:
         "bad.ofx:14: DTPOSTED: not an OFX date: '2026-03-01' (expected YYYYMMDD...)",
         "bad.ofx:15: TRNAMT: not an amount: 'abc'",
         "bad.ofx:16: TRNAMT: fraction of a cent in '1.005'",
-        "bad.ofx:17: DTPOSTED: not a real date: '20260231' (day is out of range for month)",
+        "bad.ofx:17: DTPOSTED: 20260231 is not a day (February 2026 has 28 days)",
         "bad.ofx:18: DTPOSTED: missing",
         "bad.ofx:18: TRNAMT: missing",
     ]
