@@ -14,6 +14,7 @@ from crechebooks_desktop.db.repositories.chart import ChartRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.history import HistoryRepository
+from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
@@ -83,6 +84,11 @@ class UnitOfWork:
     def invoices(self) -> InvoiceRepository:
         """The creche's invoices."""
         return InvoiceRepository(self._session, self._tenant())
+
+    @cached_property
+    def invoice_list(self) -> InvoiceListRepository:
+        """The Invoices tab's list, a page at a time (issue 13)."""
+        return InvoiceListRepository(self._session, self._tenant())
 
     @cached_property
     def payments(self) -> PaymentRepository:
