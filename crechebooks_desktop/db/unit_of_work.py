@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.bank import BankRepository
+from crechebooks_desktop.db.repositories.bank_queue import BankQueueRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.categories import CategoryRepository
 from crechebooks_desktop.db.repositories.chart import ChartRepository
@@ -124,6 +125,11 @@ class UnitOfWork:
     def matching(self) -> MatchingRepository:
         """Payees, match decisions and learned payer aliases."""
         return MatchingRepository(self._session, self._tenant())
+
+    @cached_property
+    def bank_queue(self) -> BankQueueRepository:
+        """The matching queue of credit lines, a page at a time (issue 13)."""
+        return BankQueueRepository(self._session, self._tenant())
 
     @cached_property
     def links(self) -> LinkRepository:
