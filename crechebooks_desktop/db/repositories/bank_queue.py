@@ -207,16 +207,15 @@ class BankQueueRepository(KeysetList[QueueSpec, QueueListRow]):
             .correlate(BankLine)
             .scalar_subquery()
         )
-        decided = func.coalesce(outcome, "")
         query = (
-            select(BankLine.status, decided, func.count())
+            select(BankLine.status, outcome, func.count())
             .select_from(BankLine)
             .where(
                 BankLine.tenant_id == self.tenant_id,
                 BankLine.amount_cents > 0,
                 BankLine.status.in_(_DECIDED),
             )
-            .group_by(BankLine.status, decided)
+            .group_by(BankLine.status, outcome)
         )
         counts: Counter[QueueGroup] = Counter()
         for status, decision, count in self.session.execute(query):
@@ -233,7 +232,7 @@ class BankQueueRepository(KeysetList[QueueSpec, QueueListRow]):
             .group_by(BankLine.status)
         )
         for status, count in self.session.execute(others):
-            counts[group_of(BankLineStatus(status), None)] += int(count)
+            counts[group_of(status, None)] += int(count)
         return counts
 
     def rows_query(self, spec: QueueSpec) -> Select[Any]:

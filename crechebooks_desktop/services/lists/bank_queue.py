@@ -27,6 +27,7 @@ __all__ = [
     "QueueSort",
     "QueueSpec",
     "find_row",
+    "group_counts",
     "group_of",
     "open_queue",
     "read_page",
@@ -36,17 +37,18 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class OpenedQueue:
-    """The first look at the queue: its count, the lines in each group, its first page.
+    """The first look at the queue: its count and its first page.
+
+    The lines in each group are counted apart (``group_counts``): on a big
+    book that takes longer than the page, which is shown first.
 
     Attributes:
         total: lines the queue shows under its filter.
-        groups: credit lines in each group, whatever the filter.
         first_page: the queue's first rows.
         kept: the row asked to be kept (the selection) and its page, if shown.
     """
 
     total: int
-    groups: Counter[QueueGroup]
     first_page: tuple[QueueListRow, ...]
     kept: Around[QueueListRow] | None = None
 
@@ -54,12 +56,17 @@ class OpenedQueue:
 def open_queue(
     uow: UnitOfWork, spec: QueueSpec, page_size: int, keep_id: int | None = None
 ) -> OpenedQueue:
-    """Count the groups and the queue, read its first page (and the kept line's), at once."""
+    """Count the queue and read its first page (and the kept line's), in one snapshot."""
     queue = uow.bank_queue
     total = queue.count(spec)
     first = queue.page(spec, None, limit=page_size) if total else []
     kept = queue.around(spec, keep_id, page_size) if keep_id is not None else None
-    return OpenedQueue(total, queue.group_counts(), tuple(first), kept)
+    return OpenedQueue(total, tuple(first), kept)
+
+
+def group_counts(uow: UnitOfWork) -> Counter[QueueGroup]:
+    """How many credit lines are in each group (to review, auto-applied, ...)."""
+    return uow.bank_queue.group_counts()
 
 
 def read_page(

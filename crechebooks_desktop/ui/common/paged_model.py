@@ -109,6 +109,8 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, OrderT]):
         """What the list read besides its rows when it opened (totals, counts)."""
         self.kept_index: int | None = None
         """Where the row asked to be kept stands after the last reload (None: not shown)."""
+        self.keep_on_sort: Callable[[], int | None] | None = None
+        """Asked which row to keep (the view's selection) when a header click sorts."""
         self._generation = 0
         self._epoch = 0  # bumped by in-place edits: pages read before them are stale
         self._total = 0
@@ -226,7 +228,11 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, OrderT]):
         if not self.is_sortable(column):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_order(replace(self.order, sort=self.sort_names[column], descending=descending))  # type: ignore[type-var]
+        keep = self.keep_on_sort() if self.keep_on_sort is not None else None
+        self.set_order(
+            replace(self.order, sort=self.sort_names[column], descending=descending),  # type: ignore[type-var]
+            keep,
+        )
 
     def set_order(self, order: OrderT, keep_id: int | None = None) -> None:
         """Change the order or filters; reloads (keeping that row if asked) when open."""

@@ -93,6 +93,7 @@ class InvoicesView(QWidget):
         self._build_filters()
         self._build_actions()
         self.table = self._build_table()
+        self.model.keep_on_sort = self._keep_on_sort
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.summary = QLabel()
         self.summary.setObjectName("summaryLine")
@@ -240,6 +241,10 @@ class InvoicesView(QWidget):
         index = self.table.selectionModel().currentIndex()
         row = self.model.row_value(index.row()) if index.isValid() else None
         self._keep = (row.id, index.row() - top) if row is not None else None
+
+    def _keep_on_sort(self) -> int | None:
+        self._remember()
+        return self._kept_id()
 
     def _kept_id(self) -> int | None:
         return self._keep[0] if self._keep else None
