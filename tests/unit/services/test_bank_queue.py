@@ -152,11 +152,12 @@ def test_every_order_pages_both_ways_and_finds_a_line(book: Book, creche: Creche
     assert [(r.amount_cents, r.line_id) for r in by_amount] == sorted(
         ((r.amount_cents, r.line_id) for r in by_amount), reverse=True
     )
-    # The payer where the bank kept it apart, else the description (an empty payer too).
+    # The payer where the bank kept it apart, else the description.
     assert {r.line_id: r.who for r in by_who} == {
         r.line_id: r.payer or r.description for r in by_who
     }
-    assert any(r.payer == "" for r in by_who)
+    assert any(r.payer is None for r in by_who)
+    assert any(r.payer for r in by_who)
 
 
 def test_words_filter_in_sql_taken_literally(book: Book, creche: Creche) -> None:
