@@ -358,7 +358,7 @@ def report(name: str, f: dict[str, Any]) -> None:
     show("open “To review” (count + first page), first", f["queue_open"], TARGET_OPEN_S)
     show("open “To review” again (median of 4)", f["queue_open_warm"], TARGET_OPEN_S)
     show("open “All”", f["queue_all_open"], TARGET_OPEN_S)
-    show("count the lines of each group (the filter's labels, after the page)",
+    show("count each group's lines (the filter labels, after the page)",
          f["queue_counts"])  # fmt: skip
     show("a page 3/4 down “All”, first far jump (sampled keys + page)", f["queue_deep_first"])
     show("another deep page, keys known", f["queue_deep_known"])
