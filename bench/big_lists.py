@@ -104,7 +104,8 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
     tenant = creche.tenant_id
     with book.write(tenant) as uow:
         account = bank.add_account(uow, actor, "Cheque account", "fnb")
-    households, children = [], []
+    households: list[tuple[Any, ...]] = []
+    children: list[tuple[Any, ...]] = []
     for h in range(1, HOUSEHOLDS + 1):
         surname = SURNAMES[h % len(SURNAMES)]
         ref = f"{surname[:7].upper()}{h:04d}"
@@ -116,7 +117,8 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
             )  # fmt: skip
     months = _months(dt.date(2021, 1, 1), -(-invoices // len(children)))
     statuses = (InvoiceStatus.PAID,) * 8 + (InvoiceStatus.SENT, InvoiceStatus.OVERDUE)
-    invoice_rows, line_rows = [], []
+    invoice_rows: list[tuple[Any, ...]] = []
+    line_rows: list[tuple[Any, ...]] = []
     for n in range(invoices):
         child_id, household, *_rest = children[n % len(children)]
         month = months[n // len(children)]
@@ -133,7 +135,8 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
             (invoice_id, invoice_id, 1, LineType.MONTHLY_FEE, f"Full day — {month:%B %Y}", 1,
              fee, fee, 0, fee, VatTreatment.EXEMPT, child_id)
         )  # fmt: skip
-    bank_rows, decision_rows = [], []
+    bank_rows: list[tuple[Any, ...]] = []
+    decision_rows: list[tuple[Any, ...]] = []
     day = dt.date(2021, 1, 1)
     for n in range(lines):
         line_id = n + 1
@@ -147,7 +150,7 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
             )  # fmt: skip
             continue
         roll = rng.random()
-        status, outcome = (
+        line_status, outcome = (
             (BankLineStatus.MATCHED, MatchOutcome.AUTO_APPLIED) if roll < 0.80
             else (BankLineStatus.REVIEW, MatchOutcome.REVIEW_REQUIRED) if roll < 0.92
             else (BankLineStatus.UNMATCHED, MatchOutcome.NO_MATCH) if roll < 0.96
@@ -156,13 +159,13 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
         payer = households[h - 1][2].upper()
         bank_rows.append(
             (line_id, account.id, day, rng.choice((320_000, 410_000, 485_000, 200_000)),
-             f"IB PAYMENT {payer}", ref if roll < 0.6 else None, payer, f"c{line_id}", status,
-             NOW)
+             f"IB PAYMENT {payer}", ref if roll < 0.6 else None, payer, f"c{line_id}",
+             line_status, NOW)
         )  # fmt: skip
         candidates = (
             [] if outcome is MatchOutcome.NO_MATCH else [_candidate(h, ref, rng) for _ in range(3)]
         )
-        household_id = h if status is BankLineStatus.MATCHED else None
+        household_id = h if line_status is BankLineStatus.MATCHED else None
         decision_rows.append(
             (len(decision_rows) + 1, line_id, outcome, candidates, household_id, None, NOW)
         )
@@ -294,7 +297,7 @@ def child(url: str, before: bool) -> dict[str, Any]:
         ("inv_month", InvoiceListSpec(month=dt.date(2022, 6, 1))),
         ("inv_filter_text", InvoiceListSpec(text="dlamini")),
     ):
-        job(label, lambda uow, s=other: invoices.open_list(uow, s, PAGE_SIZE))
+        job(label, lambda uow, s=other: invoices.open_list(uow, s, PAGE_SIZE))  # type: ignore[misc]
     newest = opened.totals.count  # the last invoice's id: the end of the list
     last = job("inv_keep_last", lambda uow: invoices.open_list(uow, spec, PAGE_SIZE, newest))
     if last.kept is None:
@@ -373,7 +376,8 @@ def run_child(url: str, before: bool) -> dict[str, Any]:
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"measuring {url} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:
