@@ -228,10 +228,11 @@ def matching_pictures(app, shell: Shell, path: Path) -> None:
             return
         matching.message.disconnect(accepted)
         # A line worth looking at: to review, its payer named, with others close by.
-        rows = range(matching.proxy.rowCount())
-        lines = [matching.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 3) for r in rows]
-        review = [line for line in lines if line.kind is Kind.REVIEW and line.candidates]
-        best = max(review, key=lambda line: (line.best.name_points, len(line.candidates)))
+        # The queue's rows carry the best suggestion only; its score ranks them here.
+        rows = range(matching.model.rowCount())
+        lines = [matching.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 3) for r in rows]
+        review = [line for line in lines if line and line.kind is Kind.REVIEW and line.best_ref]
+        best = max(review, key=lambda line: line.best_score or 0)
         matching.select_line(best.line_id)
         QTimer.singleShot(800, shot)
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crechebooks_desktop.db.repositories.audit import AuditRepository
 from crechebooks_desktop.db.repositories.bank import BankRepository
+from crechebooks_desktop.db.repositories.bank_queue import BankQueueRepository
 from crechebooks_desktop.db.repositories.billing_inputs import BillingInputsRepository
 from crechebooks_desktop.db.repositories.book_files import BookFilesRepository
 from crechebooks_desktop.db.repositories.categories import CategoryRepository
@@ -15,6 +16,7 @@ from crechebooks_desktop.db.repositories.chart import ChartRepository
 from crechebooks_desktop.db.repositories.checks import CheckRepository
 from crechebooks_desktop.db.repositories.documents import DocumentRepository
 from crechebooks_desktop.db.repositories.history import HistoryRepository
+from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
 from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 from crechebooks_desktop.db.repositories.ledger import LedgerRepository
 from crechebooks_desktop.db.repositories.ledger_view import LedgerViewRepository
@@ -91,6 +93,11 @@ class UnitOfWork:
         return InvoiceRepository(self._session, self._tenant())
 
     @cached_property
+    def invoice_list(self) -> InvoiceListRepository:
+        """The Invoices tab's list, a page at a time (issue 13)."""
+        return InvoiceListRepository(self._session, self._tenant())
+
+    @cached_property
     def payments(self) -> PaymentRepository:
         """The creche's payments and their allocations."""
         return PaymentRepository(self._session, self._tenant())
@@ -124,6 +131,11 @@ class UnitOfWork:
     def matching(self) -> MatchingRepository:
         """Payees, match decisions and learned payer aliases."""
         return MatchingRepository(self._session, self._tenant())
+
+    @cached_property
+    def bank_queue(self) -> BankQueueRepository:
+        """The matching queue of credit lines, a page at a time (issue 13)."""
+        return BankQueueRepository(self._session, self._tenant())
 
     @cached_property
     def links(self) -> LinkRepository:

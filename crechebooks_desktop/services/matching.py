@@ -36,6 +36,7 @@ from crechebooks_desktop.services.allocations import require_household
 from crechebooks_desktop.services.bank import require_line
 from crechebooks_desktop.services.reconciliation.scoring import (
     DecidedLine,
+    PendingHolds,
     candidate_json,
     hold,
     rescore_lines_naming,
@@ -141,6 +142,7 @@ def run_matching(
     verdicts = score(uow, lines)
     decided: list[DecidedLine] = []
     paid: set[str] = set()
+    pending = PendingHolds()  # the lines that wait: their decisions go in bulk (issue 13)
     for n, (line, verdict) in enumerate(zip(lines, verdicts, strict=True)):
         if state is not None and n % 50 == 0:
             state.check()
@@ -156,7 +158,9 @@ def run_matching(
             decided.append(applied)
             paid.update(numbers)
         else:
-            decided.append(hold(uow, actor, line, outcome, candidates, latest.get(line.id)))
+            previous = latest.get(line.id)
+            decided.append(hold(uow, actor, line, outcome, candidates, previous, pending))
+    pending.write(uow, actor)  # before scoring again: that reads the newest decisions
     again = {d.line.id: d for d in rescore_lines_naming(uow, actor, paid)}
     result = RunResult(tuple(again.get(d.line.id, d) for d in decided))
     audit.record(

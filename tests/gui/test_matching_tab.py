@@ -27,8 +27,8 @@ from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.matching import dialogs
 from crechebooks_desktop.ui.matching.candidates import CandidateColumn, CandidateModel, breakdown
 from crechebooks_desktop.ui.matching.dialogs import SplitDialog
-from crechebooks_desktop.ui.matching.jobs import CandidateView, Kind, QueueRow
-from crechebooks_desktop.ui.matching.queue_model import Column, QueueModel
+from crechebooks_desktop.ui.matching.jobs import CandidateView, Kind
+from crechebooks_desktop.ui.matching.queue_model import Column
 from crechebooks_desktop.ui.ops import Changes
 from tests.billing_fixtures import add_fees, new_creche, run_month
 from tests.gui.conftest import shell_args
@@ -145,63 +145,47 @@ def _current(view) -> int:
 
 
 def _shown(view) -> list[int]:
-    return [view.proxy.index(r, 0).data(ItemRole.ROW).line_id for r in range(view.proxy.rowCount())]
+    return [view.model.index(r, 0).data(ItemRole.ROW).line_id for r in range(view.model.rowCount())]
+
+
+def _filter(qtbot, shell, view, index: int) -> None:
+    """Choose a group under Show: the queue is read again (in SQL) for it."""
+    view.filter.setCurrentIndex(index)
+    _settle(qtbot, shell)
 
 
 # -- models -----------------------------------------------------------------------------
 
 
-def _row(line_id: int, status: BankLineStatus, decision: MatchOutcome | None, *cands) -> QueueRow:
-    return QueueRow(
-        line_id,
-        dt.date(2026, 11, line_id),
-        485_000 + line_id,
-        f"PAYMENT {line_id}",
-        None,
-        None,
-        status,
-        decision,
-        None,
-        None,
-        tuple(cands),
-    )
-
-
 CANDIDATE = CandidateView("DLAMINI01", 92, 40, 38, 14, ("reference matches",), ("INV-1",))
 
 
-def test_queue_model_passes_qt_model_tester(qtmodeltester, qapp) -> None:
-    model = QueueModel()
-    model.set_rows(
-        [
-            _row(1, BankLineStatus.REVIEW, MatchOutcome.REVIEW_REQUIRED, CANDIDATE),
-            _row(2, BankLineStatus.MATCHED, MatchOutcome.AUTO_APPLIED, CANDIDATE),
-            _row(3, BankLineStatus.UNMATCHED, None),
-        ],
-        MoneyStyle.SPACE_COMMA,
-    )
+def test_queue_model_passes_qt_model_tester(qtmodeltester, qtbot, tab) -> None:
+    shell, view = tab
+    _filter(qtbot, shell, view, 0)  # All
+    model = view.model
     qtmodeltester.check(model, force_py=True)
-    assert model.index(0, Column.AMOUNT).data() == "R 4 850,01"
-    assert model.index(0, Column.AMOUNT).data(ItemRole.SORT) == 485_001
-    assert model.index(0, Column.DECISION).data() == "To review"
-    assert model.index(0, Column.BEST).data() == "DLAMINI01"
-    assert model.index(0, Column.SCORE).data() == "92"
-    assert model.index(2, Column.DECISION).data() == "Not matched yet"
-    assert model.index(2, Column.SCORE).data() == ""
-    assert model.counts()[Kind.AUTO] == 1
-    # One line's new state replaces its row alone, and says which cells changed.
-    accepted = _row(1, BankLineStatus.MATCHED, MatchOutcome.ACCEPTED, CANDIDATE)
-    changed: list[tuple[int, int, int, int]] = []
-    model.dataChanged.connect(
-        lambda a, b, *_: changed.append((a.row(), a.column(), b.row(), b.column()))
-    )
-    assert model.update_line(accepted)
-    assert changed == [(0, 0, 0, len(Column) - 1)]
-    assert model.index(0, Column.DECISION).data() == "Accepted"
-    assert model.counts()[Kind.ACCEPTED] == 1
-    assert not model.update_line(_row(9, BankLineStatus.REVIEW, None))
-    assert model.row_of(3) == 2
-    assert model.row_of(9) is None
+    row = model.row_of(NAIDOO)
+    assert model.index(row, Column.AMOUNT).data() == "R 4 850,00"
+    assert model.index(row, Column.AMOUNT).data(ItemRole.SORT) == 485_000
+    assert model.index(row, Column.DECISION).data() == "To review"
+    assert model.index(row, Column.BEST).data() == "NAIDOO01"
+    assert model.index(row, Column.SCORE).data() == "60"
+    auto = model.row_of(1)
+    assert model.index(auto, Column.DECISION).data() == "Auto-applied"
+    assert model.index(auto, Column.SCORE).data() == ""  # applied: its household shows
+    assert model.index(model.row_of(INTEREST), Column.DECISION).data() == "No match"
+    assert view.counts[Kind.AUTO] == 2
+    # Sorting is done by the database: the largest amounts first, ties by line.
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.table.sortByColumn(Column.AMOUNT, Qt.SortOrder.DescendingOrder)
+    _settle(qtbot, shell)
+    amounts = [model.row_value(r).amount_cents for r in range(model.rowCount())]
+    assert amounts == sorted(amounts, reverse=True)
+    assert _current(view) == NAIDOO  # the chosen line is kept
+    # The household and score are not sorted in SQL: the order stays by amount.
+    view.table.sortByColumn(Column.SCORE, Qt.SortOrder.AscendingOrder)
+    assert view.table.horizontalHeader().sortIndicatorSection() == Column.AMOUNT
 
 
 def test_candidate_model_passes_qt_model_tester(qtmodeltester, qapp) -> None:
@@ -236,15 +220,15 @@ def test_the_tab_shows_the_queue_counters_and_candidates(qtbot, tab) -> None:
     assert panel.invoices.item(0, 3).text() == "R 4 850,00"
     assert panel.invoices.item(0, 4).text() == "paid in full"
     assert "Enter accepts: R 4 850,00 pays 1 invoice(s) for NAIDOO01" in panel.outcome.text()
-    view.filter.setCurrentIndex(0)
-    assert view.proxy.rowCount() == 7  # credits only: the debit is not matched
+    _filter(qtbot, _shell, view, 0)
+    assert view.model.rowCount() == 7  # credits only: the debit is not matched
     assert _current(view) == NAIDOO  # the filter keeps the line chosen
-    view.filter.setCurrentIndex(4)
+    _filter(qtbot, _shell, view, 4)
     assert _shown(view) == [INTEREST]
     assert "No household matched" in view.panel.reasons.text()
 
 
-def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, monkeypatch):
+def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, monkeypatch):  # noqa: PLR0915
     shell, view = tab
 
     def park_with_note(dialog) -> int:
@@ -272,11 +256,13 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
     assert view.filter.currentText() == "To review (3)"
     assert "3 to review" in view.counters.text()
     assert "1 accepted" in view.counters.text()
-    view.filter.setCurrentIndex(3)  # Accepted
+    _filter(qtbot, shell, view, 3)  # Accepted
     assert _shown(view) == [NAIDOO]
-    assert view.model.row_value(view.model.row_of(NAIDOO)).best.household_ref == "NAIDOO01"
-    view.filter.setCurrentIndex(1)
+    assert view.model.row_value(view.model.row_of(NAIDOO)).best_ref == "NAIDOO01"
+    _filter(qtbot, shell, view, 1)
     assert view.select_line(MOKOENA)
+    _settle(qtbot, shell)  # its candidates are read for it
+    reloads.clear()  # choosing a group reads it: the decisions below must not
 
     # Down, then 2 accepts the second candidate of the cash deposit: NAIDOO01 was just
     # paid, so the deposit (scored again with it) now offers MOKOENA01 and BOTHA01 only.
@@ -294,7 +280,7 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
     assert _current(view) == MOKOENA
     _press(qtbot, shell, view, Qt.Key.Key_R)
     assert decisions(book_path)[MOKOENA][:2] == (BankLineStatus.REJECTED, MatchOutcome.REJECTED)
-    assert view.proxy.rowCount() == 0
+    assert view.model.rowCount() == 0
     assert view.filter.currentText() == "To review (0)"
     assert view.panel.heading.text() == "Nothing in “To review”"
 
@@ -315,7 +301,7 @@ def test_keyboard_flow_accept_pick_park_reject_and_undo(qtbot, tab, book_path, m
 
 def test_decided_lines_say_so_and_undo_falls_back_to_the_chosen_line(qtbot, tab, book_path):
     shell, view = tab
-    view.filter.setCurrentIndex(2)  # Auto-applied
+    _filter(qtbot, shell, view, 2)  # Auto-applied
     assert _shown(view) == [1, 3]
     _press(qtbot, shell, view, Qt.Key.Key_Return)
     assert "auto-applied: it cannot be accepted (Ctrl+Z undoes its decision)" in (
@@ -330,8 +316,9 @@ def test_decided_lines_say_so_and_undo_falls_back_to_the_chosen_line(qtbot, tab,
 
 def test_in_the_all_view_the_selection_moves_to_the_next_open_line(qtbot, tab, book_path):
     shell, view = tab
-    view.filter.setCurrentIndex(0)
+    _filter(qtbot, shell, view, 0)
     assert view.select_line(NAIDOO)
+    _settle(qtbot, shell)
     _press(qtbot, shell, view, Qt.Key.Key_1)
     assert decisions(book_path)[NAIDOO][2] == "NAIDOO01"
     # Lines 3 (auto-applied) and 4 (no match): the next line still open is 4.
@@ -409,6 +396,7 @@ def test_s_splits_the_line_and_ctrl_z_joins_it(qtbot, tab, book_path, monkeypatc
 
     monkeypatch.setattr(dialogs.SplitDialog, "exec", split_in_two)
     assert view.select_line(CASH)
+    _settle(qtbot, shell)
     with qtbot.waitSignal(view.loaded, timeout=5000):  # the parts are new lines: read again
         qtbot.keyClick(view.table, Qt.Key.Key_S)
     _settle(qtbot, shell)
@@ -418,7 +406,7 @@ def test_s_splits_the_line_and_ctrl_z_joins_it(qtbot, tab, book_path, monkeypatc
     assert [found[i][0] for i in parts] == [BankLineStatus.UNMATCHED] * 2
     assert "Split into 2 parts" in view.action_line.text()
     assert _current(view) == BOTHA
-    view.filter.setCurrentIndex(5)  # Not matched yet: the parts
+    _filter(qtbot, shell, view, 0)  # All: the parts are new lines (scored: no match)
     assert [view.model.row_value(view.model.row_of(i)).amount_cents for i in parts] == [
         400_000,
         85_000,
@@ -495,6 +483,7 @@ def test_h_accepts_for_a_household_chosen_by_hand(qtbot, tab, book_path, monkeyp
 
     monkeypatch.setattr(dialogs.HouseholdDialog, "exec", choose)
     assert view.select_line(MOKOENA)
+    _settle(qtbot, shell)
     _press(qtbot, shell, view, Qt.Key.Key_H)
     assert offered == [[ref for ref, *_ in sorted(FAMILIES)]]
     assert decisions(book_path)[MOKOENA] == (

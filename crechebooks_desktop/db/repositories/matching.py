@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
+from crechebooks_desktop.db.repositories.bulk import copy_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
     BankLine,
@@ -29,6 +30,10 @@ from crechebooks_desktop.domain.enums import BankLineStatus, InvoiceStatus, Matc
 from crechebooks_desktop.domain.matching import DraftItem, LearnedAlias, OpenItem, Payee
 
 _CHUNK = 900
+_DECISIONS = table_of(MatchDecision)
+_DECISION_COLUMNS = (
+    "id", "bank_line_id", "outcome", "candidates", "household_id", "payment_id", "note",
+)  # fmt: skip
 _CLOSED = (InvoiceStatus.DRAFT, InvoiceStatus.VOID, InvoiceStatus.PAID)
 
 
@@ -167,18 +172,33 @@ class MatchingRepository(TenantScoped):
     # ------------------------------------------------------------------ decisions
 
     def add_decisions(self, rows: Sequence[dict[str, Any]], decided_by: int | None) -> list[int]:
-        """Insert decisions (``bank_line_id``, ``outcome``, ``candidates``, ...); ids in order."""
+        """Insert decisions (``bank_line_id``, ``outcome``, ``candidates``, ...); ids in order.
+
+        In bulk (issue 13): the ids are reserved first and the rows go through
+        ``COPY`` (PostgreSQL) or multi-row ``INSERT``s (SQLite), not one
+        ``INSERT ... RETURNING`` per decision.
+        """
         if not rows:
             return []
-        now = utc_now()
-        ids = []
-        for row in rows:
-            values = {"tenant_id": self.tenant_id, "decided_at": now, "decided_by": decided_by}
-            values.update(row)
-            result = self.session.execute(
-                insert(MatchDecision).returning(MatchDecision.id), [values]
-            )
-            ids.append(int(result.scalar_one()))
+        ids = reserve_ids(self.session, _DECISIONS, len(rows))
+        copy_rows(
+            self.session,
+            _DECISIONS,
+            _DECISION_COLUMNS,
+            [
+                (
+                    decision_id,
+                    row["bank_line_id"],
+                    row["outcome"],
+                    list(row.get("candidates") or []),
+                    row.get("household_id"),
+                    row.get("payment_id"),
+                    row.get("note"),
+                )
+                for decision_id, row in zip(ids, rows, strict=True)
+            ],
+            {"tenant_id": self.tenant_id, "decided_at": utc_now(), "decided_by": decided_by},
+        )
         return ids
 
     def latest(self, line_ids: Iterable[int] | None = None) -> dict[int, DecisionRecord]:

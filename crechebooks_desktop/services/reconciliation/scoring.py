@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crechebooks_desktop.db.repositories.locks import Lock
 from crechebooks_desktop.db.repositories.matching import DecisionRecord
@@ -34,6 +34,7 @@ from crechebooks_desktop.services.allocations import require_household
 
 __all__ = [
     "DecidedLine",
+    "PendingHolds",
     "candidate_json",
     "hold",
     "match_line",
@@ -144,6 +145,28 @@ def _status_for(outcome: MatchOutcome) -> BankLineStatus:
     return BankLineStatus.REVIEW
 
 
+@dataclass
+class PendingHolds:
+    """Decisions and status changes of lines that wait, to be written together (issue 13).
+
+    A run over tens of thousands of lines wrote one ``INSERT`` per decision;
+    gathered here, they go in one bulk insert and one status change per
+    status. Each line gets at most one decision from a run, so writing them
+    after the lines that were applied keeps every line's newest decision.
+    """
+
+    decisions: list[dict[str, object]] = field(default_factory=list)
+    statuses: dict[BankLineStatus, list[int]] = field(default_factory=dict)
+
+    def write(self, uow: UnitOfWork, actor: Actor) -> None:
+        """Write what was gathered, and start again."""
+        uow.matching.add_decisions(self.decisions, actor.user_id)
+        for status, line_ids in self.statuses.items():
+            uow.bank.set_status(line_ids, status)
+        self.decisions = []
+        self.statuses = {}
+
+
 def hold(
     uow: UnitOfWork,
     actor: Actor,
@@ -151,21 +174,28 @@ def hold(
     outcome: MatchOutcome,
     candidates: tuple[dict[str, object], ...],
     previous: DecisionRecord | None,
+    pending: PendingHolds | None = None,
 ) -> DecidedLine:
-    """Keep a line for review (or as unmatched), recording the decision if it changed."""
+    """Keep a line for review (or as unmatched), recording the decision if it changed.
+
+    With ``pending``, the decision and the status change are gathered there
+    for the caller to write in bulk (``PendingHolds.write``); else written now.
+    """
     status = _status_for(outcome)
     unchanged = (
         previous is not None
         and previous.outcome in (outcome, MatchOutcome.UNDONE)
         and tuple(previous.candidates) == candidates
     )
+    batch = pending if pending is not None else PendingHolds()
     if not unchanged:
-        uow.matching.add_decisions(
-            [{"bank_line_id": line.id, "outcome": outcome, "candidates": list(candidates)}],
-            actor.user_id,
+        batch.decisions.append(
+            {"bank_line_id": line.id, "outcome": outcome, "candidates": list(candidates)}
         )
     if status is not line.status:
-        uow.bank.set_status([line.id], status)
+        batch.statuses.setdefault(status, []).append(line.id)
+    if pending is None:
+        batch.write(uow, actor)
     shown = previous.outcome if unchanged and previous is not None else outcome
     return DecidedLine(line.with_status(status), shown, candidates)
 
@@ -230,12 +260,14 @@ def rescore(uow: UnitOfWork, actor: Actor, line_ids: Iterable[int]) -> list[Deci
         return []
     latest = uow.matching.latest(line.id for line in lines)
     decided = []
+    pending = PendingHolds()
     for line, verdict in zip(lines, score(uow, lines), strict=True):
         outcome = verdict.outcome
         if outcome is MatchOutcome.AUTO_APPLIED:
             outcome = MatchOutcome.REVIEW_REQUIRED
         candidates = tuple(candidate_json(c) for c in verdict.candidates)
-        decided.append(hold(uow, actor, line, outcome, candidates, latest.get(line.id)))
+        decided.append(hold(uow, actor, line, outcome, candidates, latest.get(line.id), pending))
+    pending.write(uow, actor)
     audit.record(
         uow,
         actor,

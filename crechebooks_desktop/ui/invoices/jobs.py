@@ -14,22 +14,42 @@ from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.invoice_values import AllocationValue, InvoiceValue
+from crechebooks_desktop.ui.common.paging import (
+    SAMPLE_EVERY,
+    Opened,
+    PageJob,
+    PageResult,
+    read_planned,
+)
 from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.services.invoices import AdHocLine
     from crechebooks_desktop.services.invoicing import GenerationResult
+    from crechebooks_desktop.services.lists.invoices import InvoiceListRow, InvoiceListSpec
     from crechebooks_desktop.services.tasks import TaskState
 
 
 @dataclass(frozen=True, slots=True)
-class Filter:
-    """What the list shows."""
+class ListOrder:
+    """The list's order and filters, as the tab holds them (issue 13: all applied in SQL).
 
-    month: dt.date | None
-    status: InvoiceStatus | None
-    household_ref: str | None
+    Attributes:
+        sort: an ``InvoiceSort`` value (``number``, ``household``, ``total``...).
+        descending: largest or latest first.
+        month: only this billing month (None: all months).
+        status: only this status.
+        household_ref: only this household.
+        text: words to find in numbers, households, parents and children.
+    """
+
+    sort: str = "number"
+    descending: bool = False
+    month: dt.date | None = None
+    status: InvoiceStatus | None = None
+    household_ref: str | None = None
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +60,59 @@ class Detail:
     allocations: tuple[AllocationValue, ...]
 
 
-def load(book: Book, workplace: Workplace, where: Filter) -> list[InvoiceValue]:
-    """The invoices the filter selects."""
-    from crechebooks_desktop.db.repositories.invoices import InvoiceFilter  # noqa: PLC0415
+def _spec(order: ListOrder) -> InvoiceListSpec:
+    from crechebooks_desktop.services.lists.invoices import (  # noqa: PLC0415
+        InvoiceListSpec,
+        InvoiceSort,
+    )
+
+    return InvoiceListSpec(
+        InvoiceSort(order.sort),
+        order.descending,
+        order.month,
+        order.status,
+        order.household_ref,
+        order.text,
+    )
+
+
+def open_list(
+    book: Book, workplace: Workplace, order: ListOrder, page_size: int, keep_id: int | None
+) -> Opened[InvoiceListRow]:
+    """The list's count and totals, its first page, and the kept invoice's page."""
+    from crechebooks_desktop.services.lists import invoices  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
-        return uow.invoices.find(InvoiceFilter(where.month, where.status, where.household_ref))
+        opened = invoices.open_list(uow, _spec(order), page_size, keep_id)
+    kept = opened.kept
+    return Opened(
+        opened.totals.count,
+        opened.first_page,
+        kept.index if kept else None,
+        kept.start if kept else 0,
+        kept.rows if kept else (),
+        opened.totals,
+    )
+
+
+def read_list_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult[InvoiceListRow]:
+    """One page of the list, by keyset from the nearest known key."""
+    from crechebooks_desktop.services.lists import invoices  # noqa: PLC0415
+
+    spec = _spec(job.order)
+    with book.read(workplace.creche.tenant_id) as uow:
+        return read_planned(
+            job,
+            lambda: invoices.sampled_keys(uow, spec, SAMPLE_EVERY),
+            lambda fetch: invoices.read_page(
+                uow,
+                spec,
+                fetch.anchor,
+                backward=fetch.backward,
+                offset=fetch.offset,
+                limit=fetch.limit,
+            ),
+        )
 
 
 def detail(book: Book, workplace: Workplace, number: str) -> Detail:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -20,17 +23,16 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crechebooks_desktop.domain.enums import InvoiceStatus
-from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.printing import print_pdf
-from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
 from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.invoices import jobs
 from crechebooks_desktop.ui.invoices.detail import InvoiceDetail
@@ -40,11 +42,26 @@ from crechebooks_desktop.ui.invoices.dialogs import (
     NewInvoiceDialog,
     vat_choice,
 )
-from crechebooks_desktop.ui.invoices.model import Column, InvoiceTableModel, status_text
+from crechebooks_desktop.ui.invoices.model import Column, InvoiceListModel, status_text
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.services.lists.invoices import InvoiceListRow, InvoiceListTotals
+
+FILTER_DELAY_MS = 250
+"""Typing pauses this long before the words filter the list (one query, not one per key)."""
+_WIDTHS = {
+    Column.NUMBER: 130,
+    Column.HOUSEHOLD: 110,
+    Column.CHILD: 150,
+    Column.MONTH: 80,
+    Column.STATUS: 105,
+    Column.TOTAL: 105,
+    Column.BALANCE: 105,
+    Column.ISSUED: 95,
+    Column.DUE: 95,
+}
 
 
 class _ProgressRelay(QObject):
@@ -68,13 +85,15 @@ class InvoicesView(QWidget):
         super().__init__(parent)
         self._session = session
         self._today = today
-        self.model = InvoiceTableModel(self)
-        self.proxy = RawSortFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self._keep: tuple[int, int] | None = None  # (selected id, its offset from the top row)
+        self._top = 0
+        self.model = InvoiceListModel(session, self)
+        self.model.opened.connect(self._on_opened)
         self.detail = InvoiceDetail()
         self._build_filters()
         self._build_actions()
-        self.table = list_table(self.proxy, Column.NUMBER)
+        self.table = self._build_table()
+        self.model.keep_on_sort = self._keep_on_sort
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.summary = QLabel()
         self.summary.setObjectName("summaryLine")
@@ -91,6 +110,15 @@ class InvoicesView(QWidget):
         session.changes_applied.connect(self._on_changes)
         session.workplace_changed.connect(lambda _w: self.reload())
         self._update_buttons()
+
+    def _build_table(self) -> QTableView:
+        table = list_table(self.model, Column.NUMBER)
+        # Fixed row heights and column widths: Qt never measures 200,000 rows.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        for column, width in _WIDTHS.items():
+            table.setColumnWidth(column, width)
+        return table
 
     # -- building ---------------------------------------------------------------------------
 
@@ -111,10 +139,12 @@ class InvoicesView(QWidget):
         self.household.setMaximumWidth(140)
         self.search = QLineEdit(placeholderText="Search number, family, child…")
         self.search.setClearButtonEnabled(True)
-        self.month.currentIndexChanged.connect(lambda _i: self.reload())
-        self.status.currentIndexChanged.connect(lambda _i: self.reload())
-        self.household.editingFinished.connect(self.reload)
-        self.search.textChanged.connect(self._on_search)
+        self.month.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.status.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.household.editingFinished.connect(self.apply_filters)
+        self._search_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self._filters = QHBoxLayout()
         for widget in (self.month, self.status, self.household):
             self._filters.addWidget(widget)
@@ -169,47 +199,90 @@ class InvoicesView(QWidget):
             lambda exc: report(self, exc, "mark overdue invoices"),
         )
 
-    def current_filter(self) -> jobs.Filter:
-        """What the filter widgets select."""
+    def current_filter(self) -> jobs.ListOrder:
+        """What the filter widgets select, in the list's current order."""
         household = self.household.text().strip() or None
-        return jobs.Filter(self.month.currentData(), self.status.currentData(), household)
+        return replace(
+            self.model.order,
+            month=self.month.currentData(),
+            status=self.status.currentData(),
+            household_ref=household,
+            text=" ".join(self.search.text().split()),
+        )
+
+    def apply_filters(self) -> None:
+        """Filter by what the widgets say now (in SQL), keeping the selection if it stays."""
+        self._search_timer.stop()
+        order = self.current_filter()
+        if order == self.model.order:
+            return
+        self._remember()
+        if self.model.is_open:
+            self.model.set_order(order, self._kept_id())
+        else:
+            self.model.order = order
+            self.reload()
 
     def reload(self) -> None:
-        """Fetch the invoices again (in the background), keeping the selection."""
-        where = self.current_filter()
-        keep = self.selected_invoice()
-        self._session.query(
-            lambda book, w: jobs.load(book, w, where),
-            lambda rows: self._show(rows, keep.number if keep else None),
-        )
+        """Count and read the list again (in the background), keeping the selection and scroll."""
+        if self._session.workplace is None:
+            return
+        self.model.order = self.current_filter()
+        self._remember()
+        if self.model.is_open:
+            self.model.reload(self._kept_id())
+        else:
+            self.model.open()
+
+    def _remember(self) -> None:
+        """The selected invoice and where the view is scrolled, to find them again."""
+        top = max(self.table.rowAt(0), 0)
+        self._top = top
+        index = self.table.selectionModel().currentIndex()
+        row = self.model.row_value(index.row()) if index.isValid() else None
+        self._keep = (row.id, index.row() - top) if row is not None else None
+
+    def _keep_on_sort(self) -> int | None:
+        self._remember()
+        return self._kept_id()
+
+    def _kept_id(self) -> int | None:
+        return self._keep[0] if self._keep else None
 
     def _style(self) -> MoneyStyle:
         workplace = self._session.workplace
         return MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
 
-    def _show(self, rows: list[InvoiceValue], keep: str | None) -> None:
-        self.model.set_rows(rows, self._style())
-        self.table.resizeColumnsToContents()
-        row = self.model.row_of(keep) if keep else None
-        if row is not None:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+    def _on_opened(self, total: int) -> None:
+        kept = self.model.kept_index
+        if kept is not None and self._keep is not None:
+            # The same row on screen where it was, however far it moved in the list.
+            self._scroll_to(max(kept - self._keep[1], 0))
+            self.table.selectRow(kept)
         else:
+            self._scroll_to(min(self._top, max(total - 1, 0)))
             self.detail.clear()
+        self._keep = None
         self._update_summary()
         self._update_buttons()
-        self.loaded.emit(len(rows))
+        self.loaded.emit(total)
 
-    def _on_search(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_summary()
+    def _scroll_to(self, top: int) -> None:
+        if self.model.rowCount():
+            self.table.scrollTo(
+                self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )
 
     def _update_summary(self) -> None:
-        total, due = self.model.totals()
+        totals: InvoiceListTotals | None = self.model.extra
+        if totals is None:
+            self.summary.clear()
+            return
         style = self._style()
-        shown = self.proxy.rowCount()
+        count = f"{totals.count:,}".replace(",", " ")
         self.summary.setText(
-            f"{shown} invoice(s)   ·   billed {format_rands(total, style)}"
-            f"   ·   balance due {format_rands(due, style)}"
+            f"{count} invoice(s)   ·   billed {format_rands(totals.billed_cents, style)}"
+            f"   ·   balance due {format_rands(totals.due_cents, style)}"
         )
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
@@ -218,12 +291,12 @@ class InvoicesView(QWidget):
 
     # -- selection --------------------------------------------------------------------------
 
-    def selected_invoice(self) -> InvoiceValue | None:
-        """The invoice in the current row, if any."""
+    def selected_invoice(self) -> InvoiceListRow | None:
+        """The invoice in the current row, if any (and read)."""
         index = self.table.selectionModel().currentIndex()
         if not index.isValid():
             return None
-        return self.model.row_value(self.proxy.mapToSource(index).row())
+        return self.model.row_value(index.row())
 
     def _selected(self) -> None:
         self._update_buttons()

@@ -33,7 +33,13 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.matching import dialogs, jobs
-from crechebooks_desktop.ui.matching.jobs import DECIDABLE_KINDS, OPEN_KINDS, Kind, QueueRow
+from crechebooks_desktop.ui.matching.jobs import (
+    DECIDABLE_KINDS,
+    OPEN_KINDS,
+    Kind,
+    QueueEntry,
+    QueueRow,
+)
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
@@ -111,7 +117,7 @@ class Decisions(QObject):
 
     # -- the decisions ------------------------------------------------------------------------
 
-    def _line(self, kinds: frozenset[Kind], doing: str) -> QueueRow | None:
+    def _line(self, kinds: frozenset[Kind], doing: str) -> QueueEntry | None:
         """The current line, if it can be decided that way; otherwise say why not."""
         line = self._view.selected_line()
         if line is None:
@@ -133,6 +139,9 @@ class Decisions(QObject):
         line = self._line(DECIDABLE_KINDS, "accepted")
         if line is None:
             return
+        if not self._view.panel_shows(line.line_id):  # read when the line was chosen
+            self._view.say("Still reading this line's suggestions…")
+            return
         panel = self._view.panel
         if candidate_number is not None:
             candidate = panel.select_candidate(candidate_number - 1)
@@ -150,7 +159,7 @@ class Decisions(QObject):
             self._accept(line, candidate.household_ref, candidate.invoice_numbers, new=True)
 
     def _accept(
-        self, line: QueueRow, ref: str, numbers: tuple[str, ...], *, new: bool = False
+        self, line: QueueEntry, ref: str, numbers: tuple[str, ...], *, new: bool = False
     ) -> None:
         money = format_rands(line.amount_cents, self._view.style_())
         self._decide(
@@ -160,7 +169,7 @@ class Decisions(QObject):
             f"Accepted {money} for {ref} — Ctrl+Z to undo",
         )
 
-    def _link(self, line: QueueRow, candidate: jobs.CandidateView) -> None:
+    def _link(self, line: QueueEntry, candidate: jobs.CandidateView) -> None:
         payment_id = candidate.payment_id
         assert payment_id is not None  # noqa: S101 - a link names its payment
         money = format_rands(line.amount_cents, self._view.style_())
@@ -241,7 +250,7 @@ class Decisions(QObject):
 
     def _decide(
         self,
-        line: QueueRow,
+        line: QueueEntry,
         change: Callable[[Book, Workplace], object],
         doing: str,
         said: str,

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
+from crechebooks_desktop.ui.common.paging import (
+    SAMPLE_EVERY,
+    Key,
+    Opened,
+    PageJob,
+    PageResult,
+    read_planned,
+)
 from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.statement import Statement
     from crechebooks_desktop.services.bank import ImportResult
+    from crechebooks_desktop.services.lists.bank_queue import QueueListRow, QueueSpec
     from crechebooks_desktop.services.match_review import AcceptPreview
     from crechebooks_desktop.services.matching import DecidedLine
     from crechebooks_desktop.services.tasks import TaskState
@@ -124,6 +134,164 @@ class QueueRow:
     def who(self) -> str:
         """The payer's name where the bank kept it apart, else the description."""
         return self.payer or self.description
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """A credit line as the queue lists it (issue 13): its decision and best suggestion.
+
+    The full candidates are read for the selected line only (``line``).
+    """
+
+    line_id: int
+    date: dt.date
+    amount_cents: int
+    description: str
+    reference: str | None
+    payer: str | None
+    status: BankLineStatus
+    decision: MatchOutcome | None
+    household_ref: str | None
+    note: str | None
+    best_ref: str | None
+    best_score: int | None
+    split_parent_id: int | None = None
+
+    @property
+    def kind(self) -> Kind:
+        """The queue group it is in."""
+        return kind_of(self.status, self.decision)
+
+    @property
+    def who(self) -> str:
+        """The payer's name where the bank kept it apart, else the description."""
+        return self.payer or self.description
+
+    def key(self, sort: str) -> Key:
+        """This row's key in an order by ``sort`` (a ``QueueSort`` value)."""
+        value = {
+            "date": self.date,
+            "amount": self.amount_cents,
+            "who": self.who,
+            "status": self.status,
+        }[sort]
+        return (value, self.line_id)
+
+
+def entry_of(row: QueueRow) -> QueueEntry:
+    """A full line (after a decision) as the queue lists it."""
+    best = row.best
+    return QueueEntry(
+        row.line_id, row.date, row.amount_cents, row.description, row.reference, row.payer,
+        row.status, row.decision, row.household_ref, row.note,
+        best.household_ref if best else None, best.score if best else None, row.split_parent_id,
+    )  # fmt: skip
+
+
+def _entry(row: QueueListRow) -> QueueEntry:
+    return QueueEntry(
+        row.line_id, row.date, row.amount_cents, row.description, row.reference, row.payer,
+        row.status, row.decision, row.household_ref, row.note, row.best_ref, row.best_score,
+        row.split_parent_id,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOrder:
+    """The queue's order and filters, as the tab holds them (applied in SQL).
+
+    Attributes:
+        sort: a ``QueueSort`` value (``date``, ``amount``, ``who``, ``status``).
+        descending: largest or latest first.
+        kinds: only lines in these groups (None: every credit line).
+        text: words to find in the description, reference or payer.
+    """
+
+    sort: str = "date"
+    descending: bool = False
+    kinds: frozenset[Kind] | None = None
+    text: str = ""
+
+
+def _spec(order: QueueOrder) -> QueueSpec:
+    from crechebooks_desktop.services.lists.bank_queue import (  # noqa: PLC0415
+        QueueGroup,
+        QueueSort,
+        QueueSpec,
+    )
+
+    groups = None if order.kinds is None else frozenset(QueueGroup[k.name] for k in order.kinds)
+    return QueueSpec(QueueSort(order.sort), order.descending, groups, order.text)
+
+
+def open_queue(
+    book: Book, workplace: Workplace, order: QueueOrder, page_size: int, keep_id: int | None
+) -> Opened[QueueEntry]:
+    """The queue's count, its first page and the kept line's page."""
+    from crechebooks_desktop.services.lists import bank_queue  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        opened = bank_queue.open_queue(uow, _spec(order), page_size, keep_id)
+    kept = opened.kept
+    return Opened(
+        opened.total,
+        tuple(_entry(r) for r in opened.first_page),
+        kept.index if kept else None,
+        kept.start if kept else 0,
+        tuple(_entry(r) for r in kept.rows) if kept else (),
+    )
+
+
+def group_counts(book: Book, workplace: Workplace) -> Counter[Kind]:
+    """How many credit lines are in each group."""
+    from crechebooks_desktop.services.lists import bank_queue  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        counts = bank_queue.group_counts(uow)
+    return Counter({Kind[group.name]: n for group, n in counts.items()})
+
+
+def read_queue_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult[QueueEntry]:
+    """One page of the queue, by keyset from the nearest known key."""
+    from crechebooks_desktop.services.lists import bank_queue  # noqa: PLC0415
+
+    spec = _spec(job.order)
+    with book.read(_tenant(workplace)) as uow:
+        return read_planned(
+            job,
+            lambda: bank_queue.sampled_keys(uow, spec, SAMPLE_EVERY),
+            lambda fetch: tuple(
+                _entry(r)
+                for r in bank_queue.read_page(
+                    uow,
+                    spec,
+                    fetch.anchor,
+                    backward=fetch.backward,
+                    offset=fetch.offset,
+                    limit=fetch.limit,
+                )
+            ),
+        )
+
+
+def place(
+    book: Book, workplace: Workplace, order: QueueOrder, line_id: int
+) -> tuple[int, QueueEntry] | None:
+    """Where a line stands in the queue now (None: the filter hides it)."""
+    from crechebooks_desktop.services.lists import bank_queue  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        found = bank_queue.find_row(uow, _spec(order), line_id)
+    return None if found is None else (found[0], _entry(found[1]))
+
+
+def read_line(book: Book, workplace: Workplace, line_id: int) -> QueueRow | None:
+    """One line with its decision and every candidate (the selected line's panel)."""
+    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+
+    with book.read(_tenant(workplace)) as uow:
+        found = list_lines(uow, line_ids=[line_id])
+    return row_of(found[0]) if found else None
 
 
 @dataclass(frozen=True, slots=True)

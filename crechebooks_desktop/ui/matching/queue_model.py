@@ -1,20 +1,27 @@
-"""The queue of bank credit lines: table model, and the proxy that filters by decision."""
+"""The queue of bank credit lines as a lazily paged table model (issue 13).
+
+A book may hold 100,000 bank lines: the model counts the chosen group's lines
+and holds a window of them, read a page at a time by keyset in the clicked
+column's order, the group and the words applied in SQL
+(``ui.common.paged_model``). A decision changes one line: the model shows its
+new state in place, or takes it out of a group it left, without reading the
+queue again.
+"""
 
 from __future__ import annotations
 
 import enum
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crechebooks_desktop.domain.money import MoneyStyle
-from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
-from crechebooks_desktop.ui.common.roles import ItemRole
-from crechebooks_desktop.ui.common.table_model import Index, RowTableModel
-from crechebooks_desktop.ui.matching.jobs import Kind, QueueRow
+from crechebooks_desktop.ui.common.paged_model import PagedTableModel, Query
+from crechebooks_desktop.ui.common.paging import PAGE_SIZE, Key, PageJob
+from crechebooks_desktop.ui.matching import jobs
+from crechebooks_desktop.ui.matching.jobs import Kind, QueueEntry
+from crechebooks_desktop.ui.ops import BookSession
 
 
 class Column(enum.IntEnum):
@@ -54,62 +61,71 @@ FILTERS: tuple[tuple[str, frozenset[Kind] | None], ...] = (
 )
 """The decision filter's choices: label and the kinds shown (None: all)."""
 
+SORT_NAMES = ("date", "amount", "who", "status", None, None)
+"""Each column's ``QueueSort`` value; the household and score are not sorted in SQL."""
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 
-class QueueModel(RowTableModel[QueueRow]):
-    """Credit lines as rows; money right-aligned, decisions in their colours."""
+class QueueModel(PagedTableModel[QueueEntry, jobs.QueueOrder]):
+    """Credit lines as rows, read as they are shown; decisions in their colours.
+
+    Signals:
+        opened(int): counted and the first page read.
+        page_loaded(int): a page arrived.
+    """
 
     columns = Column
     headers = ("Date", "Amount", "Payer / description", "Decision", "Household", "Score")
     money_columns = frozenset({Column.AMOUNT})
+    sort_names = SORT_NAMES
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._row_of: dict[int, int] = {}
+    def __init__(
+        self, session: BookSession, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+    ) -> None:
+        super().__init__(session, jobs.QueueOrder(), parent, page_size=page_size)
 
-    def set_rows(self, rows: Sequence[QueueRow], style: MoneyStyle) -> None:
-        """Replace every row (the queue read again)."""
-        super().set_rows(rows, style)
-        self._row_of = {line.line_id: n for n, line in enumerate(rows)}
+    def open_query(self, order: jobs.QueueOrder, page_size: int, keep_id: int | None) -> Query:
+        """Group counts, count, first page and the kept line's page."""
+        return lambda book, w: jobs.open_queue(book, w, order, page_size, keep_id)
 
-    def row_of(self, line_id: int) -> int | None:
-        """The row showing this line, if any."""
-        return self._row_of.get(line_id)
+    def page_query(self, job: PageJob) -> Query:
+        """One page by keyset."""
+        return lambda book, w: jobs.read_queue_page(book, w, job)
 
-    def update_line(self, line: QueueRow) -> bool:
-        """Show a line's new state (after a decision); False if the queue does not have it."""
-        row = self._row_of.get(line.line_id)
-        if row is None:
-            return False
-        self.replace_row(row, line)
-        return True
+    def key_of(self, row: QueueEntry) -> Key:
+        """The row's key in the current order."""
+        return row.key(self.order.sort)
 
-    def counts(self) -> Counter[Kind]:
-        """How many lines are in each group."""
-        return Counter(line.kind for line in self.rows())
+    def id_of(self, row: QueueEntry) -> int:
+        """The line's id."""
+        return row.line_id
 
-    def raw(self, row: QueueRow, column: int) -> Any:
-        """Day numbers, cents and scores as numbers; text for the rest."""
-        best = self.household(row)
-        score = row.best.score if row.best and not row.household_ref else -1
+    def shows(self, kind: Kind) -> bool:
+        """Whether the queue's filter shows lines of this group."""
+        return self.order.kinds is None or kind in self.order.kinds
+
+    def set_filters(self, keep_id: int | None = None, **changes: Any) -> None:
+        """Change the groups or words shown (the order stays), keeping a line if it stays."""
+        self.set_order(replace(self.order, **changes), keep_id)
+
+    @staticmethod
+    def household(row: QueueEntry) -> str | None:
+        """The household it was applied to, else its best suggestion."""
+        return row.household_ref or row.best_ref
+
+    def raw(self, row: QueueEntry, column: int) -> Any:
+        """Dates, cents and scores as numbers; text for the rest."""
+        score = row.best_score if row.best_score is not None and not row.household_ref else -1
         return (
-            (row.date.toordinal(), row.line_id),
+            row.date,
             row.amount_cents,
             row.who,
             row.kind.value,
-            best or "",
+            self.household(row) or "",
             score,
         )[column]
 
-    @staticmethod
-    def household(row: QueueRow) -> str | None:
-        """The household it was applied to, else its best suggestion."""
-        if row.household_ref:
-            return row.household_ref
-        return row.best.household_ref if row.best else None
-
-    def display(self, row: QueueRow, column: int) -> str:
+    def display(self, row: QueueEntry, column: int) -> str:
         """Dates as people write them, decisions in words, scores only when suggested."""
         if column == Column.DATE:
             return row.date.strftime("%d %b %Y")
@@ -120,51 +136,15 @@ class QueueModel(RowTableModel[QueueRow]):
             return str(score) if score >= 0 else ""
         return super().display(row, column)
 
-    def search_text(self, row: QueueRow) -> str:
-        """Description, reference, payer and households."""
-        parts = [row.description, row.reference or "", row.payer or "", row.household_ref or ""]
-        parts += [c.household_ref for c in row.candidates]
-        return " ".join(parts).lower()
-
-    def foreground(self, row: QueueRow, column: int) -> QBrush | None:
-        """Each decision in its colour."""
-        if column != Column.DECISION:
-            return None
-        return QBrush(QColor(KIND_COLOURS[row.kind]))
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """As the base model, plus the line's full text as its tooltip."""
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            row = self.row_value(index.row())
+    def cell_role(self, row: QueueEntry, column: int, role: int) -> Any:
+        """Decisions in their colours, the line's full text as a tooltip, scores centred."""
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.DECISION:
+            return QBrush(QColor(KIND_COLOURS[row.kind]))
+        if role == Qt.ItemDataRole.ToolTipRole:
             extra = [f"Reference: {row.reference}"] if row.reference else []
             extra += [f"Payer: {row.payer}"] if row.payer else []
             extra += [f"Note: {row.note}"] if row.note else []
             return "\n".join([row.description, *extra])
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == Column.SCORE:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SCORE:
             return _CENTRE
-        return super().data(index, role)
-
-
-class QueueProxy(RawSortFilterProxy):
-    """Shows the lines of the chosen groups (and the search words), sorted on raw values."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._kinds: frozenset[Kind] | None = None
-
-    def set_kinds(self, kinds: Iterable[Kind] | None) -> None:
-        """Show only lines of these groups (None: every line)."""
-        self.beginFilterChange()
-        self._kinds = frozenset(kinds) if kinds is not None else None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        """In a chosen group, and holding every typed word."""
-        if self._kinds is not None:
-            model = self.sourceModel()
-            line = model.data(model.index(source_row, 0, source_parent), ItemRole.ROW)
-            if line is None or line.kind not in self._kinds:
-                return False
-        return super().filterAcceptsRow(source_row, source_parent)
+        return None

@@ -10,11 +10,14 @@ keeps the selection where the user is working.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,10 +38,21 @@ from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.matching import jobs
 from crechebooks_desktop.ui.matching.candidates import CandidatesPanel
 from crechebooks_desktop.ui.matching.decisions import Decisions, Move
-from crechebooks_desktop.ui.matching.jobs import OPEN_KINDS, CandidateView, Kind, QueueRow
-from crechebooks_desktop.ui.matching.queue_model import FILTERS, Column, QueueModel, QueueProxy
+from crechebooks_desktop.ui.matching.jobs import (
+    OPEN_KINDS,
+    CandidateView,
+    Kind,
+    QueueEntry,
+    QueueRow,
+    entry_of,
+)
+from crechebooks_desktop.ui.matching.queue_model import FILTERS, Column, QueueModel
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
+FILTER_DELAY_MS = 250
+"""Typing pauses this long before the words filter the queue (one query, not one per key)."""
+_WIDTHS = {Column.DATE: 100, Column.AMOUNT: 110, Column.DECISION: 110, Column.BEST: 110,
+           Column.SCORE: 64}  # fmt: skip
 KEYS_HINT = (
     "Enter accept · 1–9 accept candidate N · R reject · P park · S split · "
     "H other household · Ctrl+Z undo"
@@ -72,10 +86,16 @@ class MatchingView(QWidget):
         self._session = session
         self._stale = True
         self._move: Move | None = None
-        self.model = QueueModel(self)
-        self.proxy = QueueProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = list_table(self.proxy, Column.DATE)
+        self._fresh: QueueRow | None = None  # a line just decided: the panel shows it as is
+        self.counts: Counter[Kind] = Counter()
+        """How many credit lines are in each group (counted after each reload)."""
+        self.model = QueueModel(session, self)
+        self.model.opened.connect(self._show)
+        self.table = list_table(self.model, Column.DATE)
+        self.model.keep_on_sort = self._keep_on_sort
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._line_changed())
         self.panel = CandidatesPanel()
         self.panel.candidate_changed.connect(self._ask_preview)
@@ -139,10 +159,12 @@ class MatchingView(QWidget):
         self.filter.setCurrentIndex(1)  # To review: what needs a person
         self.filter.setMinimumContentsLength(18)
         self.filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.proxy.set_kinds(self.filter.currentData())
-        self.search = QLineEdit(placeholderText="Search payer, reference, household…")
+        self.model.order = replace(self.model.order, kinds=self.filter.currentData())
+        self.search = QLineEdit(placeholderText="Search payer, reference, description…")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._on_search)
+        self._search_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.counters = QLabel()
         self.counters.setObjectName("counters")
         row.addWidget(QLabel("Show"))
@@ -161,7 +183,7 @@ class MatchingView(QWidget):
             self.reload()
 
     def reload(self, move: Move | None = None) -> None:
-        """Read the queue again (in the background), then place the selection."""
+        """Count and read the queue again (in the background), then place the selection."""
         if self._session.workplace is None:
             self._stale = True
             return
@@ -170,66 +192,128 @@ class MatchingView(QWidget):
         self._move = move or (
             Move(current.line_id, self.current_position(), stay=True) if current else None
         )
-        self._session.query(
-            jobs.load, self._show, lambda exc: report(self, exc, "read the bank lines")
-        )
+        if self.model.is_open:
+            self.model.reload(self._move.line_id if self._move else None)
+        else:
+            self.model.open()
 
     def show_decided(self, line: QueueRow, move: Move, others: Sequence[QueueRow] = ()) -> None:
-        """A line's new state after a decision, without reading the whole queue again.
+        """A line's new state after a decision, without reading the queue again.
 
         ``others``: lines the decision scored again (their candidates changed).
+        The line stays where it is if the filter still shows its group, leaves
+        the list if not, and comes back into it (an undo) where it belongs.
         """
         for other in others:
-            self.model.update_line(other)
-        if not self.model.update_line(line):
-            self.reload(move)
-            return
-        self._update_counters()
+            self.model.update_row(entry_of(other))
+        entry = entry_of(line)
+        at = self.model.row_of(line.line_id)
+        before = self.model.row_value(at) if at is not None else None
+        self._fresh = line
+        self._count_move(before.kind if before else None, entry.kind)
+        if not self.model.shows(entry.kind):
+            if at is not None:
+                self.model.remove_at(at)
+            self._place(move)
+        elif at is not None:
+            self.model.update_row(entry)
+            self._place(move)
+        else:  # back in the group shown (undone): ask where it belongs
+            order = self.model.order
+            self._session.query(
+                lambda book, w: jobs.place(book, w, order, line.line_id),
+                lambda found: self._insert(found, move),
+                lambda exc: report(self, exc, "read the bank lines"),
+            )
+
+    def _insert(self, found: tuple[int, QueueEntry] | None, move: Move) -> None:
+        if found is not None:
+            self.model.insert_at(*found)
         self._place(move)
+
+    def _count_move(self, before: Kind | None, after: Kind) -> None:
+        if before is None:  # where it came from is not in the window: count again
+            self._ask_counts()
+            return
+        self.counts[before] -= 1
+        self.counts[after] += 1
+        self._update_counters()
+
+    def _ask_counts(self) -> None:
+        self._session.query(
+            jobs.group_counts,
+            self._on_counts,
+            lambda exc: report(self, exc, "count the bank lines"),
+        )
+
+    def _on_counts(self, counts: Counter[Kind]) -> None:
+        self.counts = counts
+        self._update_counters()
+        if not self.model.rowCount():
+            self._show_nothing()
 
     def style_(self) -> MoneyStyle:
         """The creche's money style."""
         workplace = self._session.workplace
         return MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
 
-    def _show(self, rows: list[QueueRow]) -> None:
-        self.model.set_rows(rows, self.style_())
+    def _keep_on_sort(self) -> int | None:
+        current = self.selected_line()
+        return current.line_id if current else None
+
+    def _show(self, total: int) -> None:
         self._fit_columns()
-        self._update_counters()
         move, self._move = self._move, None
-        self._place(move)
-        self.loaded.emit(len(rows))
+        kept = self.model.kept_index
+        if move is None and kept is not None:
+            self.select_row(kept)  # sorted by a header click: the chosen line stays chosen
+        else:
+            self._place(move)
+        self._ask_counts()
+        self.loaded.emit(total)
 
     def _place(self, move: Move | None) -> None:
-        row = self._target_row(move) if move else (0 if self.proxy.rowCount() else None)
+        row = self._target_row(move) if move else (0 if self.model.rowCount() else None)
         if row is None:
             self._show_nothing()
         else:
             self.select_row(row)
 
     def _fit_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(Column.WHO, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(Column.AMOUNT, max(self.table.columnWidth(Column.AMOUNT), 110))
-        self.table.setColumnWidth(Column.SCORE, 64)
+        # Fixed widths: measuring the contents would read every page of a big queue.
+        for column, width in _WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(
+            Column.WHO, QHeaderView.ResizeMode.Stretch
+        )
+
+    def _sort_indicator(self, column: int, _order: object) -> None:
+        """Columns the queue cannot be sorted by keep the indicator where the order is."""
+        if not self.model.is_sortable(column):
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column(), header.sortIndicatorOrder())
+            header.blockSignals(False)
 
     def _target_row(self, move: Move) -> int | None:
         """Where to go after ``move``: the line itself, or the next open line below it."""
-        count = self.proxy.rowCount()
+        count = self.model.rowCount()
         if count == 0:
             return None
-        at = self.proxy_row_of(move.line_id)
+        at = self.model.row_of(move.line_id)
         if move.stay and at is not None:
             return at
         start = at + 1 if at is not None else move.position
         for row in range(start, count):
-            if self._line_at(row).kind in OPEN_KINDS:
+            line = self.model.row_value(row)
+            if line is None:  # not read yet: stop here rather than read the whole queue
+                break
+            if line.kind in OPEN_KINDS:
                 return row
         return min(start, count - 1)
 
     def _update_counters(self) -> None:
-        counts = self.model.counts()
+        counts = self.counts
         shown = (Kind.AUTO, Kind.REVIEW, Kind.NO_MATCH, Kind.ACCEPTED, Kind.PARKED, Kind.REJECTED)
         parts = [f"{counts[k]} {k.value.lower()}" for k in shown]
         if counts[Kind.LINKED]:
@@ -244,7 +328,7 @@ class MatchingView(QWidget):
     def _show_nothing(self) -> None:
         """No line to show: say why, and what to do."""
         self.panel.show_line(None, self.style_())
-        if not self.model.rowCount():
+        if not sum(self.counts.values()):
             self.panel.heading.setText("No bank credits yet")
             self.panel.facts.setText(
                 "Import a bank statement (Import statement…), then run matching: each credit "
@@ -256,23 +340,18 @@ class MatchingView(QWidget):
             self.panel.facts.setText("Choose another group under Show to see the other lines.")
 
     def _filter_changed(self) -> None:
-        current = self.selected_line()
-        self.proxy.set_kinds(self.filter.currentData())
-        self._reselect(current)
+        self._refilter(kinds=self.filter.currentData())
 
-    def _on_search(self, text: str) -> None:
-        current = self.selected_line()
-        self.proxy.set_search(text)
-        self._reselect(current)
+    def apply_search(self) -> None:
+        """Filter by the words typed now (without waiting for the typing pause)."""
+        self._search_timer.stop()
+        self._refilter(text=" ".join(self.search.text().split()))
 
-    def _reselect(self, line: QueueRow | None) -> None:
-        row = self.proxy_row_of(line.line_id) if line else None
-        if row is None and self.proxy.rowCount():
-            row = 0
-        if row is None:
-            self._show_nothing()
-        else:
-            self.select_row(row)
+    def _refilter(self, **changes: object) -> None:
+        """Read the queue again under new filters, keeping the chosen line if it is shown."""
+        current = self.selected_line()
+        self._move = Move(current.line_id, 0, stay=True) if current else None
+        self.model.set_filters(current.line_id if current else None, **changes)
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if initiator is self.decisions:
@@ -297,47 +376,65 @@ class MatchingView(QWidget):
 
     # -- selection --------------------------------------------------------------------------
 
-    def _line_at(self, proxy_row: int) -> QueueRow:
-        return self.model.row_value(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
-
     def proxy_row_of(self, line_id: int) -> int | None:
-        """The row of the filtered list showing this line, if it is shown."""
-        row = self.model.row_of(line_id)
-        if row is None:
-            return None
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        return index.row() if index.isValid() else None
+        """The row of the list showing this line, if it is shown (and read)."""
+        return self.model.row_of(line_id)
 
     def select_row(self, row: int) -> None:
-        """Make ``row`` of the filtered list the current line."""
+        """Make ``row`` of the list the current line."""
         self.table.selectRow(row)
-        self.table.scrollTo(self.proxy.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0))
         if self.table.selectionModel().currentIndex().row() == row:
             self._line_changed()
 
     def select_line(self, line_id: int) -> bool:
         """Make this line current, if the filter shows it."""
-        row = self.proxy_row_of(line_id)
+        row = self.model.row_of(line_id)
         if row is not None:
             self.select_row(row)
         return row is not None
 
     def current_position(self) -> int:
-        """The current line's row in the filtered list (0 when none)."""
+        """The current line's row in the list (0 when none)."""
         index = self.table.selectionModel().currentIndex()
         return index.row() if index.isValid() else 0
 
-    def selected_line(self) -> QueueRow | None:
-        """The line in the current row, if any."""
+    def selected_line(self) -> QueueEntry | None:
+        """The line in the current row, if any (and read)."""
         index = self.table.selectionModel().currentIndex()
         if not index.isValid():
             return None
-        return self.model.row_value(self.proxy.mapToSource(index).row())
+        return self.model.row_value(index.row())
 
     def _line_changed(self) -> None:
+        """Show the chosen line's candidates: read for it alone (issue 13)."""
         line = self.selected_line()
-        if line is not self.panel.line:
-            self.panel.show_line(line, self.style_())
+        if line is None:
+            self.panel.show_line(None, self.style_())
+            return
+        fresh, self._fresh = self._fresh, None
+        if fresh is not None and fresh.line_id == line.line_id:
+            self.panel.show_line(fresh, self.style_())
+            return
+        shown = self.panel.line
+        if shown is not None and shown.line_id == line.line_id and entry_of(shown) == line:
+            return
+        line_id = line.line_id
+
+        def show(row: QueueRow | None) -> None:
+            chosen = self.selected_line()
+            if row is not None and chosen is not None and chosen.line_id == row.line_id:
+                self.panel.show_line(row, self.style_())
+
+        self._session.query(
+            lambda book, w: jobs.read_line(book, w, line_id),
+            show,
+            lambda exc: report(self, exc, "read the bank line"),
+        )
+
+    def panel_shows(self, line_id: int) -> bool:
+        """Whether the candidates shown are this line's (they are read when it is chosen)."""
+        return self.panel.line is not None and self.panel.line.line_id == line_id
 
     def _ask_preview(self, candidate: CandidateView | None) -> None:
         line = self.panel.line
