@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,13 +31,31 @@ from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.reconciliation.view import ReconciliationView
 from crechebooks_desktop.ui.statements.view import StatementsView
 
+if TYPE_CHECKING:
+    from crechebooks_desktop.services.book_backup import BackupMade
+
+
+def backup_path_dialog(parent: QWidget) -> Path | None:
+    """Where to write the backup (a file dialog; tests replace it)."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, "Back up book", "book-backup.zip", "Book backup (*.zip)"
+    )
+    return Path(path) if path else None
+
 
 class MainWindow(QMainWindow):
-    """Holds the screens; shows which book, creche and user are in use."""
+    """Holds the screens; shows which book, creche and user are in use.
+
+    Signals:
+        backed_up(object): a backup was written (its ``BackupMade``).
+    """
+
+    backed_up = Signal(object)
 
     def __init__(self, session: BookSession, book_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.ask_backup_path: Callable[[QWidget], Path | None] = backup_path_dialog
         self.setWindowTitle("CrecheBooks")
         self.tabs = QTabWidget(documentMode=True)
         self.households = HouseholdsView(session)
@@ -109,14 +130,23 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _backup(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, "Back up book", "book-backup.sqlite")
-        if not path:
+        """The whole book (database and archived documents) to one file, off the GUI thread."""
+        path = self.ask_backup_path(self)
+        if path is None:
             return
-        self._session.run(
-            lambda: self._session.book().backup(Path(path)),
-            lambda written: self.statusBar().showMessage(f"Backed up to {written}", 8000),
-            lambda exc: report(self, exc, "back up the book"),
-        )
+
+        def back_up() -> BackupMade:
+            from crechebooks_desktop.services.book_backup import back_up_book  # noqa: PLC0415
+
+            return back_up_book(self._session.book(), path)
+
+        def done(made: BackupMade) -> None:
+            self.statusBar().showMessage(
+                f"Backed up the book and its {made.documents} document(s) to {made.path}", 8000
+            )
+            self.backed_up.emit(made)
+
+        self._session.run(back_up, done, lambda exc: report(self, exc, "back up the book"))
 
     def _about(self) -> None:
         QMessageBox.about(

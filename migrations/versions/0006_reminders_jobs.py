@@ -53,6 +53,10 @@ def upgrade() -> None:
             op.f('ck_tenants_reminder_min_not_negative'), 'reminder_min_cents >= 0'
         )
         batch_op.create_check_constraint(
+            op.f('ck_tenants_reminder_min_cents_within_limit'),
+            f'reminder_min_cents BETWEEN -{_LIMIT} AND {_LIMIT}',
+        )
+        batch_op.create_check_constraint(
             op.f('ck_tenants_billing_day_in_month'), 'billing_day BETWEEN 1 AND 28'
         )
     with op.batch_alter_table('tenants') as batch_op:
@@ -154,6 +158,7 @@ def downgrade() -> None:
     op.drop_table('reminder_levels')
     with op.batch_alter_table('tenants') as batch_op:
         batch_op.drop_constraint(op.f('ck_tenants_billing_day_in_month'), type_='check')
+        batch_op.drop_constraint(op.f('ck_tenants_reminder_min_cents_within_limit'), type_='check')
         batch_op.drop_constraint(op.f('ck_tenants_reminder_min_not_negative'), type_='check')
         batch_op.drop_column('billing_day')
         batch_op.drop_column('reminder_min_cents')

@@ -187,3 +187,26 @@ def test_a_file_that_is_not_a_book_is_reported_not_crashed(
     assert kind == "warning"
     assert "Could not open the book" in text
     assert "not a database" in text
+
+
+def test_back_up_book_writes_the_whole_book_to_one_file(
+    qtbot, shell, demo_book_path, tmp_path
+) -> None:
+    import json
+    import zipfile
+
+    app = shell(shell_args(demo_book_path))
+    with qtbot.waitSignal(app.window.households.loaded, timeout=10_000):
+        app.start()
+    target = tmp_path / "backup.zip"
+    app.window.ask_backup_path = lambda _parent: target
+    with qtbot.waitSignal(app.window.backed_up, timeout=20_000) as done:
+        app.window._backup()
+    assert done.args[0].path == target
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+    assert "book.sqlite" in names
+    assert manifest
+    assert mode(target) == 0o600
+    assert "Backed up the book" in app.window.statusBar().currentMessage()

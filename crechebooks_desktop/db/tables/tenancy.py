@@ -24,6 +24,7 @@ from crechebooks_desktop.db.types import (
     OptText,
     UtcDateTime,
     enum_type,
+    within_limit,
 )
 from crechebooks_desktop.domain.roles import Role
 
@@ -41,6 +42,7 @@ class Tenant(Base):
         CheckConstraint("smtp_port BETWEEN 1 AND 65535", name="smtp_port_range"),
         CheckConstraint("smtp_security IN ('none', 'starttls', 'ssl')", name="smtp_security_known"),
         CheckConstraint("reminder_min_cents >= 0", name="reminder_min_not_negative"),
+        within_limit("reminder_min_cents"),
         CheckConstraint("billing_day BETWEEN 1 AND 28", name="billing_day_in_month"),
     )
 

@@ -69,6 +69,10 @@ GOOD: list[tuple[str, str, Any]] = [
     ("smtp_user", "", None),
     ("smtp_from", " accounts@littleacorns.co.za ", "accounts@littleacorns.co.za"),
     ("smtp_from", "", None),
+    ("reminder_min_cents", "5000", 5000),
+    ("reminder_min_cents", " 0 ", 0),
+    ("billing_day", "25", 25),
+    ("billing_day", "", None),
 ]
 
 BAD: list[tuple[str, str, str]] = [
@@ -112,6 +116,9 @@ BAD: list[tuple[str, str, str]] = [
     ("smtp_user", "u" * 201, "at most 200 characters"),
     ("smtp_from", "accounts", "'accounts' is not an e-mail address"),
     ("smtp_from", "Acorns <a@b.co>", "'Acorns <a@b.co>' is not an e-mail address"),
+    ("reminder_min_cents", "R 50", "give whole cents, e.g. 5000 for R 50,00 (got 'R 50')"),
+    ("reminder_min_cents", "-1", "the minimum for a reminder cannot be less than zero"),
+    ("billing_day", "29", "billing day must be from 1 to 28, or blank to bill by hand"),
 ]
 
 
@@ -140,6 +147,8 @@ def test_every_setting_is_covered() -> None:
         "smtp_security",
         "smtp_user",
         "smtp_from",
+        "reminder_min_cents",
+        "billing_day",
     }
 
 
@@ -189,6 +198,8 @@ def test_defaults_and_as_dict() -> None:
         "smtp_security": "starttls",
         "smtp_user": None,
         "smtp_from": None,
+        "reminder_min_cents": 5000,
+        "billing_day": None,
         "vat_registered": False,
     }
 

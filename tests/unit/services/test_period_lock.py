@@ -153,6 +153,26 @@ UNTOUCHED = {
     "users.enable_user": "users",
     "users.reset_password": "users",
     "categorise.forget_learned": "memory",
+    "documents.archive_statement_pdf": "documents",
+    "documents.archive_statement_pdfs": "documents",
+    "documents.creche_of": "reads",
+    "documents.statement_for_print": "reads",
+    "outbox.list_messages": "reads",
+    "outbox.mark_failed": "outbox",
+    "outbox.mark_sent": "outbox",
+    "outbox.mark_uncertain": "outbox",
+    "outbox.queue": "outbox",
+    "outbox.record_printed": "outbox",
+    "outbox.release": "outbox",
+    "outbox.retry": "outbox",
+    "reminders.archive_letter": "documents",
+    "reminders.decide": "reads",
+    "reminders.hold": "reminders",
+    "reminders.record": "reminders",
+    "reminders.release": "reminders",
+    "reminders.set_levels": "reminders",
+    "settings.record_password_stored": "settings",
+    "settings.smtp_for_password": "reads",
     "chart.add_account": "chart",
     "chart.archive_account": "chart",
     "rules.add_rule": "rules",
@@ -176,6 +196,8 @@ needs every line reconciled).
 link service's). ``delegates``: every bank line it changes goes through a
 service in :data:`REFUSED`. ``new-account``: a new account has no lock.
 ``locks``/``unlocks``: finishing and unlocking are what move the lock.
+``outbox``, ``reminders``: messages to households and reminders (with the levels and
+holds behind them) write no bank line and no link to one. ``reads``: it only reads.
 ``chart``, ``rules``, ``memory``: accounts, rules and learned choices belong to no
 period. ``uncleared``: a categorising run writes only lines not yet cleared, and a
 period is finished (locked) only when every line in it is cleared; its writes go
