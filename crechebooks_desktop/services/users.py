@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from crechebooks_desktop.db.repositories.tenancy import UserValue
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.passwords import hash_password, verify_password
+from crechebooks_desktop.domain.passwords import hash_password, needs_rehash, verify_password
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.domain.text import require_one_line
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
@@ -47,6 +47,10 @@ def acting_user(uow: UnitOfWork, tenant_id: int, username: str | None) -> Actor:
 def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
     """Check a user's password and return them as the actor.
 
+    Call it in a write transaction: a password hashed at an older, lower cost
+    is hashed again at today's cost on a good sign-in (the only moment the
+    plain password is known).
+
     Raises:
         PermissionDenied: unknown user, wrong password, or no role here (one
             message for all, so it does not tell which names exist).
@@ -55,7 +59,10 @@ def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Ac
     stored = uow.users.password_hash(user.id) if user else None
     if user is None or stored is None or not verify_password(password, stored):
         raise PermissionDenied("wrong user name or password")
-    return acting_user(uow, tenant_id, user.username)
+    actor = acting_user(uow, tenant_id, user.username)
+    if needs_rehash(stored):
+        uow.users.set_password_hash(user.id, hash_password(password))
+    return actor
 
 
 def add_user(

@@ -361,3 +361,28 @@ def test_a_user_of_another_creche_is_given_a_role(book: Book, creche: Creche) ->
     assert [(r.action, r.after) for r in records[:1]] == [
         ("user.grant", {"username": "Otto", "role": "bookkeeper"})
     ]
+
+
+def test_a_good_sign_in_raises_an_old_cheaper_hash_to_todays_cost(
+    book: Book, creche: Creche, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crechebooks_desktop.domain import passwords
+
+    settings, admin = creche
+    with book.write(settings.tenant_id) as uow:
+        old = uow.users.password_hash(admin.user_id)
+    assert old is not None
+    monkeypatch.setattr(passwords, "COST_N", passwords.COST_N * 2)  # today's cost went up
+    assert passwords.needs_rehash(old)
+    with book.write(settings.tenant_id) as uow, pytest.raises(PermissionDenied):
+        sign_in(uow, settings.tenant_id, "admin", "wrong")
+    with book.read() as uow:
+        assert uow.users.password_hash(admin.user_id) == old  # a wrong password changes nothing
+    with book.write(settings.tenant_id) as uow:
+        assert sign_in(uow, settings.tenant_id, "admin", "correct horse") == admin
+    with book.read() as uow:
+        raised = uow.users.password_hash(admin.user_id)
+    assert raised is not None
+    assert raised != old
+    assert raised.split("$")[1] == str(passwords.COST_N)
+    assert passwords.verify_password("correct horse", raised)
