@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
+from crechebooks_desktop.domain.delivery import OutboxMessageValue
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp import send_queue
@@ -67,6 +70,35 @@ def print_report(report: DeliveryReport) -> None:
         print(
             f"{report.still_queued} message(s) still queued; `crechebooks outbox send` sends them"
         )
+
+
+def print_delivered(
+    report: DeliveryReport | None,
+    printed: Sequence[OutboxMessageValue],
+    files: Sequence[Path],
+    written: str,
+    kept: str = "PDFs",
+) -> None:
+    """What became of a send: written for printing (no server), or the run and who to print for.
+
+    Args:
+        report: the e-mail run, or None when no SMTP server is set.
+        printed: households recorded for printing (no e-mail address).
+        files: the documents written, in the archive.
+        written: what the files are, for "the N {written}(s) were written" ("letter").
+        kept: what they are called in "the {kept} are in" ("letters").
+    """
+    folders = ", ".join(dict.fromkeys(str(path.parent) for path in files))
+    if report is None:
+        if files:
+            print(
+                f"{NOT_SET}: the {len(files)} {written}(s) were written for printing to {folders}"
+            )
+        return
+    print_report(report)
+    if printed:
+        names = "; ".join(f"{m.household_name} ({m.household_ref})" for m in printed)
+        print(f"no e-mail address, so print theirs: {names}; the {kept} are in {folders}")
 
 
 def _outcomes(what: str, outcomes: tuple[MessageOutcome, ...]) -> None:

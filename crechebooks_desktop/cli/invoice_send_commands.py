@@ -15,11 +15,10 @@ from typing import Any
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_month, print_json
 from crechebooks_desktop.cli.delivery_support import (
-    NOT_SET,
     creche_and_actor,
     exit_status,
     password_for,
-    print_report,
+    print_delivered,
     send_now,
 )
 from crechebooks_desktop.cli.document_commands import NO_BANKING_WARNING
@@ -79,22 +78,7 @@ def _print_sent(
         + (f"; applied {format_rands(credit)} of household credit" if credit else "")
     )
     if delivery is not None:
-        _print_delivery(delivery, report)
-
-
-def _print_delivery(delivery: InvoiceDelivery, report: DeliveryReport | None) -> None:
-    folders = ", ".join(str(f) for f in delivery.folders)
-    if report is None:
-        if delivery.pdfs:
-            print(
-                f"{NOT_SET}: the {len(delivery.pdfs)} invoice PDF(s) were written for "
-                f"printing to {folders}"
-            )
-        return
-    print_report(report)
-    if delivery.printed:
-        names = "; ".join(f"{m.household_name} ({m.household_ref})" for m in delivery.printed)
-        print(f"no e-mail address, so print theirs: {names}; the PDFs are in {folders}")
+        print_delivered(report, delivery.printed, delivery.pdfs, "invoice PDF")
 
 
 def _sent_json(sent: invoices.SentInvoice) -> dict[str, Any]:

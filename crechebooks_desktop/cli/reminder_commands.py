@@ -14,11 +14,10 @@ from pathlib import Path
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
 from crechebooks_desktop.cli.delivery_support import (
-    NOT_SET,
     creche_and_actor,
     exit_status,
     password_for,
-    print_report,
+    print_delivered,
     send_now,
 )
 from crechebooks_desktop.cli.table import money, number, print_table, text
@@ -85,16 +84,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 def _print_sent(done: ReminderDelivery, report: DeliveryReport | None) -> None:
     print_preview(done.decided)
-    folders = ", ".join(dict.fromkeys(str(path.parent) for path in done.letters))
-    if report is None:
-        if done.letters:
-            count = len(done.letters)
-            print(f"{NOT_SET}: the {count} letter(s) were written for printing to {folders}")
-        return
-    print_report(report)
-    if done.printed:
-        names = "; ".join(f"{m.household_name} ({m.household_ref})" for m in done.printed)
-        print(f"no e-mail address, so print theirs: {names}; the letters are in {folders}")
+    print_delivered(report, done.printed, done.letters, "letter", "letters")
 
 
 def _json(done: ReminderDelivery, report: DeliveryReport | None) -> dict[str, object]:

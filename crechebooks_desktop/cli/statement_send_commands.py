@@ -13,11 +13,10 @@ from typing import Any
 
 from crechebooks_desktop.cli.common import as_actor, open_book, print_json
 from crechebooks_desktop.cli.delivery_support import (
-    NOT_SET,
     creche_and_actor,
     exit_status,
     password_for,
-    print_report,
+    print_delivered,
     send_now,
 )
 from crechebooks_desktop.cli.statement_commands import parse_period
@@ -52,20 +51,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_json(delivery, report))
     else:
-        _print(delivery, report)
+        print_delivered(report, delivery.printed, delivery.pdfs, "statement")
     return 0 if report is None else exit_status(report)
-
-
-def _print(delivery: StatementDelivery, report: DeliveryReport | None) -> None:
-    folders = ", ".join(str(f) for f in delivery.folders)
-    if report is None:
-        print(f"{NOT_SET}: the {len(delivery.pdfs)} statement(s) were written for printing "
-              f"to {folders}")  # fmt: skip
-        return
-    print_report(report)
-    if delivery.printed:
-        names = "; ".join(f"{m.household_name} ({m.household_ref})" for m in delivery.printed)
-        print(f"no e-mail address, so print theirs: {names}; the PDFs are in {folders}")
 
 
 def _json(delivery: StatementDelivery, report: DeliveryReport | None) -> dict[str, Any]:

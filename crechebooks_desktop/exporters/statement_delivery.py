@@ -25,9 +25,10 @@ from crechebooks_desktop.domain.delivery import (
 )
 from crechebooks_desktop.domain.household_statement import StatementOf
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.exporters.letter_parts import long_date, money_style, supplier
 from crechebooks_desktop.exporters.statement_pdf import render_statement_pdf
+from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.delivery import outbox
 from crechebooks_desktop.services.statements.documents import (
     ArchivedStatement,
@@ -75,6 +76,8 @@ def queue_statements(
         creche: the creche (its name and banking details are on the statements).
         email: whether to e-mail (an SMTP server is set); otherwise all are printed.
     """
+    # Checked before any file is written: a refused send leaves no PDF behind in the archive.
+    audit.require(actor, Permission.POST_MONEY)
     rendered = [(statement, render_statement_pdf(statement, creche)) for statement in statements]
     archived = archive_statement_pdfs(uow, actor, rendered, data_dir)
     emailed, printed = [], []

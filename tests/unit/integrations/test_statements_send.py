@@ -74,3 +74,23 @@ def test_without_smtp_the_statements_are_for_printing(book: Book) -> None:
     assert {m.last_error for m in done.printed} == {"no SMTP server is set"}
     assert len(done.pdfs) == 4
     assert all(path.read_bytes().startswith(b"%PDF") for path in done.pdfs)
+
+
+def test_a_refused_send_leaves_no_pdf_behind(book: Book) -> None:
+    import pytest
+
+    from crechebooks_desktop.domain.roles import Role
+    from crechebooks_desktop.errors import PermissionDenied
+    from crechebooks_desktop.services.users import acting_user, add_user
+
+    c = Creche(book)
+    with book.write(c.tenant) as uow:
+        add_user(uow, c.actor, "owner", Role.OWNER_VIEWER, password="pw")
+    with book.read(c.tenant) as uow:
+        viewer = acting_user(uow, c.tenant, "owner")
+    creche = c.settings()
+    with book.write(c.tenant) as uow:
+        statements = household_statements(uow, MARCH, active_only=True)
+        with pytest.raises(PermissionDenied):
+            queue_statements(uow, viewer, statements, book.settings.data_dir, creche, email=False)
+    assert not (book.settings.data_dir / "documents" / "statements").exists()
