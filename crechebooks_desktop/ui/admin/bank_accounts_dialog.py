@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from crechebooks_desktop.domain.bank import Bank
 from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, parse_rands
 from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.admin import jobs
+from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes
@@ -173,7 +173,7 @@ class RenameDialog(ChangeDialog):
         self.run(lambda book, w: jobs.rename_account(book, w, old, new), "rename the account")
 
 
-class BankAccountsDialog(QDialog):
+class BankAccountsDialog(AdminListDialog):
     """The creche's bank accounts, with what an administrator changes about them.
 
     Signals:
@@ -182,7 +182,6 @@ class BankAccountsDialog(QDialog):
     """
 
     loaded = Signal(int)
-    message = Signal(str)
 
     def __init__(self, session: BookSession, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,7 +201,6 @@ class BankAccountsDialog(QDialog):
         )
         self.note.setObjectName("fieldHint")
         self.note.setWordWrap(True)
-        self.said = QLabel()
         self.said.setObjectName("summaryLine")
         self.said.setWordWrap(True)
         self.add_button = QPushButton("Add account…")
@@ -215,7 +213,6 @@ class BankAccountsDialog(QDialog):
         self.rename_button.clicked.connect(self._rename)
         self.close_button.clicked.connect(lambda: self.set_closed(closed=True))
         self.reopen_button.clicked.connect(lambda: self.set_closed(closed=False))
-        self.message.connect(self._say)
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         self.resize(820, 380)
@@ -284,10 +281,6 @@ class BankAccountsDialog(QDialog):
         dialog.changed.connect(self._changed)
         self.open_dialog(dialog)
 
-    def open_dialog(self, dialog: QDialog) -> None:
-        """Show a change dialog (tests replace this to drive it)."""
-        dialog.open()
-
     def _changed(self, account: BankAccountRecord) -> None:
         state = "closed" if account.closed else "open"
         self.message.emit(f"Saved {account.name} ({state}).")
@@ -307,19 +300,3 @@ class BankAccountsDialog(QDialog):
             self._changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )
-
-    def _say(self, text: str) -> None:
-        """What happened in grey; a refusal ("Could not ...") in the error colour."""
-        self.said.setObjectName("formError" if text.startswith("Could not") else "summaryLine")
-        self.said.style().unpolish(self.said)
-        self.said.style().polish(self.said)
-        self.said.setText(text)
-
-    def _refused(self, error: BaseException, doing: str) -> None:
-        from crechebooks_desktop.errors import UserFacingError  # noqa: PLC0415
-        from crechebooks_desktop.ui.common.errors import report  # noqa: PLC0415
-
-        if isinstance(error, UserFacingError):
-            self.message.emit(f"Could not {doing}: {error}")
-        else:
-            report(self, error, doing)

@@ -17,7 +17,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.domain.roles import Permission, Role
 from crechebooks_desktop.ui.admin import jobs
+from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, FieldForm
 from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.ops import BookSession, Changes
@@ -186,7 +186,7 @@ class PasswordDialog(ChangeDialog):
         self.run(lambda book, w: jobs.reset_password(book, w, name, password), "reset the password")
 
 
-class UsersDialog(QDialog):
+class UsersDialog(AdminListDialog):
     """The creche's users, with the changes an administrator makes to them.
 
     Signals:
@@ -195,7 +195,6 @@ class UsersDialog(QDialog):
     """
 
     loaded = Signal(int)
-    message = Signal(str)
 
     def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,7 +212,6 @@ class UsersDialog(QDialog):
         )
         self.note.setObjectName("fieldHint")
         self.note.setWordWrap(True)
-        self.said = QLabel()
         self.said.setObjectName("summaryLine")
         self.said.setWordWrap(True)
         self.add_button = QPushButton("Add user…")
@@ -226,7 +224,6 @@ class UsersDialog(QDialog):
         self.password_button.clicked.connect(lambda: self._with_user(PasswordDialog))
         self.disable_button.clicked.connect(lambda: self.set_disabled(disabled=True))
         self.enable_button.clicked.connect(lambda: self.set_disabled(disabled=False))
-        self.message.connect(self._say)
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
         self.resize(720, 360)
@@ -297,10 +294,6 @@ class UsersDialog(QDialog):
         dialog.changed.connect(self._changed)
         self.open_dialog(dialog)
 
-    def open_dialog(self, dialog: QDialog) -> None:
-        """Show a change dialog (tests replace this to drive it)."""
-        dialog.open()
-
     def _changed(self, user: UserValue) -> None:
         role = ROLE_NAMES[user.role] if user.role else "no role"
         self.message.emit(
@@ -322,19 +315,3 @@ class UsersDialog(QDialog):
             self._changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )
-
-    def _say(self, text: str) -> None:
-        """What happened in grey; a refusal ("Could not ...") in the error colour."""
-        self.said.setObjectName("formError" if text.startswith("Could not") else "summaryLine")
-        self.said.style().unpolish(self.said)
-        self.said.style().polish(self.said)
-        self.said.setText(text)
-
-    def _refused(self, error: BaseException, doing: str) -> None:
-        from crechebooks_desktop.errors import UserFacingError  # noqa: PLC0415
-        from crechebooks_desktop.ui.common.errors import report  # noqa: PLC0415
-
-        if isinstance(error, UserFacingError):
-            self.message.emit(f"Could not {doing}: {error}")
-        else:
-            report(self, error, doing)
