@@ -60,20 +60,14 @@ DECIDABLE_KINDS = OPEN_KINDS | {Kind.PARKED}
 
 
 def kind_of(status: BankLineStatus, decision: MatchOutcome | None) -> Kind:
-    """The queue group of a line with this status and newest decision."""
-    if status is BankLineStatus.MATCHED:
-        return {
-            MatchOutcome.AUTO_APPLIED: Kind.AUTO,
-            MatchOutcome.LINKED: Kind.LINKED,
-        }.get(decision or MatchOutcome.ACCEPTED, Kind.ACCEPTED)
-    if status is BankLineStatus.UNMATCHED:
-        return Kind.NO_MATCH if decision is MatchOutcome.NO_MATCH else Kind.NEW
-    return {
-        BankLineStatus.REVIEW: Kind.REVIEW,
-        BankLineStatus.PARKED: Kind.PARKED,
-        BankLineStatus.REJECTED: Kind.REJECTED,
-        BankLineStatus.SPLIT: Kind.SPLIT,
-    }.get(status, Kind.CATEGORISED)
+    """The queue group of a line with this status and newest decision.
+
+    The rule is the one the queue is filtered by in the book
+    (``services.lists.bank_queue.group_of``); this names its group for the screen.
+    """
+    from crechebooks_desktop.services.lists.bank_queue import group_of  # noqa: PLC0415
+
+    return Kind[group_of(status, decision).name]
 
 
 @dataclass(frozen=True, slots=True)
