@@ -79,6 +79,20 @@ if job["pause_inside"]:
 
     invoicing._post_and_audit = slow_post_and_audit
 
+if job.get("hold"):
+    held = Path(job["hold"])
+    told_first = TaskState.progress
+
+    def hold_after_first_batch(self, done, total, message=""):
+        told_first(self, done, total, message)
+        if done > 0 and not held.exists():
+            held.write_text("held", encoding="utf-8")  # the test's gate: interrupt me now
+            end = time.monotonic() + 120
+            while time.monotonic() < end:
+                time.sleep(0.05)
+
+    TaskState.progress = hold_after_first_batch
+
 go = Path(job["go"]) if job["go"] else None
 deadline = time.monotonic() + 60
 while go is not None and not go.exists():
@@ -105,8 +119,10 @@ def _worker(
     go: Path | None = None,
     pause_between: float = 0.0,
     pause_inside: float = 0.0,
+    hold: Path | None = None,
 ) -> subprocess.Popen[str]:
     job = {
+        "hold": str(hold) if hold else None,
         "url": book.settings.db_url,
         "month": month,
         "batch": batch,
@@ -369,9 +385,14 @@ def test_a_killed_run_leaves_whole_batches_and_a_second_run_finishes_gapless(
 def test_an_interrupted_run_says_so_and_keeps_whole_batches(book: Book, tmp_path: Path) -> None:
     settings, _actor, made = _roster(book, households=200, children=260)
     tenant = settings.tenant_id
-    process = _worker(book, tmp_path, "2026-11", batch=20, pause_inside=0.1)
-    _wait_for_first_batch(book, tenant, process)
-    process.send_signal(signal.SIGINT)  # Ctrl-C
+    held = tmp_path / "held"
+    process = _worker(book, tmp_path, "2026-11", batch=20, hold=held)
+    deadline = time.monotonic() + 120
+    while not held.exists():  # the worker says when its first batch is committed, and waits
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never reached its first batch"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)  # Ctrl-C, while the run is held after a whole batch
     out, err = process.communicate(timeout=60)
     assert (process.returncode, out) == (130, "")
     assert err == "crechebooks: interrupted; nothing was changed by the unfinished step\n"
