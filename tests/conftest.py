@@ -41,6 +41,7 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services.creches import init_creche
 from crechebooks_desktop.services.demo import DemoResult, create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.file_keyring import keep_sign_in
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -244,6 +245,10 @@ def book(make_book: Callable[[], Book]) -> Book:
     return make_book()
 
 
+ROOT = Path(__file__).resolve().parent.parent
+SIGN_IN_PASSWORDS = {"admin": "demo"}  # as the demo creche's administrator
+"""The password each ``crechebooks`` subprocess finds in the keyring for these users."""
+
 CRECHE = NewCreche(
     name="Little Acorns Playschool",
     admin_username="admin",
@@ -302,7 +307,24 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     }
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     env["PYTHONIOENCODING"] = "utf-8"
+    # Sign-in (issue 13): each command finds its user's password in a keyring file,
+    # as a script would after `users remember-password`; the books the tests make
+    # in-process give their administrators the password in SIGN_IN_PASSWORDS.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHON_KEYRING_BACKEND"] = "tests.file_keyring.FileKeyring"
+    keyring_file = tmp_path / "test-keyring.json"
+    env["CRECHEBOOKS_TEST_KEYRING"] = str(keyring_file)
+    for user, password in SIGN_IN_PASSWORDS.items():
+        keep_sign_in(keyring_file, user, password)
     return env
+
+
+@pytest.fixture
+def keep_password(cli_env: dict[str, str]) -> Callable[[str, str], None]:
+    """Keep a user's sign-in password in the subprocesses' keyring file."""
+    return lambda user, password: keep_sign_in(
+        Path(cli_env["CRECHEBOOKS_TEST_KEYRING"]), user, password
+    )
 
 
 @pytest.fixture
@@ -313,7 +335,7 @@ def cli(cli_env: dict[str, str], tmp_path: Path) -> Callable[..., CompletedCli]:
         *args: str, stdin: str | None = None, env: dict[str, str] | None = None
     ) -> CompletedCli:
         completed = subprocess.run(
-            [sys.executable, "-m", "crechebooks_desktop", *args],
+            [sys.executable, "-m", "tests.cli_main", *args],
             input=stdin if stdin is not None else "",
             capture_output=True,
             text=True,

@@ -1,4 +1,4 @@
-"""Grammar of the book's own commands (init, settings, users, check, backup, restore, db, demo).
+"""Grammar of the book's own commands (init, settings, check, backup, restore, db, demo).
 
 Kept apart from the handlers so that building the parser imports nothing heavy:
 starting the window must not wait for the database layer.
@@ -43,40 +43,6 @@ def register(add: AddCommand) -> None:
     set_.add_argument("value", nargs="?")
     set_.add_argument(
         "--stdin", action="store_true", help="smtp-password: read it from standard input"
-    )
-
-    users_cmd = add(
-        "users",
-        "list, add, disable or enable the creche's users; change a role; reset a password",
-        "book_commands.cmd_users",
-    )
-    users_sub = users_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
-    users_sub.add_parser("list", help="the users and their roles").add_argument(
-        "--json", action="store_true"
-    )
-    add_user = users_sub.add_parser("add", help="add a user with a role")
-    add_user.add_argument("username", type=one_line_text)
-    add_user.add_argument("--role", required=True, choices=["admin", "bookkeeper", "owner-viewer"])
-    add_user.add_argument("--full-name", type=one_line_text)
-    add_user.add_argument(
-        "--password-stdin", action="store_true", help="read the user's password from standard input"
-    )
-    role = users_sub.add_parser("role", help="give a user another role in this creche")
-    role.add_argument("username", type=one_line_text)
-    role.add_argument("--role", required=True, choices=["admin", "bookkeeper", "owner-viewer"])
-    users_sub.add_parser(
-        "disable",
-        help="stop a user signing in to this creche (never deleted: the audit log names them)",
-    ).add_argument("username", type=one_line_text)
-    users_sub.add_parser("enable", help="let a disabled user sign in again").add_argument(
-        "username", type=one_line_text
-    )
-    reset = users_sub.add_parser(
-        "reset-password", help="give a user a new password (typed when asked, or --password-stdin)"
-    )
-    reset.add_argument("username", type=one_line_text)
-    reset.add_argument(
-        "--password-stdin", action="store_true", help="read the new password from standard input"
     )
 
     add(

@@ -12,23 +12,42 @@ from crechebooks_desktop.cli.common import (
     open_book,
     print_json,
     read_password,
+    reading,
 )
-from crechebooks_desktop.cli.delivery_support import creche_and_actor
-from crechebooks_desktop.cli.table import print_table, text
+from crechebooks_desktop.cli.sign_in import creche_and_actor, require_book_admin, signed_in
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp_password import check_keyring, store_smtp_password
-from crechebooks_desktop.services import checks, creches, demo, users
+from crechebooks_desktop.services import checks, creches, demo
 from crechebooks_desktop.services.book_backup import back_up_book, restore_book
 from crechebooks_desktop.services.delivery import settings as delivery_settings
 from crechebooks_desktop.settings import settings_for
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """``init``: a new creche and its first admin."""
-    new = NewCreche(
+    """``init``: a new creche and its first admin.
+
+    The very first ``init`` of an empty book needs nobody; adding a creche to a
+    book that has users needs one of its administrators (issue 13).
+    """
+    with open_book(args, create=True, sign_in=False) as book:
+        require_book_admin(book, args, "add a creche to it")
+        new = _new_creche(args)
+        with book.write() as uow:
+            created, actor = creches.init_creche(uow, new)
+    print(f"created {created.name} in {book.name}; administrator: {actor.username}")
+    if new.admin_password is None:
+        print(
+            f"note: {actor.username} has no password yet; set one with "
+            "`crechebooks users password` (the window asks for one at first sign-in)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _new_creche(args: argparse.Namespace) -> NewCreche:
+    return NewCreche(
         name=args.name,
         vat_number=args.vat_number,
         prices_include_vat=args.prices_include_vat,
@@ -38,16 +57,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         admin_username=args.admin_user,
         admin_password=read_password(args.admin_password_stdin, args.admin_user),
     )
-    with open_book(args, create=True) as book, book.write() as uow:
-        created, actor = creches.init_creche(uow, new)
-    print(f"created {created.name} in {book.name}; administrator: {actor.username}")
-    if new.admin_password is None:
-        print(
-            f"note: {actor.username} has no password yet; the window will ask for one "
-            "at first sign-in",
-            file=sys.stderr,
-        )
-    return 0
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -61,8 +70,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
                 after = creches.change_setting(uow, actor, args.key, args.value)
             print(f"{args.key} = {after.as_dict()[args.key.replace('-', '_')]}")
             return 0
-        with book.read() as uow:
-            values = creches.select_creche(uow, args.creche).as_dict()
+        values = signed_in(book, args).creche.as_dict()
     if args.json:
         print_json(values)
     else:
@@ -104,73 +112,10 @@ def _set_smtp_password(book: Book, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    """``users list|add|role|disable|enable|reset-password``."""
-    with open_book(args) as book:
-        if args.action != "list":
-            print(_change_user(book, args))
-            return 0
-        with book.read() as uow:
-            creche = creches.select_creche(uow, args.creche)
-            found = users.list_users(uow, creche.tenant_id)
-    rows = [
-        {
-            "username": u.username,
-            "full_name": u.full_name,
-            "role": u.role.value if u.role else None,
-            "has_password": u.has_password,
-            "disabled": u.disabled_at is not None,
-        }
-        for u in found
-    ]
-    if args.json:
-        print_json({"users": rows})
-    else:
-        print_table(
-            (
-                text("user", lambda r: r["username"]),
-                text("role", lambda r: r["role"]),
-                text("name", lambda r: r["full_name"]),
-                text("status", lambda r: "disabled" if r["disabled"] else "active"),
-            ),
-            rows,
-        )
-    return 0
-
-
-def _change_user(book: Book, args: argparse.Namespace) -> str:
-    """Run a ``users`` action that changes the book; what to print."""
-    password = None
-    if args.action in {"add", "reset-password"}:
-        password = read_password(args.password_stdin, args.username)
-        if args.action == "reset-password" and password is None:
-            raise UserFacingError(
-                "type the new password at a terminal, or give it with --password-stdin"
-            )
-    with as_actor(book, args) as (uow, actor):
-        if args.action == "add":
-            added = users.add_user(
-                uow, actor, args.username, Role(args.role), password, args.full_name
-            )
-            return f"added {added.username} as {args.role}"
-        if args.action == "role":
-            changed = users.change_role(uow, actor, args.username, Role(args.role))
-            return f"{changed.username} is now {args.role}"
-        if args.action == "disable":
-            changed = users.disable_user(uow, actor, args.username)
-            return f"disabled {changed.username}: they can no longer sign in to this creche"
-        if args.action == "enable":
-            changed = users.enable_user(uow, actor, args.username)
-            return f"enabled {changed.username}"
-        changed = users.reset_password(uow, actor, args.username, password or "")
-        return f"new password set for {changed.username}"
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """``check``: exit 1 when any invariant is broken."""
-    with open_book(args) as book, book.read() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        report = checks.check_creche(uow.for_tenant(creche.tenant_id))
+    with open_book(args) as book, reading(book, args) as uow:
+        report = checks.check_creche(uow)
     if args.json:
         print_json(
             {
@@ -246,12 +191,13 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """``demo``: the demo creche, once per book."""
-    with open_book(args, create=True) as book:
+    with open_book(args, create=True, sign_in=False) as book:
         with book.read() as uow:
             existing = uow.tenants.by_name(demo.DEMO_NAME)
         if existing is not None:
             print(f"{book.name} already has the demo creche ({demo.DEMO_NAME})")
             return 0
+        require_book_admin(book, args, "add the demo creche to it")
         with book.write() as uow:
             made = demo.create_demo_creche(uow, dt.date.today())  # noqa: DTZ011 - local "today"
     if args.json:

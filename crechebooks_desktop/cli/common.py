@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from crechebooks_desktop.cli.sign_in import SignedIn, signed_in
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.dates import (
@@ -23,19 +24,24 @@ from crechebooks_desktop.domain.dates import (
 )
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import creches, users
+from crechebooks_desktop.errors import PermissionDenied, UserFacingError
+from crechebooks_desktop.services import sign_in as services_sign_in
+from crechebooks_desktop.services import users
 from crechebooks_desktop.settings import settings_for
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
 
 @contextmanager
-def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Book]:
-    """The book named by ``--db``, upgraded if needed, closed afterwards.
+def open_book(
+    args: argparse.Namespace, *, create: bool = False, sign_in: bool = True
+) -> Iterator[Book]:
+    """The book named by ``--db``, upgraded if needed, its user signed in, closed afterwards.
 
-    Only the commands that set a book up (``init``, ``demo``) pass ``create``;
-    every other command stops when there is no book, and creates nothing.
+    Only the commands that set a book up (``init``, ``demo``) pass ``create``
+    (and ``sign_in=False``: they sign in themselves when the book already has
+    users); every other command stops when there is no book, and creates nothing.
+    A change the signed-in user's role does not allow is refused and audited.
     """
     book, result = Book.open(settings_for(args.db), create=create)
     if result.backup is not None:
@@ -44,7 +50,12 @@ def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Boo
             file=sys.stderr,
         )
     try:
+        if sign_in:
+            signed_in(book, args)
         yield book
+    except PermissionDenied as exc:
+        _record_refusal(book, args, exc)
+        raise
     except BaseException:
         # An ``init`` refused (a bad VAT number) leaves no empty book behind (issue 13).
         book.discard_unfinished()
@@ -53,21 +64,45 @@ def open_book(args: argparse.Namespace, *, create: bool = False) -> Iterator[Boo
         book.close()
 
 
+def _record_refusal(book: Book, args: argparse.Namespace, exc: PermissionDenied) -> None:
+    """Audit a change refused for the user's role (a refused sign-in is audited already)."""
+    done: SignedIn | None = getattr(args, "signed_in", None)
+    if done is None:
+        return
+    with book.write(done.creche.tenant_id) as uow:
+        user = uow.users.by_username(done.actor.username, done.creche.tenant_id)
+        services_sign_in.record_refusal(
+            uow,
+            done.creche.tenant_id,
+            user,
+            done.actor.username,
+            f"{_doing(args)}: {exc}",
+            action="permission.refused",
+        )
+
+
+def _doing(args: argparse.Namespace) -> str:
+    """The command as typed, e.g. ``users add``, for the audit log."""
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if isinstance(action, str) else str(args.command)
+
+
 @contextmanager
 def as_actor(book: Book, args: argparse.Namespace) -> Iterator[tuple[UnitOfWork, Actor]]:
-    """A write transaction in the chosen creche, as the acting user."""
+    """A write transaction in the chosen creche, as the signed-in user."""
+    done = signed_in(book, args)
     with book.write() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        scoped = uow.for_tenant(creche.tenant_id)
-        yield scoped, users.acting_user(scoped, creche.tenant_id, args.user)
+        scoped = uow.for_tenant(done.creche.tenant_id)
+        # Read again inside the transaction: a role changed since sign-in counts.
+        yield scoped, users.acting_user(scoped, done.creche.tenant_id, done.actor.username)
 
 
 @contextmanager
 def reading(book: Book, args: argparse.Namespace) -> Iterator[UnitOfWork]:
-    """A read-only transaction in the chosen creche."""
+    """A read-only transaction in the chosen creche (its user signed in)."""
+    done = signed_in(book, args)
     with book.read() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        yield uow.for_tenant(creche.tenant_id)
+        yield uow.for_tenant(done.creche.tenant_id)
 
 
 def print_json(value: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 from collections.abc import Sequence
@@ -15,7 +14,6 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp import send_queue
 from crechebooks_desktop.integrations.smtp_password import smtp_password
-from crechebooks_desktop.services import creches, users
 from crechebooks_desktop.services.delivery.report import DeliveryReport, MessageOutcome
 from crechebooks_desktop.services.tasks import TaskState
 
@@ -23,14 +21,6 @@ NOT_SET = (
     "no SMTP server is set (`crechebooks settings set smtp-host HOST` and "
     "`settings set smtp-from ADDRESS`)"
 )
-
-
-def creche_and_actor(book: Book, args: argparse.Namespace) -> tuple[CrecheSettings, Actor]:
-    """The chosen creche and the acting user, read in a short transaction."""
-    with book.read() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        actor = users.acting_user(uow.for_tenant(creche.tenant_id), creche.tenant_id, args.user)
-    return creche, actor
 
 
 def password_for(creche: CrecheSettings) -> str | None:

@@ -14,13 +14,14 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import Column, money, print_table, text
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import creches, invoices, invoicing, users
+from crechebooks_desktop.services import invoices, invoicing
 from crechebooks_desktop.services.tasks import TaskState
 
 
@@ -29,9 +30,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     month = parse_month(args.month)
     issued = parse_day(args.issue_date, "--issue-date") if args.issue_date else None
     with open_book(args) as book:
-        with book.read() as uow:
-            creche = creches.select_creche(uow, args.creche)
-            actor = users.acting_user(uow.for_tenant(creche.tenant_id), creche.tenant_id, args.user)
+        creche, actor = creche_and_actor(book, args)
         task = TaskState(_print_progress if sys.stderr.isatty() else None)
         result = invoicing.generate_month(
             lambda: book.write(creche.tenant_id), actor, month, issued, task

@@ -15,13 +15,13 @@ from typing import Any
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_month, print_json
 from crechebooks_desktop.cli.delivery_support import (
-    creche_and_actor,
     exit_status,
     password_for,
     print_delivered,
     send_now,
 )
 from crechebooks_desktop.cli.document_commands import NO_BANKING_WARNING
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor

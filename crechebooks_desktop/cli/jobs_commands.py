@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crechebooks_desktop.cli.common import open_book, parse_day, print_json, reading
-from crechebooks_desktop.cli.delivery_support import creche_and_actor
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor

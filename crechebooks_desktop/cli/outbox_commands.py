@@ -6,12 +6,12 @@ import argparse
 
 from crechebooks_desktop.cli.common import open_book, parse_id, print_json
 from crechebooks_desktop.cli.delivery_support import (
-    creche_and_actor,
     exit_status,
     password_for,
     print_report,
     send_now,
 )
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import number, print_table, text
 from crechebooks_desktop.domain.delivery import OutboxMessageValue, OutboxStatus
 from crechebooks_desktop.services.delivery import outbox

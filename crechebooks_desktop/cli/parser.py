@@ -20,11 +20,13 @@ from crechebooks_desktop.cli import (
     reminder_args,
     roster_args,
     statement_args,
+    user_args,
 )
 
 # Each area of the book registers its own subcommands (register(add)).
 COMMAND_MODULES = (
     book_args,
+    user_args,
     invoice_args,
     roster_args,
     payment_args,
@@ -64,8 +66,14 @@ def _book_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--user",
         metavar="NAME",
         default=default,
-        help="who is acting, for the audit log (default: $CRECHEBOOKS_USER, "
-        "else the creche's first administrator)",
+        help="who you are (default: $CRECHEBOOKS_USER; not needed in a creche with one user)",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="read your password from the first line of standard input "
+        "(else the keyring, else it is asked for at a terminal)",
     )
 
 

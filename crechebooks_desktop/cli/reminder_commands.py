@@ -14,12 +14,12 @@ from pathlib import Path
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
 from crechebooks_desktop.cli.delivery_support import (
-    creche_and_actor,
     exit_status,
     password_for,
     print_delivered,
     send_now,
 )
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.reminders import DEFAULT_LEVELS, Level

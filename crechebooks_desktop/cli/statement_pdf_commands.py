@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, reading
+from crechebooks_desktop.cli.sign_in import creche_and_actor, signed_in
 from crechebooks_desktop.cli.statement_commands import parse_period
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.money import format_rands
@@ -24,7 +25,6 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.arrears_report import write_arrears
 from crechebooks_desktop.exporters.statement_batch import StatementBatch, export_statements
 from crechebooks_desktop.exporters.statement_documents import PrintedStatement, print_statement
-from crechebooks_desktop.services import creches, users
 from crechebooks_desktop.services.statements import arrears as arrears_service
 from crechebooks_desktop.services.statements.documents import safe_name
 from crechebooks_desktop.services.statements.statement import Period
@@ -120,9 +120,7 @@ def _all(args: argparse.Namespace, period: Period) -> int:
 
 def _actor(book: Book, args: argparse.Namespace) -> Actor:
     """Who prints, in the chosen creche (resolved once; the batch opens its own transactions)."""
-    with reading(book, args) as uow:
-        creche = creches.select_creche(uow, args.creche)
-        return users.acting_user(uow, creche.tenant_id, args.user)
+    return creche_and_actor(book, args)[1]
 
 
 def _summary(batch: StatementBatch, target: Path | None, archive: Path) -> str:
@@ -156,9 +154,9 @@ def cmd_arrears_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if out.is_dir():
         raise UserFacingError(f"cannot write {out}: it is a folder; name a FILE.{args.format}")
-    with open_book(args) as book, book.read() as uow:
-        creche = creches.select_creche(uow, args.creche)
-        report = arrears_service.arrears_report(uow.for_tenant(creche.tenant_id), as_of)
+    with open_book(args) as book, reading(book, args) as uow:
+        creche = signed_in(book, args).creche
+        report = arrears_service.arrears_report(uow, as_of)
     write_arrears(report, creche, out, args.format)
     total = format_rands(report.total_outstanding_cents)
     print(f"wrote the arrears at {as_of.isoformat()} to {out}: {total} outstanding on "

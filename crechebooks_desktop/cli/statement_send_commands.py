@@ -13,12 +13,12 @@ from typing import Any
 
 from crechebooks_desktop.cli.common import as_actor, open_book, print_json
 from crechebooks_desktop.cli.delivery_support import (
-    creche_and_actor,
     exit_status,
     password_for,
     print_delivered,
     send_now,
 )
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.statement_commands import parse_period
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.exporters.statement_delivery import StatementDelivery, queue_statements

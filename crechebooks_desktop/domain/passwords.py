@@ -90,3 +90,23 @@ def verify_password(password: str, stored: str) -> bool:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+# One-time set-up codes (issue 13): 12 characters from an alphabet without the
+# look-alikes 0/O, 1/I/L and U, shown in groups of four: about 59 bits, typed
+# once, hashed like a password, and refused after SETUP_CODE_DAYS.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+_CODE_LENGTH = 12
+SETUP_CODE_DAYS = 14
+
+
+def new_setup_code() -> str:
+    """A fresh random set-up code, e.g. ``K7QD-M2XP-9RTA``."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def normalise_setup_code(typed: str) -> str:
+    """A code as typed (any case, spaces or dashes) in the form it was hashed in."""
+    raw = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))

@@ -22,6 +22,8 @@ from crechebooks_desktop.services.demo_bank import add_demo_bank
 from crechebooks_desktop.services.opening_balances import post_opening_balance
 
 DEMO_NAME = "Sunflower Kids Educare"
+DEMO_USER = "admin"
+DEMO_PASSWORD = "demo"  # noqa: S105 - the demo book is public; its sign-in dialog says so
 
 _SURNAMES = (
     "Dlamini",
@@ -206,9 +208,9 @@ def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
             name=DEMO_NAME,
             vat_number="4123456789",
             sibling_discounts="0,10,15",
-            admin_username="admin",
+            admin_username=DEMO_USER,
             admin_full_name="Demo Administrator",
-            admin_password="demo",  # noqa: S106 - the demo book is public
+            admin_password=DEMO_PASSWORD,
         ),
     )
     scoped = uow.for_tenant(creche.tenant_id)

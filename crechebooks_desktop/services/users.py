@@ -1,4 +1,4 @@
-"""Users: adding them, signing in, and who is acting; roles, disabling, password resets.
+"""Users: adding them, who is acting; roles, disabling, password resets, set-up codes.
 
 A user is never deleted: the audit log names them. An administrator disables
 them in the creche instead (issue 13); a disabled user cannot sign in there or
@@ -9,13 +9,33 @@ administrator does it), so nobody locks the creche or themselves out by a slip.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from crechebooks_desktop.db.repositories.tenancy import UserValue
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.passwords import hash_password, needs_rehash, verify_password
+from crechebooks_desktop.domain.passwords import SETUP_CODE_DAYS, hash_password, new_setup_code
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.domain.text import require_one_line
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
 from crechebooks_desktop.services import audit
+
+
+@dataclass(frozen=True, slots=True)
+class AddedUser:
+    """A user just added, and their set-up code when they were added without a password."""
+
+    user: UserValue
+    setup_code: SetUpCode | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetUpCode:
+    """A one-time code to pass on to a new user (shown once; only its hash is kept)."""
+
+    username: str
+    code: str
+    expires_at: dt.datetime
 
 
 def acting_user(uow: UnitOfWork, tenant_id: int, username: str | None) -> Actor:
@@ -44,27 +64,6 @@ def acting_user(uow: UnitOfWork, tenant_id: int, username: str | None) -> Actor:
     return Actor(user_id=user.id, username=user.username, tenant_id=tenant_id, role=user.role)
 
 
-def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
-    """Check a user's password and return them as the actor.
-
-    Call it in a write transaction: a password hashed at an older, lower cost
-    is hashed again at today's cost on a good sign-in (the only moment the
-    plain password is known).
-
-    Raises:
-        PermissionDenied: unknown user, wrong password, or no role here (one
-            message for all, so it does not tell which names exist).
-    """
-    user = uow.users.by_username(username, tenant_id)
-    stored = uow.users.password_hash(user.id) if user else None
-    if user is None or stored is None or not verify_password(password, stored):
-        raise PermissionDenied("wrong user name or password")
-    actor = acting_user(uow, tenant_id, user.username)
-    if needs_rehash(stored):
-        uow.users.set_password_hash(user.id, hash_password(password))
-    return actor
-
-
 def add_user(
     uow: UnitOfWork,
     actor: Actor,
@@ -72,8 +71,11 @@ def add_user(
     role: Role,
     password: str | None,
     full_name: str | None = None,
-) -> UserValue:
+) -> AddedUser:
     """Add a user to the actor's creche (or give an existing user a role there).
+
+    A new user without a password gets a one-time set-up code for their first
+    sign-in (issue 13), returned once to pass on; only its hash is kept.
 
     Raises:
         PermissionDenied: the actor is not an administrator.
@@ -90,7 +92,12 @@ def add_user(
     found = uow.users.by_username(name, actor.tenant_id)
     if found is None:  # pragma: no cover - just written
         raise NotFoundError(name)
-    return found
+    if existing is not None or password is not None:
+        # Someone of another creche keeps their own way in: a code from here would
+        # let this creche's administrator take over their account there.
+        return AddedUser(found, None)
+    code = issue_setup_code(uow, actor, found.username)
+    return AddedUser(_reread(uow, actor, found), code)
 
 
 def grant_role(
@@ -160,11 +167,14 @@ def list_users(uow: UnitOfWork, tenant_id: int) -> list[UserValue]:
 def set_first_password(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
     """Let a user who has no password yet choose one, and sign them in.
 
-    Used at first sign-in for an administrator created by ``init`` without a
-    password. Audited as that user.
+    Only the book's one user, made by ``init`` without a password, may: anyone
+    else without a password needs a set-up code (``sign_in.redeem_setup_code``),
+    so nobody claims an account by reaching the sign-in dialog first. Audited
+    as that user.
 
     Raises:
-        PermissionDenied: the user already has a password, or no role here.
+        PermissionDenied: the user already has a password or a set-up code, is
+            not the book's only user, or has no role here.
         RuleViolation: an empty password.
     """
     if not password:
@@ -172,6 +182,11 @@ def set_first_password(uow: UnitOfWork, tenant_id: int, username: str, password:
     actor = acting_user(uow, tenant_id, username)
     if uow.users.password_hash(actor.user_id) is not None:
         raise PermissionDenied(f"{actor.username} already has a password")
+    if uow.users.setup_code(actor.user_id) is not None or uow.users.count_all() != 1:
+        raise PermissionDenied(
+            f"{actor.username} needs the set-up code an administrator gave them "
+            "to choose a first password"
+        )
     uow.users.set_password_hash(actor.user_id, hash_password(password))
     audit.record(
         uow,
@@ -195,7 +210,7 @@ def change_role(uow: UnitOfWork, actor: Actor, username: str, role: Role) -> Use
             active administrator made something else.
     """
     audit.require(actor, Permission.MANAGE_SETTINGS)
-    user = _member(uow, actor, username)
+    user = member(uow, actor, username)
     if user.id == actor.user_id:
         raise RuleViolation("you cannot change your own role; ask another administrator")
     if user.role is role:
@@ -220,7 +235,7 @@ def disable_user(uow: UnitOfWork, actor: Actor, username: str) -> UserValue:
             last active administrator.
     """
     audit.require(actor, Permission.MANAGE_SETTINGS)
-    user = _member(uow, actor, username)
+    user = member(uow, actor, username)
     if user.id == actor.user_id:
         raise RuleViolation("you cannot disable yourself; ask another administrator")
     if user.disabled_at is not None:
@@ -241,7 +256,7 @@ def enable_user(uow: UnitOfWork, actor: Actor, username: str) -> UserValue:
         RuleViolation: the user is not disabled.
     """
     audit.require(actor, Permission.MANAGE_SETTINGS)
-    user = _member(uow, actor, username)
+    user = member(uow, actor, username)
     if user.disabled_at is None:
         raise RuleViolation(f"{user.username} is not disabled")
     uow.users.set_disabled(actor.tenant_id, user.id, disabled=False)
@@ -266,16 +281,10 @@ def reset_password(uow: UnitOfWork, actor: Actor, username: str, password: str) 
     audit.require(actor, Permission.MANAGE_SETTINGS)
     if not password:
         raise RuleViolation("choose a password that is not empty")
-    user = _member(uow, actor, username)
-    for tenant_id, _role_there in uow.users.roles_elsewhere(user.id, actor.tenant_id):
-        mine = uow.users.by_username(actor.username, tenant_id)
-        if mine is None or mine.role is not Role.ADMIN or not mine.active:
-            raise PermissionDenied(
-                f"{user.username} also works in another creche of this book, where you are "
-                "not an administrator; an administrator of every creche they work in can "
-                "reset their password"
-            )
+    user = member(uow, actor, username)
+    require_admin_wherever(uow, actor, user)
     uow.users.set_password_hash(user.id, hash_password(password))
+    uow.users.set_setup_code(user.id, None, None)
     _record(
         uow,
         actor,
@@ -287,7 +296,24 @@ def reset_password(uow: UnitOfWork, actor: Actor, username: str, password: str) 
     return _reread(uow, actor, user)
 
 
-def _member(uow: UnitOfWork, actor: Actor, username: str) -> UserValue:
+def require_admin_wherever(uow: UnitOfWork, actor: Actor, user: UserValue) -> None:
+    """Refuse to reset the password of someone who also works where the actor is no admin.
+
+    Raises:
+        PermissionDenied: the user holds a role in another creche of the book
+            where the actor is not an active administrator.
+    """
+    for tenant_id, _role_there in uow.users.roles_elsewhere(user.id, actor.tenant_id):
+        mine = uow.users.by_username(actor.username, tenant_id)
+        if mine is None or mine.role is not Role.ADMIN or not mine.active:
+            raise PermissionDenied(
+                f"{user.username} also works in another creche of this book, where you are "
+                "not an administrator; an administrator of every creche they work in can "
+                "reset their password"
+            )
+
+
+def member(uow: UnitOfWork, actor: Actor, username: str) -> UserValue:
     """The user of this name with a role in the actor's creche."""
     name = username.strip()
     user = uow.users.by_username(name, actor.tenant_id) if name else None
@@ -333,3 +359,47 @@ def _reread(uow: UnitOfWork, actor: Actor, user: UserValue) -> UserValue:
     if found is None:  # pragma: no cover - just written
         raise NotFoundError(user.username)
     return found
+
+
+def issue_setup_code(uow: UnitOfWork, actor: Actor, username: str) -> SetUpCode:
+    """Give a user of the actor's creche a new one-time set-up code, audited.
+
+    Their password, if any, stops working: this is how an administrator lets a
+    user who forgot theirs choose a new one without the administrator knowing it.
+
+    Raises:
+        PermissionDenied: the actor is not an administrator (here, and in every
+            other creche the user works in).
+        NotFoundError: no such user in this creche.
+    """
+    audit.require(actor, Permission.MANAGE_SETTINGS)
+    user = member(uow, actor, username)
+    require_admin_wherever(uow, actor, user)
+    code = new_setup_code()
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=SETUP_CODE_DAYS)
+    uow.users.clear_password(user.id)
+    uow.users.set_setup_code(user.id, hash_password(code), expires_at)
+    audit.record(
+        uow,
+        actor,
+        "user.setup_code",
+        "tenant_user",
+        f"{actor.tenant_id}:{user.id}",
+        {"username": user.username, "has_password": user.has_password},
+        {"username": user.username, "has_password": False, "expires_at": expires_at},
+    )
+    return SetUpCode(user.username, code, expires_at)
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, password: str) -> None:
+    """The signed-in user chooses a new password for themself; audited.
+
+    Raises:
+        RuleViolation: an empty password.
+    """
+    if not password:
+        raise RuleViolation("choose a password that is not empty")
+    uow.users.set_password_hash(actor.user_id, hash_password(password))
+    audit.record(
+        uow, actor, "user.change_password", "user", actor.user_id, None, {"has_password": True}
+    )

@@ -30,7 +30,19 @@ from crechebooks_desktop.ui.common.errors import log_bug, report
 from crechebooks_desktop.ui.executor import Executor
 from crechebooks_desktop.ui.main_window import MainWindow
 from crechebooks_desktop.ui.ops import BookSession
-from crechebooks_desktop.ui.startup import Startup, ask_creche, ask_first_run, ask_sign_in
+from crechebooks_desktop.ui.setup.sign_in import (
+    AS_SOLE_USER,
+    NO_PASSWORD_YET,
+    Credentials,
+    SignInRequest,
+)
+from crechebooks_desktop.ui.startup import (
+    SignInPrompt,
+    Startup,
+    ask_creche,
+    ask_first_run,
+    ask_sign_in,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +113,22 @@ def application() -> QApplication:
 class Shell:
     """The running window and what it needs; built by ``launch`` and by tests."""
 
-    def __init__(self, args: argparse.Namespace, *, interactive: bool = True) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        *,
+        interactive: bool = True,
+        sign_in: SignInPrompt | None = None,
+    ) -> None:
+        """The window for ``args``' book.
+
+        Args:
+            args: the parsed command line.
+            interactive: ask with dialogs (first run, creche, sign-in).
+            sign_in: when not interactive, how the user signs in (``--screenshot``
+                passes the password given on standard input); None acts as
+                ``--user`` unchecked, for tests that build the window themselves.
+        """
         settings = settings_for(args.db)
         self.executor = Executor()
         self.session = BookSession(self.executor)
@@ -114,7 +141,7 @@ class Shell:
             args.user,
             ask_first_run(self.window) if interactive else (lambda _name: None),
             ask_creche(self.window) if interactive else (lambda _names: None),
-            ask_sign_in(self.window) if interactive else None,
+            ask_sign_in(self.window) if interactive else sign_in,
         )
         self.startup.failed.connect(self.window.show_open_failure)
         self.startup.ready.connect(lambda _w: self.window.households.reload())
@@ -160,7 +187,9 @@ def launch(args: argparse.Namespace) -> int:
     qInstallMessageHandler(_quiet_offscreen_notes)
     app = application()
     sys.excepthook = lambda _t, exc, _tb: report(None, exc, "finish that")
-    shell = Shell(args, interactive=not screenshot)
+    shell = Shell(
+        args, interactive=not screenshot, sign_in=given_sign_in(args) if screenshot else None
+    )
     if screenshot:
         _save_when_loaded(shell, app, Path(screenshot))
     shell.startup.cancelled.connect(app.quit)
@@ -169,6 +198,34 @@ def launch(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         shell.stop()
+
+
+def given_sign_in(args: argparse.Namespace) -> SignInPrompt:
+    """Sign-in without a dialog (``--screenshot``): ``--user`` and ``--password-stdin``.
+
+    The book's only user without a password yet needs neither. A refusal is
+    said on stderr and ends the run (no second try without a person there).
+    """
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
+
+    def prompt(request: SignInRequest) -> Credentials | None:
+        ways = {name.lower(): (name, way) for name, way in request.users}
+        wanted = args.user or (request.users[0][0] if len(request.users) == 1 else None)
+        found = ways.get(wanted.lower()) if wanted else None
+        problem = request.error
+        if problem is None and wanted is None:
+            problem = f"{request.creche_name} has several users: say who you are with --user NAME"
+        elif problem is None and found is None:
+            problem = "wrong user name or password"
+        elif problem is None and found and found[1] != NO_PASSWORD_YET and not password:
+            problem = f"{found[0]}'s password is needed: give it with --password-stdin"
+        if problem is not None or found is None:
+            print(f"crechebooks: error: {problem}", file=sys.stderr)
+            return None
+        name, way = found
+        return Credentials(name, password, AS_SOLE_USER if way == NO_PASSWORD_YET else way)
+
+    return prompt
 
 
 def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
@@ -188,16 +245,18 @@ def _save_when_loaded(shell: Shell, app: QApplication, path: Path) -> None:
 
     shell.window.households.loaded.connect(save)
     shell.startup.failed.connect(give_up)
-    shell.startup.cancelled.connect(
-        lambda: (
+
+    def cancelled() -> None:
+        opened = shell.startup.opened
+        if opened is None or not opened.creches:  # else the sign-in said why
             print(
                 "crechebooks: error: the book has no creche; run `crechebooks demo` or "
                 "`crechebooks init` first",
                 file=sys.stderr,
-            ),
-            app.exit(1),
-        )
-    )
+            )
+        app.exit(1)
+
+    shell.startup.cancelled.connect(cancelled)
 
 
 def _grab(shell: Shell, app: QApplication, path: Path) -> None:

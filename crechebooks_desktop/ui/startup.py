@@ -18,7 +18,14 @@ from crechebooks_desktop.errors import BookNotFound, UserFacingError
 from crechebooks_desktop.settings import Settings, describe
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice, FirstRunDialog
-from crechebooks_desktop.ui.setup.sign_in import Credentials, SignInDialog, SignInRequest
+from crechebooks_desktop.ui.setup.sign_in import (
+    AS_SOLE_USER,
+    NO_PASSWORD_YET,
+    SETUP_CODE,
+    Credentials,
+    SignInDialog,
+    SignInRequest,
+)
 
 FirstRunPrompt = Callable[[str], FirstRunChoice | None]
 CrechePrompt = Callable[[list[str]], str | None]
@@ -171,15 +178,20 @@ class Startup(QObject):
         self._session.run(lambda: self._sign_in_request(name), self._ask, self.failed.emit)
 
     def _sign_in_request(self, name: str | None) -> tuple[CrecheSettings, SignInRequest]:
-        from crechebooks_desktop.services import creches, users  # noqa: PLC0415
+        from crechebooks_desktop.services import creches, sign_in, users  # noqa: PLC0415
 
         with self._session.book().read() as uow:  # database thread
             creche = creches.select_creche(uow, name)
-            found = users.list_users(uow.for_tenant(creche.tenant_id), creche.tenant_id)
-        people = tuple((u.username, u.has_password) for u in found if u.active and u.role)
-        admins = [u.username for u in found if u.active and u.role and u.role.value == "admin"]
+            scoped = uow.for_tenant(creche.tenant_id)
+            found = [u for u in users.list_users(scoped, creche.tenant_id) if u.active and u.role]
+            people = tuple(
+                (u.username, sign_in.way_in(scoped, creche.tenant_id, u.username).name)
+                for u in found
+            )
+        admins = [u.username for u in found if u.role and u.role.value == "admin"]
         preselect = self._username or (admins[0] if admins else None)
-        return creche, SignInRequest(creche.name, people, preselect)
+        note = sign_in.demo_note(creche)
+        return creche, SignInRequest(creche.name, people, preselect, note=note)
 
     def _ask(self, pending: tuple[CrecheSettings, SignInRequest]) -> None:
         creche, request = pending
@@ -198,19 +210,25 @@ class Startup(QObject):
         self._session.run(lambda: self._check(creche, credentials), self._on_workplace, retry)
 
     def _check(self, creche: CrecheSettings, credentials: Credentials) -> Workplace:
-        from crechebooks_desktop.services import users  # noqa: PLC0415
+        from crechebooks_desktop.services import sign_in, users  # noqa: PLC0415
 
         book = self._session.book()  # database thread
-        with book.write(creche.tenant_id) as uow:
-            if credentials.new_password:
-                actor = users.set_first_password(
-                    uow, creche.tenant_id, credentials.username, credentials.password
+        tenant, name = creche.tenant_id, credentials.username
+        # A refusal is committed (it is audited) before it is raised.
+        with book.write(tenant) as uow:
+            if credentials.way == SETUP_CODE:
+                outcome = sign_in.redeem_setup_code(
+                    uow, tenant, name, credentials.code, credentials.password
                 )
+            elif credentials.way == NO_PASSWORD_YET:
+                outcome = users.set_first_password(uow, tenant, name, credentials.password)
+            elif credentials.way == AS_SOLE_USER:
+                outcome = sign_in.act_without_password(uow, tenant, name)
             else:
-                actor = users.sign_in(
-                    uow, creche.tenant_id, credentials.username, credentials.password
-                )
-        return Workplace(book.name, creche, actor)
+                outcome = sign_in.sign_in(uow, tenant, name, credentials.password)
+        if isinstance(outcome, sign_in.Refused):
+            raise outcome.error()
+        return Workplace(book.name, creche, outcome)
 
     def _workplace(self, name: str | None, username: str | None) -> Workplace:  # database thread
         from crechebooks_desktop.services import creches, users  # noqa: PLC0415

@@ -39,7 +39,7 @@ def acorns(book_url: str, tmp_path: Path) -> str:
     book = _open(book_url, tmp_path)
     try:
         with book.write() as uow:
-            settings, admin = init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+            settings, admin = init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
             scoped = uow.for_tenant(settings.tenant_id)
             add_user(scoped, admin, "bea", Role.BOOKKEEPER, "ledger")
             bank.add_account(scoped, admin, "Cheque", "fnb")

@@ -31,7 +31,7 @@ Cli = Callable[..., Any]
 @pytest.fixture
 def with_creche(book_url: str, tmp_path: Path) -> str:
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+        init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
     return book_url
 
 

@@ -101,11 +101,24 @@ def test_a_picture_of_the_window_is_owner_only(cli: Cli, tmp_path: Path, usual_u
     ok(cli("--db", str(book), "demo"))
     picture = tmp_path / "pictures" / "window.png"
     said = ok(
-        cli("--db", str(book), "--screenshot", str(picture), env={"QT_QPA_PLATFORM": "offscreen"})
-    )
+        cli(
+            "--db", str(book), "--password-stdin", "--screenshot", str(picture),
+            stdin="demo\n", env={"QT_QPA_PLATFORM": "offscreen"},
+        )
+    )  # fmt: skip
     assert said == f"saved a picture of the main window to {picture}\n"
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (mode(picture.parent), mode(picture)) == (0o700, 0o600)
+    # No password, no picture: it shows what a sign-in would (issue 13).
+    other = tmp_path / "pictures" / "other.png"
+    unsigned = cli(
+        "--db", str(book), "--screenshot", str(other), env={"QT_QPA_PLATFORM": "offscreen"}
+    )
+    assert unsigned.code == 1
+    assert unsigned.stderr == (
+        "crechebooks: error: admin's password is needed: give it with --password-stdin\n"
+    )
+    assert not other.exists()
 
 
 def test_an_init_that_is_refused_leaves_no_book(cli: Cli, tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services.creches import init_creche
 from crechebooks_desktop.services.demo import create_demo_creche
-from crechebooks_desktop.services.users import sign_in
 from crechebooks_desktop.settings import Settings
+from tests.sign_in_support import sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def ok(result: Any) -> str:
 def with_creche(book_url: str, tmp_path: Path) -> str:
     """``book_url`` holding one creche (``Acorns``, admin ``admin`` with a password)."""
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+        init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
     return book_url
 
 
@@ -72,7 +72,9 @@ def with_demo(book_url: str, tmp_path: Path) -> str:
     return book_url
 
 
-def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None:
+def test_init_with_every_option(
+    cli: Cli, book_url: str, tmp_path: Path, keep_password: Callable[[str, str], None]
+) -> None:
     created = cli(
         "--db",
         book_url,
@@ -98,6 +100,7 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
     assert "administrator: ada" in created.stdout
     assert created.stderr == ""  # a password was given: no "no password yet" note
 
+    keep_password("ada", "s3cret")  # the book has a user now: every command signs in
     bad = cli("--db", book_url, "init", "--name", "Other", "--due-day", "40")
     assert refused(bad) == (
         "crechebooks: error: due-day: due day must be from 1 to 28 so that every month has it"
@@ -131,7 +134,7 @@ def test_init_with_every_option(cli: Cli, book_url: str, tmp_path: Path) -> None
         "billing_day": None,
         "vat_registered": True,
     }
-    with opened(book_url, tmp_path) as book, book.read() as uow:
+    with opened(book_url, tmp_path) as book, book.write() as uow:
         actor = sign_in(uow, 1, "ada", "s3cret")
     assert actor.role is Role.ADMIN
 
@@ -294,13 +297,15 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
         "bookkeeper",
         "--full-name",
         "Bea Bookkeeper",
-        "--password-stdin",
+        "--new-password-stdin",
         stdin="ledger pw\n",
     )
     assert ok(added) == "added bea as bookkeeper\n"
-    assert ok(cli(*db, "users", "add", "olivia", "--role", "owner-viewer")) == (
-        "added olivia as owner-viewer\n"
-    )
+    db = (*db, "--user", "admin")  # the creche has several users now: say who you are
+    olivia = ok(cli(*db, "users", "add", "olivia", "--role", "owner-viewer"))
+    said, code_line = olivia.splitlines()
+    assert said == "added olivia as owner-viewer"
+    assert code_line.startswith("one-time set-up code for olivia: ")
     twice = refused(cli(*db, "users", "add", "BEA", "--role", "admin"))
     assert twice == "crechebooks: error: BEA is already a user of this creche (bookkeeper)"
     listed = json.loads(ok(cli(*db, "users", "list", "--json")))
@@ -311,6 +316,7 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
                 "full_name": None,
                 "role": "admin",
                 "has_password": True,
+                "awaiting_set_up": False,
                 "disabled": False,
             },
             {
@@ -318,6 +324,7 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
                 "full_name": "Bea Bookkeeper",
                 "role": "bookkeeper",
                 "has_password": True,
+                "awaiting_set_up": False,
                 "disabled": False,
             },
             {
@@ -325,11 +332,12 @@ def test_users_add_and_list(cli: Cli, with_creche: str, tmp_path: Path) -> None:
                 "full_name": None,
                 "role": "owner-viewer",
                 "has_password": False,
+                "awaiting_set_up": True,
                 "disabled": False,
             },
         ]
     }
-    with opened(with_creche, tmp_path) as book, book.read() as uow:
+    with opened(with_creche, tmp_path) as book, book.write() as uow:
         assert sign_in(uow, 1, "bea", "ledger pw").role is Role.BOOKKEEPER
 
 

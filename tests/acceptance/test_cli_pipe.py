@@ -25,7 +25,7 @@ SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
 def big_book(book_url: str, tmp_path: Path) -> str:
     """A creche of 3,000 households: listing them (about 180 KB) overfills any pipe (64 KiB)."""
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        settings, _actor = init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+        settings, _actor = init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
         roster = uow.for_tenant(settings.tenant_id).roster
         for n in range(3000):
             roster.add_household(f"FAMILY{n:05}", f"Parent Number {n}")

@@ -45,7 +45,7 @@ def db(book_url: str, tmp_path: Path, cli: Cli) -> tuple[str, str]:
     book, _ = Book.open(Settings(book_url, tmp_path / "in-process-files"))
     try:
         with book.write() as uow:
-            init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+            init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
     finally:
         book.close()
     (tmp_path / "fees.csv").write_text(

@@ -38,7 +38,7 @@ class Setup:
         book, _ = Book.open(Settings(url, tmp / "setup-files"))
         try:
             with book.write() as uow:
-                init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+                init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
         finally:
             book.close()
         if samples:

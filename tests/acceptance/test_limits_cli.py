@@ -46,7 +46,7 @@ class Creche:
     def __init__(self, cli: Cli, url: str, folder: Path) -> None:
         self.cli, self.url, self.folder = cli, url, folder
         with self.opened() as book, book.write() as uow:
-            init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+            init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
         shutil.copy(SAMPLE_FEES, folder / "fees.csv")
         shutil.copy(SAMPLE_ROSTER, folder / "roster.csv")
         for args in (

@@ -71,9 +71,13 @@ def test_the_window_opens_on_an_x_display_and_is_pictured(
             "crechebooks_desktop",
             "--db",
             str(book),
+            "--user",
+            "admin",
+            "--password-stdin",  # as scripts/run-demo signs in
             "--screenshot",
             str(picture),
         ],
+        input="demo\n",
         capture_output=True,
         text=True,
         env=env,

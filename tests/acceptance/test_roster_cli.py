@@ -50,7 +50,7 @@ def refused(result: Any, code: int = 1) -> list[str]:
 def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
     """``--db URL`` of a book holding one creche, and the sample files beside the cwd."""
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+        init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
     shutil.copy(SAMPLE_FEES, tmp_path / "fees.csv")
     shutil.copy(SAMPLE_ROSTER, tmp_path / "roster.csv")
     return ("--db", book_url)

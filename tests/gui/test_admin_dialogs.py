@@ -39,6 +39,7 @@ from tests.delivery_fixtures import (
 from tests.delivery_fixtures import memory_keyring as keyring_in_memory  # noqa: F401 - fixture
 from tests.delivery_fixtures import no_keyring as _no_keyring  # noqa: F401 - fixture
 from tests.gui.conftest import shell_args
+from tests.sign_in_support import sign_in
 
 DEMO = "Sunflower Kids Educare"
 TODAY = dt.date(2026, 11, 21)
@@ -327,7 +328,7 @@ def test_users_dialog_adds_changes_disables_and_resets(qtbot, start, demo_book_p
     book = _book(demo_book_path)
     try:
         with book.read() as uow:
-            assert users.sign_in(uow, 1, "bea", "new one").role is Role.OWNER_VIEWER
+            assert sign_in(uow, 1, "bea", "new one").role is Role.OWNER_VIEWER
     finally:
         book.close()
 

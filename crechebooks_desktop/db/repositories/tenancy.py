@@ -31,6 +31,8 @@ class UserValue:
     has_password: bool
     role: Role | None
     disabled_at: dt.datetime | None = None
+    # Added without a password: waits for a first sign-in with a set-up code.
+    has_setup_code: bool = False
 
 
 class TenantRepository:
@@ -111,6 +113,31 @@ class UserRepository:
         self.session.get_one(User, user_id).password_hash = password_hash
         self.session.flush()
 
+    def clear_password(self, user_id: int) -> None:
+        """Remove a user's password (a set-up code replaces it)."""
+        self.session.get_one(User, user_id).password_hash = None
+        self.session.flush()
+
+    def set_setup_code(
+        self, user_id: int, code_hash: str | None, expires_at: dt.datetime | None
+    ) -> None:
+        """Replace (or with None, clear) a user's one-time set-up code."""
+        row = self.session.get_one(User, user_id)
+        row.setup_code_hash = code_hash
+        row.setup_code_expires_at = expires_at
+        self.session.flush()
+
+    def setup_code(self, user_id: int) -> tuple[str, dt.datetime] | None:
+        """The stored hash of a user's set-up code and when it expires, for sign-in only."""
+        row = self.session.get_one(User, user_id)
+        if row.setup_code_hash is None or row.setup_code_expires_at is None:
+            return None
+        return row.setup_code_hash, row.setup_code_expires_at
+
+    def count_all(self) -> int:
+        """How many users the whole book has (every creche)."""
+        return int(self.session.scalar(select(func.count()).select_from(User)) or 0)
+
     def in_tenant(self, tenant_id: int) -> list[UserValue]:
         """The users who hold a role in a creche (disabled ones too), by name."""
         rows = self.session.execute(
@@ -159,6 +186,7 @@ def _user(row: User, role: Role | None, disabled_at: dt.datetime | None = None) 
         has_password=row.password_hash is not None,
         role=role,
         disabled_at=disabled_at,
+        has_setup_code=row.setup_code_hash is not None,
     )
 
 

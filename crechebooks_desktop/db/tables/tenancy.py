@@ -86,6 +86,10 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     full_name: Mapped[OptText]
     password_hash: Mapped[str | None] = mapped_column(String(300))
+    # A user added without a password signs in first with a one-time set-up code
+    # (issue 13), kept only as a hash, and only until it expires or is used.
+    setup_code_hash: Mapped[str | None] = mapped_column(String(300))
+    setup_code_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Created]
 

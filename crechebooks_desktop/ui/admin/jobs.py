@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.tenancy import UserValue
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.creche import CrecheSettings
+    from crechebooks_desktop.services.users import AddedUser, SetUpCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class NewUser:
     username: str
     full_name: str | None
     role: Role
-    password: str
+    password: str | None  # None: they get a one-time set-up code
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,8 @@ def users(book: Book, workplace: Workplace) -> list[UserValue]:
         return list_users(uow, workplace.creche.tenant_id)
 
 
-def add_user(book: Book, workplace: Workplace, new: NewUser) -> UserValue:
-    """Add a user with a role and a first password."""
+def add_user(book: Book, workplace: Workplace, new: NewUser) -> AddedUser:
+    """Add a user with a role and a first password, or a set-up code."""
     from crechebooks_desktop.services import users as service  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
@@ -144,6 +145,14 @@ def reset_password(book: Book, workplace: Workplace, username: str, password: st
 
     with book.write(workplace.creche.tenant_id) as uow:
         return service.reset_password(uow, workplace.actor, username, password)
+
+
+def issue_setup_code(book: Book, workplace: Workplace, username: str) -> SetUpCode:
+    """Give a user a new one-time set-up code (their password stops working)."""
+    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return service.issue_setup_code(uow, workplace.actor, username)
 
 
 # -- bank accounts -----------------------------------------------------------------------

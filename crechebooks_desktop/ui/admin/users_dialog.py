@@ -37,6 +37,7 @@ from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.tenancy import UserValue
+    from crechebooks_desktop.services.users import AddedUser, SetUpCode
 
 _USERS_CHANGED = Changes()
 ROLE_NAMES = {
@@ -84,7 +85,18 @@ class UsersModel(RowTableModel["UserValue"]):
 def _status(user: UserValue) -> str:
     if user.disabled_at is not None:
         return f"Disabled since {user.disabled_at:%d %b %Y}"
-    return "Active" if user.has_password else "Active (chooses a password at first sign-in)"
+    if user.has_setup_code:
+        return "Awaiting first sign-in with a set-up code"
+    return "Active" if user.has_password else "Active (no password yet)"
+
+
+def code_said(code: SetUpCode) -> str:
+    """How the window shows a new set-up code (once: only its hash is kept)."""
+    return (
+        f"One-time set-up code for {code.username}: {code.code} "
+        f"(works until {code.expires_at:%d %b %Y}). Pass it on privately: they sign in once "
+        "with it and choose their own password. It is not shown again."
+    )
 
 
 def role_combo(selected: Role | None = None) -> QComboBox:
@@ -102,10 +114,10 @@ def chosen_role(combo: QComboBox) -> Role:
     return Role(combo.currentData())
 
 
-def _password_pair(form: FieldForm) -> tuple[QLineEdit, QLineEdit]:
+def _password_pair(form: FieldForm, hint: str | None = None) -> tuple[QLineEdit, QLineEdit]:
     first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
     again = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-    form.add_row("password", "Password", first)
+    form.add_row("password", "Password", first, hint)
     form.add_row("again", "Password again", again)
     return first, again
 
@@ -129,7 +141,10 @@ class AddUserDialog(ChangeDialog):
         self.form.add_row("username", "User name", self.username, "what they type to sign in")
         self.form.add_row("full_name", "Full name", self.full_name)
         self.form.add_row("role", "Role", self.role)
-        self.password, self.again = _password_pair(self.form)
+        self.password, self.again = _password_pair(
+            self.form,
+            "empty: they get a one-time set-up code and choose their own password with it",
+        )
         self.finish_layout()
         self.resize(460, self.sizeHint().height())
 
@@ -141,7 +156,7 @@ class AddUserDialog(ChangeDialog):
             return
         new = jobs.NewUser(
             self.username.text(), self.full_name.text().strip() or None,
-            chosen_role(self.role), password,
+            chosen_role(self.role), password or None,
         )  # fmt: skip
         self.run(lambda book, w: jobs.add_user(book, w, new), "add the user")
 
@@ -219,6 +234,11 @@ class UsersDialog(AdminListDialog):
         self.disable_button = QPushButton("Disable")
         self.enable_button = QPushButton("Enable")
         self.password_button = QPushButton("Reset password…")
+        self.code_button = QPushButton("New set-up code")
+        self.code_button.setToolTip(
+            "Their password stops working; they choose a new one with the code"
+        )
+        self.code_button.clicked.connect(self.issue_code)
         self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self._session, self)))
         self.role_button.clicked.connect(lambda: self._with_user(RoleDialog))
         self.password_button.clicked.connect(lambda: self._with_user(PasswordDialog))
@@ -232,7 +252,7 @@ class UsersDialog(AdminListDialog):
     def _layout(self) -> None:
         buttons = QHBoxLayout()
         for button in (
-            self.add_button, self.role_button, self.password_button,
+            self.add_button, self.role_button, self.password_button, self.code_button,
             self.disable_button, self.enable_button,
         ):  # fmt: skip
             buttons.addWidget(button)
@@ -280,6 +300,7 @@ class UsersDialog(AdminListDialog):
         self.add_button.setEnabled(may)
         self.role_button.setEnabled(chosen)
         self.password_button.setEnabled(chosen)
+        self.code_button.setEnabled(chosen and not disabled)
         self.disable_button.setEnabled(chosen and not disabled)
         self.enable_button.setEnabled(chosen and disabled)
         if not may:
@@ -294,12 +315,36 @@ class UsersDialog(AdminListDialog):
         dialog.changed.connect(self._changed)
         self.open_dialog(dialog)
 
-    def _changed(self, user: UserValue) -> None:
+    def _changed(self, result: UserValue | AddedUser) -> None:
+        from crechebooks_desktop.services.users import AddedUser as Added  # noqa: PLC0415
+
+        if isinstance(result, Added):
+            user, code = result.user, result.setup_code
+        else:
+            user, code = result, None
         role = ROLE_NAMES[user.role] if user.role else "no role"
-        self.message.emit(
-            f"Saved {user.username}: {role}, {_status(user)[0].lower()}{_status(user)[1:]}."
-        )
+        said = f"Saved {user.username}: {role}, {_status(user)[0].lower()}{_status(user)[1:]}."
+        self.message.emit(f"{said} {code_said(code)}" if code else said)
         self.reload(user.username)
+
+    def issue_code(self) -> None:
+        """Give the selected user a new set-up code, through the service."""
+        user = self.selected_user()
+        if user is None:
+            return
+        name = user.username
+
+        def issued(code: SetUpCode) -> None:
+            self.message.emit(code_said(code))
+            self.reload(name)
+
+        self._session.mutate(
+            lambda book, w: jobs.issue_setup_code(book, w, name),
+            _USERS_CHANGED,
+            self,
+            issued,
+            lambda exc: self._refused(exc, f"give {name} a set-up code"),
+        )
 
     def set_disabled(self, *, disabled: bool) -> None:
         """Disable (or enable) the selected user, through the service."""

@@ -28,10 +28,10 @@ from crechebooks_desktop.services.users import (
     enable_user,
     list_users,
     reset_password,
-    sign_in,
 )
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import OCT_31, build_october
+from tests.sign_in_support import sign_in
 
 D = dt.date
 
@@ -159,7 +159,13 @@ def test_disable_stops_sign_in_and_acting_and_enable_restores_it(
         assert sign_in(uow, tenant, "bea", "ledger!").role is Role.BOOKKEEPER
         with pytest.raises(RuleViolation, match="bea is not disabled"):
             enable_user(uow, admin, "bea")
-    actions = [(r.action, r.entity_id, r.before, r.after) for r in _audit(book, tenant)[-2:]]
+    records = _audit(book, tenant)
+    refused = [r.after for r in records if r.action == "sign_in.refused"]
+    assert refused == [
+        {"reason": "bea is disabled in this creche; an administrator can enable them again"}
+    ]
+    changes = [r for r in records if r.action.startswith("user.")]
+    actions = [(r.action, r.entity_id, r.before, r.after) for r in changes[-2:]]
     bea_id = f"{tenant}:{disabled.id}"
     assert actions == [
         ("user.disable", bea_id, {"username": "bea", "disabled": False},
@@ -239,7 +245,8 @@ def test_reset_password_lets_the_user_sign_in_with_the_new_one_only(
         assert sign_in(uow, tenant, "bea", "new one").username == "bea"
         with pytest.raises(PermissionDenied, match="wrong user name or password"):
             sign_in(uow, tenant, "bea", "ledger!")
-    record = _audit(book, tenant)[-1]
+    *_, record, refusal = _audit(book, tenant)
+    assert (refusal.action, refusal.username) == ("sign_in.refused", "bea")  # the old password
     assert (record.action, record.after) == (
         "user.reset_password",
         {"username": "bea", "has_password": True},

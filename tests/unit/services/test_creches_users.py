@@ -25,8 +25,8 @@ from crechebooks_desktop.services.users import (
     add_user,
     list_users,
     set_first_password,
-    sign_in,
 )
+from tests.sign_in_support import sign_in
 
 Creche = tuple[CrecheSettings, Actor]
 
@@ -222,8 +222,10 @@ def test_setting_names() -> None:
 def test_add_user_and_list(book: Book, creche: Creche) -> None:
     settings, admin = creche
     with book.write(settings.tenant_id) as uow:
-        added = add_user(uow, admin, " bea ", Role.BOOKKEEPER, "ledger!", "Bea Bookkeeper")
-        add_user(uow, admin, "olivia", Role.OWNER_VIEWER, None)
+        added = add_user(uow, admin, " bea ", Role.BOOKKEEPER, "ledger!", "Bea Bookkeeper").user
+        olivia = add_user(uow, admin, "olivia", Role.OWNER_VIEWER, None)
+    assert olivia.setup_code is not None  # no password: a one-time set-up code instead
+    assert (olivia.user.has_password, olivia.user.has_setup_code) == (False, True)
     assert (added.username, added.role, added.has_password, added.full_name) == (
         "bea",
         Role.BOOKKEEPER,
@@ -238,13 +240,16 @@ def test_add_user_and_list(book: Book, creche: Creche) -> None:
         ("olivia", Role.OWNER_VIEWER, False),
     ]
     records = [r for r in _audit(book, settings.tenant_id) if r.entity_id != str(admin.user_id)]
-    assert [(r.action, r.after) for r in records[-4:]] == [
+    code_record = records[-1]
+    assert (code_record.action, code_record.after["has_password"]) == ("user.setup_code", False)
+    assert olivia.setup_code.code not in str(code_record.after)  # only ever shown once
+    assert [(r.action, r.after) for r in records[-5:-1]] == [
         ("user.create", {"username": "bea", "has_password": True}),
         ("user.grant", {"username": "bea", "role": "bookkeeper"}),
         ("user.create", {"username": "olivia", "has_password": False}),
         ("user.grant", {"username": "olivia", "role": "owner-viewer"}),
     ]
-    assert {r.username for r in records[-4:]} == {"admin"}
+    assert {r.username for r in records[-5:]} == {"admin"}
 
 
 def test_add_user_twice_or_blank_is_refused(book: Book, creche: Creche) -> None:
@@ -269,7 +274,7 @@ def test_sign_in(book: Book, creche: Creche) -> None:
     settings, admin = creche
     with book.write(settings.tenant_id) as uow:
         add_user(uow, admin, "nopw", Role.BOOKKEEPER, None)
-    with book.read() as uow:
+    with book.write() as uow:
         assert sign_in(uow, settings.tenant_id, "admin", "correct horse") == admin
         assert sign_in(uow, settings.tenant_id, " ADMIN ", "correct horse") == admin
         for user, password in (
@@ -308,13 +313,13 @@ def test_set_first_password(book: Book) -> None:
         settings, admin = init_creche(
             uow, NewCreche(name="No Password Yet", admin_username="thandi")
         )
-    with book.read() as uow, pytest.raises(PermissionDenied):
+    with book.write() as uow, pytest.raises(PermissionDenied):
         sign_in(uow, settings.tenant_id, "thandi", "")
     with pytest.raises(RuleViolation, match="not empty"), book.write() as uow:
         set_first_password(uow, settings.tenant_id, "thandi", "")
     with book.write() as uow:
         assert set_first_password(uow, settings.tenant_id, "THANDI", "s3cret") == admin
-    with book.read() as uow:
+    with book.write() as uow:
         assert sign_in(uow, settings.tenant_id, "thandi", "s3cret") == admin
         (record,) = [
             r for r in uow.audit.latest(settings.tenant_id) if r.action == "user.set_password"
@@ -329,7 +334,7 @@ def test_set_first_password(book: Book) -> None:
         book.write() as uow,
     ):
         set_first_password(uow, settings.tenant_id, "thandi", "other")
-    with book.read() as uow:
+    with book.write() as uow:
         assert sign_in(uow, settings.tenant_id, "thandi", "s3cret") == admin
 
 
@@ -351,7 +356,7 @@ def test_a_user_of_another_creche_is_given_a_role(book: Book, creche: Creche) ->
     with book.write() as uow:
         other, otto = init_creche(uow, NewCreche(name="Other", admin_username="otto"))
     with book.write(settings.tenant_id) as uow:
-        added = add_user(uow, admin, "Otto", Role.BOOKKEEPER, "ignored")
+        added = add_user(uow, admin, "Otto", Role.BOOKKEEPER, "ignored").user
     assert (added.id, added.username, added.role) == (otto.user_id, "otto", Role.BOOKKEEPER)
     with book.read() as uow:
         records = [r for r in uow.audit.latest(settings.tenant_id) if r.action.startswith("user.")]
