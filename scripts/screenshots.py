@@ -35,11 +35,14 @@ from crechebooks_desktop.services.matching import run_matching
 from crechebooks_desktop.services.payments import add_payment
 from crechebooks_desktop.services.reconciliation import reconcile
 from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
+from crechebooks_desktop.services.roster_edit.checks import RosterRefused
 from crechebooks_desktop.services.statements import reminders
 from crechebooks_desktop.services.users import acting_user, add_user, disable_user
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
 from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
+from crechebooks_desktop.ui.households.enrolment_dialog import EnrolmentDialog
+from crechebooks_desktop.ui.households.household_dialog import HouseholdDialog
 from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
@@ -507,6 +510,64 @@ def admin_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def roster_pictures(app, path: Path) -> list[str]:
+    """The Households tab with a family chosen, its household dialog and an enrolment's."""
+    saved = ["households-tab.png", "household-dialog.png", "enrolment-dialog.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+    quiet_banner(shell)
+    view = shell.window.households
+
+    def loaded(_count: int) -> None:
+        view.loaded.disconnect(loaded)
+        family = max(view.model.rows(), key=lambda r: (len(r.children), r.balance_cents))
+        view.detail_loaded.connect(detail_loaded)
+        view.select_household(family.id)
+
+    def detail_loaded(_id: int) -> None:
+        view.detail_loaded.disconnect(detail_loaded)
+        tree = view.detail.tree
+        tree.setCurrentItem(tree.topLevelItem(0).child(0))
+        QTimer.singleShot(300, tab_shot)
+
+    def tab_shot() -> None:
+        shell.window.grab().save(str(DOCS / saved[0]))
+        dialog = HouseholdDialog(shell.session, view.selected_household(), shell.window)
+        dialog.fields["address"].setText("14 Jacaranda Avenue, Randburg")
+        dialog.fields["email"].setText("nomsa.at.home")
+        dialog.show()
+        refused = RosterRefused({"email": "not an email address: 'nomsa.at.home'"})
+        dialog.show_failure(refused, "save the household")
+        QTimer.singleShot(300, lambda: dialog_shot(dialog))
+
+    def dialog_shot(dialog: HouseholdDialog) -> None:
+        dialog.grab().save(str(DOCS / saved[1]))
+        dialog.close()
+        enrolment = view.detail.selected_enrolment()
+        fees = view.roster.screen.fee_names if view.roster.screen else ()
+        edit = EnrolmentDialog(
+            shell.session, enrolment.child_ref, fees, enrolment, TODAY, shell.window
+        )
+        if not edit.extras.table.rowCount():
+            row = edit.extras.add_extra()
+            edit.extras.cell(row, 1).setText("250.00")
+            edit.extras.cell(row, 2).setText("Swimming")
+        edit.show()
+        QTimer.singleShot(300, lambda: enrolment_shot(edit))
+
+    def enrolment_shot(edit: EnrolmentDialog) -> None:
+        edit.grab().save(str(DOCS / saved[2]))
+        edit.close()
+        app.quit()
+
+    view.loaded.connect(loaded)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -520,14 +581,15 @@ def first_run_picture(app) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["admin"], help="render only these pictures")
+    parser.add_argument("--only", choices=["admin", "roster"], help="render only these pictures")
     args = parser.parse_args()
     app = application()
-    if args.only == "admin":
+    if args.only in {"admin", "roster"}:
         with tempfile.TemporaryDirectory() as tmp:
             admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
             admin_book(admin)
-            for name in admin_pictures(app, admin):
+            pictures = admin_pictures if args.only == "admin" else roster_pictures
+            for name in pictures(app, admin):
                 print(f"saved docs/{name}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -540,6 +602,7 @@ def main() -> int:
         admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
         admin_book(admin)
         later += admin_pictures(app, admin)
+        later += roster_pictures(app, admin)
     first_run_picture(app)
     pictures = (
         "main-window.png",

@@ -1,4 +1,4 @@
-"""Grammar of the roster's commands: ``fees``, ``roster``, ``charges``, ``enrolments``.
+"""Grammar of the roster's commands: fees, roster, charges, households, children, enrolments.
 
 Kept apart from the handlers (``roster_commands``) so that building the parser
 imports nothing heavy. Dates are checked here (a malformed one is a usage
@@ -79,11 +79,147 @@ def register(add: AddCommand) -> None:
     )
     charge.add_argument("--json", action="store_true")
 
-    enrolments = add("enrolments", "end a child's enrolment", "roster_commands.cmd_enrolments_end")
+    _households(add)
+    _children(add)
+    enrolments = add(
+        "enrolments",
+        "enrol a child, change or end an enrolment",
+        "roster_edit_commands.cmd_enrolments_add",
+    )
     enrolments_sub = enrolments.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _enrolment_add(enrolments_sub)
+    _enrolment_edit(enrolments_sub)
     end = enrolments_sub.add_parser("end", help="withdrawn or graduated: the last day billed")
     end.set_defaults(handler="roster_commands.cmd_enrolments_end")
     end.add_argument("--child", required=True, metavar="REF")
     end.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
     end.add_argument("--status", required=True, choices=["WITHDRAWN", "GRADUATED"], type=str.upper)
     end.add_argument("--json", action="store_true")
+
+
+def optional_date(text: str) -> dt.date | None:
+    """An ISO date, or blank ("") to clear one.
+
+    Raises:
+        argparse.ArgumentTypeError: anything else.
+    """
+    return iso_date(text) if text.strip() else None
+
+
+_CLEARS = "; '' clears it"
+
+
+def _household_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    clears = "" if adding else _CLEARS
+    parser.add_argument(
+        "--parent", required=adding, metavar="NAME", type=one_line_text, help="parent or guardian"
+    )
+    parser.add_argument("--second-parent", metavar="NAME", type=one_line_text, help=clears[2:])
+    parser.add_argument("--email", type=one_line_text, help=clears[2:])
+    parser.add_argument("--phone", type=one_line_text, help=clears[2:])
+    parser.add_argument("--address", type=one_line_text, help=clears[2:])
+    parser.add_argument("--json", action="store_true")
+
+
+def _households(add: AddCommand) -> None:
+    households = add(
+        "households",
+        "add a household or change its details",
+        "roster_edit_commands.cmd_households_add",
+    )
+    sub = households.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adding = sub.add_parser("add", help="a new household (family account)")
+    adding.set_defaults(handler="roster_edit_commands.cmd_households_add")
+    adding.add_argument(
+        "--ref",
+        required=True,
+        metavar="REF",
+        type=one_line_text,
+        help="account reference, e.g. DLAMINI01",
+    )
+    _household_options(adding, adding=True)
+    edit = sub.add_parser("edit", help="change a household's details (only those given)")
+    edit.set_defaults(handler="roster_edit_commands.cmd_households_edit")
+    edit.add_argument("household", metavar="REF", help="the household's account reference")
+    edit.add_argument("--ref", metavar="NEW_REF", type=one_line_text, help="a new reference")
+    _household_options(edit, adding=False)
+
+
+def _children(add: AddCommand) -> None:
+    children = add(
+        "children",
+        "add a child to a household or change a child's details",
+        "roster_edit_commands.cmd_children_add",
+    )
+    sub = children.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adding = sub.add_parser("add", help="a child in a household")
+    adding.set_defaults(handler="roster_edit_commands.cmd_children_add")
+    adding.add_argument("--household", required=True, metavar="REF")
+    adding.add_argument(
+        "--ref",
+        metavar="REF",
+        type=one_line_text,
+        default="",
+        help="the child's reference (default: HOUSEHOLD-n, the next free n)",
+    )
+    adding.add_argument("--first-name", required=True, metavar="NAME", type=one_line_text)
+    adding.add_argument("--last-name", required=True, metavar="NAME", type=one_line_text)
+    adding.add_argument("--dob", type=iso_date, metavar="YYYY-MM-DD", help="date of birth")
+    adding.add_argument("--json", action="store_true")
+    edit = sub.add_parser("edit", help="change a child's reference, names or date of birth")
+    edit.set_defaults(handler="roster_edit_commands.cmd_children_edit")
+    edit.add_argument("child", metavar="REF", help="the child's reference")
+    edit.add_argument("--ref", metavar="NEW_REF", type=one_line_text, help="a new reference")
+    edit.add_argument("--first-name", metavar="NAME", type=one_line_text)
+    edit.add_argument("--last-name", metavar="NAME", type=one_line_text)
+    edit.add_argument(
+        "--dob", type=optional_date, metavar="YYYY-MM-DD", help="date of birth" + _CLEARS
+    )
+    edit.add_argument("--json", action="store_true")
+
+
+def _enrolment_terms(parser: argparse.ArgumentParser, *, adding: bool) -> None:
+    clears = "" if adding else _CLEARS
+    parser.add_argument("--fee", required=adding, metavar="NAME", help="the fee structure's name")
+    parser.add_argument("--start", required=adding, type=iso_date, metavar="YYYY-MM-DD")
+    parser.add_argument(
+        "--end",
+        type=iso_date if adding else optional_date,
+        default=None if adding else argparse.SUPPRESS,
+        metavar="YYYY-MM-DD",
+        help="the last day (inclusive)" + clears,
+    )
+    parser.add_argument(
+        "--custom-amount",
+        metavar="4850.00",
+        help="monthly amount of a CUSTOM fee, in Rand" + clears,
+    )
+    parser.add_argument("--hours", metavar="40", help="hours a month on an HOURLY fee" + clears)
+    parser.add_argument(
+        "--extras",
+        metavar="TYPE:AMOUNT[:TEXT];...",
+        help="recurring extras, e.g. EXTRA_MURAL:250.00:Swimming" + clears,
+    )
+    parser.add_argument("--json", action="store_true")
+
+
+def _enrolment_add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    adding = sub.add_parser(
+        "add", help="enrol a child from a date (a running enrolment ends the day before)"
+    )
+    adding.set_defaults(handler="roster_edit_commands.cmd_enrolments_add")
+    adding.add_argument("--child", required=True, metavar="REF")
+    _enrolment_terms(adding, adding=True)
+
+
+def _enrolment_edit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    edit = sub.add_parser("edit", help="change an enrolment's terms (only those given)")
+    edit.set_defaults(handler="roster_edit_commands.cmd_enrolments_edit")
+    edit.add_argument("--child", required=True, metavar="REF")
+    edit.add_argument(
+        "--enrolment",
+        type=int,
+        metavar="ID",
+        help="which of the child's enrolments (default: the latest)",
+    )
+    _enrolment_terms(edit, adding=False)

@@ -8,6 +8,7 @@ values mean "unchanged": nothing is written and nothing is audited.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,11 +35,13 @@ __all__ = [
     "StoredFee",
     "StoredHousehold",
     "charge_line_type",
+    "email_problem",
     "enrolment_problems",
     "fee_problems",
     "parse_extras",
     "parse_hours",
     "place_enrolment",
+    "reference_problem",
 ]
 
 # Billed by the monthly run itself (fees, discounts) or by other means (credits,
@@ -61,6 +64,20 @@ MAX_HOURS_PER_MONTH = Decimal(744)
 """31 days of 24 hours: more hours than a month has is a typing error."""
 _HOURS_PLACES = 2
 _EXTRA_PARTS = 3
+_REF = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,29}", re.ASCII)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def reference_problem(text: str) -> str | None:
+    """Why ``text`` (in any case) cannot be a household or child reference, or None."""
+    if _REF.fullmatch(text.upper()):
+        return None
+    return f"{text!r} is not a reference: up to 30 letters, digits and - _ . / (no spaces)"
+
+
+def email_problem(email: str) -> str | None:
+    """Why ``email`` is not an e-mail address, or None when it looks like one."""
+    return None if _EMAIL.fullmatch(email) else f"not an email address: {email!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,7 @@ class HouseholdDetails:
     second_parent_name: str | None = None
     email: str | None = None
     phone: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ writes them in one transaction, or lists every problem and writes nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +27,10 @@ from crechebooks_desktop.domain.roster import (
     ChildDetails,
     HouseholdDetails,
     RosterRow,
+    email_problem,
     parse_extras,
     parse_hours,
+    reference_problem,
 )
 from crechebooks_desktop.importers.tabular import (
     Cells,
@@ -58,27 +59,21 @@ REQUIRED = (
 )
 OPTIONAL = ("second_parent_name", "custom_amount", "hours_per_month", "extras")
 
-_REF = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,29}", re.ASCII)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
 
 def _ref(cells: Cells, name: str) -> str | None:
     value = cells.text(name, required=True)
     if value is None:
         return None
-    ref = value.upper()
-    if not _REF.fullmatch(ref):
-        cells.problem(
-            name, f"{value!r} is not a reference: up to 30 letters, digits and - _ . / (no spaces)"
-        )
+    if (problem := reference_problem(value)) is not None:
+        cells.problem(name, problem)
         return None
-    return ref
+    return value.upper()
 
 
 def _email(cells: Cells) -> str | None:
     value = cells.text("parent_email", max_length=200)
-    if value is not None and not _EMAIL.fullmatch(value):
-        cells.problem("parent_email", f"not an email address: {value!r}")
+    if value is not None and (problem := email_problem(value)) is not None:
+        cells.problem("parent_email", problem)
         return None
     return value
 

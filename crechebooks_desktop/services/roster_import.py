@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
@@ -339,6 +339,8 @@ class _Writer:
 
     def _household(self, ref: str, details: HouseholdDetails) -> None:
         stored = self.book.households.get(ref)
+        if stored is not None:  # a roster file has no address: keep the one the book holds
+            details = replace(details, address=stored.details.address)
         verb = self.tallies["household"].count(stored and stored.details, details)
         if stored is None:
             household_id = self.uow.roster.add_household(

@@ -1,4 +1,4 @@
-"""``crechebooks fees|roster|charges|enrolments`` end to end, as a user runs them."""
+"""``crechebooks fees|roster|charges|households|children|enrolments`` end to end."""
 
 from __future__ import annotations
 
@@ -230,3 +230,170 @@ def test_charges_and_enrolments(cli: Cli, db: tuple[str, str]) -> None:
     )
     assert ended["status"] == "GRADUATED"
     assert ended["end_date"] == "2026-12-15"
+
+
+# ---------------------------------------------------------------- adding and editing one at a time
+
+
+def test_add_and_edit_a_household_and_its_child(cli: Cli, db: tuple[str, str]) -> None:
+    added = ok(
+        cli(
+            *db,
+            "households",
+            "add",
+            "--ref",
+            "moyo11",
+            "--parent",
+            "Mrs Rudo Moyo",
+            "--email",
+            "rudo@moyo.test",
+            "--address",
+            "12 Oak Street",
+        )
+    )
+    assert added == "MOYO11: Mrs Rudo Moyo\n"
+    edited = json.loads(
+        ok(
+            cli(
+                *db,
+                "households",
+                "edit",
+                "moyo11",
+                "--ref",
+                "MOYO12",
+                "--email",
+                "",
+                "--second-parent",
+                "Mr Tendai Moyo",
+                "--json",
+            )
+        )
+    )
+    assert {k: v for k, v in edited.items() if k != "household_id"} == {
+        "account_ref": "MOYO12",
+        "parent_name": "Mrs Rudo Moyo",
+        "second_parent_name": "Mr Tendai Moyo",
+        "email": None,
+        "phone": None,
+        "address": "12 Oak Street",
+    }
+    assert (
+        ok(
+            cli(
+                *db,
+                "children",
+                "add",
+                "--household",
+                "MOYO12",
+                "--first-name",
+                "Tari",
+                "--last-name",
+                "Moyo",
+                "--dob",
+                "2023-01-05",
+            )
+        )
+        == "MOYO12-1: Tari Moyo\n"
+    )
+    child = json.loads(
+        ok(
+            cli(
+                *db, "children", "edit", "moyo12-1", "--first-name", "Tariro", "--dob", "", "--json"
+            )
+        )
+    )
+    assert (child["child_ref"], child["first_name"], child["date_of_birth"]) == (
+        "MOYO12-1",
+        "Tariro",
+        None,
+    )
+
+
+def test_enrol_then_change_the_terms(cli: Cli, db: tuple[str, str]) -> None:
+    ok(cli(*db, "fees", "import", "fees.csv"))
+    ok(cli(*db, "roster", "import", "roster.csv"))
+    added = json.loads(
+        ok(
+            cli(
+                *db,
+                "enrolments",
+                "add",
+                "--child",
+                "ADAMS09-1",
+                "--fee",
+                "custom arrangement",
+                "--start",
+                "2026-12-01",
+                "--custom-amount",
+                "3000",
+                "--extras",
+                "MEALS:400.00:Hot lunches",
+                "--json",
+            )
+        )
+    )
+    assert added["fee"] == "Custom arrangement"
+    assert added["custom_amount_cents"] == 300_000
+    assert added["extras"] == [
+        {"line_type": "MEALS", "amount_cents": 40_000, "description": "Hot lunches"}
+    ]
+    assert added["ended_previous"] is not None
+    changed = ok(
+        cli(
+            *db,
+            "enrolments",
+            "edit",
+            "--child",
+            "adams09-1",
+            "--fee",
+            "Full Day (07:00-17:30)",
+            "--custom-amount",
+            "",
+            "--end",
+            "2027-06-30",
+            "--extras",
+            "",
+        )
+    )
+    assert changed == (
+        f"ADAMS09-1: enrolment {added['enrolment_id']} on Full Day (07:00-17:30) "
+        "from 2026-12-01 to 2027-06-30\n"
+    )
+
+
+def test_refusals_are_one_line_and_change_nothing(
+    cli: Cli, db: tuple[str, str], book_url: str, tmp_path: Path
+) -> None:
+    ok(cli(*db, "fees", "import", "fees.csv"))
+    ok(cli(*db, "roster", "import", "roster.csv"))
+    with opened(book_url, tmp_path) as book:
+        before = snapshot(book)
+    taken = (
+        "crechebooks: error: account_ref: NAIDOO02 is already another household's reference; "
+        "nothing was changed"
+    )
+    assert refused(cli(*db, "households", "add", "--ref", "naidoo02", "--parent", "X")) == [taken]
+    bad_terms = (
+        "crechebooks: error: fee_name: no fee called 'Weekends' in this creche; end_date: "
+        "2026-11-30 is before the start date 2026-12-01; nothing was changed"
+    )
+    assert refused(
+        cli(
+            *db,
+            "enrolments",
+            "add",
+            "--child",
+            "BOTHA07-1",
+            "--fee",
+            "Weekends",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-11-30",
+        )
+    ) == [bad_terms]
+    assert refused(cli(*db, "children", "edit", "NOBODY", "--first-name", "X")) == [
+        "crechebooks: error: no child with reference 'NOBODY' in this creche"
+    ]
+    with opened(book_url, tmp_path) as book:
+        assert snapshot(book) == before

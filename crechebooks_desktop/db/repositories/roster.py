@@ -275,8 +275,27 @@ class RosterRepository(TenantScoped):
         )
         return [StoredHousehold(row.id, _household(row)) for row in rows]
 
+    def household(self, household_id: int) -> StoredHousehold | None:
+        """One household of this creche, by id."""
+        row = self.session.scalar(
+            select(Household).where(
+                Household.tenant_id == self.tenant_id, Household.id == household_id
+            )
+        )
+        return None if row is None else StoredHousehold(row.id, _household(row))
+
+    def household_by_ref(self, account_ref: str) -> StoredHousehold | None:
+        """The household with this account reference (case-insensitive), if any."""
+        row = self.session.scalar(
+            select(Household).where(
+                Household.tenant_id == self.tenant_id,
+                func.upper(Household.account_ref) == account_ref.strip().upper(),
+            )
+        )
+        return None if row is None else StoredHousehold(row.id, _household(row))
+
     def update_household(self, household_id: int, details: HouseholdDetails) -> None:
-        """Replace a household's reference, parents' names, email and phone."""
+        """Replace a household's reference, parents' names and contact details."""
         self._update(
             Household,
             household_id,
@@ -285,7 +304,17 @@ class RosterRepository(TenantScoped):
             second_parent_name=details.second_parent_name,
             email=details.email,
             phone=details.phone,
+            address=details.address,
         )
+
+    def children_of(self, household_id: int) -> list[StoredChild]:
+        """A household's children, eldest first (then by id; no date of birth last)."""
+        rows = self.session.scalars(
+            select(Child)
+            .where(Child.tenant_id == self.tenant_id, Child.household_id == household_id)
+            .order_by(Child.date_of_birth.is_(None), Child.date_of_birth, Child.id)
+        )
+        return [_child(row) for row in rows]
 
     def children(self) -> list[StoredChild]:
         """Every child, by reference."""
@@ -303,6 +332,14 @@ class RosterRepository(TenantScoped):
             select(Child.child_ref).where(Child.tenant_id == self.tenant_id, Child.id.in_(ids))
         )
         return sorted(row[0] for row in rows)
+
+    def child(self, child_id: int) -> StoredChild:
+        """One child of this creche, by id (one that an enrolment or charge names)."""
+        return _child(
+            self.session.execute(
+                select(Child).where(Child.tenant_id == self.tenant_id, Child.id == child_id)
+            ).scalar_one()
+        )
 
     def child_by_ref(self, child_ref: str) -> StoredChild | None:
         """The child with this reference (case-insensitive), if any."""
@@ -363,6 +400,15 @@ class RosterRepository(TenantScoped):
                 RecurringExtra(row.line_type, row.amount_cents, row.description)
             )
         return {key: tuple(value) for key, value in found.items()}
+
+    def enrolment(self, enrolment_id: int) -> StoredEnrolment | None:
+        """One enrolment of this creche, by id."""
+        row = self.session.scalar(
+            select(Enrolment).where(
+                Enrolment.tenant_id == self.tenant_id, Enrolment.id == enrolment_id
+            )
+        )
+        return None if row is None else _enrolment(row, self._extras([row.id]).get(row.id, ()))
 
     def update_enrolment(self, enrolment_id: int, terms: EnrolmentTerms) -> None:
         """Replace an enrolment's fee, dates, amounts and (all of its) extras."""
@@ -466,7 +512,12 @@ def _fee(row: FeeStructure) -> StoredFee:
 
 def _household(row: Household) -> HouseholdDetails:
     return HouseholdDetails(
-        row.account_ref, row.parent_name, row.second_parent_name, row.email, row.phone
+        row.account_ref,
+        row.parent_name,
+        row.second_parent_name,
+        row.email,
+        row.phone,
+        row.address,
     )
 
 

@@ -116,6 +116,7 @@ def test_every_creation_is_audited_with_its_values(book: Book, fees: Actor) -> N
         "second_parent_name": None,
         "email": "nomsa@example.com",
         "phone": None,
+        "address": None,
     }
     assert records[3][3]["extras"] == [
         {"line_type": "MEALS", "amount_cents": 40_000, "description": "Lunch"}
