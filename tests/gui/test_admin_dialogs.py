@@ -9,6 +9,7 @@ Administration menu, and a dialog opened for them changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services import bank, creches, users
 from crechebooks_desktop.services.invoices import find_invoices
+from crechebooks_desktop.services.sign_in import Refused, redeem_setup_code
+from crechebooks_desktop.services.sign_in import sign_in as sign_in_service
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.bank_accounts_dialog import (
     AddAccountDialog,
@@ -327,8 +330,45 @@ def test_users_dialog_adds_changes_disables_and_resets(qtbot, start, demo_book_p
     _reloaded(qtbot, dialog, reset.ok.click)
     book = _book(demo_book_path)
     try:
-        with book.read() as uow:
+        with book.write() as uow:
             assert sign_in(uow, 1, "bea", "new one").role is Role.OWNER_VIEWER
+    finally:
+        book.close()
+
+
+def test_users_dialog_gives_a_set_up_code_shown_once(qtbot, start, demo_book_path) -> None:
+    """Added without a password, a user gets a one-time code; a new one stops the password."""
+    shell = start()
+    dialog = _users_dialog(qtbot, shell)
+    dialog.add_button.click()
+    add = dialog.opened[-1]
+    add.username.setText("sipho")
+    with qtbot.waitSignal(dialog.message, timeout=10_000) as said:
+        add.ok.click()
+    found = re.search(r"One-time set-up code for sipho: (\S+) \(works until ", said.args[0])
+    assert found is not None, said.args
+    assert said.args[0].startswith("Saved sipho: Bookkeeper, awaiting first sign-in")
+    qtbot.waitUntil(lambda: dialog.selected_user().username == "sipho", timeout=10_000)
+    assert dialog.model.display(dialog.selected_user(), 3) == (
+        "Awaiting first sign-in with a set-up code"
+    )
+    book = _book(demo_book_path)
+    try:
+        with book.write() as uow:
+            actor = redeem_setup_code(uow, 1, "sipho", found[1], "mine")
+        assert not isinstance(actor, Refused)
+    finally:
+        book.close()
+    _reloaded(qtbot, dialog, dialog.reload)
+    dialog.select_user("sipho")
+    with qtbot.waitSignal(dialog.message, timeout=10_000) as again:
+        dialog.code_button.click()
+    assert again.args[0].startswith("One-time set-up code for sipho: ")
+    assert found[1] not in again.args[0]  # a new code each time
+    book = _book(demo_book_path)
+    try:
+        with book.write() as uow:
+            assert isinstance(sign_in_service(uow, 1, "sipho", "mine"), Refused)
     finally:
         book.close()
 
@@ -364,7 +404,7 @@ def test_users_dialog_for_an_owner_viewer_allows_nothing(qtbot, start, demo_book
     dialog = _users_dialog(qtbot, shell)
     buttons = (
         dialog.add_button, dialog.role_button, dialog.password_button,
-        dialog.disable_button, dialog.enable_button,
+        dialog.code_button, dialog.disable_button, dialog.enable_button,
     )  # fmt: skip
     assert not any(b.isEnabled() for b in buttons)
     assert dialog.note.text() == "Only an administrator can change the creche's users."
