@@ -96,13 +96,18 @@ def settle(
     if action is CreditAction.APPLY:
         return Settlement(applied, 0, credit)
     refund = credit if refund_cents is None else refund_cents
-    _check_refund(refund, credit)
+    _check_refund(refund, credit, applied)
     return Settlement(applied, refund, credit - refund)
 
 
-def _check_refund(refund: int, credit: int) -> None:
+def _check_refund(refund: int, credit: int, applied: int) -> None:
+    if credit <= 0 and applied > 0:
+        raise RuleViolation(
+            f"nothing to refund: all the household's credit ({format_rands(applied)}) goes "
+            "to its invoices; apply it instead"
+        )
     if credit <= 0:
-        raise RuleViolation("nothing to refund: the household has no credit left to pay back")
+        raise RuleViolation("nothing to refund: the household has no unused credit")
     if refund <= 0:
         raise RuleViolation("the amount to refund must be more than zero")
     if refund > credit:

@@ -296,7 +296,7 @@ def row_counts(f: Family) -> dict[str, object]:
             DEC_10,
             {"credit": CreditAction.REFUND, "refund": Refund(DEC_10, "gone")},
             RuleViolation,
-            "nothing to refund",
+            "nothing to refund: the household has no unused credit",
         ),
     ],
 )
@@ -390,3 +390,21 @@ def test_the_plan_prints_for_the_command_line(f: Family) -> None:
         "total_cents": DEC_PRO_RATA,
         "days_credit_cents": 0,
     }
+
+
+def test_credit_the_invoices_take_whole_is_not_refunded(f: Family) -> None:
+    give_credit(f, 1_000)
+    refused(
+        f,
+        lambda uow: preview_offboarding(
+            uow,
+            f.actor,
+            "ADAMS01-2",
+            DEC_10,
+            W,
+            credit=CreditAction.REFUND,
+            refund=Refund(DEC_10, "gone"),
+        ),
+        RuleViolation,
+        r"nothing to refund: all the household's credit \(R 10,00\) goes to its invoices",
+    )
