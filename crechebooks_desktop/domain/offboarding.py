@@ -7,6 +7,7 @@ through the services (``services.offboarding``), to the cent.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from crechebooks_desktop.domain.allocation import OpenInvoice, allocate_auto
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import RuleViolation
 
-__all__ = ["CreditAction", "Settlement", "settle"]
+__all__ = ["CreditAction", "Refund", "Settlement", "settle"]
 
 
 class CreditAction(enum.StrEnum):
@@ -31,6 +32,15 @@ class CreditAction(enum.StrEnum):
     KEEP = "keep"
     APPLY = "apply"
     REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """How credit is paid back: the date, why, and how much (None = all that is left)."""
+
+    on: dt.date
+    reason: str
+    amount_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,6 @@ def _check_refund(refund: int, credit: int, applied: int) -> None:
         raise RuleViolation("the amount to refund must be more than zero")
     if refund > credit:
         raise RuleViolation(
-            f"cannot refund {format_rands(refund)}: the household has only "
-            f"{format_rands(credit)} of credit left after the final invoice"
+            f"cannot refund {format_rands(refund)}: only {format_rands(credit)} of the "
+            "household's credit is left to refund"
         )

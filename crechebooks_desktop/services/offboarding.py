@@ -44,7 +44,7 @@ from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EnrolmentStatus, InvoiceKind, InvoiceStatus, LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyStyle, check_amount, format_rands
-from crechebooks_desktop.domain.offboarding import CreditAction, settle
+from crechebooks_desktop.domain.offboarding import CreditAction, Refund, settle
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.roster import StoredChild, StoredEnrolment
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
@@ -85,15 +85,6 @@ class Leaver:
     child_ref: str
     name: str
     start_date: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Refund:
-    """How credit is paid back: the date, why, and how much (None = all that is left)."""
-
-    on: dt.date
-    reason: str
-    amount_cents: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

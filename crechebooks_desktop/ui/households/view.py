@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,7 @@ from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
 from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.households.model import Column, HouseholdTableModel
+from crechebooks_desktop.ui.households.offboarding import OffboardingDialog
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ class HouseholdsView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.summary)
+        self._add_offboarding(top)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table)
@@ -76,6 +79,7 @@ class HouseholdsView(QWidget):
             Column.CHILDREN, QHeaderView.ResizeMode.Stretch
         )
         self._update_summary(style)
+        self.end_button.setEnabled(self.table.currentIndex().isValid())
         self.loaded.emit(len(rows))
 
     def _on_search(self, text: str) -> None:
@@ -97,3 +101,25 @@ class HouseholdsView(QWidget):
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.roster or changes.ledger or changes.invoices or changes.settings:
             self.reload()
+
+    # ------------------------------------------------------------------ offboarding (issue 13)
+
+    def _add_offboarding(self, top: QHBoxLayout) -> None:
+        self.end_button = QPushButton("End enrolment…")
+        self.end_button.setEnabled(False)
+        self.end_button.clicked.connect(self.open_offboarding)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.end_button.setEnabled(current.isValid())
+        )
+        top.addWidget(self.end_button)
+
+    def open_offboarding(self) -> OffboardingDialog | None:
+        """Open the offboarding dialog for the selected household (None when none is)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.model.row_value(self.proxy.mapToSource(index).row())
+        dialog = OffboardingDialog(self._session, row.account_ref, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog

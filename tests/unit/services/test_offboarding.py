@@ -314,7 +314,10 @@ def test_bad_input_is_refused_by_preview_and_offboard(
 def test_a_refund_beyond_the_credit_left_is_refused(f: Family) -> None:
     give_credit(f, 2_000_000)
     for cents, match in (
-        (300_000, "cannot refund R 3 000,00: the household has only R 2 867,74 of credit left"),
+        (
+            300_000,
+            "cannot refund R 3 000,00: only R 2 867,74 of the household's credit is left to refund",
+        ),
         (0, "more than zero"),
     ):
         refund = Refund(DEC_10, "gone", cents)
