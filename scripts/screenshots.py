@@ -507,6 +507,42 @@ def admin_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def offboarding_pictures(app, path: Path) -> list[str]:
+    """The offboarding dialog over the Households tab: a child leaving, its credit applied."""
+    saved = ["offboarding-dialog.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+    view = shell.window.households
+    taken: list[bool] = []
+
+    def loaded(_count: int) -> None:
+        view.loaded.disconnect(loaded)
+        view.search.setText("BALOYI40")
+        view.table.selectRow(0)
+        dialog = view.open_offboarding()
+        dialog.previewed.connect(lambda _plan: QTimer.singleShot(600, lambda: shot(dialog)))
+        dialog.loaded.connect(lambda _n: choose(dialog))
+
+    def choose(dialog) -> None:
+        dialog.last_day.setDate(QDate(TODAY.year, TODAY.month, 20))
+        dialog.apply.setChecked(True)
+
+    def shot(dialog) -> None:
+        if taken or not dialog.ok.isEnabled():  # the first preview is of the choice before
+            return
+        taken.append(True)
+        dialog.grab().save(str(DOCS / saved[0]))
+        dialog.close()
+        app.quit()
+
+    view.loaded.connect(loaded)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -520,14 +556,17 @@ def first_run_picture(app) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["admin"], help="render only these pictures")
+    parser.add_argument(
+        "--only", choices=["admin", "offboarding"], help="render only these pictures"
+    )
     args = parser.parse_args()
     app = application()
-    if args.only == "admin":
+    if args.only is not None:
         with tempfile.TemporaryDirectory() as tmp:
             admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
             admin_book(admin)
-            for name in admin_pictures(app, admin):
+            pictures = admin_pictures if args.only == "admin" else offboarding_pictures
+            for name in pictures(app, admin):
                 print(f"saved docs/{name}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -540,6 +579,7 @@ def main() -> int:
         admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
         admin_book(admin)
         later += admin_pictures(app, admin)
+        later += offboarding_pictures(app, admin)
     first_run_picture(app)
     pictures = (
         "main-window.png",

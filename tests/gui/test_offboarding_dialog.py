@@ -18,14 +18,23 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import EnrolmentStatus, InvoiceStatus
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.domain.offboarding import CreditAction
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import users
 from crechebooks_desktop.services.offboarding import Offboarded, OffboardingPlan
 from crechebooks_desktop.settings import settings_for
-from crechebooks_desktop.ui.households.offboarding import OffboardingDialog
+from crechebooks_desktop.ui.households.offboarding import (
+    Choice,
+    OffboardingDialog,
+    load_leavers,
+    offboard,
+    preview,
+)
 from crechebooks_desktop.ui.launch import Shell
+from crechebooks_desktop.ui.ops import Workplace
 from tests.gui.conftest import shell_args
+from tests.unit.services.test_payments import build_family
 
 NOV_20 = QDate(2026, 11, 20)
 PRO_RATA = 323_333  # R 4 850 x 20/30 = R 3 233.33
@@ -120,7 +129,7 @@ def test_the_dialog_previews_refuses_and_offboards(qtbot, start, demo_book_path)
         "household's credit is left to refund"
     )
     assert not dialog.ok.isEnabled()
-    assert dialog.preview_text.text() == ""
+    assert dialog.preview_text.text() == "Nothing can be done as chosen: see the reason below."
     # An amount that is no amount is said beside its field.
     dialog.refund_amount.setText("six hundred")
     qtbot.waitUntil(lambda: dialog.form.problem("refund_amount") != "", timeout=5_000)
@@ -167,3 +176,23 @@ def test_an_owner_viewer_sees_the_preview_but_cannot_end(qtbot, start, demo_book
     dialog.submit()  # as if OK were pressed anyway: the service refuses
     qtbot.waitUntil(lambda: "may not change the roster" in dialog.error.text(), timeout=10_000)
     assert _state(demo_book_path) == before
+
+
+def test_the_dialog_s_jobs_over_both_backends(book: Book) -> None:
+    """The worker's functions without a window, on SQLite and PostgreSQL."""
+    f = build_family(book)
+    place = Workplace("test", f.settings, f.actor)
+    assert [c.child_ref for c in load_leavers(book, place, "ADAMS01")] == [
+        "ADAMS01-1",
+        "ADAMS01-2",
+    ]
+    choice = Choice(
+        "ADAMS01-2", dt.date(2026, 12, 10), EnrolmentStatus.WITHDRAWN, True, CreditAction.KEEP, None
+    )
+    plan = preview(book, place, choice)
+    done = offboard(book, place, choice)
+    assert done.plan == plan
+    assert plan.final is not None
+    assert plan.final.total_cents == 103_226  # R 3 200 x 10/31
+    assert [c.child_ref for c in load_leavers(book, place, "ADAMS01")] == ["ADAMS01-1"]
+    f.check()

@@ -124,6 +124,7 @@ class OffboardingDialog(FormDialog):
         self.preview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview_text.setMinimumHeight(150)
         self.preview_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.body.addSpacing(6)
         self.body.addWidget(QLabel("<b>What will happen</b>"))
         self.body.addWidget(self.preview_text)
         self.finish_layout()
@@ -132,6 +133,7 @@ class OffboardingDialog(FormDialog):
         self._timer = QTimer(self, singleShot=True, interval=_PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self._connect()
+        self._update_refund_fields()
         self.set_busy(True)
         self.resize(620, self.sizeHint().height())
         session.query(lambda b, w: load_leavers(b, w, account_ref), self._show_leavers, self._bug)
@@ -211,9 +213,14 @@ class OffboardingDialog(FormDialog):
         self._timer.start()
 
     def _update_refund_fields(self) -> None:
+        """The refund's fields are shown only when the credit is refunded."""
         refunding = self.refund.isChecked()
         for field in (self.refund_amount, self.refund_date, self.reason):
             field.setEnabled(refunding)
+            cell = field.parentWidget()  # FieldForm's cell: the field and its message
+            if cell is not None:
+                self.form.rows.setRowVisible(cell, refunding)
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def refresh_preview(self) -> None:
         """Ask the services what the choice would do (on the database thread)."""
@@ -279,7 +286,7 @@ class OffboardingDialog(FormDialog):
         if not isinstance(error, UserFacingError):
             self._bug(error)
             return
-        self.preview_text.clear()
+        self.preview_text.setText("Nothing can be done as chosen: see the reason below.")
         self.say(str(error))
         self.previewed.emit(error)
 
