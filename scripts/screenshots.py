@@ -510,7 +510,7 @@ def admin_pictures(app, path: Path) -> list[str]:
     return saved
 
 
-def roster_pictures(app, path: Path) -> list[str]:
+def roster_pictures(app, path: Path) -> list[str]:  # noqa: ARG001 - one signature for all
     """The Households tab with a family chosen, its household dialog and an enrolment's."""
     saved = ["households-tab.png", "household-dialog.png", "enrolment-dialog.png"]
     shell = Shell(
@@ -559,6 +559,35 @@ def roster_pictures(app, path: Path) -> list[str]:
     def enrolment_shot(edit: EnrolmentDialog) -> None:
         edit.grab().save(str(DOCS / saved[2]))
         edit.close()
+
+
+def offboarding_pictures(app, path: Path) -> list[str]:
+    """The offboarding dialog over the Households tab: a child leaving, its credit applied."""
+    saved = ["offboarding-dialog.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+    view = shell.window.households
+    taken: list[bool] = []
+
+    def loaded(_count: int) -> None:
+        view.loaded.disconnect(loaded)
+        view.search.setText("BALOYI40")
+        view.table.selectRow(0)
+        dialog = view.open_offboarding()
+        dialog.previewed.connect(lambda _plan: QTimer.singleShot(600, lambda: shot(dialog)))
+        dialog.loaded.connect(lambda _n: choose(dialog))
+
+    def choose(dialog) -> None:
+        dialog.last_day.setDate(QDate(TODAY.year, TODAY.month, 20))
+        dialog.apply.setChecked(True)
+
+    def shot(dialog) -> None:
+        if taken or not dialog.ok.isEnabled():  # the first preview is of the choice before
+            return
+        taken.append(True)
+        dialog.grab().save(str(DOCS / saved[0]))
+        dialog.close()
         app.quit()
 
     view.loaded.connect(loaded)
@@ -581,14 +610,15 @@ def first_run_picture(app) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=["admin", "roster"], help="render only these pictures")
+    only = {"admin": admin_pictures, "roster": roster_pictures, "offboarding": offboarding_pictures}
+    parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
     app = application()
-    if args.only in {"admin", "roster"}:
+    if args.only is not None:
         with tempfile.TemporaryDirectory() as tmp:
             admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
             admin_book(admin)
-            pictures = admin_pictures if args.only == "admin" else roster_pictures
+            pictures = only[args.only]
             for name in pictures(app, admin):
                 print(f"saved docs/{name}")
         return 0
@@ -603,6 +633,7 @@ def main() -> int:
         admin_book(admin)
         later += admin_pictures(app, admin)
         later += roster_pictures(app, admin)
+        later += offboarding_pictures(app, admin)
     first_run_picture(app)
     pictures = (
         "main-window.png",

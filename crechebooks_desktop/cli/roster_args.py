@@ -37,6 +37,31 @@ def _import(
     parser.add_argument("--json", action="store_true")
 
 
+def _offboarding(end: argparse.ArgumentParser) -> None:
+    """The offboarding of issue 13: final invoice, the household's credit, a preview."""
+    end.add_argument(
+        "--final-invoice",
+        action="store_true",
+        help="bill the month of the last day pro-rata (or, when it is already billed, "
+        "credit the days not attended)",
+    )
+    end.add_argument(
+        "--credit",
+        choices=["keep", "apply", "refund"],
+        type=str.lower,
+        help="the household's unused credit: keep it (default), apply it to the open "
+        "invoices and the final one (sent for that), or apply it and refund the rest",
+    )
+    end.add_argument(
+        "--refund-amount", metavar="AMOUNT", help="in Rand (default: all the credit left)"
+    )
+    end.add_argument("--refund-date", type=iso_date, metavar="YYYY-MM-DD", help="default: today")
+    end.add_argument(
+        "--reason", type=one_line_text, metavar="TEXT", help="why the credit is refunded"
+    )
+    end.add_argument("--preview", action="store_true", help="say what would happen; change nothing")
+
+
 def register(add: AddCommand) -> None:
     """Add the roster's subcommands to the ``crechebooks`` parser.
 
@@ -94,6 +119,7 @@ def register(add: AddCommand) -> None:
     end.add_argument("--child", required=True, metavar="REF")
     end.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
     end.add_argument("--status", required=True, choices=["WITHDRAWN", "GRADUATED"], type=str.upper)
+    _offboarding(end)
     end.add_argument("--json", action="store_true")
 
 

@@ -9,6 +9,7 @@ message``), and exits 1 with nothing written.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import fees_csv, roster_csv
-from crechebooks_desktop.services import roster, roster_import
+from crechebooks_desktop.services import offboarding, roster, roster_import
 from crechebooks_desktop.services.roster_import import ImportSummary
 
 
@@ -147,8 +148,18 @@ def cmd_charges_add(args: argparse.Namespace) -> int:
 
 
 def cmd_enrolments_end(args: argparse.Namespace) -> int:
-    """``enrolments end``: a child's last day, withdrawn or graduated."""
+    """``enrolments end``: a child's last day, withdrawn or graduated.
+
+    With ``--final-invoice``, ``--credit`` or ``--preview`` it is the offboarding of
+    issue 13 (``services.offboarding``); without them it only ends the enrolment.
+    """
     day = check_day(args.date, "--date")
+    offboarding_options = (
+        args.final_invoice, args.credit, args.preview,
+        args.refund_amount, args.refund_date, args.reason,
+    )  # fmt: skip
+    if any(offboarding_options):
+        return _offboard(args, day)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
         ended = roster.end_enrolment(uow, actor, args.child, day, EnrolmentStatus(args.status))
     if args.json:
@@ -166,4 +177,43 @@ def cmd_enrolments_end(args: argparse.Namespace) -> int:
             f"{ended.child_ref}: enrolment from {ended.start_date} ended on {ended.end_date} "
             f"({ended.status.value})"
         )
+    return 0
+
+
+def _refund(args: argparse.Namespace, day: dt.date) -> offboarding.Refund | None:
+    """The refund the options describe (REFUND only; the service refuses the rest)."""
+    given = args.refund_amount or args.refund_date or args.reason
+    if args.credit != "refund":
+        if given:
+            raise UserFacingError(
+                "--refund-amount, --refund-date and --reason go with --credit refund"
+            )
+        return None
+    amount = parse_amount(args.refund_amount, "--refund-amount") if args.refund_amount else None
+    on = check_day(args.refund_date, "--refund-date") if args.refund_date else dt.date.today()  # noqa: DTZ011 - local
+    reason = args.reason or f"{args.child.strip().upper()} left on {day}"
+    return offboarding.Refund(on, reason, amount)
+
+
+def _offboard(args: argparse.Namespace, day: dt.date) -> int:
+    status = EnrolmentStatus(args.status)
+    how: dict[str, Any] = {
+        "final_invoice": args.final_invoice,
+        "credit": offboarding.CreditAction(args.credit or "keep"),
+        "refund": _refund(args, day),
+    }
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        if args.preview:
+            plan = offboarding.preview_offboarding(uow, actor, args.child, day, status, **how)
+        else:
+            done = offboarding.offboard(uow, actor, args.child, day, status, **how)
+            plan = done.plan
+    if args.json:
+        print_json(plan.as_json() if args.preview else done.as_json())
+        return 0
+    if args.preview:
+        print("Preview (nothing changed):")
+    print("\n".join(plan.describe()))
+    if not args.preview and done.invoice:
+        print(f"Final invoice {done.invoice}.")
     return 0

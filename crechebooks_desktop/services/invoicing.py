@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crechebooks_desktop.db.repositories.invoices import NewInvoice, NewLine
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
@@ -120,6 +120,80 @@ def generate_month(
     return _result(start, progress, cancelled=False)
 
 
+def bill_child(
+    uow: UnitOfWork,
+    actor: Actor,
+    child_id: int,
+    household_id: int,
+    month: dt.date,
+    issue_date: dt.date | None = None,
+) -> CreatedInvoice | None:
+    """One child's MONTHLY invoice for a month, in the caller's transaction.
+
+    The invoice is the one the month's run would make for the child (DRAFT,
+    the same lines, sibling discount, number sequence, ledger entry and audit
+    record); an offboarding makes the final invoice with it (issue 13).
+
+    Args:
+        uow: the transaction.
+        actor: who bills (needs to post money).
+        child_id: the child.
+        household_id: the child's household.
+        month: any day of the billing month.
+        issue_date: the invoice's date (default: the first of the month).
+
+    Returns:
+        The invoice made; None when the child is already billed for the month
+        or has nothing to bill in it.
+
+    Raises:
+        PermissionDenied: the actor may not post money.
+        DateOutOfRange: the month or the issue date is outside the book's years.
+    """
+    audit.require(actor, Permission.POST_MONEY)
+    start = billing.month_start(month)
+    check_book_date(start, "billing month")
+    issued = check_book_date(issue_date or start, "issue date")
+    progress = _Progress()
+    _run_batch(uow, actor, start, issued, [household_id], progress, only_child=child_id)
+    return progress.created[0] if progress.created else None
+
+
+def draft_for_child(
+    uow: UnitOfWork,
+    actor: Actor,
+    child_id: int,
+    household_id: int,
+    month: dt.date,
+    ending: tuple[int, dt.date] | None = None,
+) -> billing.DraftInvoice | None:
+    """The invoice the month's run would make for a child, composed but not saved.
+
+    Args:
+        uow: a transaction (only read).
+        actor: whose creche's VAT and sibling discounts apply.
+        child_id: the child.
+        household_id: the child's household (its children are ranked together).
+        month: any day of the billing month (the invoice is dated its first day).
+        ending: (enrolment id, last day) to compose as if that enrolment ended then.
+
+    Returns:
+        The child's draft, or None when it has nothing to bill that month.
+    """
+    creche = _creche(uow, actor)
+    start, end = billing.month_start(month), billing.month_end(month)
+    enrolments = uow.billing_inputs.enrolments(start, end, [household_id])
+    if ending is not None:
+        enrolment_id, last_day = ending
+        enrolments = [
+            replace(e, end=last_day) if e.enrolment_id == enrolment_id else e for e in enrolments
+        ]
+    charges = uow.billing_inputs.pending_charges(end, [child_id])
+    policy = billing.VatPolicy(creche.vat_registered, creche.prices_include_vat, vat_rate_on(start))
+    drafts = billing.compose_month(start, enrolments, charges, creche.sibling_schedule, policy)
+    return next((d for d in drafts if d.child_id == child_id), None)
+
+
 def _result(month: dt.date, progress: _Progress, *, cancelled: bool) -> GenerationResult:
     return GenerationResult(month, tuple(progress.created), tuple(progress.skipped), cancelled)
 
@@ -131,6 +205,7 @@ def _run_batch(
     issued: dt.date,
     households: Sequence[int],
     progress: _Progress,
+    only_child: int | None = None,
 ) -> None:
     creche = _creche(uow, actor)
     # Runs take turns per creche (whatever year their invoices are dated in): the
@@ -146,6 +221,10 @@ def _run_batch(
         creche.vat_registered, creche.prices_include_vat, vat_rate_on(issued)
     )
     drafts = billing.compose_month(month, enrolments, charges, creche.sibling_schedule, policy)
+    if only_child is not None:
+        # The whole household is composed so that the child's sibling discount is
+        # the one the month's run gives it; only the child's invoice is made.
+        drafts = [d for d in drafts if d.child_id == only_child]
     fresh = [d for d in drafts if d.child_id not in done]
     progress.skipped.extend(sorted({d.child_id for d in drafts if d.child_id in done}))
     if not fresh:

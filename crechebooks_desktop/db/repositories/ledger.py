@@ -52,6 +52,22 @@ class LedgerRepository(TenantScoped):
             raise NotFoundError(f"no household with id {missing[0]} in this creche")
         return found
 
+    def balance(self, household_id: int) -> BalanceState:
+        """A household's balance and unused credit, read without a lock (previews).
+
+        Raises:
+            NotFoundError: the household is not in this creche.
+        """
+        row = self.session.execute(
+            select(HouseholdBalance.balance_cents, HouseholdBalance.credit_cents).where(
+                HouseholdBalance.tenant_id == self.tenant_id,
+                HouseholdBalance.household_id == household_id,
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no household with id {household_id} in this creche")
+        return BalanceState(household_id, row[0], row[1])
+
     def append_entries(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert entries (dicts of LedgerEntry columns) in one statement; their ids in order.
 

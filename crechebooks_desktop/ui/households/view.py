@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from crechebooks_desktop.ui.households import jobs
 from crechebooks_desktop.ui.households.actions import RosterActions
 from crechebooks_desktop.ui.households.detail import HouseholdDetailPanel
 from crechebooks_desktop.ui.households.model import Column, HouseholdTableModel
+from crechebooks_desktop.ui.households.offboarding import OffboardingDialog
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
@@ -81,6 +83,7 @@ class HouseholdsView(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        self._add_offboarding()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(self.roster.row)
@@ -106,6 +109,7 @@ class HouseholdsView(QWidget):
         self._update_summary(style)
         self._reselect()
         self.roster.update()
+        self.end_button.setEnabled(self.table.currentIndex().isValid())
         self.loaded.emit(len(rows))
 
     # -- the chosen household ------------------------------------------------------------
@@ -177,3 +181,26 @@ class HouseholdsView(QWidget):
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.roster or changes.ledger or changes.invoices or changes.settings:
             self.reload()
+
+    # ------------------------------------------------------------------ offboarding (issue 13)
+
+    def _add_offboarding(self) -> None:
+        self.end_button = QPushButton("End enrolment…")
+        self.end_button.setEnabled(False)
+        self.end_button.clicked.connect(self.open_offboarding)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.end_button.setEnabled(current.isValid())
+        )
+        # At the end of the roster's buttons, before their closing stretch.
+        self.roster.row.insertWidget(self.roster.row.count() - 1, self.end_button)
+
+    def open_offboarding(self) -> OffboardingDialog | None:
+        """Open the offboarding dialog for the selected household (None when none is)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.model.row_value(self.proxy.mapToSource(index).row())
+        dialog = OffboardingDialog(self._session, row.account_ref, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
