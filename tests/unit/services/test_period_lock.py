@@ -147,6 +147,8 @@ UNTOUCHED = {
     "roster.end_enrolment": "roster",
     "roster_import.import_fees": "roster",
     "roster_import.import_roster": "roster",
+    "structures.add_fee": "roster",
+    "structures.change_fee": "roster",
     "users.add_user": "users",
     "users.change_role": "users",
     "users.disable_user": "users",
