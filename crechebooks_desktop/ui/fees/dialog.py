@@ -262,9 +262,10 @@ class FeesDialog(AdminListDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.versions_title = QLabel()
         self.versions = value_table(
-            ("From", "Amount", "Registration", "Re-registration"), {1, 2, 3}, stretch=0
+            ("From", "Amount", "Registration", "Re-registration"), {1, 2, 3}, stretch=3
         )
         self.versions.setMaximumHeight(130)
+        self.versions.setMaximumWidth(470)  # four short columns; the money stays near its date
         self.note = QLabel(
             "A change applies from the 1st of a month: invoices already made keep their "
             "amounts, and the months not yet invoiced are billed at the new ones."
@@ -277,9 +278,11 @@ class FeesDialog(AdminListDialog):
         self.change_button = QPushButton("Change from a month…")
         self.add_button.clicked.connect(lambda: self._open(AddFeeDialog(self._session, self)))
         self.change_button.clicked.connect(self._change)
+        for button in (self.add_button, self.change_button):
+            button.setAutoDefault(False)  # Enter in the list opens nothing by surprise
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
-        self.resize(900, 480)
+        self.resize(1060, 480)
         self.reload()
 
     def _layout(self) -> None:
