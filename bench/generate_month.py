@@ -41,10 +41,12 @@ def build_book(url: str, children: int) -> int:
         Enrolment,
         EnrolmentExtra,
         FeeStructure,
+        FeeStructureRate,
         Household,
         HouseholdBalance,
     )
     from crechebooks_desktop.domain.creche import NewCreche
+    from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY
     from crechebooks_desktop.services.creches import init_creche
     from crechebooks_desktop.settings import Settings
 
@@ -66,15 +68,22 @@ def build_book(url: str, children: int) -> int:
         session.execute(
             insert(FeeStructure),
             [
+                {"id": i, "tenant_id": tid, "name": n, "fee_type": t}
+                for i, (n, t, _a) in enumerate(fees, 1)
+            ],
+        )
+        session.execute(
+            insert(FeeStructureRate),
+            [
                 {
                     "tenant_id": tid,
-                    "name": n,
-                    "fee_type": t,
+                    "fee_structure_id": i,
+                    "effective_from": FIRST_BOOK_DAY,
                     "amount_cents": a,
                     "registration_fee_cents": 75_000,
                     "re_registration_fee_cents": 50_000,
                 }
-                for n, t, a in fees
+                for i, (_n, _t, a) in enumerate(fees, 1)
             ],
         )
         fee_ids = list(range(1, 5))

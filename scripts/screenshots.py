@@ -21,11 +21,13 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
+from crechebooks_desktop.domain.roster import FeeRate
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services import bank
 from crechebooks_desktop.services.bank import list_accounts
 from crechebooks_desktop.services.creches import change_setting
 from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.fees.structures import change_fee, fee_named
 from crechebooks_desktop.services.households import household_summaries
 from crechebooks_desktop.services.invoices import send_month
 from crechebooks_desktop.services.invoicing import generate_month
@@ -41,11 +43,13 @@ from crechebooks_desktop.services.users import acting_user, add_user, disable_us
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
 from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
+from crechebooks_desktop.ui.fees.dialog import FeesDialog
 from crechebooks_desktop.ui.households.enrolment_dialog import EnrolmentDialog
 from crechebooks_desktop.ui.households.household_dialog import HouseholdDialog
 from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
+from crechebooks_desktop.ui.roster_import.dialogs import RosterImportDialog
 from crechebooks_desktop.ui.setup.first_run import FirstRunDialog
 from crechebooks_desktop.ui.statements import jobs
 
@@ -473,12 +477,31 @@ def admin_book(path: Path) -> None:
         add_user(uow, admin, "lerato", Role.BOOKKEEPER, "gone", "Lerato Dube")
         add_user(uow, admin, "zanele", Role.ADMIN, None, "Zanele Khumalo")
         disable_user(uow, admin, "lerato")
+        # A fee rise the creche has set for next year, shown as the change to come.
+        rise = dt.date(TODAY.year + 1, 1, 1)
+        fee = fee_named(uow, "Full Day (07:00-17:30)")
+        change_fee(uow, admin, fee.terms.name, FeeRate(rise, 515_000, 80_000, 50_000))
+        fee = fee_named(uow, "Half Day (07:00-13:00)")
+        change_fee(uow, admin, fee.terms.name, FeeRate(rise, 340_000, 80_000, 50_000))
     book.close()
 
 
+BAD_ROSTER = (
+    "household_ref,parent_name,parent_email,parent_phone,child_ref,child_first_name,"
+    "child_last_name,child_dob,fee_name,start_date,end_date\n"
+    "MOKOENA14,Mrs Palesa Mokoena,palesa.mokoena@gmail,082 555 0114,MOKOENA14-1,Karabo,"
+    "Mokoena,2022-02-30,Full Day (07:00-17:30),2027-01-11,\n"
+    "MOKOENA14,Mrs Palesa Mokoena,,,MOKOENA14-2,Naledi,Mokoena,2023-05-17,Toddlers,"
+    "2027-01-11,\n"
+    "KHUMALO15,Mr Themba Khumalo,,,KHUMALO15-1,Ayanda,Khumalo,2021-09-03,"
+    "Half Day (07:00-13:00),2027-01-11,2026-12-31\n"
+)
+"""A roster file with a problem of each kind: the file's own, and one only the book shows."""
+
+
 def admin_pictures(app, path: Path) -> list[str]:
-    """The Settings dialog (its first page) and the Users dialog with a disabled user chosen."""
-    saved = ["settings-dialog.png", "users-dialog.png"]
+    """The Settings, Users and Fee structures dialogs, and a roster file's problems."""
+    saved = ["settings-dialog.png", "users-dialog.png", "fees-dialog.png", "import-problems.png"]
     shell = Shell(
         argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
     )
@@ -501,6 +524,29 @@ def admin_pictures(app, path: Path) -> list[str]:
         app.processEvents()
         users.grab().save(str(DOCS / saved[1]))
         users.close()
+        fees = FeesDialog(shell.session, TODAY, shell.window)
+        fees.loaded.connect(lambda _n: QTimer.singleShot(400, lambda: fees_shot(fees)))
+        fees.show()
+
+    def fees_shot(fees: FeesDialog) -> None:
+        fees.select_fee("Full Day (07:00-17:30)")
+        fees.said.setText(f"Full Day (07:00-17:30): new amounts from 01 January {TODAY.year + 1}.")
+        app.processEvents()
+        fees.grab().save(str(DOCS / saved[2]))
+        fees.close()
+        roster = path.parent / "new children.csv"
+        roster.write_text(BAD_ROSTER, encoding="utf-8")
+        dialog = RosterImportDialog(shell.session, shell.window)
+        dialog.refused.connect(lambda _p: QTimer.singleShot(400, lambda: import_shot(dialog)))
+        dialog.show()
+        dialog.set_path(roster)
+
+    def import_shot(dialog: RosterImportDialog) -> None:
+        # Where the file would be on the office computer, not the temporary folder.
+        dialog.path.setText("/home/office/Documents/new children.csv")
+        app.processEvents()
+        dialog.grab().save(str(DOCS / saved[3]))
+        dialog.close()
         app.quit()
 
     shell.startup.ready.connect(ready)

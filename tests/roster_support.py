@@ -25,6 +25,7 @@ ROSTER_HEADER = (
 
 _TABLES = (
     "fee_structures",
+    "fee_structure_rates",
     "households",
     "household_balances",
     "children",

@@ -62,6 +62,52 @@ def _offboarding(end: argparse.ArgumentParser) -> None:
     end.add_argument("--preview", action="store_true", help="say what would happen; change nothing")
 
 
+def _amount_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--amount", metavar="4850.00", help="monthly fee, or the hourly rate of an HOURLY fee"
+    )
+    parser.add_argument("--registration", metavar="750.00", help="registration fee, or 'none'")
+    parser.add_argument(
+        "--re-registration", metavar="500.00", help="re-registration fee, or 'none'"
+    )
+    parser.add_argument("--json", action="store_true")
+
+
+def _fees(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = sub.add_parser("add", help="a new fee structure (its amounts apply from the start)")
+    new.set_defaults(handler="fee_commands.cmd_fees_add")
+    new.add_argument("name", metavar="NAME", type=one_line_text)
+    new.add_argument(
+        "--type",
+        required=True,
+        dest="fee_type",
+        type=str.upper,
+        choices=["FULL_DAY", "HALF_DAY", "HOURLY", "CUSTOM"],
+    )
+    _amount_options(new)
+
+    change = sub.add_parser(
+        "change",
+        help="new amounts from the 1st of a month; invoices already made keep theirs",
+    )
+    change.set_defaults(handler="fee_commands.cmd_fees_change")
+    change.add_argument("name", metavar="NAME")
+    change.add_argument(
+        "--from", required=True, dest="from_", metavar="YYYY-MM-01", help="the first month billed"
+    )
+    _amount_options(change)
+
+    listing = sub.add_parser("list", help="the fee structures: amounts now and changes to come")
+    listing.set_defaults(handler="fee_commands.cmd_fees_list")
+    listing.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
+    listing.add_argument("--json", action="store_true")
+
+    history = sub.add_parser("history", help="every version of a fee's amounts")
+    history.set_defaults(handler="fee_commands.cmd_fees_history")
+    history.add_argument("name", metavar="NAME")
+    history.add_argument("--json", action="store_true")
+
+
 def register(add: AddCommand) -> None:
     """Add the roster's subcommands to the ``crechebooks`` parser.
 
@@ -69,13 +115,13 @@ def register(add: AddCommand) -> None:
     command's own is that of its main action.
     """
     fees = add(
-        "fees", "import or list the creche's fee structures", "roster_commands.cmd_fees_list"
+        "fees",
+        "add, change, import or list the creche's fee structures",
+        "fee_commands.cmd_fees_list",
     )
     fees_sub = fees.add_subparsers(dest="action", required=True, metavar="ACTION")
     _import(fees_sub, "fee structures", "roster_commands.cmd_fees_import")
-    listing = fees_sub.add_parser("list", help="the fee structures")
-    listing.set_defaults(handler="roster_commands.cmd_fees_list")
-    listing.add_argument("--json", action="store_true")
+    _fees(fees_sub)
 
     roster = add(
         "roster", "import households, children and enrolments", "roster_commands.cmd_roster_import"

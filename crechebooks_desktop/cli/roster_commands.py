@@ -19,12 +19,9 @@ from crechebooks_desktop.cli.common import (
     open_book,
     parse_amount,
     print_json,
-    reading,
 )
-from crechebooks_desktop.cli.table import number, print_table, text
 from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
-from crechebooks_desktop.domain.money import format_plain
-from crechebooks_desktop.domain.roster import StoredFee, charge_line_type
+from crechebooks_desktop.domain.roster import charge_line_type
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import fees_csv, roster_csv
 from crechebooks_desktop.services import offboarding, roster, roster_import
@@ -55,41 +52,6 @@ def cmd_fees_import(args: argparse.Namespace) -> int:
         print_json({"file": parsed.file, "fees": _counts(summary)})
     else:
         print(f"imported {parsed.file}: {_described(summary, 'fees')}")
-    return 0
-
-
-def _fee_row(fee: StoredFee) -> dict[str, Any]:
-    t = fee.terms
-    return {
-        "name": t.name,
-        "fee_type": t.fee_type.value,
-        "amount_cents": t.amount_cents,
-        "registration_fee_cents": t.registration_fee_cents,
-        "re_registration_fee_cents": t.re_registration_fee_cents,
-    }
-
-
-def _rands(cents: int | None) -> str:
-    return "-" if cents is None else format_plain(cents)
-
-
-def cmd_fees_list(args: argparse.Namespace) -> int:
-    """``fees list``: the fee structures, by name."""
-    with open_book(args) as book, reading(book, args) as uow:
-        fees = roster.list_fees(uow)
-    if args.json:
-        print_json({"fees": [_fee_row(fee) for fee in fees]})
-        return 0
-    print_table(
-        (
-            text("name", lambda f: f.terms.name),
-            text("type", lambda f: f.terms.fee_type.value),
-            number("amount", lambda f: _rands(f.terms.amount_cents)),
-            number("registration", lambda f: _rands(f.terms.registration_fee_cents)),
-            number("re-reg", lambda f: _rands(f.terms.re_registration_fee_cents)),
-        ),
-        fees,
-    )
     return 0
 
 

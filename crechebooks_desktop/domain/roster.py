@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY
 from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.text import check_one_line
@@ -24,6 +25,7 @@ __all__ = [
     "ChildDetails",
     "EnrolmentChange",
     "EnrolmentTerms",
+    "FeeRate",
     "FeeRow",
     "FeeTerms",
     "HouseholdDetails",
@@ -101,12 +103,55 @@ class FeeTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class FeeRate:
+    """A fee's amounts from a date on (see ``FeeTerms`` for what each holds).
+
+    Attributes:
+        effective_from: the 1st of the first month billed at these amounts;
+            ``FIRST_BOOK_DAY`` for a fee's first version ("from the start").
+    """
+
+    effective_from: dt.date
+    amount_cents: int | None
+    registration_fee_cents: int | None = None
+    re_registration_fee_cents: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredFee:
-    """A fee structure in the book."""
+    """A fee structure in the book.
+
+    Attributes:
+        terms: the fee as first defined, from the start (what a fees file
+            describes and a fees import compares with).
+        changes: its later versions, oldest first, each from the 1st of a month.
+    """
 
     id: int
     terms: FeeTerms
     active: bool = True
+    changes: tuple[FeeRate, ...] = ()
+
+    @property
+    def versions(self) -> tuple[FeeRate, ...]:
+        """Every version, oldest first, the first one from ``FIRST_BOOK_DAY``."""
+        t = self.terms
+        first = FeeRate(
+            FIRST_BOOK_DAY, t.amount_cents, t.registration_fee_cents, t.re_registration_fee_cents
+        )
+        return (first, *self.changes)
+
+    def rate_on(self, day: dt.date) -> FeeRate:
+        """The version in force on ``day`` (the first one before any change)."""
+        found = self.versions[0]
+        for version in self.changes:
+            if version.effective_from <= day:
+                found = version
+        return found
+
+    def next_change(self, day: dt.date) -> FeeRate | None:
+        """The first version from after ``day`` (a scheduled change), if any."""
+        return next((v for v in self.changes if v.effective_from > day), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,10 @@ def import_fees(
 ) -> ImportSummary:
     """Create or update fee structures by name (case-insensitive), all or nothing.
 
-    Fee structures the file does not name are left as they are.
+    Fee structures the file does not name are left as they are. A file's
+    amounts are a fee's first version (from the start): changes from a later
+    month (``services.fees.structures.change_fee``) are left as they are, so
+    re-importing the setup file after a change changes nothing.
 
     Args:
         uow: the transaction.

@@ -29,6 +29,7 @@ from crechebooks_desktop.ui.ledger.view import LedgerView
 from crechebooks_desktop.ui.matching.view import MatchingView
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.reconciliation.view import ReconciliationView
+from crechebooks_desktop.ui.roster_import.menu import add_import_menu
 from crechebooks_desktop.ui.statements.view import StatementsView
 
 if TYPE_CHECKING:
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         backup = QAction("&Back up book…", self)
         backup.triggered.connect(self._backup)
         file_menu.addAction(backup)
+        self.import_menu = add_import_menu(file_menu, self, self._session)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -61,16 +62,26 @@ def test_import_the_samples_then_again(cli: Cli, db: tuple[str, str]) -> None:
         "imported fees.csv: 5 fees (5 new, 0 updated, 0 unchanged)\n"
     )
     listed = json.loads(ok(cli(*db, "fees", "list", "--json")))
-    assert listed["fees"][0] == {
-        "name": "Aftercare (hourly)",
-        "fee_type": "HOURLY",
+    first = {
+        "effective_from": None,
         "amount_cents": 6_500,
         "registration_fee_cents": 35_000,
         "re_registration_fee_cents": None,
     }
+    assert listed["fees"][0] == {
+        "name": "Aftercare (hourly)",
+        "fee_type": "HOURLY",
+        **first,
+        "scheduled": None,
+        "versions": [first],
+    }
     table = ok(cli(*db, "fees", "list")).splitlines()
-    assert table[0].split() == ["name", "type", "amount", "registration", "re-reg"]
-    assert table[3].split() == ["Custom", "arrangement", "CUSTOM", "-", "750.00", "500.00"]
+    assert table[0].split() == [
+        "name", "type", "amount", "registration", "re-reg", "since", "next", "change"
+    ]  # fmt: skip
+    assert table[3].split() == [
+        "Custom", "arrangement", "CUSTOM", "-", "750.00", "500.00", "the", "start"
+    ]  # fmt: skip
 
     imported = json.loads(ok(cli(*db, "roster", "import", "roster.csv", "--json")))
     assert imported == {
@@ -397,3 +408,47 @@ def test_refusals_are_one_line_and_change_nothing(
     ]
     with opened(book_url, tmp_path) as book:
         assert snapshot(book) == before
+
+
+def test_add_and_change_a_fee(cli: Cli, db: tuple[str, str], book_url: str, tmp_path: Path) -> None:
+    today = dt.date.today()  # noqa: DTZ011 - the command's own today
+    month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1).isoformat()
+    assert ok(cli(*db, "fees", "add", "Toddlers", "--type", "half_day", "--amount", "3100")) == (
+        "added fee 'Toddlers' (HALF_DAY)\n"
+    )
+    with opened(book_url, tmp_path) as book:
+        before = snapshot(book)
+    assert refused(
+        cli(*db, "fees", "change", "toddlers", "--amount", "3300", "--from", "2026-09-15")
+    ) == [
+        (
+            "crechebooks: error: a fee changes from the first day of a month (invoices are "
+            "monthly): 2026-09-15 is not one; did you mean 2026-10-01?"
+        )
+    ]
+    assert refused(cli(*db, "fees", "add", "TODDLERS", "--type", "FULL_DAY", "--amount", "1")) == [
+        "crechebooks: error: the creche already has a fee called 'Toddlers'"
+    ]
+    with opened(book_url, tmp_path) as book:
+        assert snapshot(book) == before
+
+    changed = cli(
+        *db, "fees", "change", "toddlers", "--amount", "3300", "--registration", "500",
+        "--from", month, "--json",
+    )  # fmt: skip
+    assert json.loads(ok(changed))["after"] == {
+        "effective_from": month,
+        "amount_cents": 330_000,
+        "registration_fee_cents": 50_000,
+        "re_registration_fee_cents": None,
+    }
+    table = ok(cli(*db, "fees", "list")).splitlines()
+    assert table[1].split() == [
+        "Toddlers", "HALF_DAY", "3100.00", "-", "-", "the", "start",
+        f"{month}:", "3300.00,", "reg", "500.00",
+    ]  # fmt: skip
+    history = ok(cli(*db, "fees", "history", "Toddlers")).splitlines()
+    assert [line.split() for line in history[1:]] == [
+        ["the", "start", "3100.00", "-", "-"],
+        [month, "3300.00", "500.00", "-"],
+    ]

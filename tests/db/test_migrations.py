@@ -46,6 +46,7 @@ EXPECTED_TABLES = {
     "documents",
     "enrolment_extras",
     "enrolments",
+    "fee_structure_rates",
     "fee_structures",
     "history_heads",
     "household_balances",
@@ -73,20 +74,20 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0008"
+LATEST = "0009"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0008
+Revises: 0009
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

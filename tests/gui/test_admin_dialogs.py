@@ -130,7 +130,9 @@ def test_administration_menu_is_for_admins_only(start, demo_book_path) -> None:
     admin = start()
     menu = admin.window.admin_menu
     assert menu.menuAction().isVisible()
-    assert [a.text() for a in menu.actions()] == ["&Settings…", "&Users…", "&Bank accounts…"]
+    assert [a.text() for a in menu.actions()] == [
+        "&Settings…", "&Users…", "&Bank accounts…", "&Fee structures…"
+    ]  # fmt: skip
     for name in ("bea", "olivia"):
         other = start(name)
         assert not other.window.admin_menu.menuAction().isVisible(), name

@@ -7,11 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
-from crechebooks_desktop.db.tables import Charge, Child, Enrolment, EnrolmentExtra, FeeStructure
+from crechebooks_desktop.db.tables import (
+    Charge,
+    Child,
+    Enrolment,
+    EnrolmentExtra,
+    FeeStructure,
+    FeeStructureRate,
+)
 from crechebooks_desktop.domain import billing
 
 
@@ -36,6 +43,8 @@ class BillingInputsRepository(TenantScoped):
 
         The registration fee is offered only on a child's first enrolment: a
         change of fee structure starts a new enrolment but is no new registration.
+        A fee's amounts are those of its version in force on the month's first
+        day (versions start on a 1st, so it holds for the whole month).
         """
         earlier = aliased(Enrolment)
         first = ~exists().where(
@@ -45,6 +54,7 @@ class BillingInputsRepository(TenantScoped):
             select(*_COLUMNS, first.label("first"))
             .join(Child, Child.id == Enrolment.child_id)
             .join(FeeStructure, FeeStructure.id == Enrolment.fee_structure_id)
+            .join(FeeStructureRate, _rate_in_force(month_start))
             .where(
                 Enrolment.tenant_id == self.tenant_id,
                 Child.household_id.in_(sorted(set(household_ids))),
@@ -94,6 +104,22 @@ class BillingInputsRepository(TenantScoped):
         return {key: tuple(value) for key, value in found.items()}
 
 
+def _rate_in_force(month_start: dt.date) -> ColumnElement[bool]:
+    later = aliased(FeeStructureRate)
+    newest = (
+        select(func.max(later.effective_from))
+        .where(
+            later.fee_structure_id == FeeStructure.id,
+            later.effective_from <= month_start,
+        )
+        .scalar_subquery()
+    )
+    return and_(
+        FeeStructureRate.fee_structure_id == FeeStructure.id,
+        FeeStructureRate.effective_from == newest,
+    )
+
+
 def _overlaps(month_start: dt.date, month_end: dt.date) -> tuple[ColumnElement[bool], ...]:
     return (
         Enrolment.start_date <= month_end,
@@ -110,13 +136,13 @@ _COLUMNS = (
     Child.date_of_birth,
     FeeStructure.fee_type,
     FeeStructure.name.label("fee_name"),
-    FeeStructure.amount_cents.label("fee_amount_cents"),
+    FeeStructureRate.amount_cents.label("fee_amount_cents"),
     Enrolment.custom_amount_cents,
     Enrolment.hours_per_month,
     Enrolment.start_date,
     Enrolment.end_date,
-    FeeStructure.registration_fee_cents,
-    FeeStructure.re_registration_fee_cents,
+    FeeStructureRate.registration_fee_cents,
+    FeeStructureRate.re_registration_fee_cents,
 )
 
 

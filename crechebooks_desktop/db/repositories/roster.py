@@ -20,13 +20,17 @@ from crechebooks_desktop.db.tables import (
     Enrolment,
     EnrolmentExtra,
     FeeStructure,
+    FeeStructureRate,
     Household,
     HouseholdBalance,
     Invoice,
 )
+from crechebooks_desktop.domain.billing import month_end
+from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY
 from crechebooks_desktop.domain.enums import (
     EnrolmentStatus,
     FeeType,
+    InvoiceKind,
     InvoiceStatus,
     LineType,
     VatTreatment,
@@ -35,6 +39,7 @@ from crechebooks_desktop.domain.household import HouseholdSummary
 from crechebooks_desktop.domain.roster import (
     ChildDetails,
     EnrolmentTerms,
+    FeeRate,
     FeeTerms,
     HouseholdDetails,
     RecurringExtra,
@@ -112,17 +117,14 @@ class RosterRepository(TenantScoped):
         registration_fee_cents: int | None = None,
         re_registration_fee_cents: int | None = None,
     ) -> int:
-        """Insert a fee structure; returns its id."""
-        row = FeeStructure(
-            tenant_id=self.tenant_id,
-            name=name,
-            fee_type=fee_type,
-            amount_cents=amount_cents,
-            registration_fee_cents=registration_fee_cents,
-            re_registration_fee_cents=re_registration_fee_cents,
-        )
+        """Insert a fee structure with its first version (from the start); returns its id."""
+        row = FeeStructure(tenant_id=self.tenant_id, name=name, fee_type=fee_type)
         self.session.add(row)
         self.session.flush()
+        first = FeeRate(
+            FIRST_BOOK_DAY, amount_cents, registration_fee_cents, re_registration_fee_cents
+        )
+        self.save_fee_rate(row.id, first)
         return row.id
 
     def add_enrolment(
@@ -237,25 +239,77 @@ class RosterRepository(TenantScoped):
     # --------------------------------------------------------------- fee structures
 
     def fees(self) -> list[StoredFee]:
-        """Every fee structure of the creche, by name."""
+        """Every fee structure of the creche with its versions, by name."""
         rows = self.session.scalars(
             select(FeeStructure)
             .where(FeeStructure.tenant_id == self.tenant_id)
             .order_by(FeeStructure.name, FeeStructure.id)
+        ).all()
+        versions: dict[int, list[FeeRate]] = defaultdict(list)
+        rates = self.session.scalars(
+            select(FeeStructureRate)
+            .where(FeeStructureRate.tenant_id == self.tenant_id)
+            .order_by(FeeStructureRate.fee_structure_id, FeeStructureRate.effective_from)
         )
-        return [_fee(row) for row in rows]
+        for rate in rates:
+            versions[rate.fee_structure_id].append(_rate(rate))
+        return [_fee(row, versions[row.id]) for row in rows]
 
     def update_fee_structure(self, fee_id: int, terms: FeeTerms) -> None:
-        """Replace a fee structure's name, type and amounts."""
-        self._update(
-            FeeStructure,
-            fee_id,
-            name=terms.name,
-            fee_type=terms.fee_type,
-            amount_cents=terms.amount_cents,
-            registration_fee_cents=terms.registration_fee_cents,
-            re_registration_fee_cents=terms.re_registration_fee_cents,
+        """Replace a fee structure's name and type, and the amounts of its first version."""
+        self._update(FeeStructure, fee_id, name=terms.name, fee_type=terms.fee_type)
+        first = FeeRate(
+            FIRST_BOOK_DAY,
+            terms.amount_cents,
+            terms.registration_fee_cents,
+            terms.re_registration_fee_cents,
         )
+        self.save_fee_rate(fee_id, first)
+
+    def save_fee_rate(self, fee_id: int, rate: FeeRate) -> None:
+        """Add a fee's version from ``rate.effective_from``, or replace the one from that day."""
+        self.session.execute(
+            delete(FeeStructureRate).where(
+                FeeStructureRate.tenant_id == self.tenant_id,
+                FeeStructureRate.fee_structure_id == fee_id,
+                FeeStructureRate.effective_from == rate.effective_from,
+            )
+        )
+        self.session.add(
+            FeeStructureRate(
+                tenant_id=self.tenant_id,
+                fee_structure_id=fee_id,
+                effective_from=rate.effective_from,
+                amount_cents=rate.amount_cents,
+                registration_fee_cents=rate.registration_fee_cents,
+                re_registration_fee_cents=rate.re_registration_fee_cents,
+            )
+        )
+        self.session.flush()
+
+    def monthly_invoices_on_fee(self, fee_id: int, from_month: dt.date) -> int:
+        """Monthly invoices (not void) from ``from_month`` on of children enrolled on a fee.
+
+        The invoices a change of the fee from that month leaves as they are.
+        """
+        rows = self.session.execute(
+            select(Invoice.id, Invoice.billing_month, Enrolment.start_date, Enrolment.end_date)
+            .join(Enrolment, Enrolment.child_id == Invoice.child_id)
+            .where(
+                Invoice.tenant_id == self.tenant_id,
+                Invoice.kind == InvoiceKind.MONTHLY,
+                Invoice.status != InvoiceStatus.VOID,
+                Invoice.billing_month >= from_month,
+                Enrolment.fee_structure_id == fee_id,
+            )
+        )
+        found: set[int] = set()
+        for invoice_id, month, start, end in rows:
+            if month is None:  # pragma: no cover - a MONTHLY invoice has its month
+                continue
+            if start <= month_end(month) and (end is None or end >= month):
+                found.add(invoice_id)
+        return len(found)
 
     def fee_enrolment_count(self, fee_id: int) -> int:
         """How many enrolments (of any status) are on a fee structure."""
@@ -499,15 +553,25 @@ class RosterRepository(TenantScoped):
         )
 
 
-def _fee(row: FeeStructure) -> StoredFee:
-    terms = FeeTerms(
-        row.name,
-        row.fee_type,
+def _rate(row: FeeStructureRate) -> FeeRate:
+    return FeeRate(
+        row.effective_from,
         row.amount_cents,
         row.registration_fee_cents,
         row.re_registration_fee_cents,
     )
-    return StoredFee(row.id, terms, row.active)
+
+
+def _fee(row: FeeStructure, versions: list[FeeRate]) -> StoredFee:
+    first = versions[0] if versions else FeeRate(FIRST_BOOK_DAY, None)
+    terms = FeeTerms(
+        row.name,
+        row.fee_type,
+        first.amount_cents,
+        first.registration_fee_cents,
+        first.re_registration_fee_cents,
+    )
+    return StoredFee(row.id, terms, row.active, tuple(versions[1:]))
 
 
 def _household(row: Household) -> HouseholdDetails:

@@ -38,6 +38,7 @@ from crechebooks_desktop.db.tables.roster import (
     Enrolment,
     EnrolmentExtra,
     FeeStructure,
+    FeeStructureRate,
     Household,
 )
 from crechebooks_desktop.db.tables.tenancy import Tenant, TenantUser, User
@@ -57,6 +58,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentExtra",
     "FeeStructure",
+    "FeeStructureRate",
     "HistoryHead",
     "Household",
     "HouseholdBalance",

@@ -60,11 +60,30 @@ class Child(Base):
 
 
 class FeeStructure(Base):
-    """A named fee: monthly amount or hourly rate, and registration fees."""
+    """A named fee; its amounts are dated versions in ``fee_structure_rates``."""
 
     __tablename__ = "fee_structures"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[IntPK]
+    tenant_id: Mapped[TenantId]
+    name: Mapped[Name]
+    fee_type: Mapped[FeeType] = mapped_column(enum_type(FeeType, "fee_type"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Created]
+
+
+class FeeStructureRate(Base):
+    """A fee's amounts from a date on: monthly amount or hourly rate, registration fees.
+
+    The version in force for a billing month is the latest one from on or
+    before the month's first day (versions start on a 1st, issue 13). The
+    first version of every fee is from ``FIRST_BOOK_DAY``.
+    """
+
+    __tablename__ = "fee_structure_rates"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "name"),
+        UniqueConstraint("fee_structure_id", "effective_from"),
         CheckConstraint("amount_cents IS NULL OR amount_cents >= 0", name="amount_not_negative"),
         CheckConstraint(
             "registration_fee_cents IS NULL OR registration_fee_cents >= 0",
@@ -77,16 +96,16 @@ class FeeStructure(Base):
         within_limit("amount_cents"),
         within_limit("registration_fee_cents"),
         within_limit("re_registration_fee_cents"),
+        in_book_years("effective_from"),
     )
 
     id: Mapped[IntPK]
     tenant_id: Mapped[TenantId]
-    name: Mapped[Name]
-    fee_type: Mapped[FeeType] = mapped_column(enum_type(FeeType, "fee_type"))
+    fee_structure_id: Mapped[int] = fk("fee_structures.id", index=False)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
     amount_cents: Mapped[OptCents]
     registration_fee_cents: Mapped[OptCents]
     re_registration_fee_cents: Mapped[OptCents]
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Created]
 
 

@@ -1,4 +1,4 @@
-"""The Administration menu (issue 13): Settings…, Users…, Bank accounts…, for administrators only.
+"""The Administration menu (issue 13): Settings, Users, Bank accounts, Fee structures; admins only.
 
 The menu is hidden for a bookkeeper or an owner-viewer (the services refuse
 them besides), and shown when an administrator signs in.
@@ -17,6 +17,7 @@ from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.admin.bank_accounts_dialog import BankAccountsDialog
 from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
 from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
+from crechebooks_desktop.ui.fees.dialog import FeesDialog
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 
 
@@ -38,6 +39,7 @@ def add_admin_menu(window: QMainWindow, session: BookSession) -> QMenu:
         ("&Settings…", lambda: SettingsDialog(session, window)),
         ("&Users…", lambda: UsersDialog(session, window)),
         ("&Bank accounts…", lambda: BankAccountsDialog(session, today, window)),
+        ("&Fee structures…", lambda: FeesDialog(session, today, window)),
     ):
         action = QAction(text, window)
         action.triggered.connect(opener(make))

@@ -157,6 +157,8 @@ UNTOUCHED = {
     "children.edit_child": "roster",
     "enrolments.add_enrolment": "roster",
     "enrolments.edit_enrolment": "roster",
+    "structures.add_fee": "roster",
+    "structures.change_fee": "roster",
     "users.add_user": "users",
     "users.change_role": "users",
     "users.disable_user": "users",

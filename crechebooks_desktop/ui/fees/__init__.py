@@ -1,0 +1,1 @@
+"""The Fee structures dialog: list fees, add one, change one's amounts from a month on."""

@@ -1,0 +1,1 @@
+"""Import dialogs for the roster, the fee structures and the opening balances (File > Import)."""
