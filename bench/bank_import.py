@@ -32,8 +32,8 @@ PG_ADMIN = os.environ.get(
 
 def _book(url: str, folder: Path):
     from crechebooks_desktop.domain.creche import NewCreche
-    from crechebooks_desktop.services import bank
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank
 
     book, _ = _open(url, folder)
     with book.write() as uow:
@@ -51,7 +51,7 @@ def _open(url: str, folder: Path):
 
 def _import_once(book, tenant: int, actor, path: Path) -> tuple[float, int, int]:
     from crechebooks_desktop.importers.bank import read_statement
-    from crechebooks_desktop.services import bank
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank
 
     start = time.perf_counter()
     data = path.read_bytes()

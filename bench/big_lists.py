@@ -90,8 +90,8 @@ def build(url: str, invoices: int, lines: int) -> None:  # noqa: PLR0915 - one b
         MatchOutcome,
         VatTreatment,
     )
-    from crechebooks_desktop.services import bank
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank
     from crechebooks_desktop.settings import Settings
 
     started = time.perf_counter()
@@ -314,7 +314,7 @@ def child(url: str, before: bool) -> dict[str, Any]:
     job("queue_counts", lambda uow: uow.bank_queue.group_counts())
     if before:
         from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
-        from crechebooks_desktop.services.match_review import list_lines
+        from crechebooks_desktop.services.bank.review_queue import list_lines
 
         job("before_invoices", lambda uow: len(uow.invoices.find(InvoiceFilter())))
         job("before_queue", lambda uow: len(list_lines(uow)))

@@ -47,7 +47,7 @@ def build_book(url: str, children: int) -> int:
     )
     from crechebooks_desktop.domain.creche import NewCreche
     from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
     from crechebooks_desktop.settings import Settings
 
     rng = random.Random(42)
@@ -180,8 +180,8 @@ def build_book(url: str, children: int) -> int:
 def run_generation(url: str, tid: int) -> dict:
     """In this (fresh) process: time the monthly run; report time, counts and peak memory."""
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.invoicing import generate_month
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.users import acting_user
+    from crechebooks_desktop.services.billing.monthly_run import generate_month
     from crechebooks_desktop.settings import Settings
 
     book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())))
@@ -192,7 +192,7 @@ def run_generation(url: str, tid: int) -> dict:
     result = generate_month(lambda: book.write(tid), actor, MONTH)
     seconds = time.perf_counter() - started
     with book.read(tid) as uow:
-        from crechebooks_desktop.services.checks import check_creche
+        from crechebooks_desktop.services.admin.checks import check_creche
 
         ok = check_creche(uow).ok
     book.close()

@@ -67,7 +67,7 @@ def restore_guard(path: Path) -> None:
 def child_check(url: str) -> None:
     """In a fresh process: time the whole check of the creche."""
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.checks import check_creche
+    from crechebooks_desktop.services.admin.checks import check_creche
     from crechebooks_desktop.settings import Settings
 
     book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())))

@@ -76,7 +76,7 @@ def _new_book(path: Path) -> int:
     """A migrated book with one creche and its admin; the tenant id."""
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.creche import NewCreche
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
     from crechebooks_desktop.settings import Settings
 
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -439,7 +439,7 @@ def child_sort_filter(db: str) -> dict:
 def child_sql(db: str) -> dict:
     """The queries alone (no Qt), for reference."""
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.ledger_view import SortColumn, ViewSpec
+    from crechebooks_desktop.services.ledger.view import SortColumn, ViewSpec
     from crechebooks_desktop.settings import settings_for
 
     book, _ = Book.open(settings_for(db))

@@ -117,8 +117,8 @@ def _decision_rows(book, tenant: int, count: int) -> list[dict]:
     from crechebooks_desktop.db.repositories.bulk import copy_rows, table_of
     from crechebooks_desktop.db.tables import BankLine
     from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
-    from crechebooks_desktop.services import bank
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.users import acting_user
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank
 
     with book.write(tenant) as uow:
         account = bank.add_account(uow, acting_user(uow, tenant, None), "Cheque", "fnb")
@@ -163,7 +163,7 @@ def decisions(count: int, *, postgres: bool) -> None:
     """Time writing ``count`` decisions row by row and in bulk, on each backend."""
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.creche import NewCreche
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
     from crechebooks_desktop.settings import Settings
 
     targets = [("SQLite", f"sqlite:///{Path(tempfile.mkdtemp()) / 'decisions.sqlite'}", None)]

@@ -172,8 +172,8 @@ def build_categorise_book(url: str, folder: Path, lines: int, rules: int):
     from dataclasses import replace
 
     from crechebooks_desktop.domain.creche import NewCreche
-    from crechebooks_desktop.services import bank
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
+    from crechebooks_desktop.services.bank import accounts_and_imports
     from crechebooks_desktop.services.reconciliation import reconcile
 
     book = _open(url, folder)
@@ -181,7 +181,7 @@ def build_categorise_book(url: str, folder: Path, lines: int, rules: int):
     with book.write() as uow:
         settings, actor = init_creche(uow, NewCreche(name="Bench", admin_password="pw"))  # noqa: S106
         scoped = uow.for_tenant(settings.tenant_id)
-        account = bank.add_account(scoped, actor, "Cheque", "fnb")
+        account = accounts_and_imports.add_account(scoped, actor, "Cheque", "fnb")
         ids = [scoped.chart.by_code(code).id for code in _ACCOUNTS]
         scoped.bank.add_lines(account.id, None, make_lines(lines, names))
         for rule in make_rules(names, ids):

@@ -63,8 +63,8 @@ def build(url: str, folder: Path, total: int, per_month: int) -> tuple[Any, int,
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.creche import NewCreche
     from crechebooks_desktop.domain.enums import BankLineStatus
-    from crechebooks_desktop.services import bank
-    from crechebooks_desktop.services.creches import init_creche
+    from crechebooks_desktop.services.admin.creches import init_creche
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank
     from crechebooks_desktop.services.reconciliation import reconcile
     from crechebooks_desktop.settings import Settings
 

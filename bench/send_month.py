@@ -36,9 +36,9 @@ MONTH = generate_month.MONTH
 def prepare(url: str, children: int) -> int:
     """The book with the month's drafts and some households holding credit; the tenant id."""
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.invoicing import generate_month as generate
-    from crechebooks_desktop.services.opening_balances import post_opening_balance
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.users import acting_user
+    from crechebooks_desktop.services.billing.monthly_run import generate_month as generate
+    from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
     from crechebooks_desktop.settings import Settings
 
     tid = generate_month.build_book(url, children)
@@ -61,9 +61,9 @@ def prepare(url: str, children: int) -> int:
 def run(url: str, tid: int) -> dict:
     """In this (fresh) process: time sending the month, then marking overdue."""
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.checks import check_creche
-    from crechebooks_desktop.services.invoices import mark_overdue, send_month
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.checks import check_creche
+    from crechebooks_desktop.services.admin.users import acting_user
+    from crechebooks_desktop.services.billing.invoice_lifecycle import mark_overdue, send_month
     from crechebooks_desktop.settings import Settings
 
     book, _ = Book.open(Settings(url, Path(tempfile.mkdtemp())))

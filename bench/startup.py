@@ -44,7 +44,7 @@ print(f"{marks['shown']:.4f} {marks['loaded']:.4f}")
 
 def make_demo_book(path: Path) -> None:
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.demo import create_demo_creche
+    from crechebooks_desktop.services.demo.creche import create_demo_creche
     from crechebooks_desktop.settings import settings_for
 
     book, _ = Book.open(settings_for(str(path)), create=True)

@@ -58,11 +58,11 @@ def build(url: str, households: int) -> int:
     """The bench book (see the module's docstring); returns the creche's id."""
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.enums import PaymentMethod
-    from crechebooks_desktop.services.creches import change_setting
-    from crechebooks_desktop.services.invoices import send_month
-    from crechebooks_desktop.services.invoicing import generate_month
-    from crechebooks_desktop.services.payments import add_payment
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.creches import change_setting
+    from crechebooks_desktop.services.admin.users import acting_user
+    from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+    from crechebooks_desktop.services.billing.monthly_run import generate_month
+    from crechebooks_desktop.services.ledger.payments import add_payment
     from crechebooks_desktop.settings import Settings
 
     tid = build_book(url, round(households * 1.43))
@@ -100,9 +100,9 @@ def run_batch(url: str, tid: int, out: str) -> dict[str, object]:
     """In this (fresh) process: the batch, end to end, timed; then its results checked."""
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.exporters.statement_batch import export_statements
+    from crechebooks_desktop.services.admin.users import acting_user
     from crechebooks_desktop.services.documents import sha256_hex
-    from crechebooks_desktop.services.statements.statement import Period
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.household_statements.statement import Period
     from crechebooks_desktop.settings import Settings
 
     folder = Path(out)

@@ -23,23 +23,23 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.bank import list_accounts
-from crechebooks_desktop.services.creches import change_setting
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import acting_user, add_user, disable_user
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank.accounts_and_imports import list_accounts
+from crechebooks_desktop.services.bank.payment_matching import run_matching
+from crechebooks_desktop.services.bank.review_queue import list_lines
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.services.fees.structures import change_fee, fee_named
-from crechebooks_desktop.services.households import household_summaries
-from crechebooks_desktop.services.invoices import send_month
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.ledger import household_ledger
-from crechebooks_desktop.services.match_review import list_lines
-from crechebooks_desktop.services.matching import run_matching
-from crechebooks_desktop.services.payments import add_payment
+from crechebooks_desktop.services.household_statements import reminders
+from crechebooks_desktop.services.ledger.payments import add_payment
+from crechebooks_desktop.services.ledger.posting import household_ledger
 from crechebooks_desktop.services.reconciliation import reconcile
 from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
-from crechebooks_desktop.services.roster_edit.checks import RosterRefused
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.users import acting_user, add_user, disable_user
+from crechebooks_desktop.services.roster.checks import RosterRefused
+from crechebooks_desktop.services.roster.household_view import household_summaries
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
 from crechebooks_desktop.ui.admin.users_dialog import UsersDialog

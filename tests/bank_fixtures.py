@@ -21,9 +21,9 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.invoices import send_month
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from tests.billing_fixtures import add_fees, new_creche, run_month
 from tests.billing_fixtures import invoices as find
 

@@ -28,11 +28,11 @@ from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import FeeType, LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services import invoicing
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.invoices import find_invoices
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing import monthly_run
+from crechebooks_desktop.services.billing.invoice_lifecycle import find_invoices
 from crechebooks_desktop.services.tasks import TaskState
-from crechebooks_desktop.services.users import acting_user
 
 FULL_DAY = 485_000
 HALF_DAY = 320_000
@@ -152,9 +152,9 @@ def run_month(
     month: dt.date,
     issue_date: dt.date | None = None,
     task: TaskState | None = None,
-) -> invoicing.GenerationResult:
+) -> monthly_run.GenerationResult:
     """The monthly run, as the window and the command line start it."""
-    return invoicing.generate_month(writer(book, actor.tenant_id), actor, month, issue_date, task)
+    return monthly_run.generate_month(writer(book, actor.tenant_id), actor, month, issue_date, task)
 
 
 def invoices(book: Book, tenant_id: int, **where: object) -> list[InvoiceValue]:

@@ -27,7 +27,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.enums import ReconciliationStatus
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from tests.billing_fixtures import new_creche
 
 ACCOUNT = "Cheque"

@@ -38,8 +38,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain import passwords
 from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.demo import DemoResult, create_demo_creche
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.demo.creche import DemoResult, create_demo_creche
 from crechebooks_desktop.settings import Settings
 from tests.file_keyring import keep_sign_in
 

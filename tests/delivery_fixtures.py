@@ -36,7 +36,7 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.delivery import Attachment, OutboxMessageValue, delivery_key
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.integrations import secrets
-from crechebooks_desktop.services.creches import change_setting
+from crechebooks_desktop.services.admin.creches import change_setting
 from crechebooks_desktop.services.delivery import outbox
 from tests.billing_fixtures import add_fees, new_creche, run_month
 

@@ -31,7 +31,9 @@ from sqlalchemy import text
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank, matching, payments
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching
+from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.reconciliation import categorise, reconcile
 from tests.bank_fixtures import ACCOUNT, Creche, build_creche
 
@@ -94,9 +96,13 @@ def build_october(book: Book) -> October:
         split = bank.split_line(uow, creche.actor, ids["split"], [320_000, 5_000])
         parts = (split.parts[0].id, split.parts[1].id)
         paid = {
-            "dlamini": matching.accept(uow, creche.actor, ids["dlamini"], "DLAMINI01").payment_id,
-            "naidoo": matching.accept(uow, creche.actor, ids["naidoo"], "NAIDOO03").payment_id,
-            "part": matching.accept(uow, creche.actor, parts[0], "DLAMINI02").payment_id,
+            "dlamini": payment_matching.accept(
+                uow, creche.actor, ids["dlamini"], "DLAMINI01"
+            ).payment_id,
+            "naidoo": payment_matching.accept(
+                uow, creche.actor, ids["naidoo"], "NAIDOO03"
+            ).payment_id,
+            "part": payment_matching.accept(uow, creche.actor, parts[0], "DLAMINI02").payment_id,
         }
         hand = payments.add_payment(
             uow, creche.actor, "BOTHA04", 485_000, D(2026, 10, 20), PaymentMethod.CASH

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services import sign_in as service
+from crechebooks_desktop.services.admin import sign_in as service
 
 
 def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:

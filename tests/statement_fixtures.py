@@ -17,12 +17,12 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.demo import create_demo_creche
-from crechebooks_desktop.services.invoices import send_month
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.payments import add_payment
-from crechebooks_desktop.services.statements.statement import Period
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.demo.creche import create_demo_creche
+from crechebooks_desktop.services.household_statements.statement import Period
+from crechebooks_desktop.services.ledger.payments import add_payment
 
 NOVEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 PAYER = "DLAMINI01"

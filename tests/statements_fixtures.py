@@ -29,8 +29,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.invoices import send_month
-from crechebooks_desktop.services.payments import add_payment
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+from crechebooks_desktop.services.ledger.payments import add_payment
 from tests.billing_fixtures import Kid, add_family, add_fees, new_creche, run_month
 
 FEE = 485_000

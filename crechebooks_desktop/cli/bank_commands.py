@@ -22,7 +22,7 @@ from crechebooks_desktop.cli.common import (
 from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.importers.bank import read_statement_file
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 
 
 def cmd_accounts_add(args: argparse.Namespace) -> int:

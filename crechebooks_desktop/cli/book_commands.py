@@ -19,9 +19,10 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.integrations.smtp_password import check_keyring, store_smtp_password
-from crechebooks_desktop.services import checks, creches, demo
-from crechebooks_desktop.services.book_backup import back_up_book, restore_book
+from crechebooks_desktop.services.admin import checks, creches
+from crechebooks_desktop.services.admin.book_backup import back_up_book, restore_book
 from crechebooks_desktop.services.delivery import settings as delivery_settings
+from crechebooks_desktop.services.demo import creche as demo
 from crechebooks_desktop.settings import settings_for
 
 

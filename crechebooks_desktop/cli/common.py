@@ -25,8 +25,8 @@ from crechebooks_desktop.domain.dates import (
 from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import PermissionDenied, UserFacingError
-from crechebooks_desktop.services import sign_in as services_sign_in
-from crechebooks_desktop.services import users
+from crechebooks_desktop.services.admin import sign_in as services_sign_in
+from crechebooks_desktop.services.admin import users
 from crechebooks_desktop.settings import settings_for
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)

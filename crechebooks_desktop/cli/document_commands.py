@@ -16,7 +16,7 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.invoice_documents import PrintedInvoice, print_invoice
 from crechebooks_desktop.exporters.invoice_table import write_invoices_csv, write_invoices_xlsx
 from crechebooks_desktop.private_files import make_private_folder
-from crechebooks_desktop.services import invoices
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 NO_BANKING_WARNING = (

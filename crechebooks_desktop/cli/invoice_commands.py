@@ -21,7 +21,8 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import invoices, invoicing
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
+from crechebooks_desktop.services.billing import monthly_run
 from crechebooks_desktop.services.tasks import TaskState
 
 
@@ -32,7 +33,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     with open_book(args) as book:
         creche, actor = creche_and_actor(book, args)
         task = TaskState(_print_progress if sys.stderr.isatty() else None)
-        result = invoicing.generate_month(
+        result = monthly_run.generate_month(
             lambda: book.write(creche.tenant_id), actor, month, issued, task
         )
         numbers = [inv.number for inv in result.created]

@@ -27,7 +27,7 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.exporters.invoice_delivery import InvoiceDelivery, queue_invoices
 from crechebooks_desktop.exporters.letter_parts import has_banking_details
-from crechebooks_desktop.services import invoices
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
 from crechebooks_desktop.services.delivery.report import DeliveryReport
 
 

@@ -23,7 +23,7 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.reminder_delivery import queue_reminders
 from crechebooks_desktop.integrations.smtp import send_queue
 from crechebooks_desktop.integrations.smtp_password import smtp_password
-from crechebooks_desktop.services.invoicing import Transactions
+from crechebooks_desktop.services.billing.monthly_run import Transactions
 from crechebooks_desktop.services.jobs import schedule
 
 

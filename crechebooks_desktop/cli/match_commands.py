@@ -8,8 +8,9 @@ from crechebooks_desktop.cli.common import as_actor, open_book, parse_id, print_
 from crechebooks_desktop.cli.table import Column, money, number, print_table, text
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import match_review, matching
-from crechebooks_desktop.services.matching import DecidedLine
+from crechebooks_desktop.services.bank import payment_matching as matching
+from crechebooks_desktop.services.bank import review_queue
+from crechebooks_desktop.services.bank.payment_matching import DecidedLine
 from crechebooks_desktop.services.reconciliation import links
 
 
@@ -113,7 +114,7 @@ def cmd_park(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     """``match undo LINE_ID``."""
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        line = match_review.undo(uow, actor, parse_id(args.line_id, "LINE_ID"))
+        line = review_queue.undo(uow, actor, parse_id(args.line_id, "LINE_ID"))
     verb = "joined again" if line.decision is None else "back in review"
     return _done(args, line, verb)
 
@@ -122,7 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """``match list [--status S]``."""
     statuses = None if args.status == "all" else [BankLineStatus(args.status.upper())]
     with open_book(args) as book, reading(book, args) as uow:
-        lines = match_review.list_lines(uow, statuses)
+        lines = review_queue.list_lines(uow, statuses)
     if args.json:
         print_json({"lines": [line.as_json() for line in lines]})
         return 0
@@ -143,14 +144,14 @@ def cmd_aliases(args: argparse.Namespace) -> int:
     if args.forget is not None:
         alias_id = _alias_id(args.forget)
         with open_book(args) as book, as_actor(book, args) as (uow, actor):
-            gone = match_review.forget_alias(uow, actor, alias_id)
+            gone = review_queue.forget_alias(uow, actor, alias_id)
         if args.json:
             print_json(gone.as_json())
         else:
             print(f"forgot alias {gone.id}: {gone.payer_key} -> {gone.household_ref}")
         return 0
     with open_book(args) as book, reading(book, args) as uow:
-        found = match_review.aliases(uow, include_forgotten=args.all)
+        found = review_queue.aliases(uow, include_forgotten=args.all)
     if args.json:
         print_json({"aliases": [a.as_json() for a in found]})
         return 0

@@ -25,8 +25,10 @@ from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import balances_csv
-from crechebooks_desktop.services import adjustments, balances, ledger, payments
-from crechebooks_desktop.services import credits as household_credit
+from crechebooks_desktop.services.ledger import adjustments, payments
+from crechebooks_desktop.services.ledger import credits as household_credit
+from crechebooks_desktop.services.ledger import household_balances as balances
+from crechebooks_desktop.services.ledger import posting as ledger
 from crechebooks_desktop.services.reconciliation import links
 
 # A payment's allocations are written NUMBER=AMOUNT; amounts may carry commas.

@@ -26,8 +26,8 @@ from crechebooks_desktop.domain.reminders import DEFAULT_LEVELS, Level
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.reminder_delivery import ReminderDelivery, queue_reminders
 from crechebooks_desktop.services.delivery.report import DeliveryReport
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.statements.reminders import ReminderPreview
+from crechebooks_desktop.services.household_statements import reminders
+from crechebooks_desktop.services.household_statements.reminders import ReminderPreview
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

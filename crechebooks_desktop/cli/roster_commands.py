@@ -24,8 +24,9 @@ from crechebooks_desktop.domain.enums import EnrolmentStatus, VatTreatment
 from crechebooks_desktop.domain.roster import charge_line_type
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers import fees_csv, roster_csv
-from crechebooks_desktop.services import offboarding, roster, roster_import
-from crechebooks_desktop.services.roster_import import ImportSummary
+from crechebooks_desktop.services.roster import charges_and_endings as roster
+from crechebooks_desktop.services.roster import file_import, offboarding
+from crechebooks_desktop.services.roster.file_import import ImportSummary
 
 
 def _counts(summary: ImportSummary) -> dict[str, int]:
@@ -47,7 +48,7 @@ def cmd_fees_import(args: argparse.Namespace) -> int:
     """``fees import FILE``: create or update fee structures by name."""
     parsed = fees_csv.read_fees(Path(args.file), args.file)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        summary = roster_import.import_fees(uow, actor, parsed.rows, parsed.file, parsed.problems)
+        summary = file_import.import_fees(uow, actor, parsed.rows, parsed.file, parsed.problems)
     if args.json:
         print_json({"file": parsed.file, "fees": _counts(summary)})
     else:
@@ -59,7 +60,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     """``roster import FILE``: households, children and enrolments by reference."""
     parsed = roster_csv.read_roster(Path(args.file), args.file)
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        summary = roster_import.import_roster(uow, actor, parsed.rows, parsed.file, parsed.problems)
+        summary = file_import.import_roster(uow, actor, parsed.rows, parsed.file, parsed.problems)
     if args.json:
         print_json(
             {

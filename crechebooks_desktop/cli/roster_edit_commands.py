@@ -26,8 +26,8 @@ from crechebooks_desktop.domain.roster import (
     parse_hours,
 )
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services.roster_edit import children, enrolments, households
-from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentForm, EnrolmentValue
+from crechebooks_desktop.services.roster import children, enrolments, households
+from crechebooks_desktop.services.roster.enrolments import EnrolmentForm, EnrolmentValue
 
 
 def _print_household(args: argparse.Namespace, stored: StoredHousehold) -> None:

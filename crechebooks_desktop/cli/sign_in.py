@@ -27,8 +27,8 @@ from crechebooks_desktop.integrations.secrets import (
     get_secret,
     set_secret,
 )
-from crechebooks_desktop.services import creches, sign_in
-from crechebooks_desktop.services.sign_in import Refused, Way
+from crechebooks_desktop.services.admin import creches, sign_in
+from crechebooks_desktop.services.admin.sign_in import Refused, Way
 
 
 @dataclass(frozen=True, slots=True)

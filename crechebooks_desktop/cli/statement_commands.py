@@ -16,8 +16,8 @@ from crechebooks_desktop.domain.dates import period_named
 from crechebooks_desktop.domain.household_statement import StatementOf
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services.statements import arrears as arrears_service
-from crechebooks_desktop.services.statements.statement import Period, household_statement
+from crechebooks_desktop.services.household_statements import arrears as arrears_service
+from crechebooks_desktop.services.household_statements.statement import Period, household_statement
 
 _SHOWN = 10
 

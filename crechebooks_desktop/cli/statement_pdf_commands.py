@@ -25,9 +25,9 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.arrears_report import write_arrears
 from crechebooks_desktop.exporters.statement_batch import StatementBatch, export_statements
 from crechebooks_desktop.exporters.statement_documents import PrintedStatement, print_statement
-from crechebooks_desktop.services.statements import arrears as arrears_service
-from crechebooks_desktop.services.statements.documents import safe_name
-from crechebooks_desktop.services.statements.statement import Period
+from crechebooks_desktop.services.household_statements import arrears as arrears_service
+from crechebooks_desktop.services.household_statements.documents import safe_name
+from crechebooks_desktop.services.household_statements.statement import Period
 from crechebooks_desktop.services.tasks import TaskState
 
 NO_BANKING_WARNING = (

@@ -23,7 +23,7 @@ from crechebooks_desktop.cli.statement_commands import parse_period
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.exporters.statement_delivery import StatementDelivery, queue_statements
 from crechebooks_desktop.services.delivery.report import DeliveryReport
-from crechebooks_desktop.services.statements.statement import household_statements
+from crechebooks_desktop.services.household_statements.statement import household_statements
 
 
 def cmd_send(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ from crechebooks_desktop.cli.table import print_table, text
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import creches, sign_in, users
-from crechebooks_desktop.services.sign_in import Refused, Way
-from crechebooks_desktop.services.users import SetUpCode
+from crechebooks_desktop.services.admin import creches, sign_in, users
+from crechebooks_desktop.services.admin.sign_in import Refused, Way
+from crechebooks_desktop.services.admin.users import SetUpCode
 
 _NEW_PASSWORD = "type the new password at a terminal, or give it with --new-password-stdin"  # noqa: S105 - a message
 

@@ -36,7 +36,11 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.pdf_support import BOLD, FONT, numbered_canvas, register_fonts
 from crechebooks_desktop.exporters.tabular import Column, Kind, fill_sheet, xlsx_cell
 from crechebooks_desktop.services.documents import write_atomically
-from crechebooks_desktop.services.statements.arrears import ArrearsReport, CreditHeld, Debtor
+from crechebooks_desktop.services.household_statements.arrears import (
+    ArrearsReport,
+    CreditHeld,
+    Debtor,
+)
 
 __all__ = ["FORMATS", "TITLE", "render_pdf", "render_xlsx", "summary", "write_arrears"]
 

@@ -27,8 +27,11 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.exporters.letter_parts import supplier
 from crechebooks_desktop.exporters.reminder_letter import letter_words, render_reminder_pdf
 from crechebooks_desktop.services.delivery import outbox
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.statements.reminders import REMINDER_KIND, ReminderPreview
+from crechebooks_desktop.services.household_statements import reminders
+from crechebooks_desktop.services.household_statements.reminders import (
+    REMINDER_KIND,
+    ReminderPreview,
+)
 
 __all__ = ["ReminderDelivery", "queue_reminders"]
 

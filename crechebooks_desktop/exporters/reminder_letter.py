@@ -39,7 +39,7 @@ from crechebooks_desktop.exporters.letter_parts import (
     supplier,
 )
 from crechebooks_desktop.exporters.pdf_support import FONT, numbered_canvas, register_fonts
-from crechebooks_desktop.services.statements.reminders import ReminderView
+from crechebooks_desktop.services.household_statements.reminders import ReminderView
 
 __all__ = ["letter_words", "render_reminder_pdf"]
 

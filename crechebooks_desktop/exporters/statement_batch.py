@@ -56,13 +56,13 @@ from crechebooks_desktop.exporters.statement_pdf import (
 from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.documents import write_atomically
-from crechebooks_desktop.services.statements.documents import (
+from crechebooks_desktop.services.household_statements.documents import (
     ArchivedStatement,
     archive_statement_pdfs,
     creche_of,
     safe_name,
 )
-from crechebooks_desktop.services.statements.statement import Period, household_statements
+from crechebooks_desktop.services.household_statements.statement import Period, household_statements
 from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = ["WORKERS", "StatementBatch", "export_statements"]

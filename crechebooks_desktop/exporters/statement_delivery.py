@@ -30,7 +30,7 @@ from crechebooks_desktop.exporters.letter_parts import long_date, money_style, s
 from crechebooks_desktop.exporters.statement_pdf import render_statement_pdf
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.delivery import outbox
-from crechebooks_desktop.services.statements.documents import (
+from crechebooks_desktop.services.household_statements.documents import (
     ArchivedStatement,
     archive_statement_pdfs,
     statement_key,

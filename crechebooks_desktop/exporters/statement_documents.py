@@ -13,9 +13,9 @@ from crechebooks_desktop.exporters.statement_pdf import (
     render_statement_pdf,
 )
 from crechebooks_desktop.services.documents import write_atomically
-from crechebooks_desktop.services.statements import documents
-from crechebooks_desktop.services.statements.documents import ArchivedStatement
-from crechebooks_desktop.services.statements.statement import Period
+from crechebooks_desktop.services.household_statements import documents
+from crechebooks_desktop.services.household_statements.documents import ArchivedStatement
+from crechebooks_desktop.services.household_statements.statement import Period
 
 __all__ = ["PrintedStatement", "print_statement"]
 

@@ -27,7 +27,7 @@ from crechebooks_desktop.importers.tabular import (
     parse_rows,
     read_table,
 )
-from crechebooks_desktop.services.balances import (
+from crechebooks_desktop.services.ledger.household_balances import (
     ImportedBalance,
     OpeningBalanceRow,
     import_opening_balances,

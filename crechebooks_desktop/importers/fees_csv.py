@@ -25,7 +25,7 @@ from crechebooks_desktop.importers.tabular import (
     parse_rows,
     read_table,
 )
-from crechebooks_desktop.services.roster_import import ImportSummary, import_fees
+from crechebooks_desktop.services.roster.file_import import ImportSummary, import_fees
 
 __all__ = ["COLUMNS", "import_fees_file", "parse_fees", "read_fees"]
 

@@ -40,7 +40,7 @@ from crechebooks_desktop.importers.tabular import (
     parse_rows,
     read_table,
 )
-from crechebooks_desktop.services.roster_import import RosterImportSummary, import_roster
+from crechebooks_desktop.services.roster.file_import import RosterImportSummary, import_roster
 
 __all__ = ["OPTIONAL", "REQUIRED", "import_roster_file", "parse_roster", "read_roster"]
 

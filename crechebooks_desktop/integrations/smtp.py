@@ -37,11 +37,11 @@ from crechebooks_desktop.integrations.email_message import (
     email_bytes,
 )
 from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.billing.monthly_run import Transactions
 from crechebooks_desktop.services.delivery import outbox
 from crechebooks_desktop.services.delivery.report import DeliveryReport, MessageOutcome
-from crechebooks_desktop.services.invoicing import Transactions
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.statements.reminders import REMINDER_KIND
+from crechebooks_desktop.services.household_statements import reminders
+from crechebooks_desktop.services.household_statements.reminders import REMINDER_KIND
 from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = ["LOGIN_REFUSED", "send_queue"]

@@ -33,7 +33,7 @@ from crechebooks_desktop.ui.roster_import.menu import add_import_menu
 from crechebooks_desktop.ui.statements.view import StatementsView
 
 if TYPE_CHECKING:
-    from crechebooks_desktop.services.book_backup import BackupMade
+    from crechebooks_desktop.services.admin.book_backup import BackupMade
 
 
 def backup_path_dialog(parent: QWidget) -> Path | None:
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
             return
 
         def back_up() -> BackupMade:
-            from crechebooks_desktop.services.book_backup import back_up_book  # noqa: PLC0415
+            from crechebooks_desktop.services.admin.book_backup import back_up_book  # noqa: PLC0415
 
             return back_up_book(self._session.book(), path)
 

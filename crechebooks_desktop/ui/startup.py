@@ -142,7 +142,8 @@ class Startup(QObject):
 
     def _set_up(self, choice: FirstRunChoice) -> tuple[CrecheSettings, ...]:  # database thread
         from crechebooks_desktop.db.book import Book  # noqa: PLC0415
-        from crechebooks_desktop.services import creches, demo  # noqa: PLC0415
+        from crechebooks_desktop.services.admin import creches  # noqa: PLC0415
+        from crechebooks_desktop.services.demo import creche as demo  # noqa: PLC0415
 
         if self.opened is not None and self.opened.missing:
             created, _result = Book.open(self._settings, create=True)
@@ -178,7 +179,11 @@ class Startup(QObject):
         self._session.run(lambda: self._sign_in_request(name), self._ask, self.failed.emit)
 
     def _sign_in_request(self, name: str | None) -> tuple[CrecheSettings, SignInRequest]:
-        from crechebooks_desktop.services import creches, sign_in, users  # noqa: PLC0415
+        from crechebooks_desktop.services.admin import (  # noqa: PLC0415
+            creches,
+            sign_in,
+            users,
+        )
 
         with self._session.book().read() as uow:  # database thread
             creche = creches.select_creche(uow, name)
@@ -210,7 +215,10 @@ class Startup(QObject):
         self._session.run(lambda: self._check(creche, credentials), self._on_workplace, retry)
 
     def _check(self, creche: CrecheSettings, credentials: Credentials) -> Workplace:
-        from crechebooks_desktop.services import sign_in, users  # noqa: PLC0415
+        from crechebooks_desktop.services.admin import (  # noqa: PLC0415
+            sign_in,
+            users,
+        )
 
         book = self._session.book()  # database thread
         tenant, name = creche.tenant_id, credentials.username
@@ -231,7 +239,10 @@ class Startup(QObject):
         return Workplace(book.name, creche, outcome)
 
     def _workplace(self, name: str | None, username: str | None) -> Workplace:  # database thread
-        from crechebooks_desktop.services import creches, users  # noqa: PLC0415
+        from crechebooks_desktop.services.admin import (  # noqa: PLC0415
+            creches,
+            users,
+        )
 
         book = self._session.book()
         with book.read() as uow:

@@ -18,9 +18,9 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import PermissionDenied
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.users import add_user, sign_in
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.users import add_user, sign_in
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.admin.creches import init_creche
 from tests.acceptance.test_cli import ok, opened, refused
 from tests.file_modes import POSIX_ONLY, mode
 

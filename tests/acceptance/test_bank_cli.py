@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import BankImport, BankLine, Payment
-from crechebooks_desktop.services.checks import check_creche
+from crechebooks_desktop.services.admin.checks import check_creche
 from crechebooks_desktop.settings import Settings
 from tests.bank_fixtures import Creche, build_creche
 

@@ -19,8 +19,8 @@ from crechebooks_desktop.db import migrate
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
 from tests.sign_in_support import sign_in
 

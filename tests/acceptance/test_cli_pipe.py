@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.admin.creches import init_creche
 from tests.acceptance.test_cli import opened
 
 pytestmark = [

@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.services.demo import create_demo_creche
-from crechebooks_desktop.services.invoices import void_invoice
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import void_invoice
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
 
 pytestmark = [

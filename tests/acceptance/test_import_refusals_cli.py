@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.settings import Settings
 from tests.roster_support import SAMPLE_FEES, SAMPLE_ROSTER
 

@@ -21,9 +21,9 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.demo import create_demo_creche
-from crechebooks_desktop.services.invoices import find_invoices
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.billing.invoice_lifecycle import find_invoices
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
 
 pytestmark = pytest.mark.slow

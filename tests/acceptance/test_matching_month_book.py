@@ -32,10 +32,11 @@ from crechebooks_desktop.db.tables import Payment
 from crechebooks_desktop.domain.enums import FeeType, PaymentMethod
 from crechebooks_desktop.domain.matching import MatchLine
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services import bank, matching
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.invoices import send_month
-from crechebooks_desktop.services.payments import add_payment
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.settings import Settings
 from tests.billing_fixtures import invoices as find_invoices
 from tests.billing_fixtures import new_creche, run_month
@@ -252,9 +253,9 @@ def review_as_a_person(setup: MonthBook, outcome: Outcome) -> int:
                     continue
                 ref = outcome.truth[line_id]
                 if ref is None:
-                    matching.reject(uow, setup.actor, line_id)
+                    payment_matching.reject(uow, setup.actor, line_id)
                 else:
-                    matching.accept(uow, setup.actor, line_id, ref)
+                    payment_matching.accept(uow, setup.actor, line_id, ref)
                     accepted += entry["amount_cents"]
     finally:
         book.close()

@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import Allocation, AuditRecord, LedgerEntry, Payment
 from crechebooks_desktop.domain.money import format_plain
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.demo import create_demo_creche
-from crechebooks_desktop.services.invoices import send_month
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui import launch
 from tests.conftest import DEMO_TODAY

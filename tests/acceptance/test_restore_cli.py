@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.services.documents import verify_archive
 from tests.acceptance.test_cli import ok, opened
 from tests.conftest import DEMO_TODAY

@@ -14,7 +14,7 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.settings import Settings
 from tests.roster_support import ROSTER_HEADER, SAMPLE_FEES, SAMPLE_ROSTER, snapshot, write_csv
 

@@ -20,8 +20,8 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.users import add_user
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.users import add_user
 from crechebooks_desktop.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]

@@ -24,8 +24,8 @@ from crechebooks_desktop.domain.dates import FIRST_BOOK_DAY, LAST_BOOK_DAY
 from crechebooks_desktop.domain.money import MAX_AMOUNT_CENTS, MAX_BALANCE_CENTS
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services.bank import add_account
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.bank.accounts_and_imports import add_account
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from tests.conftest import DEMO_TODAY
 
 

@@ -14,8 +14,8 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import RuleViolation
-from crechebooks_desktop.services.creches import change_setting
-from crechebooks_desktop.services.ledger import post_entry
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.ledger.posting import post_entry
 
 POSTGRES_ONLY = pytest.mark.parametrize(
     "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)]

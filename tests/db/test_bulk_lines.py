@@ -14,7 +14,7 @@ from crechebooks_desktop.domain.bank import BankLineRecord, NewBankLine
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports
 
 LINES = (
     NewBankLine(dt.date(2026, 3, 1), 485_000, "MRS N DLAMINI", "INV-1", "N DLAMINI", "F1", "k1"),
@@ -29,7 +29,7 @@ def test_lines_written_in_bulk_read_back_as_written(
 ) -> None:
     settings, actor = creche
     with book.write(settings.tenant_id) as uow:
-        account = bank.add_account(uow, actor, "Cheque", "fnb")
+        account = accounts_and_imports.add_account(uow, actor, "Cheque", "fnb")
         assert uow.bank.add_lines(account.id, None, []) == []
         first = uow.bank.add_lines(account.id, None, LINES[:2])
         second = uow.bank.add_lines(account.id, None, LINES[2:])
@@ -56,7 +56,7 @@ def test_more_lines_than_one_statement_holds_read_back_in_order(
         for n in range(1_234)  # SQLite: two full statements of rows and a shorter one
     ]
     with book.write(settings.tenant_id) as uow:
-        account = bank.add_account(uow, actor, "Cheque", "fnb")
+        account = accounts_and_imports.add_account(uow, actor, "Cheque", "fnb")
         ids = uow.bank.add_lines(account.id, None, many)
     with book.read(settings.tenant_id) as uow:
         stored = uow.bank.lines_by_id(ids)

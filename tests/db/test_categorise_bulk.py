@@ -16,7 +16,7 @@ from crechebooks_desktop.db.tables import BankLine, LineCategory
 from crechebooks_desktop.domain.bank import NewBankLine
 from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.errors import PeriodLocked
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.reconciliation import categorise, rules
 from tests.billing_fixtures import new_creche
 from tests.categorise_fixtures import lock_book_through

@@ -19,9 +19,9 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.ledger import LedgerPosting, Violation
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.checks import CheckReport, check_creche
-from crechebooks_desktop.services.creches import change_setting
-from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.admin.checks import CheckReport, check_creche
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.ledger.posting import post_entries
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
 HISTORY = ("audit_log", "ledger_entries")

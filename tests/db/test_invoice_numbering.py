@@ -35,8 +35,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import Invoice, LedgerEntry
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.enums import InvoiceKind
-from crechebooks_desktop.services import invoicing
-from crechebooks_desktop.services.checks import check_creche
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.billing import monthly_run
 from tests.billing_fixtures import (
     FULL_DAY,
     add_big_roster,
@@ -55,11 +55,11 @@ import json, sys, time
 from pathlib import Path
 
 from crechebooks_desktop.app import main
-from crechebooks_desktop.services import invoicing
+from crechebooks_desktop.services.billing import monthly_run
 from crechebooks_desktop.services.tasks import TaskState
 
 job = json.loads(sys.argv[1])
-invoicing.HOUSEHOLDS_PER_BATCH = job["batch"]
+monthly_run.HOUSEHOLDS_PER_BATCH = job["batch"]
 
 if job["pause_between"]:
     told = TaskState.progress
@@ -71,13 +71,13 @@ if job["pause_between"]:
     TaskState.progress = progress
 
 if job["pause_inside"]:
-    post_and_audit = invoicing._post_and_audit
+    post_and_audit = monthly_run._post_and_audit
 
     def slow_post_and_audit(*args, **kwargs):
         post_and_audit(*args, **kwargs)
         time.sleep(job["pause_inside"])  # the batch's transaction is still open
 
-    invoicing._post_and_audit = slow_post_and_audit
+    monthly_run._post_and_audit = slow_post_and_audit
 
 if job.get("hold"):
     held = Path(job["hold"])
@@ -435,7 +435,7 @@ def test_runs_of_one_month_issued_in_different_years_take_turns(book: Book, back
 
     def run(name: str, transactions: Any, issued: dt.date) -> None:
         try:
-            outcome[name] = invoicing.generate_month(transactions, actor, december, issued)
+            outcome[name] = monthly_run.generate_month(transactions, actor, december, issued)
         except Exception as exc:
             outcome[name] = exc
 

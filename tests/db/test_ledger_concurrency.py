@@ -17,7 +17,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import AuditRecord, LedgerEntry
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.checks import check_creche
+from crechebooks_desktop.services.admin.checks import check_creche
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ from pathlib import Path
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.roles import Actor, Role
-from crechebooks_desktop.services.ledger import post_entry
+from crechebooks_desktop.services.ledger.posting import post_entry
 from crechebooks_desktop.settings import Settings
 
 job = json.loads(sys.argv[1])

@@ -23,7 +23,7 @@ from crechebooks_desktop.db.session import BUSY_TIMEOUT_MS
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import RuleViolation, UserFacingError
-from crechebooks_desktop.services.opening_balances import post_opening_balance
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 from crechebooks_desktop.settings import Settings
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])

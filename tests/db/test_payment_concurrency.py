@@ -48,8 +48,8 @@ from crechebooks_desktop.db.tables import (
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.checks import CheckReport, check_creche
-from crechebooks_desktop.services.invoices import send_month
+from crechebooks_desktop.services.admin.checks import CheckReport, check_creche
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from tests.billing_fixtures import add_big_roster, add_fees, invoices, new_creche, run_month
 
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ from pathlib import Path
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor, Role
-from crechebooks_desktop.services.payments import add_payment
+from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.settings import Settings
 
 job = json.loads(sys.argv[1])

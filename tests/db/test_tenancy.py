@@ -15,10 +15,11 @@ from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, UserFacingError
-from crechebooks_desktop.services import checks, households, users
-from crechebooks_desktop.services.creches import init_creche, select_creche
-from crechebooks_desktop.services.ledger import household_ledger, post_entry
-from crechebooks_desktop.services.opening_balances import post_opening_balance
+from crechebooks_desktop.services.admin import checks, users
+from crechebooks_desktop.services.admin.creches import init_creche, select_creche
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
+from crechebooks_desktop.services.ledger.posting import household_ledger, post_entry
+from crechebooks_desktop.services.roster import household_view as households
 
 Creche = tuple[CrecheSettings, Actor]
 

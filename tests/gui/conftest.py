@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.services.demo import create_demo_creche
+from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import settings_for
 from tests.delivery_fixtures import (  # noqa: F401 - fixtures for the reminders' tests
     memory_keyring,

@@ -17,10 +17,11 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services import bank, creches, users
-from crechebooks_desktop.services.invoices import find_invoices
-from crechebooks_desktop.services.sign_in import Refused, redeem_setup_code
-from crechebooks_desktop.services.sign_in import sign_in as sign_in_service
+from crechebooks_desktop.services.admin import creches, users
+from crechebooks_desktop.services.admin.sign_in import Refused, redeem_setup_code
+from crechebooks_desktop.services.admin.sign_in import sign_in as sign_in_service
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.billing.invoice_lifecycle import find_invoices
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.bank_accounts_dialog import (
     AddAccountDialog,

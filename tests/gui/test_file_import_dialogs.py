@@ -13,7 +13,7 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services import users
+from crechebooks_desktop.services.admin import users
 from crechebooks_desktop.services.fees.structures import fee_named
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.file_import import PROBLEM_HEADERS

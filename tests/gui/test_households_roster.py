@@ -19,10 +19,10 @@ from crechebooks_desktop.domain.enums import LineType
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.roster import ChildDetails, HouseholdDetails
 from crechebooks_desktop.errors import PermissionDenied
-from crechebooks_desktop.services import users
-from crechebooks_desktop.services.roster_edit.checks import RosterRefused
-from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentForm, child_enrolments
-from crechebooks_desktop.services.roster_edit.households import find_household
+from crechebooks_desktop.services.admin import users
+from crechebooks_desktop.services.roster.checks import RosterRefused
+from crechebooks_desktop.services.roster.enrolments import EnrolmentForm, child_enrolments
+from crechebooks_desktop.services.roster.households import find_household
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.households import jobs
 from crechebooks_desktop.ui.households.charge_dialog import ChargeDialog

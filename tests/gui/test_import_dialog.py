@@ -8,7 +8,7 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import MatchOutcome
-from crechebooks_desktop.services.match_review import list_lines
+from crechebooks_desktop.services.bank.review_queue import list_lines
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog, NewAccountDialog

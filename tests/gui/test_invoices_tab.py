@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
-from crechebooks_desktop.services.invoicing import GenerationResult
+from crechebooks_desktop.services.billing.monthly_run import GenerationResult
 from crechebooks_desktop.services.lists.invoices import InvoiceListRow
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.invoices import view as invoices_view
@@ -74,7 +74,7 @@ def test_generate_month_fills_the_list_and_summarises(qtbot, tab) -> None:
 
 
 def test_generation_can_be_cancelled_between_batches(qtbot, tab, monkeypatch) -> None:
-    from crechebooks_desktop.services import invoicing
+    from crechebooks_desktop.services.billing import monthly_run as invoicing
 
     _shell, view = tab
     monkeypatch.setattr(invoicing, "HOUSEHOLDS_PER_BATCH", 5)
@@ -168,7 +168,7 @@ def test_new_invoice_and_charge_dialogs_check_their_input(qtbot) -> None:
 
 
 def test_new_invoice_through_the_book(qtbot, tab, demo_book_path: Path) -> None:
-    from crechebooks_desktop.services.invoices import AdHocLine
+    from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
     from crechebooks_desktop.ui.invoices import jobs
 
     _shell, view = tab

@@ -13,10 +13,10 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.creches import change_setting
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import add_user
+from crechebooks_desktop.services.household_statements import reminders
 from crechebooks_desktop.services.jobs import schedule
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.users import add_user
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from tests.delivery_fixtures import SmtpServer

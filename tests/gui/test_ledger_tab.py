@@ -16,10 +16,10 @@ from crechebooks_desktop.domain.invoice_values import InvoiceValue, Recipient
 from crechebooks_desktop.domain.ledger import LedgerEntryValue
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.invoices import send_invoices
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.ledger import post_entry
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.ledger.posting import post_entry
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.launch import Shell

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import Payment
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome, PaymentMethod
-from crechebooks_desktop.services.match_review import list_lines
-from crechebooks_desktop.services.matching import run_matching
-from crechebooks_desktop.services.payments import add_payment
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.bank.payment_matching import run_matching
+from crechebooks_desktop.services.bank.review_queue import list_lines
+from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.matching.candidates import CandidateColumn
 from tests.gui.test_matching_tab import (
@@ -194,7 +194,7 @@ def test_the_payment_dialog_offers_to_link_to_the_waiting_line(qtbot, tab, book_
 
 def test_a_household_whose_month_is_a_draft_says_so(qtbot) -> None:
     from crechebooks_desktop.domain.money import MoneyStyle
-    from crechebooks_desktop.services.match_review import AcceptPreview
+    from crechebooks_desktop.services.bank.review_queue import AcceptPreview
     from crechebooks_desktop.ui.matching.candidates import CandidatesPanel
     from crechebooks_desktop.ui.matching.jobs import CandidateView, QueueRow
 

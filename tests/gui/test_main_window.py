@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.services.creches import NewCreche
+from crechebooks_desktop.services.admin.creches import NewCreche
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.setup.first_run import FirstRunChoice

@@ -17,10 +17,10 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import BankLineStatus, InvoiceStatus, MatchOutcome
 from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.invoices import send_invoices
-from crechebooks_desktop.services.match_review import list_lines
-from crechebooks_desktop.services.matching import run_matching
+from crechebooks_desktop.services.bank import accounts_and_imports
+from crechebooks_desktop.services.bank.payment_matching import run_matching
+from crechebooks_desktop.services.bank.review_queue import list_lines
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.launch import Shell
@@ -66,7 +66,7 @@ def build_book(path: Path, *, matched: bool = True) -> None:
     with book.write(tenant) as uow:
         numbers = uow.invoices.numbers_in_month(NOVEMBER, InvoiceStatus.DRAFT)
         send_invoices(uow, actor, numbers)
-        bank.add_account(uow, actor, "Cheque account", "fnb")
+        accounts_and_imports.add_account(uow, actor, "Cheque account", "fnb")
     lines = (
         _line(1, 2, 485_000, f"MRS N DLAMINI {numbers[0]}", numbers[0]),
         _line(2, 3, 485_000, "MRS P NAIDOO FEES"),
@@ -79,7 +79,7 @@ def build_book(path: Path, *, matched: bool = True) -> None:
     )
     with book.write(tenant) as uow:
         statement = Statement("november.csv", "csv", "fnb", lines)
-        bank.import_statement(uow, actor, "Cheque account", statement, "a" * 64)
+        accounts_and_imports.import_statement(uow, actor, "Cheque account", statement, "a" * 64)
     if matched:
         with book.write(tenant) as uow:
             run_matching(uow, actor)

@@ -21,8 +21,8 @@ from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.offboarding import CreditAction
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import RuleViolation
-from crechebooks_desktop.services import users
-from crechebooks_desktop.services.offboarding import Offboarded, OffboardingPlan
+from crechebooks_desktop.services.admin import users
+from crechebooks_desktop.services.roster.offboarding import Offboarded, OffboardingPlan
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.households.offboarding import (
     Choice,

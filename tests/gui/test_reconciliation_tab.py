@@ -14,8 +14,10 @@ from sqlalchemy import text
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import BankLineStatus, PaymentMethod, VatType
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank, matching, payments
-from crechebooks_desktop.services.credits import refund_credit
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.credits import refund_credit
 from crechebooks_desktop.services.reconciliation import reconcile, rules
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
@@ -220,7 +222,7 @@ def build_linked_book(path: Path) -> None:
         )
         refund_credit(uow, actor, "DLAMINI01", 20_000, dt.date(2026, 11, 15), "overpaid November")
         bank.import_statement(uow, actor, ACCOUNT, statement, "c" * 64)
-        matching.run_matching(uow, actor)
+        payment_matching.run_matching(uow, actor)
         reconcile.start(uow, actor, ACCOUNT, END)
     book.close()
 

@@ -19,8 +19,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.delivery import OutboxStatus
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.integrations import secrets
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.users import add_user
+from crechebooks_desktop.services.admin.users import add_user
+from crechebooks_desktop.services.household_statements import reminders
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.mail_password import NO_KEYRING, PasswordNeed
 from crechebooks_desktop.ui.common.value_tables import cells

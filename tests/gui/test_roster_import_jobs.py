@@ -16,7 +16,7 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.problems import ProblemsError
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.importers import balances_csv, roster_csv
-from crechebooks_desktop.services.roster_import import import_roster
+from crechebooks_desktop.services.roster.file_import import import_roster
 from crechebooks_desktop.ui.ops import Workplace
 from crechebooks_desktop.ui.roster_import import jobs
 from tests.roster_support import ROSTER_HEADER, load_samples, snapshot, write_csv

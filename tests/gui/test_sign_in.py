@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.demo import DEMO_NAME, create_demo_creche
-from crechebooks_desktop.services.users import add_user
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.users import add_user
+from crechebooks_desktop.services.demo.creche import DEMO_NAME, create_demo_creche
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.setup.sign_in import (
@@ -129,7 +129,7 @@ def test_a_new_user_needs_the_set_up_code_to_get_in(qtbot, signing_shell, tmp_pa
     book, _ = Book.open(settings_for(str(path)))
     with book.write(1) as uow:
         admin = uow.users.by_username("thandi", 1)
-        from crechebooks_desktop.services.users import acting_user
+        from crechebooks_desktop.services.admin.users import acting_user
 
         added = add_user(uow, acting_user(uow, 1, "thandi"), "sipho", Role.BOOKKEEPER, None)
     book.close()

@@ -12,7 +12,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.services.statements.arrears import arrears_report
+from crechebooks_desktop.services.household_statements.arrears import arrears_report
 from crechebooks_desktop.services.tasks import TaskState
 from crechebooks_desktop.ui.ops import Workplace
 from crechebooks_desktop.ui.statements import jobs, periods

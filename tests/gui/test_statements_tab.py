@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QPushButton
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
-from crechebooks_desktop.services.statements.arrears import arrears_report
+from crechebooks_desktop.services.household_statements.arrears import arrears_report
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.statements import jobs
@@ -341,7 +341,7 @@ def test_email_sends_the_chosen_households_statement(
     qtbot, book_path, no_dialogs, rendered, smtp_server
 ) -> None:
     from crechebooks_desktop.domain.roster import HouseholdDetails
-    from crechebooks_desktop.services.users import acting_user
+    from crechebooks_desktop.services.admin.users import acting_user
 
     book, _ = Book.open(settings_for(str(book_path)))
     try:

@@ -32,8 +32,11 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import audit, checks, invoices, invoicing
-from crechebooks_desktop.services.invoicing import Transactions
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.admin import checks
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
+from crechebooks_desktop.services.billing import monthly_run
+from crechebooks_desktop.services.billing.monthly_run import Transactions
 from crechebooks_desktop.services.tasks import TaskState
 
 __all__ = [
@@ -245,7 +248,7 @@ def _invoices(
         creche = _creche(uow)
     month = billing_month(as_of, creche)
     assert month is not None  # noqa: S101 - the job is due only with a billing month
-    done = invoicing.generate_month(transactions, actor, month)
+    done = monthly_run.generate_month(transactions, actor, month)
     return {"month": period, "created": len(done.created), "skipped": len(done.skipped_child_ids),
             "total_cents": done.total_billed_cents}  # fmt: skip
 

@@ -28,7 +28,7 @@ from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.bank import require_line
+from crechebooks_desktop.services.bank.accounts_and_imports import require_line
 from crechebooks_desktop.services.reconciliation.chart import require_account_code
 from crechebooks_desktop.services.reconciliation.suggestions import (
     CategoriseRun,

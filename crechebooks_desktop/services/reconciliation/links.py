@@ -26,8 +26,10 @@ from crechebooks_desktop.domain.match_links import LINK_WINDOW_DAYS, RefundEntry
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
-from crechebooks_desktop.services import audit, matching, payments
-from crechebooks_desktop.services.bank import require_line
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.bank import payment_matching
+from crechebooks_desktop.services.bank.accounts_and_imports import require_line
+from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.reconciliation.scoring import (
     WAITING,
     DecidedLine,
@@ -338,7 +340,9 @@ def accept_candidate(uow: UnitOfWork, actor: Actor, line_id: int, index: int = 0
     candidate = stored[index]
     if candidate.get("kind") == "link":
         return link_payment(uow, actor, line_id, int(str(candidate["payment_id"])))
-    return matching.accept(uow, actor, line_id, str(candidate["household_ref"]), new_payment=True)
+    return payment_matching.accept(
+        uow, actor, line_id, str(candidate["household_ref"]), new_payment=True
+    )
 
 
 def record_and_link(

@@ -53,8 +53,8 @@ from crechebooks_desktop.domain.reconciliation import (
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.allocations import require_reason
-from crechebooks_desktop.services.bank import require_account
+from crechebooks_desktop.services.bank.accounts_and_imports import require_account
+from crechebooks_desktop.services.ledger.allocations import require_reason
 
 __all__ = [
     "ReconcileReport",

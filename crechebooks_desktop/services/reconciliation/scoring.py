@@ -30,7 +30,7 @@ from crechebooks_desktop.domain.matching import Candidate, LineMatch, MatchLine,
 from crechebooks_desktop.domain.matching import match_lines as score_lines
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.allocations import require_household
+from crechebooks_desktop.services.ledger.allocations import require_household
 
 __all__ = [
     "DecidedLine",

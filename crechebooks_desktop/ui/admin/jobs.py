@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.tenancy import UserValue
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.creche import CrecheSettings
-    from crechebooks_desktop.services.users import AddedUser, SetUpCode
+    from crechebooks_desktop.services.admin.users import AddedUser, SetUpCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ def load_settings(book: Book, workplace: Workplace) -> SettingsScreen:
 
 def save_settings(book: Book, workplace: Workplace, values: Mapping[str, str]) -> CrecheSettings:
     """Change the settings typed, all or none (``creches.change_settings``)."""
-    from crechebooks_desktop.services.creches import change_settings  # noqa: PLC0415
+    from crechebooks_desktop.services.admin.creches import change_settings  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return change_settings(uow, workplace.actor, values)
@@ -106,7 +106,7 @@ def store_smtp_password(book: Book, workplace: Workplace, password: str) -> str:
 
 def users(book: Book, workplace: Workplace) -> list[UserValue]:
     """The creche's users, disabled ones too, by name."""
-    from crechebooks_desktop.services.users import list_users  # noqa: PLC0415
+    from crechebooks_desktop.services.admin.users import list_users  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return list_users(uow, workplace.creche.tenant_id)
@@ -114,7 +114,7 @@ def users(book: Book, workplace: Workplace) -> list[UserValue]:
 
 def add_user(book: Book, workplace: Workplace, new: NewUser) -> AddedUser:
     """Add a user with a role and a first password, or a set-up code."""
-    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+    from crechebooks_desktop.services.admin import users as service  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return service.add_user(
@@ -124,7 +124,7 @@ def add_user(book: Book, workplace: Workplace, new: NewUser) -> AddedUser:
 
 def change_role(book: Book, workplace: Workplace, username: str, role: Role) -> UserValue:
     """Give a user another role in the creche."""
-    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+    from crechebooks_desktop.services.admin import users as service  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return service.change_role(uow, workplace.actor, username, role)
@@ -132,7 +132,7 @@ def change_role(book: Book, workplace: Workplace, username: str, role: Role) -> 
 
 def set_disabled(book: Book, workplace: Workplace, username: str, *, disabled: bool) -> UserValue:
     """Disable a user in the creche, or enable them again."""
-    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+    from crechebooks_desktop.services.admin import users as service  # noqa: PLC0415
 
     change = service.disable_user if disabled else service.enable_user
     with book.write(workplace.creche.tenant_id) as uow:
@@ -141,7 +141,7 @@ def set_disabled(book: Book, workplace: Workplace, username: str, *, disabled: b
 
 def reset_password(book: Book, workplace: Workplace, username: str, password: str) -> UserValue:
     """Give a user a new password."""
-    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+    from crechebooks_desktop.services.admin import users as service  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return service.reset_password(uow, workplace.actor, username, password)
@@ -149,7 +149,7 @@ def reset_password(book: Book, workplace: Workplace, username: str, password: st
 
 def issue_setup_code(book: Book, workplace: Workplace, username: str) -> SetUpCode:
     """Give a user a new one-time set-up code (their password stops working)."""
-    from crechebooks_desktop.services import users as service  # noqa: PLC0415
+    from crechebooks_desktop.services.admin import users as service  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return service.issue_setup_code(uow, workplace.actor, username)
@@ -160,7 +160,7 @@ def issue_setup_code(book: Book, workplace: Workplace, username: str) -> SetUpCo
 
 def accounts(book: Book, workplace: Workplace) -> list[BankAccountRecord]:
     """The creche's bank accounts with their lines and balances, closed ones too."""
-    from crechebooks_desktop.services.bank import list_accounts  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.accounts_and_imports import list_accounts  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return list_accounts(uow)
@@ -168,7 +168,7 @@ def accounts(book: Book, workplace: Workplace) -> list[BankAccountRecord]:
 
 def add_account(book: Book, workplace: Workplace, new: NewAccount) -> BankAccountRecord:
     """Add a bank account (and its account in the chart)."""
-    from crechebooks_desktop.services import bank  # noqa: PLC0415
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return bank.add_account(
@@ -179,7 +179,7 @@ def add_account(book: Book, workplace: Workplace, new: NewAccount) -> BankAccoun
 
 def rename_account(book: Book, workplace: Workplace, name: str, new_name: str) -> BankAccountRecord:
     """Give a bank account a new name."""
-    from crechebooks_desktop.services import bank  # noqa: PLC0415
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return bank.rename_account(uow, workplace.actor, name, new_name)
@@ -187,7 +187,7 @@ def rename_account(book: Book, workplace: Workplace, name: str, new_name: str) -
 
 def set_closed(book: Book, workplace: Workplace, name: str, *, closed: bool) -> BankAccountRecord:
     """Close a bank account (every line reconciled), or reopen it."""
-    from crechebooks_desktop.services import bank  # noqa: PLC0415
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank  # noqa: PLC0415
 
     change = bank.close_account if closed else bank.reopen_account
     with book.write(workplace.creche.tenant_id) as uow:

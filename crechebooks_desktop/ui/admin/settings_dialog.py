@@ -277,7 +277,7 @@ class SettingsDialog(FormDialog):
         return ""
 
     def _refused(self, error: BaseException) -> None:
-        from crechebooks_desktop.services.creches import SettingsRefused  # noqa: PLC0415
+        from crechebooks_desktop.services.admin.creches import SettingsRefused  # noqa: PLC0415
 
         if isinstance(error, SettingsRefused):
             self.show_problems(error.problems)

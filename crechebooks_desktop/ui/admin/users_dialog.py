@@ -37,7 +37,7 @@ from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.tenancy import UserValue
-    from crechebooks_desktop.services.users import AddedUser, SetUpCode
+    from crechebooks_desktop.services.admin.users import AddedUser, SetUpCode
 
 _USERS_CHANGED = Changes()
 ROLE_NAMES = {
@@ -316,7 +316,7 @@ class UsersDialog(AdminListDialog):
         self.open_dialog(dialog)
 
     def _changed(self, result: UserValue | AddedUser) -> None:
-        from crechebooks_desktop.services.users import AddedUser as Added  # noqa: PLC0415
+        from crechebooks_desktop.services.admin.users import AddedUser as Added  # noqa: PLC0415
 
         if isinstance(result, Added):
             user, code = result.user, result.setup_code

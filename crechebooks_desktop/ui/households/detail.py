@@ -18,8 +18,8 @@ from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roster import StoredChild
 
 if TYPE_CHECKING:  # the services load on the database thread, after the window shows
-    from crechebooks_desktop.services.households import HouseholdDetail
-    from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentValue
+    from crechebooks_desktop.services.roster.enrolments import EnrolmentValue
+    from crechebooks_desktop.services.roster.household_view import HouseholdDetail
 
 _ROW = Qt.ItemDataRole.UserRole
 HEADERS = ("Child / enrolment", "Fee structure", "From", "To", "Status", "Terms")

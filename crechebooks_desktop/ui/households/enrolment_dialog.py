@@ -27,7 +27,7 @@ from crechebooks_desktop.ui.households.roster_dialog import RosterDialog
 from crechebooks_desktop.ui.ops import BookSession
 
 if TYPE_CHECKING:
-    from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentForm, EnrolmentValue
+    from crechebooks_desktop.services.roster.enrolments import EnrolmentForm, EnrolmentValue
 
 
 def words(line_type: object) -> str:
@@ -196,7 +196,7 @@ class EnrolmentDialog(RosterDialog):
             self.form.show_problems(problems)
             self.grow()
             return None
-        from crechebooks_desktop.services.roster_edit.enrolments import (  # noqa: PLC0415
+        from crechebooks_desktop.services.roster.enrolments import (  # noqa: PLC0415
             EnrolmentForm,
         )
 

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
         StoredChild,
         StoredHousehold,
     )
-    from crechebooks_desktop.services.households import HouseholdDetail
-    from crechebooks_desktop.services.roster import ChargeValue
-    from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentForm, EnrolmentValue
+    from crechebooks_desktop.services.roster.charges_and_endings import ChargeValue
+    from crechebooks_desktop.services.roster.enrolments import EnrolmentForm, EnrolmentValue
+    from crechebooks_desktop.services.roster.household_view import HouseholdDetail
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def _today() -> dt.date:
 
 def load_detail(book: Book, workplace: Workplace, household_id: int) -> DetailScreen:
     """One household with its children and their enrolments, and the fee names."""
-    from crechebooks_desktop.services.households import household_detail  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.household_view import household_detail  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         detail = household_detail(uow, household_id)
@@ -63,7 +63,7 @@ def load_detail(book: Book, workplace: Workplace, household_id: int) -> DetailSc
 
 def add_household(book: Book, workplace: Workplace, details: HouseholdDetails) -> StoredHousehold:
     """``roster_edit.households.add_household``."""
-    from crechebooks_desktop.services.roster_edit import households  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import households  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return households.add_household(uow, workplace.actor, details)
@@ -73,7 +73,7 @@ def edit_household(
     book: Book, workplace: Workplace, account_ref: str, details: HouseholdDetails
 ) -> StoredHousehold:
     """``roster_edit.households.edit_household``."""
-    from crechebooks_desktop.services.roster_edit import households  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import households  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return households.edit_household(uow, workplace.actor, account_ref, details)
@@ -83,7 +83,7 @@ def add_child(
     book: Book, workplace: Workplace, household_ref: str, details: ChildDetails
 ) -> StoredChild:
     """``roster_edit.children.add_child``, checked against today."""
-    from crechebooks_desktop.services.roster_edit import children  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import children  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return children.add_child(uow, workplace.actor, household_ref, details, _today())
@@ -93,7 +93,7 @@ def edit_child(
     book: Book, workplace: Workplace, child_ref: str, details: ChildDetails
 ) -> StoredChild:
     """``roster_edit.children.edit_child``, checked against today."""
-    from crechebooks_desktop.services.roster_edit import children  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import children  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return children.edit_child(uow, workplace.actor, child_ref, details, _today())
@@ -103,7 +103,7 @@ def add_enrolment(
     book: Book, workplace: Workplace, child_ref: str, form: EnrolmentForm
 ) -> EnrolmentValue:
     """``roster_edit.enrolments.add_enrolment``."""
-    from crechebooks_desktop.services.roster_edit import enrolments  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import enrolments  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return enrolments.add_enrolment(uow, workplace.actor, child_ref, form)
@@ -113,7 +113,7 @@ def edit_enrolment(
     book: Book, workplace: Workplace, enrolment_id: int, form: EnrolmentForm
 ) -> EnrolmentValue:
     """``roster_edit.enrolments.edit_enrolment``."""
-    from crechebooks_desktop.services.roster_edit import enrolments  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import enrolments  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return enrolments.edit_enrolment(uow, workplace.actor, enrolment_id, form)
@@ -121,7 +121,7 @@ def edit_enrolment(
 
 def add_charge(book: Book, workplace: Workplace, charge: NewCharge) -> ChargeValue:
     """``roster.add_charge``: billed on the child's next invoice."""
-    from crechebooks_desktop.services import roster  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import charges_and_endings as roster  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return roster.add_charge(

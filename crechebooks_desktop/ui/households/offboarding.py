@@ -38,7 +38,7 @@ from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.offboarding import Leaver, Offboarded, OffboardingPlan
+    from crechebooks_desktop.services.roster.offboarding import Leaver, Offboarded, OffboardingPlan
 
 OFFBOARDED = Changes(roster=True, ledger=True, invoices=True)
 _PREVIEW_DELAY_MS = 150  # typing a date or an amount asks for one preview, not one per key
@@ -62,7 +62,7 @@ class Choice:
 
 def load_leavers(book: Book, workplace: Workplace, account_ref: str) -> list[Leaver]:
     """Runs on the database thread: the household's children still enrolled."""
-    from crechebooks_desktop.services.offboarding import leavers  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.offboarding import leavers  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return leavers(uow, account_ref)
@@ -70,7 +70,7 @@ def load_leavers(book: Book, workplace: Workplace, account_ref: str) -> list[Lea
 
 def preview(book: Book, workplace: Workplace, choice: Choice) -> OffboardingPlan:
     """Runs on the database thread: what the offboarding would do, changing nothing."""
-    from crechebooks_desktop.services.offboarding import preview_offboarding  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.offboarding import preview_offboarding  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return preview_offboarding(
@@ -81,7 +81,7 @@ def preview(book: Book, workplace: Workplace, choice: Choice) -> OffboardingPlan
 
 def offboard(book: Book, workplace: Workplace, choice: Choice) -> Offboarded:
     """Runs on the database thread: the offboarding, in one transaction."""
-    from crechebooks_desktop.services import offboarding  # noqa: PLC0415
+    from crechebooks_desktop.services.roster import offboarding  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return offboarding.offboard(

@@ -26,7 +26,7 @@ class RosterDialog(ChangeDialog):
 
     def show_failure(self, error: BaseException, doing: str) -> None:
         """Each refused field's problem beside it, and the refusal in the error line."""
-        from crechebooks_desktop.services.roster_edit.checks import RosterRefused  # noqa: PLC0415
+        from crechebooks_desktop.services.roster.checks import RosterRefused  # noqa: PLC0415
 
         if isinstance(error, RosterRefused):
             self.form.show_problems(error.problems)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 def load_households(book: Book, workplace: Workplace) -> list[HouseholdSummary]:
     """Runs on the database thread: every household of the creche."""
-    from crechebooks_desktop.services.households import household_summaries  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.household_view import household_summaries  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return household_summaries(uow)

@@ -25,8 +25,8 @@ from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.invoices import AdHocLine
-    from crechebooks_desktop.services.invoicing import GenerationResult
+    from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
+    from crechebooks_desktop.services.billing.monthly_run import GenerationResult
     from crechebooks_desktop.services.lists.invoices import InvoiceListRow, InvoiceListSpec
     from crechebooks_desktop.services.tasks import TaskState
 
@@ -117,7 +117,7 @@ def read_list_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult
 
 def detail(book: Book, workplace: Workplace, number: str) -> Detail:
     """One invoice and its allocations."""
-    from crechebooks_desktop.services.invoices import get_invoice  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.invoice_lifecycle import get_invoice  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         invoice = get_invoice(uow, number)
@@ -128,7 +128,7 @@ def generate(
     book: Book, workplace: Workplace, month: dt.date, issue_date: dt.date, task: TaskState
 ) -> GenerationResult:
     """The monthly run, reporting progress through ``task``."""
-    from crechebooks_desktop.services.invoicing import generate_month  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.monthly_run import generate_month  # noqa: PLC0415
 
     tenant = workplace.creche.tenant_id
     return generate_month(lambda: book.write(tenant), workplace.actor, month, issue_date, task)
@@ -136,7 +136,7 @@ def generate(
 
 def send(book: Book, workplace: Workplace, numbers: Sequence[str]) -> int:
     """Send DRAFT invoices; returns the credit applied, in cents."""
-    from crechebooks_desktop.services.invoices import send_invoices  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         sent = send_invoices(uow, workplace.actor, numbers)
@@ -145,7 +145,7 @@ def send(book: Book, workplace: Workplace, numbers: Sequence[str]) -> int:
 
 def void(book: Book, workplace: Workplace, number: str, reason: str) -> None:
     """Void an invoice."""
-    from crechebooks_desktop.services.invoices import void_invoice  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.invoice_lifecycle import void_invoice  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         void_invoice(uow, workplace.actor, number, reason)
@@ -169,7 +169,7 @@ def new_invoice(
     book: Book, workplace: Workplace, child_ref: str, day: dt.date, lines: Sequence[AdHocLine]
 ) -> str:
     """An ad-hoc invoice; returns its number."""
-    from crechebooks_desktop.services.invoices import new_ad_hoc_invoice  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.invoice_lifecycle import new_ad_hoc_invoice  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return new_ad_hoc_invoice(uow, workplace.actor, child_ref, day, lines).number
@@ -186,7 +186,7 @@ def add_charge(
     vat: VatTreatment | None,
 ) -> None:
     """A charge for the child's next invoice."""
-    from crechebooks_desktop.services.roster import add_charge as add  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.charges_and_endings import add_charge as add  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         add(uow, workplace.actor, child_ref, line_type, amount_cents, day, description, vat)
@@ -194,7 +194,7 @@ def add_charge(
 
 def mark_overdue(book: Book, workplace: Workplace, today: dt.date) -> list[str]:
     """Invoices past due become OVERDUE (run when the window opens)."""
-    from crechebooks_desktop.services.invoices import mark_overdue as mark  # noqa: PLC0415
+    from crechebooks_desktop.services.billing.invoice_lifecycle import mark_overdue as mark  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return mark(uow, workplace.actor, today)

@@ -382,7 +382,7 @@ class InvoicesView(QWidget):
         return progress
 
     def _summarise(self, result: object) -> None:
-        from crechebooks_desktop.services.invoicing import GenerationResult  # noqa: PLC0415
+        from crechebooks_desktop.services.billing.monthly_run import GenerationResult  # noqa: PLC0415
 
         assert isinstance(result, GenerationResult)  # noqa: S101 - the job's own type
         style = self._style()
@@ -476,7 +476,7 @@ class InvoicesView(QWidget):
         dialog = NewInvoiceDialog(self._today, self)
         if not dialog.exec() or dialog.result_value is None:
             return
-        from crechebooks_desktop.services.invoices import AdHocLine  # noqa: PLC0415
+        from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine  # noqa: PLC0415
 
         child, day, entries = dialog.result_value
         lines = [AdHocLine(e.line_type, e.amount_cents, e.description, e.exempt) for e in entries]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.creche import CrecheSettings
     from crechebooks_desktop.domain.roles import Actor
-    from crechebooks_desktop.services.invoicing import Transactions
+    from crechebooks_desktop.services.billing.monthly_run import Transactions
     from crechebooks_desktop.services.jobs.schedule import Work
     from crechebooks_desktop.services.tasks import TaskState
 

@@ -42,8 +42,8 @@ from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.credits import CreditApplication
-    from crechebooks_desktop.services.payments import RecordedPayment
+    from crechebooks_desktop.services.ledger.credits import CreditApplication
+    from crechebooks_desktop.services.ledger.payments import RecordedPayment
     from crechebooks_desktop.ui.ops import Workplace
 
 T = TypeVar("T")

@@ -46,7 +46,7 @@ from crechebooks_desktop.ui.ledger.paging import (
 from crechebooks_desktop.ui.ops import BookSession
 
 if TYPE_CHECKING:
-    from crechebooks_desktop.services.ledger_view import LedgerLine, OpenedView
+    from crechebooks_desktop.services.ledger.view import LedgerLine, OpenedView
 
 Index = QModelIndex | QPersistentModelIndex
 PLACEHOLDER = "…"

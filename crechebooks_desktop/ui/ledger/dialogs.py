@@ -40,7 +40,7 @@ from crechebooks_desktop.ui.common.forms import date_edit, day_of, error_label, 
 
 if TYPE_CHECKING:
     from crechebooks_desktop.domain.bank import BankLineRecord
-    from crechebooks_desktop.services.ledger_view import PaymentPreview
+    from crechebooks_desktop.services.ledger.view import PaymentPreview
 
 PREVIEW_DELAY_MS = 250
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -32,7 +32,7 @@ from crechebooks_desktop.ui.ledger.household_models import (
 from crechebooks_desktop.ui.ops import BookSession
 
 if TYPE_CHECKING:
-    from crechebooks_desktop.services.ledger_view import HouseholdPosition
+    from crechebooks_desktop.services.ledger.view import HouseholdPosition
 
 _HIDDEN = (Column.CHILDREN, Column.PHONE)
 

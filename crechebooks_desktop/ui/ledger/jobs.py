@@ -19,16 +19,16 @@ if TYPE_CHECKING:
     from crechebooks_desktop.domain.bank import BankLineRecord
     from crechebooks_desktop.domain.enums import PaymentMethod
     from crechebooks_desktop.domain.household import HouseholdSummary
-    from crechebooks_desktop.services.adjustments import Adjustment
-    from crechebooks_desktop.services.credits import CreditApplication, CreditRefund
-    from crechebooks_desktop.services.ledger_view import (
+    from crechebooks_desktop.services.ledger.adjustments import Adjustment
+    from crechebooks_desktop.services.ledger.credits import CreditApplication, CreditRefund
+    from crechebooks_desktop.services.ledger.payments import RecordedPayment, ReversedPayment
+    from crechebooks_desktop.services.ledger.view import (
         HouseholdPosition,
         LedgerLine,
         OpenedView,
         PaymentPreview,
         ViewSpec,
     )
-    from crechebooks_desktop.services.payments import RecordedPayment, ReversedPayment
     from crechebooks_desktop.services.reconciliation.links import LinkedPayment
     from crechebooks_desktop.ui.ledger.dialogs import MovementInput, PaymentInput
 
@@ -81,14 +81,14 @@ class PageResult:
 
 
 def _spec(order: Order) -> ViewSpec:
-    from crechebooks_desktop.services.ledger_view import SortColumn, ViewSpec  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.view import SortColumn, ViewSpec  # noqa: PLC0415
 
     return ViewSpec(SortColumn(order.sort), order.descending, order.text)
 
 
 def households(book: Book, workplace: Workplace) -> list[HouseholdSummary]:
     """Every household of the creche with its balance, outstanding and credit."""
-    from crechebooks_desktop.services.households import household_summaries  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.household_view import household_summaries  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return household_summaries(uow)
@@ -96,7 +96,7 @@ def households(book: Book, workplace: Workplace) -> list[HouseholdSummary]:
 
 def position(book: Book, workplace: Workplace, account_ref: str) -> HouseholdPosition:
     """A household's ledger and open invoices."""
-    from crechebooks_desktop.services.ledger_view import household_position  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.view import household_position  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return household_position(uow, account_ref)
@@ -104,7 +104,7 @@ def position(book: Book, workplace: Workplace, account_ref: str) -> HouseholdPos
 
 def open_view(book: Book, workplace: Workplace, order: Order, page_size: int) -> OpenedView:
     """The all-households view's row count and first page."""
-    from crechebooks_desktop.services import ledger_view  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger import view as ledger_view  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return ledger_view.open_view(uow, _spec(order), page_size)
@@ -112,7 +112,7 @@ def open_view(book: Book, workplace: Workplace, order: Order, page_size: int) ->
 
 def read_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult:
     """One page, read by keyset from the nearest known key (sampling the keys first if asked)."""
-    from crechebooks_desktop.services import ledger_view  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger import view as ledger_view  # noqa: PLC0415
 
     spec = _spec(job.order)
     known = KnownKeys()
@@ -142,7 +142,7 @@ def preview_payment(
     book: Book, workplace: Workplace, account_ref: str, amount_cents: int
 ) -> PaymentPreview:
     """What a payment would pay, oldest invoice first, and what would become credit."""
-    from crechebooks_desktop.services.ledger_view import payment_preview  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.view import payment_preview  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return payment_preview(uow, account_ref, amount_cents)
@@ -150,7 +150,7 @@ def preview_payment(
 
 def record_payment(book: Book, workplace: Workplace, payment: PaymentInput) -> RecordedPayment:
     """Record a payment, allocated automatically."""
-    from crechebooks_desktop.services.payments import add_payment  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.payments import add_payment  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return add_payment(uow, workplace.actor, *_typed(payment))
@@ -189,7 +189,7 @@ def record_and_link(
 
 def adjust(book: Book, workplace: Workplace, account_ref: str, change: MovementInput) -> Adjustment:
     """Make the household owe more or less."""
-    from crechebooks_desktop.services.adjustments import adjust_balance  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.adjustments import adjust_balance  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return adjust_balance(
@@ -201,7 +201,7 @@ def refund(
     book: Book, workplace: Workplace, account_ref: str, change: MovementInput
 ) -> CreditRefund:
     """Pay unused credit back."""
-    from crechebooks_desktop.services.credits import refund_credit  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.credits import refund_credit  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return refund_credit(
@@ -211,7 +211,7 @@ def refund(
 
 def apply_credit(book: Book, workplace: Workplace, account_ref: str) -> CreditApplication:
     """Use unused credit on the household's open invoices."""
-    from crechebooks_desktop.services.credits import apply_household_credit  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.credits import apply_household_credit  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return apply_household_credit(uow, workplace.actor, account_ref)
@@ -221,7 +221,7 @@ def reverse(
     book: Book, workplace: Workplace, payment_id: int, reason: str, day: dt.date
 ) -> ReversedPayment:
     """Reverse a payment (a bounced debit order, a mistake)."""
-    from crechebooks_desktop.services.payments import reverse_payment  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.payments import reverse_payment  # noqa: PLC0415
 
     with book.write(workplace.creche.tenant_id) as uow:
         return reverse_payment(uow, workplace.actor, payment_id, reason, day)

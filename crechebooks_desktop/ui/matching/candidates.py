@@ -40,7 +40,7 @@ from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.matching.jobs import DECIDABLE_KINDS, CandidateView, QueueRow
 
 if TYPE_CHECKING:
-    from crechebooks_desktop.services.match_review import AcceptPreview
+    from crechebooks_desktop.services.bank.review_queue import AcceptPreview
 
 PARTS = (("Ref", 40), ("Amount", 40), ("Name", 20))
 """The score's parts: label and most points."""

@@ -43,7 +43,7 @@ from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     from crechebooks_desktop.domain.bank import BankAccountRecord
-    from crechebooks_desktop.services.bank import ImportResult
+    from crechebooks_desktop.services.bank.accounts_and_imports import ImportResult
     from crechebooks_desktop.services.tasks import TaskState
 
 PREVIEW_LINES = 10

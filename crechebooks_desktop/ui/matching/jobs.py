@@ -31,10 +31,10 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.unit_of_work import UnitOfWork
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.statement import Statement
-    from crechebooks_desktop.services.bank import ImportResult
+    from crechebooks_desktop.services.bank.accounts_and_imports import ImportResult
+    from crechebooks_desktop.services.bank.payment_matching import DecidedLine
+    from crechebooks_desktop.services.bank.review_queue import AcceptPreview
     from crechebooks_desktop.services.lists.bank_queue import QueueListRow, QueueSpec
-    from crechebooks_desktop.services.match_review import AcceptPreview
-    from crechebooks_desktop.services.matching import DecidedLine
     from crechebooks_desktop.services.tasks import TaskState
 
 
@@ -281,7 +281,7 @@ def place(
 
 def read_line(book: Book, workplace: Workplace, line_id: int) -> QueueRow | None:
     """One line with its decision and every candidate (the selected line's panel)."""
-    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import list_lines  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         found = list_lines(uow, line_ids=[line_id])
@@ -376,7 +376,7 @@ def _tenant(workplace: Workplace) -> int:
 
 def load(book: Book, workplace: Workplace) -> list[QueueRow]:
     """Every credit line of the creche with its decision, by date."""
-    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import list_lines  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         return [row_of(d) for d in list_lines(uow)]
@@ -386,7 +386,7 @@ def preview(
     book: Book, workplace: Workplace, line_id: int, household_ref: str, numbers: Sequence[str]
 ) -> AcceptPreview:
     """What accepting the line for this household would pay."""
-    from crechebooks_desktop.services.match_review import preview_accept  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import preview_accept  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         return preview_accept(uow, line_id, household_ref, numbers)
@@ -394,7 +394,7 @@ def preview(
 
 def household_refs(book: Book, workplace: Workplace) -> list[str]:
     """Every household's reference, for choosing one by hand."""
-    from crechebooks_desktop.services.households import household_summaries  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.household_view import household_summaries  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         return sorted(h.account_ref for h in household_summaries(uow))
@@ -402,7 +402,7 @@ def household_refs(book: Book, workplace: Workplace) -> list[str]:
 
 def count_accept_all(book: Book, workplace: Workplace, min_score: int) -> int:
     """How many lines a bulk accept at ``min_score`` would take."""
-    from crechebooks_desktop.services.match_review import count_accept_all as count  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import count_accept_all as count  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         return count(uow, min_score)
@@ -413,7 +413,7 @@ def count_accept_all(book: Book, workplace: Workplace, min_score: int) -> int:
 
 def _with_others(uow: UnitOfWork, decide: Callable[[], DecidedLine]) -> Decided:
     """Make the decision, then read again the lines in review it may have scored again."""
-    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import list_lines  # noqa: PLC0415
 
     waiting = [line.id for line in uow.bank.lines([BankLineStatus.REVIEW], credits_only=True)]
     decided = decide()
@@ -431,7 +431,7 @@ def accept(
     new_payment: bool = False,
 ) -> Decided:
     """The line is this household's payment (a new one, when ``new_payment``)."""
-    from crechebooks_desktop.services.matching import accept as accept_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.payment_matching import accept as accept_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return _with_others(
@@ -457,7 +457,7 @@ def link(book: Book, workplace: Workplace, line_id: int, payment_id: int) -> Dec
 
 def reject(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
     """The line is not a household's money."""
-    from crechebooks_desktop.services.matching import reject as reject_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.payment_matching import reject as reject_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return row_of(reject_line(uow, workplace.actor, line_id))
@@ -465,7 +465,7 @@ def reject(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
 
 def park(book: Book, workplace: Workplace, line_id: int, note: str) -> QueueRow:
     """Set the line aside with a note."""
-    from crechebooks_desktop.services.matching import park as park_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.payment_matching import park as park_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return row_of(park_line(uow, workplace.actor, line_id, note))
@@ -473,7 +473,7 @@ def park(book: Book, workplace: Workplace, line_id: int, note: str) -> QueueRow:
 
 def undo(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
     """Take back the line's decision (or join a split line's parts)."""
-    from crechebooks_desktop.services.match_review import undo as undo_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import undo as undo_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return row_of(undo_line(uow, workplace.actor, line_id))
@@ -481,8 +481,8 @@ def undo(book: Book, workplace: Workplace, line_id: int) -> QueueRow:
 
 def split(book: Book, workplace: Workplace, line_id: int, parts: Sequence[int]) -> list[int]:
     """Split the line into parts, scored for review at once; returns the parts' line ids."""
-    from crechebooks_desktop.services.bank import split_line  # noqa: PLC0415
-    from crechebooks_desktop.services.matching import run_matching  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.accounts_and_imports import split_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.payment_matching import run_matching  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         ids = [p.id for p in split_line(uow, workplace.actor, line_id, parts).parts]
@@ -492,7 +492,7 @@ def split(book: Book, workplace: Workplace, line_id: int, parts: Sequence[int]) 
 
 def accept_all(book: Book, workplace: Workplace, min_score: int) -> list[QueueRow]:
     """Accept every review line whose best match alone scores ``min_score`` or more."""
-    from crechebooks_desktop.services.match_review import accept_all as accept_lines  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import accept_all as accept_lines  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return [row_of(d) for d in accept_lines(uow, workplace.actor, min_score)]
@@ -500,7 +500,7 @@ def accept_all(book: Book, workplace: Workplace, min_score: int) -> list[QueueRo
 
 def run_matching(book: Book, workplace: Workplace, task: TaskState) -> RunSummary:
     """Score every undecided credit line and apply the certain ones (cancellable)."""
-    from crechebooks_desktop.services.matching import run_matching as run  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.payment_matching import run_matching as run  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         result = run(uow, workplace.actor, task)
@@ -517,7 +517,7 @@ def run_matching(book: Book, workplace: Workplace, task: TaskState) -> RunSummar
 
 def accounts(book: Book, workplace: Workplace) -> list[BankAccountRecord]:
     """The creche's bank accounts."""
-    from crechebooks_desktop.services.bank import list_accounts  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.accounts_and_imports import list_accounts  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         return list_accounts(uow)
@@ -525,7 +525,7 @@ def accounts(book: Book, workplace: Workplace) -> list[BankAccountRecord]:
 
 def add_account(book: Book, workplace: Workplace, name: str, bank: str) -> BankAccountRecord:
     """A new bank account to import into."""
-    from crechebooks_desktop.services.bank import add_account as add  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.accounts_and_imports import add_account as add  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return add(uow, workplace.actor, name, bank)
@@ -550,7 +550,7 @@ def import_file(
     book: Book, workplace: Workplace, file: FilePreview, account: str, task: TaskState
 ) -> ImportResult:
     """Add the statement's new lines to the account (cancelling writes nothing)."""
-    from crechebooks_desktop.services.bank import import_statement  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.accounts_and_imports import import_statement  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         return import_statement(uow, workplace.actor, account, file.statement, file.sha256, task)

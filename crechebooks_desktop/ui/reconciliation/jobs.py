@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.unit_of_work import UnitOfWork
     from crechebooks_desktop.domain.chart import AccountRecord
     from crechebooks_desktop.domain.reconciliation import ReconcileLine, ReconcileStatus
-    from crechebooks_desktop.services.matching import DecidedLine
+    from crechebooks_desktop.services.bank.payment_matching import DecidedLine
     from crechebooks_desktop.services.reconciliation.links import RefundCandidate
     from crechebooks_desktop.services.reconciliation.suggestions import Suggestion
     from crechebooks_desktop.ui.reconciliation.dialogs import RuleInput
@@ -198,7 +198,7 @@ def load(
     The one at ``statement_date``; without one, the one in progress, else the
     newest finished one.
     """
-    from crechebooks_desktop.services import bank  # noqa: PLC0415
+    from crechebooks_desktop.services.bank import accounts_and_imports as bank  # noqa: PLC0415
     from crechebooks_desktop.services.reconciliation import chart, reconcile  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
@@ -275,7 +275,7 @@ def _file_note(figures: ReconcileStatus) -> str | None:
 
 
 def _rows(uow: UnitOfWork, figures: ReconcileStatus, lines: list[ReconcileLine]) -> tuple[Row, ...]:
-    from crechebooks_desktop.services.match_review import list_lines  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import list_lines  # noqa: PLC0415
     from crechebooks_desktop.services.reconciliation.links import refund_candidates  # noqa: PLC0415
     from crechebooks_desktop.services.reconciliation.suggestions import suggest  # noqa: PLC0415
 
@@ -473,7 +473,7 @@ def save_rule(book: Book, workplace: Workplace, rule: RuleInput) -> int:
 
 def undo(book: Book, workplace: Workplace, line_id: int) -> None:
     """Take back the line's categorisation, link or match."""
-    from crechebooks_desktop.services.match_review import undo as undo_line  # noqa: PLC0415
+    from crechebooks_desktop.services.bank.review_queue import undo as undo_line  # noqa: PLC0415
 
     with book.write(_tenant(workplace)) as uow:
         undo_line(uow, workplace.actor, line_id)

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from crechebooks_desktop.db.book import Book
-    from crechebooks_desktop.services.balances import ImportedBalance
-    from crechebooks_desktop.services.roster_import import ImportSummary, RosterImportSummary
+    from crechebooks_desktop.services.ledger.household_balances import ImportedBalance
+    from crechebooks_desktop.services.roster.file_import import ImportSummary, RosterImportSummary
     from crechebooks_desktop.ui.ops import Workplace
 
 

@@ -47,7 +47,7 @@ class Kind:
 
 def _fees_kind() -> Kind:
     from crechebooks_desktop.importers.fees_csv import parse_fees  # noqa: PLC0415
-    from crechebooks_desktop.services.roster_import import import_fees  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.file_import import import_fees  # noqa: PLC0415
 
     return Kind(
         parse_fees,
@@ -58,7 +58,7 @@ def _fees_kind() -> Kind:
 
 def _roster_kind() -> Kind:
     from crechebooks_desktop.importers.roster_csv import parse_roster  # noqa: PLC0415
-    from crechebooks_desktop.services.roster_import import import_roster  # noqa: PLC0415
+    from crechebooks_desktop.services.roster.file_import import import_roster  # noqa: PLC0415
 
     return Kind(
         parse_roster,
@@ -69,7 +69,7 @@ def _roster_kind() -> Kind:
 
 def _balances_kind() -> Kind:
     from crechebooks_desktop.importers.balances_csv import parse_balances  # noqa: PLC0415
-    from crechebooks_desktop.services.balances import import_opening_balances  # noqa: PLC0415
+    from crechebooks_desktop.services.ledger.household_balances import import_opening_balances  # noqa: PLC0415
 
     return Kind(
         parse_balances,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.unit_of_work import UnitOfWork
     from crechebooks_desktop.domain.creche import CrecheSettings
     from crechebooks_desktop.domain.household_statement import StatementOf
-    from crechebooks_desktop.services.statements.statement import Period
+    from crechebooks_desktop.services.household_statements.statement import Period
     from crechebooks_desktop.services.tasks import TaskState
 
 Renderer = Callable[["StatementOf", "CrecheSettings"], bytes]
@@ -112,7 +112,7 @@ def _tenant(workplace: Workplace) -> int:
 
 
 def _period(dates: Dates) -> Period:
-    from crechebooks_desktop.services.statements.statement import Period  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements.statement import Period  # noqa: PLC0415
 
     return Period(dates.first, dates.last)
 
@@ -122,7 +122,7 @@ def _period(dates: Dates) -> Period:
 
 def load_list(book: Book, workplace: Workplace, dates: Dates) -> ListScreen:
     """Every household's closing balance, aging and credit for the period (one batch read)."""
-    from crechebooks_desktop.services.statements.statement import (  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements.statement import (  # noqa: PLC0415
         household_statements,
     )
 
@@ -182,7 +182,7 @@ def _creche(uow: UnitOfWork, workplace: Workplace) -> CrecheSettings:
 
 def statement_pdf(book: Book, workplace: Workplace, choice: StatementChoice) -> bytes:
     """The statement as PDF bytes (for the preview and for printing)."""
-    from crechebooks_desktop.services.statements.statement import (  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements.statement import (  # noqa: PLC0415
         household_statement,
     )
 
@@ -306,7 +306,7 @@ def load_arrears(book: Book, workplace: Workplace, as_of: dt.date) -> ArrearsScr
     Each month end is ``arrears_report``'s own figure (one read transaction),
     so the chart says what the ``arrears`` command says for that day.
     """
-    from crechebooks_desktop.services.statements.arrears import arrears_report  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements.arrears import arrears_report  # noqa: PLC0415
 
     with book.read(_tenant(workplace)) as uow:
         report = arrears_report(uow, as_of)

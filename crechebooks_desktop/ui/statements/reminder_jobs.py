@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.domain.creche import CrecheSettings
     from crechebooks_desktop.exporters.reminder_delivery import ReminderDelivery
     from crechebooks_desktop.services.delivery.report import DeliveryReport, MessageOutcome
-    from crechebooks_desktop.services.statements.reminders import ReminderPreview
+    from crechebooks_desktop.services.household_statements.reminders import ReminderPreview
     from crechebooks_desktop.services.tasks import TaskState
 
 
@@ -128,7 +128,7 @@ def screen_of(found: ReminderPreview) -> ReminderScreen:
 
 def load_preview(book: Book, workplace: Workplace, as_of: dt.date) -> ReminderScreen:
     """``reminders preview`` on ``as_of`` (a read transaction)."""
-    from crechebooks_desktop.services.statements import reminders  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements import reminders  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
         return screen_of(reminders.preview(uow, as_of))

@@ -43,7 +43,7 @@ def send_statements(
         queue_statements,
     )
     from crechebooks_desktop.integrations.smtp import send_queue  # noqa: PLC0415
-    from crechebooks_desktop.services.statements.statement import (  # noqa: PLC0415
+    from crechebooks_desktop.services.household_statements.statement import (  # noqa: PLC0415
         Period,
         household_statements,
     )

@@ -20,8 +20,8 @@ from crechebooks_desktop.exporters.arrears_report import (
     write_arrears,
 )
 from crechebooks_desktop.exporters.tabular import RAND_FORMAT
-from crechebooks_desktop.services.statements.arrears import ArrearsReport, arrears_report
-from crechebooks_desktop.services.statements.documents import creche_of
+from crechebooks_desktop.services.household_statements.arrears import ArrearsReport, arrears_report
+from crechebooks_desktop.services.household_statements.documents import creche_of
 from tests.statement_fixtures import November, november
 from tests.unit.exporters.samples import needs_pdftotext, pdf_text
 

@@ -19,9 +19,9 @@ from crechebooks_desktop.exporters.invoice_pdf import (
     payment_reference,
     render_invoice_pdf,
 )
-from crechebooks_desktop.services.demo import DemoResult
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.users import acting_user
+from crechebooks_desktop.services.admin.users import acting_user
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.demo.creche import DemoResult
 from tests.unit.exporters.samples import (
     PLAIN_CRECHE,
     VAT_CRECHE,

@@ -13,8 +13,8 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.roster import FeeRow, FeeTerms
 from crechebooks_desktop.importers.fees_csv import import_fees_file, parse_fees, read_fees
 from crechebooks_desktop.importers.tabular import ProblemsError, parse_table
-from crechebooks_desktop.services.roster import list_fees
-from crechebooks_desktop.services.roster_import import ImportSummary
+from crechebooks_desktop.services.roster.charges_and_endings import list_fees
+from crechebooks_desktop.services.roster.file_import import ImportSummary
 from tests.roster_support import (
     SAMPLE_FEES,
     audit_since,

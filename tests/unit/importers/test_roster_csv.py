@@ -21,7 +21,7 @@ from crechebooks_desktop.domain.roster import (
 from crechebooks_desktop.importers.fees_csv import import_fees_file
 from crechebooks_desktop.importers.roster_csv import import_roster_file, read_roster
 from crechebooks_desktop.importers.tabular import ProblemsError
-from crechebooks_desktop.services.roster_import import ImportSummary, RosterImportSummary
+from crechebooks_desktop.services.roster.file_import import ImportSummary, RosterImportSummary
 from tests.roster_support import (
     ROSTER_HEADER,
     SAMPLE_FEES,

@@ -27,12 +27,13 @@ from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
 from crechebooks_desktop.exporters.reminder_delivery import ReminderDelivery, queue_reminders
 from crechebooks_desktop.integrations.smtp import send_queue
-from crechebooks_desktop.services import invoices, payments
-from crechebooks_desktop.services.creches import change_setting
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
+from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
 from crechebooks_desktop.services.delivery.report import DeliveryReport
-from crechebooks_desktop.services.invoices import AdHocLine
-from crechebooks_desktop.services.statements import reminders
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.household_statements import reminders
+from crechebooks_desktop.services.ledger import payments
 from tests.billing_fixtures import new_creche
 from tests.delivery_fixtures import SmtpServer
 

@@ -14,9 +14,9 @@ from crechebooks_desktop.domain.delivery import OutboxMessageValue, OutboxStatus
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.exporters.invoice_delivery import queue_invoices
 from crechebooks_desktop.integrations.smtp import LOGIN_REFUSED, send_queue
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from crechebooks_desktop.services.delivery import outbox
 from crechebooks_desktop.services.delivery.report import DeliveryReport
-from crechebooks_desktop.services.invoices import send_month
 from crechebooks_desktop.services.tasks import TaskState
 from tests.delivery_fixtures import (
     FAMILY_EMAILS,

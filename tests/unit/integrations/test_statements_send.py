@@ -15,7 +15,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.exporters.statement_delivery import StatementDelivery, queue_statements
 from crechebooks_desktop.integrations.smtp import send_queue
-from crechebooks_desktop.services.statements.statement import Period, household_statements
+from crechebooks_desktop.services.household_statements.statement import Period, household_statements
 from tests.delivery_fixtures import SmtpServer
 from tests.unit.integrations.test_reminders_send import Creche
 
@@ -81,7 +81,7 @@ def test_a_refused_send_leaves_no_pdf_behind(book: Book) -> None:
 
     from crechebooks_desktop.domain.roles import Role
     from crechebooks_desktop.errors import PermissionDenied
-    from crechebooks_desktop.services.users import acting_user, add_user
+    from crechebooks_desktop.services.admin.users import acting_user, add_user
 
     c = Creche(book)
     with book.write(c.tenant) as uow:

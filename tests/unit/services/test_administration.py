@@ -17,10 +17,8 @@ from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.creches import SettingsRefused, change_settings, init_creche
-from crechebooks_desktop.services.reconciliation import categorise, reconcile
-from crechebooks_desktop.services.users import (
+from crechebooks_desktop.services.admin.creches import SettingsRefused, change_settings, init_creche
+from crechebooks_desktop.services.admin.users import (
     acting_user,
     add_user,
     change_role,
@@ -29,6 +27,8 @@ from crechebooks_desktop.services.users import (
     list_users,
     reset_password,
 )
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.reconciliation import categorise, reconcile
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import OCT_31, build_october
 from tests.sign_in_support import sign_in

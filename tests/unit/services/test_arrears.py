@@ -16,14 +16,18 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import LineType, PaymentMethod
 from crechebooks_desktop.domain.invoice import AgingBucket
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
-from crechebooks_desktop.services import invoices, payments
-from crechebooks_desktop.services.balances import OpeningBalanceRow, import_opening_balances
-from crechebooks_desktop.services.invoices import AdHocLine
-from crechebooks_desktop.services.statements.arrears import arrears_report
-from crechebooks_desktop.services.statements.statement import (
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
+from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
+from crechebooks_desktop.services.household_statements.arrears import arrears_report
+from crechebooks_desktop.services.household_statements.statement import (
     Period,
     household_statement,
     household_statements,
+)
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.household_balances import (
+    OpeningBalanceRow,
+    import_opening_balances,
 )
 from tests.billing_fixtures import new_creche
 

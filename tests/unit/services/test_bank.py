@@ -14,9 +14,9 @@ from crechebooks_desktop.domain.enums import BankLineStatus
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.tasks import Cancelled, TaskState
-from crechebooks_desktop.services.users import acting_user, add_user
 
 Creche = tuple[CrecheSettings, Actor]
 D = dt.date

@@ -16,7 +16,8 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank.review_queue import list_lines
 from crechebooks_desktop.services.lists.bank_queue import (
     QueueGroup,
     QueueListRow,
@@ -28,7 +29,6 @@ from crechebooks_desktop.services.lists.bank_queue import (
     read_page,
     sampled_keys,
 )
-from crechebooks_desktop.services.match_review import list_lines
 
 Creche = tuple[CrecheSettings, Actor]
 LINES = 41

@@ -24,9 +24,11 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus, PaymentMethod
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import adjustments, checks, invoices, payments
-from crechebooks_desktop.services import credits as credit
-from crechebooks_desktop.services.households import household_summaries
+from crechebooks_desktop.services.admin import checks
+from crechebooks_desktop.services.billing import invoice_lifecycle
+from crechebooks_desktop.services.ledger import adjustments, payments
+from crechebooks_desktop.services.ledger import credits as credit
+from crechebooks_desktop.services.roster.household_view import household_summaries
 from tests.billing_fixtures import Kid, add_family, add_fees, new_creche, run_month
 
 MONTHS = [dt.date(2026, m, 1) for m in (1, 2, 3, 4)]
@@ -91,7 +93,7 @@ class Books(RuleBasedStateMachine):
     @rule(data=st.data())
     def send(self, data: st.DataObject) -> None:
         month = data.draw(st.sampled_from(sorted(self.generated)))
-        self.write(lambda uow: invoices.send_month(uow, self.actor, month))
+        self.write(lambda uow: invoice_lifecycle.send_month(uow, self.actor, month))
 
     @rule(
         family=st.sampled_from(FAMILIES),
@@ -173,7 +175,9 @@ class Books(RuleBasedStateMachine):
         if candidates:
             number = data.draw(st.sampled_from(candidates))
             self.write(
-                lambda uow: invoices.void_invoice(uow, self.actor, number, "Billed in error")
+                lambda uow: invoice_lifecycle.void_invoice(
+                    uow, self.actor, number, "Billed in error"
+                )
             )
 
     # -- the invariants -----------------------------------------------------------

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from crechebooks_desktop.db.tables import AuditRecord, CategoryMemory, LineCategory
 from crechebooks_desktop.domain.enums import BankLineStatus, CategorySource, VatType
 from crechebooks_desktop.errors import NotFoundError, PeriodLocked, RuleViolation
-from crechebooks_desktop.services import bank, match_review, matching
-from crechebooks_desktop.services.creches import change_setting
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching as matching
+from crechebooks_desktop.services.bank import review_queue
 from crechebooks_desktop.services.reconciliation import categorise, chart, rules
 from crechebooks_desktop.services.tasks import Cancelled, TaskState
 from tests.categorise_fixtures import Shop, build_shop, lock_through, refused
@@ -182,7 +184,7 @@ def test_clear_and_undo(shop: Shop) -> None:
     # money in: back to the matching queue when matching looked at it, else unmatched
     choose(shop, "interest", "4100")
     with shop.book.write(shop.tenant) as uow:
-        undone = match_review.undo(uow, shop.actor, shop.ids["interest"])
+        undone = review_queue.undo(uow, shop.actor, shop.ids["interest"])
     assert undone.line.status is BankLineStatus.UNMATCHED
     with shop.book.write(shop.tenant) as uow:
         matching.reject(uow, shop.actor, shop.ids["parent"])

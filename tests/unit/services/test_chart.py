@@ -10,8 +10,8 @@ from crechebooks_desktop.db.tables import AuditRecord
 from crechebooks_desktop.domain.enums import AccountType, VatType
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.reconciliation import chart, rules
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.categorise_fixtures import Shop, build_shop, refused
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.ledger import Violation
-from crechebooks_desktop.services.checks import CheckReport, check_creche
-from crechebooks_desktop.services.demo import DemoResult
+from crechebooks_desktop.services.admin.checks import CheckReport, check_creche
+from crechebooks_desktop.services.demo.creche import DemoResult
 
 Demo = tuple[Book, DemoResult]
 

@@ -15,12 +15,12 @@ from crechebooks_desktop.errors import (
     RuleViolation,
     UserFacingError,
 )
-from crechebooks_desktop.services.creches import (
+from crechebooks_desktop.services.admin.creches import (
     change_setting,
     init_creche,
     setting_names,
 )
-from crechebooks_desktop.services.users import (
+from crechebooks_desktop.services.admin.users import (
     acting_user,
     add_user,
     list_users,

@@ -25,11 +25,14 @@ from crechebooks_desktop.importers.balances_csv import (
     read_balances,
 )
 from crechebooks_desktop.importers.tabular import parse_table
-from crechebooks_desktop.services.adjustments import adjust_balance
-from crechebooks_desktop.services.balances import household_balances, import_opening_balances
-from crechebooks_desktop.services.credits import apply_household_credit, refund_credit
-from crechebooks_desktop.services.opening_balances import post_opening_balance
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.ledger.adjustments import adjust_balance
+from crechebooks_desktop.services.ledger.credits import apply_household_credit, refund_credit
+from crechebooks_desktop.services.ledger.household_balances import (
+    household_balances,
+    import_opening_balances,
+)
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 from tests.billing_fixtures import FULL_DAY, HALF_DAY
 from tests.unit.services.test_payments import (
     ALL_FOUR,

@@ -21,8 +21,8 @@ from crechebooks_desktop.db.tables import (
 from crechebooks_desktop.domain.enums import EnrolmentStatus, InvoiceKind, InvoiceStatus
 from crechebooks_desktop.domain.household import HouseholdSummary
 from crechebooks_desktop.errors import RuleViolation
-from crechebooks_desktop.services.demo import DEMO_NAME, DemoResult, create_demo_creche
-from crechebooks_desktop.services.households import household_summaries, roster_counts
+from crechebooks_desktop.services.demo.creche import DEMO_NAME, DemoResult, create_demo_creche
+from crechebooks_desktop.services.roster.household_view import household_summaries, roster_counts
 
 TODAY = dt.date(2026, 11, 21)
 Demo = tuple[Book, DemoResult]

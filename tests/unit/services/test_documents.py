@@ -16,9 +16,9 @@ from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, UserFacingError
 from crechebooks_desktop.exporters.invoice_documents import PrintedInvoice, print_invoice
 from crechebooks_desktop.services import documents
-from crechebooks_desktop.services.invoices import void_invoice
-from crechebooks_desktop.services.opening_balances import post_opening_balance
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import void_invoice
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 from tests.file_modes import POSIX_ONLY, mode
 
 Creche = tuple[CrecheSettings, Actor]

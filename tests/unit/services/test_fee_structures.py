@@ -13,14 +13,14 @@ from crechebooks_desktop.domain.enums import FeeType, LineType
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.roster import FeeRate, FeeRow, FeeTerms
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.fees.structures import (
     add_fee,
     change_fee,
     fee_named,
     list_fee_structures,
 )
-from crechebooks_desktop.services.roster_import import import_fees
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.roster.file_import import import_fees
 from tests.billing_fixtures import (
     FULL_DAY,
     RE_REGISTRATION,

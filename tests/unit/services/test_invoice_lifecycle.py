@@ -28,8 +28,9 @@ from crechebooks_desktop.domain.enums import (
 from crechebooks_desktop.domain.invoice import IllegalTransition
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.invoices import (
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import (
     AdHocLine,
     SentInvoice,
     find_invoices,
@@ -40,9 +41,8 @@ from crechebooks_desktop.services.invoices import (
     send_month,
     void_invoice,
 )
-from crechebooks_desktop.services.opening_balances import post_opening_balance
-from crechebooks_desktop.services.roster import add_charge
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
+from crechebooks_desktop.services.roster.charges_and_endings import add_charge
 from tests.billing_fixtures import (
     FULL_DAY,
     HALF_DAY,

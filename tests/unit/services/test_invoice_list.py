@@ -22,7 +22,7 @@ from crechebooks_desktop.db.tables import Invoice
 from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.services.creches import init_creche
+from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.lists.invoices import (
     InvoiceListRow,
     InvoiceListSpec,

@@ -26,12 +26,12 @@ from crechebooks_desktop.domain.enums import (
 )
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied
-from crechebooks_desktop.services import invoicing
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.demo import DemoResult
-from crechebooks_desktop.services.roster import add_charge
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing import monthly_run as invoicing
+from crechebooks_desktop.services.demo.creche import DemoResult
+from crechebooks_desktop.services.roster.charges_and_endings import add_charge
 from crechebooks_desktop.services.tasks import TaskState
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import (
     FULL_DAY,
     HALF_DAY,

@@ -16,11 +16,11 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied
-from crechebooks_desktop.services.creches import change_setting
-from crechebooks_desktop.services.invoicing import Transactions
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing.monthly_run import Transactions
 from crechebooks_desktop.services.jobs import schedule
 from crechebooks_desktop.services.tasks import TaskState
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import FULL_DAY, Kid, add_family, add_fees, new_creche
 
 

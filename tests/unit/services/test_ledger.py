@@ -13,9 +13,9 @@ from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.ledger import household_ledger, post_entry
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.ledger.posting import household_ledger, post_entry
 
 NOV = dt.date(2026, 11, 1)
 Creche = tuple[CrecheSettings, Actor]

@@ -23,11 +23,12 @@ from crechebooks_desktop.domain.account_statement import AccountLine
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import adjustments, balances, payments
-from crechebooks_desktop.services import credits as credit
-from crechebooks_desktop.services.balances import OpeningBalanceRow
-from crechebooks_desktop.services.households import household_summaries
-from crechebooks_desktop.services.ledger import household_ledger
+from crechebooks_desktop.services.ledger import adjustments, payments
+from crechebooks_desktop.services.ledger import credits as credit
+from crechebooks_desktop.services.ledger import household_balances as balances
+from crechebooks_desktop.services.ledger.household_balances import OpeningBalanceRow
+from crechebooks_desktop.services.ledger.posting import household_ledger
+from crechebooks_desktop.services.roster.household_view import household_summaries
 from tests.billing_fixtures import new_creche
 
 START = dt.date(2026, 1, 1)

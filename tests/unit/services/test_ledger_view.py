@@ -22,10 +22,10 @@ from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus
 from crechebooks_desktop.domain.ledger import LedgerPosting
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import NotFoundError
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.demo import DemoResult
-from crechebooks_desktop.services.ledger import post_entries
-from crechebooks_desktop.services.ledger_view import (
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.demo.creche import DemoResult
+from crechebooks_desktop.services.ledger.posting import post_entries
+from crechebooks_desktop.services.ledger.view import (
     Key,
     LedgerLine,
     SortColumn,

@@ -22,15 +22,15 @@ from crechebooks_desktop.domain.money import MAX_AMOUNT_CENTS, MAX_BALANCE_CENTS
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import RuleViolation, UserFacingError
-from crechebooks_desktop.services import bank
-from crechebooks_desktop.services.adjustments import adjust_balance
-from crechebooks_desktop.services.credits import refund_credit
-from crechebooks_desktop.services.invoices import AdHocLine, new_ad_hoc_invoice
-from crechebooks_desktop.services.invoicing import generate_month
-from crechebooks_desktop.services.ledger import post_entry
-from crechebooks_desktop.services.opening_balances import post_opening_balance
-from crechebooks_desktop.services.payments import add_payment
-from crechebooks_desktop.services.roster import add_charge, end_enrolment
+from crechebooks_desktop.services.bank import accounts_and_imports
+from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine, new_ad_hoc_invoice
+from crechebooks_desktop.services.billing.monthly_run import generate_month
+from crechebooks_desktop.services.ledger.adjustments import adjust_balance
+from crechebooks_desktop.services.ledger.credits import refund_credit
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
+from crechebooks_desktop.services.ledger.payments import add_payment
+from crechebooks_desktop.services.ledger.posting import post_entry
+from crechebooks_desktop.services.roster.charges_and_endings import add_charge, end_enrolment
 from tests.roster_support import load_samples
 
 Creche = tuple[CrecheSettings, Actor]
@@ -127,7 +127,7 @@ def test_a_household_balance_stops_at_its_limit(book: Book, admin: Actor) -> Non
 
 def test_a_statement_built_in_code_is_held_to_the_limit(book: Book, admin: Actor) -> None:
     with book.write(admin.tenant_id) as uow:
-        bank.add_account(uow, admin, "Cheque")
+        accounts_and_imports.add_account(uow, admin, "Cheque")
     lines = (
         StatementLine(3, D(2026, 3, 2), 100, "FINE"),
         StatementLine(4, D(2026, 3, 3), OVER, "TOO MUCH"),
@@ -135,7 +135,11 @@ def test_a_statement_built_in_code_is_held_to_the_limit(book: Book, admin: Actor
     )
     statement = Statement("built.csv", "csv", "generic", lines)
     message = _refused(
-        book, admin, lambda uow: bank.import_statement(uow, admin, "Cheque", statement, "a" * 64)
+        book,
+        admin,
+        lambda uow: accounts_and_imports.import_statement(
+            uow, admin, "Cheque", statement, "a" * 64
+        ),
     )
     assert message.splitlines() == [
         "built.csv was not imported (2 problems); nothing was changed",
@@ -147,7 +151,9 @@ def test_a_statement_built_in_code_is_held_to_the_limit(book: Book, admin: Actor
         _refused(
             book,
             admin,
-            lambda uow: bank.add_account(uow, admin, "Savings", "fnb", None, OVER, D(2026, 3, 1)),
+            lambda uow: accounts_and_imports.add_account(
+                uow, admin, "Savings", "fnb", None, OVER, D(2026, 3, 1)
+            ),
         )
         == f"opening balance: {MORE}"
     )
@@ -182,7 +188,7 @@ def test_dates_from_code_outside_the_books_years_are_refused(
         "end date": lambda uow: end_enrolment(
             uow, admin, "DLAMINI01-1", day, EnrolmentStatus.WITHDRAWN
         ),
-        "opening balance date ": lambda uow: bank.add_account(
+        "opening balance date ": lambda uow: accounts_and_imports.add_account(
             uow, admin, "Savings", "fnb", None, 100, day
         ),
         "x: date": lambda uow: post_entry(uow, admin, 1, EntryType.ADJUSTMENT, 100, day, "x"),
@@ -200,7 +206,7 @@ def test_dates_from_code_outside_the_books_years_are_refused(
 
 def test_a_statement_built_in_code_is_held_to_the_books_years(book: Book, admin: Actor) -> None:
     with book.write(admin.tenant_id) as uow:
-        bank.add_account(uow, admin, "Cheque")
+        accounts_and_imports.add_account(uow, admin, "Cheque")
     lines = (
         StatementLine(3, D(1900, 1, 1), 100, "OLD"),
         StatementLine(4, D(2026, 3, 3), 100, "FINE"),
@@ -208,7 +214,11 @@ def test_a_statement_built_in_code_is_held_to_the_books_years(book: Book, admin:
     )
     statement = Statement("built.csv", "csv", "generic", lines)
     message = _refused(
-        book, admin, lambda uow: bank.import_statement(uow, admin, "Cheque", statement, "a" * 64)
+        book,
+        admin,
+        lambda uow: accounts_and_imports.import_statement(
+            uow, admin, "Cheque", statement, "a" * 64
+        ),
     )
     assert message.splitlines() == [
         "built.csv was not imported (2 problems); nothing was changed",
@@ -225,8 +235,8 @@ def test_bank_lines_far_from_today_are_imported_with_a_warning(book: Book, admin
     lines.append(StatementLine(9, behind, 100, "OLD"))
     lines.append(StatementLine(10, today, 100, "TODAY"))
     with book.write(admin.tenant_id) as uow:
-        bank.add_account(uow, admin, "Cheque")
-        result = bank.import_statement(
+        accounts_and_imports.add_account(uow, admin, "Cheque")
+        result = accounts_and_imports.import_statement(
             uow, admin, "Cheque", Statement("s.csv", "csv", None, tuple(lines)), "b" * 64
         )
     far = f"is more than a year after today ({today.isoformat()}); check the date"

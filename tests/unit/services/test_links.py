@@ -28,9 +28,10 @@ from crechebooks_desktop.domain.enums import (
     ReconciliationStatus,
 )
 from crechebooks_desktop.errors import NotFoundError, PeriodLocked, RuleViolation
-from crechebooks_desktop.services import match_review, matching, payments
-from crechebooks_desktop.services.credits import refund_credit
-from crechebooks_desktop.services.invoices import void_invoice
+from crechebooks_desktop.services.bank import payment_matching, review_queue
+from crechebooks_desktop.services.billing.invoice_lifecycle import void_invoice
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.credits import refund_credit
 from crechebooks_desktop.services.reconciliation import links
 from tests.bank_fixtures import Creche, build_creche, credit, import_lines, write
 
@@ -73,14 +74,14 @@ def pay_by_hand(
     return int(paid.payment_id)
 
 
-def run(creche: Creche) -> dict[int, matching.DecidedLine]:
-    result = write(creche, lambda uow: matching.run_matching(uow, creche.actor))
+def run(creche: Creche) -> dict[int, payment_matching.DecidedLine]:
+    result = write(creche, lambda uow: payment_matching.run_matching(uow, creche.actor))
     return {line.line.id: line for line in result.lines}
 
 
-def listed(creche: Creche) -> dict[int, matching.DecidedLine]:
+def listed(creche: Creche) -> dict[int, payment_matching.DecidedLine]:
     with creche.book.read(creche.tenant) as uow:
-        return {line.line.id: line for line in match_review.list_lines(uow)}
+        return {line.line.id: line for line in review_queue.list_lines(uow)}
 
 
 def payment_rows(creche: Creche) -> dict[int, tuple[int | None, bool]]:
@@ -208,7 +209,7 @@ def test_linking_makes_no_new_payment_and_teaches_the_payer(creche: Creche) -> N
     shown = listed(creche)[line_id]
     assert (shown.decision, shown.payment_id) == (A.LINKED, payment_id)
     with creche.book.read(creche.tenant) as uow:
-        assert {a.household_ref for a in match_review.aliases(uow)} == {"BOTHA04"}
+        assert {a.household_ref for a in review_queue.aliases(uow)} == {"BOTHA04"}
         actions = [r.action for r in uow.audit.latest(creche.tenant)]
     assert "match.link" in actions
 
@@ -217,12 +218,12 @@ def test_undoing_a_link_unlinks_and_never_reverses(creche: Creche) -> None:
     payment_id = pay_by_hand(creche, "BOTHA04", 485_000, 4)
     (line_id,) = import_lines(creche, credit(2, 6, 485_000, "A BOTHA", payer="A BOTHA"))
     write(creche, lambda uow: links.link_payment(uow, creche.actor, line_id, payment_id))
-    undone = write(creche, lambda uow: match_review.undo(uow, creche.actor, line_id))
+    undone = write(creche, lambda uow: review_queue.undo(uow, creche.actor, line_id))
     assert (undone.decision, undone.line.status) == (A.UNDONE, BankLineStatus.REVIEW)
     assert payment_rows(creche) == {payment_id: (None, False)}
     assert invoice_state(creche, "BOTHA04-1") == (InvoiceStatus.PAID, 0)
     with creche.book.read(creche.tenant) as uow:
-        assert match_review.aliases(uow) == []
+        assert review_queue.aliases(uow) == []
     # It can be linked again.
     again = write(creche, lambda uow: links.link_payment(uow, creche.actor, line_id, payment_id))
     assert again.decision is A.LINKED
@@ -237,12 +238,14 @@ def test_accepting_the_household_of_a_link_as_a_new_payment_is_refused(creche: C
         RuleViolation,
         rf"looks like payment {payment_id} of BOTHA04.*match link {line_id} --payment "
         rf"{payment_id}.*--new-payment",
-        lambda uow: matching.accept(uow, creche.actor, line_id, "BOTHA04"),
+        lambda uow: payment_matching.accept(uow, creche.actor, line_id, "BOTHA04"),
     )
     # Said on purpose, it is another payment.
     paid = write(
         creche,
-        lambda uow: matching.accept(uow, creche.actor, line_id, "BOTHA04", new_payment=True),
+        lambda uow: payment_matching.accept(
+            uow, creche.actor, line_id, "BOTHA04", new_payment=True
+        ),
     )
     assert paid.decision is A.ACCEPTED
     assert len(payment_rows(creche)) == 2
@@ -273,7 +276,7 @@ def test_accept_all_leaves_a_link_to_a_person(creche: Creche) -> None:
     pay_by_hand(creche, "BOTHA04", 485_000, 4, [])
     (line_id,) = import_lines(creche, credit(2, 6, 485_000, "A BOTHA", payer="A BOTHA"))
     run(creche)
-    assert write(creche, lambda uow: match_review.accept_all(uow, creche.actor, 1)) == []
+    assert write(creche, lambda uow: review_queue.accept_all(uow, creche.actor, 1)) == []
     assert listed(creche)[line_id].line.status is BankLineStatus.REVIEW
 
 
@@ -303,7 +306,7 @@ def test_link_payment_refuses(creche: Creche, case: str, error: type, message: s
     if case == "linked":
         write(creche, lambda uow: links.link_payment(uow, creche.actor, other, payment_id))
     if case == "decided":
-        write(creche, lambda uow: matching.reject(uow, creche.actor, line_id))
+        write(creche, lambda uow: payment_matching.reject(uow, creche.actor, line_id))
     if case == "money out":
         line_id = out
     if case == "locked":
@@ -327,7 +330,7 @@ def test_undoing_a_link_in_a_locked_period_is_refused(creche: Creche) -> None:
         creche,
         PeriodLocked,
         "cannot undo the decision on bank line .* locked through 2026-10-31",
-        lambda uow: match_review.undo(uow, creche.actor, line_id),
+        lambda uow: review_queue.undo(uow, creche.actor, line_id),
     )
     assert payment_rows(creche) == {payment_id: (line_id, False)}
 
@@ -379,7 +382,7 @@ def test_a_refund_paid_by_hand_is_offered_for_a_debit_and_linked(creche: Creche)
     assert refund_links(creche) == {entry_id: debit}
     with creche.book.read(creche.tenant) as uow:
         assert links.refund_candidates(uow, debit) == []  # linked: no longer offered
-    undone = write(creche, lambda uow: match_review.undo(uow, creche.actor, debit))
+    undone = write(creche, lambda uow: review_queue.undo(uow, creche.actor, debit))
     assert (undone.decision, undone.line.status) == (A.UNDONE, BankLineStatus.UNMATCHED)
     assert refund_links(creche) == {}
 
@@ -508,12 +511,12 @@ def test_a_review_line_drops_an_invoice_paid_by_another_line(creche: Creche) -> 
     )
     run(creche)
     assert thabo in {n for c in listed(creche)[botha].candidates for n in c["invoice_numbers"]}
-    write(creche, lambda uow: matching.accept(uow, creche.actor, dlamini, "DLAMINI01"))
+    write(creche, lambda uow: payment_matching.accept(uow, creche.actor, dlamini, "DLAMINI01"))
     assert thabo not in {n for c in listed(creche)[botha].candidates for n in c["invoice_numbers"]}
     # The window reads such lines again by id (credits only, in the statuses asked).
     with creche.book.read(creche.tenant) as uow:
-        again = match_review.list_lines(uow, line_ids=[dlamini, botha, 999])
-        review = match_review.list_lines(uow, [BankLineStatus.REVIEW], line_ids=[dlamini, botha])
+        again = review_queue.list_lines(uow, line_ids=[dlamini, botha, 999])
+        review = review_queue.list_lines(uow, [BankLineStatus.REVIEW], line_ids=[dlamini, botha])
     assert [d.line.id for d in again] == [botha, dlamini]
     assert [d.line.id for d in review] == [botha]
     assert again[0].candidates == listed(creche)[botha].candidates
@@ -556,8 +559,8 @@ def test_a_line_in_a_locked_period_is_left_as_it_was(creche: Creche) -> None:
 
 def test_rescoring_is_one_query_when_nothing_waits(creche: Creche) -> None:
     with creche.book.write(creche.tenant) as uow:
-        assert matching.rescore_lines_naming(uow, creche.actor) == []
-        assert matching.rescore_lines_naming(uow, creche.actor, ["NOPE"]) == []
+        assert payment_matching.rescore_lines_naming(uow, creche.actor) == []
+        assert payment_matching.rescore_lines_naming(uow, creche.actor, ["NOPE"]) == []
 
 
 # ----------------------------------------------------------------------------- drafts

@@ -19,7 +19,8 @@ from crechebooks_desktop.db.tables import Enrolment, Invoice
 from crechebooks_desktop.domain.enums import EnrolmentStatus, EntryType, InvoiceStatus
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services.offboarding import (
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.roster.offboarding import (
     CreditAction,
     Offboarded,
     OffboardingPlan,
@@ -28,7 +29,6 @@ from crechebooks_desktop.services.offboarding import (
     offboard,
     preview_offboarding,
 )
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import (
     FULL_DAY,
     Kid,

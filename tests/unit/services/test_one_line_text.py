@@ -20,8 +20,13 @@ from crechebooks_desktop.domain.enums import LineType, PaymentMethod
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import bank, creches, invoices, matching, payments, roster, users
-from crechebooks_desktop.services.adjustments import adjust_balance
+from crechebooks_desktop.services.admin import creches, users
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching
+from crechebooks_desktop.services.billing import invoice_lifecycle
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.adjustments import adjust_balance
+from crechebooks_desktop.services.roster import charges_and_endings
 from tests.roster_support import load_samples, snapshot
 
 Creche = tuple[CrecheSettings, Actor]
@@ -33,7 +38,7 @@ CONTROL_1B = LINE_BREAK.replace("a line break", "a control character (U+001B)")
 Change = Callable[[UnitOfWork, Actor], Any]
 REFUSED: dict[str, tuple[Change, str]] = {
     "charge description": (
-        lambda uow, a: roster.add_charge(
+        lambda uow, a: charges_and_endings.add_charge(
             uow, a, "DLAMINI01-1", LineType.AD_HOC, 100, D(2026, 3, 1), "Zoo\ntrip"
         ),
         f"the description {LINE_BREAK}",
@@ -53,12 +58,12 @@ REFUSED: dict[str, tuple[Change, str]] = {
         f"the reference {LINE_BREAK}",
     ),
     "invoice line": (
-        lambda uow, a: invoices.new_ad_hoc_invoice(
+        lambda uow, a: invoice_lifecycle.new_ad_hoc_invoice(
             uow,
             a,
             "DLAMINI01-1",
             D(2026, 3, 1),
-            [invoices.AdHocLine(LineType.UNIFORM, 35_000, "Winter\u2028jersey")],
+            [invoice_lifecycle.AdHocLine(LineType.UNIFORM, 35_000, "Winter\u2028jersey")],
         ),
         f"a line's description {LINE_BREAK}",
     ),
@@ -98,11 +103,13 @@ def test_a_name_or_reference_with_a_control_character_is_refused(
 def test_reasons_are_folded_onto_one_line(book: Book, creche: Creche) -> None:
     _settings, actor = creche
     load_samples(book, actor)
-    uniform = invoices.AdHocLine(LineType.UNIFORM, 35_000, "Winter jersey")
+    uniform = invoice_lifecycle.AdHocLine(LineType.UNIFORM, 35_000, "Winter jersey")
     with book.write(actor.tenant_id) as uow:
         adjust_balance(uow, actor, "DLAMINI01", -100, D(2026, 3, 1), "Fee\nwaived\x07 (sibling)")
-        made = invoices.new_ad_hoc_invoice(uow, actor, "DLAMINI01-1", D(2026, 3, 1), [uniform])
-        invoices.void_invoice(uow, actor, made.number, "Ordered\r\nby mistake")
+        made = invoice_lifecycle.new_ad_hoc_invoice(
+            uow, actor, "DLAMINI01-1", D(2026, 3, 1), [uniform]
+        )
+        invoice_lifecycle.void_invoice(uow, actor, made.number, "Ordered\r\nby mistake")
         household = uow.payments.household("DLAMINI01")
         assert household is not None
         entries = [e.description for e in uow.ledger.entries(household[0])]
@@ -132,5 +139,5 @@ def test_bank_text_is_stored_on_one_line(book: Book, creche: Creche) -> None:
             "DLAMINI01 MARCH",
             "N DLAMINI",
         )
-        decided = matching.park(uow, actor, stored.id, "Ask\x07\nMrs Dlamini")
+        decided = payment_matching.park(uow, actor, stored.id, "Ask\x07\nMrs Dlamini")
     assert decided.note == "Ask Mrs Dlamini"

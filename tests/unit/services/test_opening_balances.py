@@ -13,10 +13,10 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import EntryType
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied, RuleViolation
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.creches import change_setting
-from crechebooks_desktop.services.opening_balances import post_opening_balance
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 
 Creche = tuple[CrecheSettings, Actor]
 AS_OF = dt.date(2026, 3, 1)

@@ -16,8 +16,8 @@ from crechebooks_desktop.domain.delivery import (
 )
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.delivery import outbox
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.delivery_fixtures import queue_files
 
 Creche = tuple[CrecheSettings, Actor]

@@ -24,18 +24,22 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import EntryType, InvoiceStatus, PaymentMethod
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services.balances import household_balances
-from crechebooks_desktop.services.checks import check_creche
-from crechebooks_desktop.services.credits import refund_credit
-from crechebooks_desktop.services.invoices import mark_overdue, send_month, void_invoice
-from crechebooks_desktop.services.payments import (
+from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.billing.invoice_lifecycle import (
+    mark_overdue,
+    send_month,
+    void_invoice,
+)
+from crechebooks_desktop.services.ledger.credits import refund_credit
+from crechebooks_desktop.services.ledger.household_balances import household_balances
+from crechebooks_desktop.services.ledger.payments import (
     RecordedPayment,
     ReversedPayment,
     add_payment,
     preview_payment,
     reverse_payment,
 )
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.billing_fixtures import (
     FULL_DAY,
     HALF_DAY,

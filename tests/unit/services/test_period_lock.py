@@ -31,7 +31,10 @@ from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import PeriodLocked, RuleViolation
-from crechebooks_desktop.services import bank, match_review, matching, payments
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching as matching
+from crechebooks_desktop.services.bank import review_queue
+from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.reconciliation import categorise, links, reconcile
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import October, build_october, finish_october, statement
@@ -53,21 +56,21 @@ def _late_statement(name: str = "late.csv") -> Statement:
 
 
 REFUSED: dict[str, Case] = {
-    "bank.import_statement": lambda uow, actor, _o: bank.import_statement(
+    "accounts_and_imports.import_statement": lambda uow, actor, _o: bank.import_statement(
         uow, actor, ACCOUNT, _late_statement(), "9" * 64
     ),
-    "bank.split_line": lambda uow, actor, o: bank.split_line(
+    "accounts_and_imports.split_line": lambda uow, actor, o: bank.split_line(
         uow, actor, o.lines["eskom"], [-100_000, -25_000]
     ),
-    "matching.run_matching": lambda uow, actor, o: matching.run_matching(
+    "payment_matching.run_matching": lambda uow, actor, o: matching.run_matching(
         uow, actor, line_ids=[o.lines["dlamini"]]
     ),
-    "matching.accept": lambda uow, actor, o: matching.accept(
+    "payment_matching.accept": lambda uow, actor, o: matching.accept(
         uow, actor, o.lines["dlamini"], "DLAMINI01"
     ),
-    "matching.reject": lambda uow, actor, o: matching.reject(uow, actor, o.lines["naidoo"]),
-    "matching.park": lambda uow, actor, o: matching.park(uow, actor, o.lines["naidoo"], "why"),
-    "match_review.undo": lambda uow, actor, o: match_review.undo(uow, actor, o.lines["dlamini"]),
+    "payment_matching.reject": lambda uow, actor, o: matching.reject(uow, actor, o.lines["naidoo"]),
+    "payment_matching.park": lambda uow, actor, o: matching.park(uow, actor, o.lines["naidoo"], "why"),
+    "review_queue.undo": lambda uow, actor, o: review_queue.undo(uow, actor, o.lines["dlamini"]),
     "payments.reverse_payment": lambda uow, actor, o: payments.reverse_payment(
         uow, actor, o.paid["naidoo"], "bounced", D(2026, 11, 5)
     ),
@@ -95,14 +98,14 @@ REFUSED: dict[str, Case] = {
 """Services that can change a bank line or a linked payment, each asked to change October."""
 
 WHAT = {
-    "bank.import_statement": "cannot import late.csv into Cheque: late.csv:2 (2026-10-20) "
+    "accounts_and_imports.import_statement": "cannot import late.csv into Cheque: late.csv:2 (2026-10-20) "
     "fall in the locked period",
-    "bank.split_line": "cannot split bank line {eskom}",
-    "matching.run_matching": "cannot run matching: bank line {dlamini} is dated 2026-10-03",
-    "matching.accept": "cannot accept bank line {dlamini}",
-    "matching.reject": "cannot reject bank line {naidoo}",
-    "matching.park": "cannot park bank line {naidoo}",
-    "match_review.undo": "cannot undo the decision on bank line {dlamini}",
+    "accounts_and_imports.split_line": "cannot split bank line {eskom}",
+    "payment_matching.run_matching": "cannot run matching: bank line {dlamini} is dated 2026-10-03",
+    "payment_matching.accept": "cannot accept bank line {dlamini}",
+    "payment_matching.reject": "cannot reject bank line {naidoo}",
+    "payment_matching.park": "cannot park bank line {naidoo}",
+    "review_queue.undo": "cannot undo the decision on bank line {dlamini}",
     "payments.reverse_payment": "cannot reverse payment {naidoo_payment}: bank line {naidoo} "
     "is dated 2026-10-06",
     "payments.add_payment": "cannot record a payment for bank line {fee}",
@@ -118,39 +121,39 @@ UNTOUCHED = {
     "adjustments.adjust_balance": "ledger",
     "audit.record": "audit",
     "audit.record_many": "audit",
-    "balances.import_opening_balances": "ledger",
-    "bank.add_account": "new-account",
-    "bank.rename_account": "accounts",
-    "bank.close_account": "accounts",
-    "bank.reopen_account": "accounts",
+    "household_balances.import_opening_balances": "ledger",
+    "accounts_and_imports.add_account": "new-account",
+    "accounts_and_imports.rename_account": "accounts",
+    "accounts_and_imports.close_account": "accounts",
+    "accounts_and_imports.reopen_account": "accounts",
     "creches.change_setting": "settings",
     "creches.change_settings": "settings",
     "credits.apply_household_credit": "invoices",
     "credits.refund_credit": "unlinked",
-    "demo_bank.add_demo_bank": "delegates",
+    "bank_statement.add_demo_bank": "delegates",
     "documents.invoice_for_print": "documents",
     "documents.archive_invoice_pdf": "documents",
-    "invoices.send_invoices": "invoices",
-    "invoices.send_month": "invoices",
-    "invoices.void_invoice": "invoices",
-    "invoices.mark_overdue": "invoices",
-    "invoices.new_ad_hoc_invoice": "invoices",
-    "invoicing.bill_child": "invoices",
-    "invoicing.draft_for_child": "reads",
+    "invoice_lifecycle.send_invoices": "invoices",
+    "invoice_lifecycle.send_month": "invoices",
+    "invoice_lifecycle.void_invoice": "invoices",
+    "invoice_lifecycle.mark_overdue": "invoices",
+    "invoice_lifecycle.new_ad_hoc_invoice": "invoices",
+    "monthly_run.bill_child": "invoices",
+    "monthly_run.draft_for_child": "reads",
     "offboarding.offboard": "ledger",
     "offboarding.preview_offboarding": "reads",
-    "ledger.post_entries": "ledger",
-    "ledger.post_entry": "ledger",
-    "match_review.forget_alias": "aliases",
-    "match_review.accept_all": "delegates",
-    "opening_balances.post_opening_balance": "ledger",
-    "opening_balances.charge_as_invoice": "ledger",
+    "posting.post_entries": "ledger",
+    "posting.post_entry": "ledger",
+    "review_queue.forget_alias": "aliases",
+    "review_queue.accept_all": "delegates",
+    "opening_balance_posting.post_opening_balance": "ledger",
+    "opening_balance_posting.charge_as_invoice": "ledger",
     "reconcile.finish": "locks",
     "reconcile.unlock": "unlocks",
-    "roster.add_charge": "roster",
-    "roster.end_enrolment": "roster",
-    "roster_import.import_fees": "roster",
-    "roster_import.import_roster": "roster",
+    "charges_and_endings.add_charge": "roster",
+    "charges_and_endings.end_enrolment": "roster",
+    "file_import.import_fees": "roster",
+    "file_import.import_roster": "roster",
     "households.add_household": "roster",
     "households.edit_household": "roster",
     "children.add_child": "roster",
@@ -164,6 +167,10 @@ UNTOUCHED = {
     "users.disable_user": "users",
     "users.enable_user": "users",
     "users.reset_password": "users",
+    "users.issue_setup_code": "users",
+    "users.change_own_password": "users",
+    "users.member": "reads",
+    "users.require_admin_wherever": "reads",
     "categorise.forget_learned": "memory",
     "documents.archive_statement_pdf": "documents",
     "documents.archive_statement_pdfs": "documents",
@@ -193,7 +200,7 @@ UNTOUCHED = {
     "suggestions.run": "uncleared",
     "links.accept_candidate": "delegates",
     "links.record_and_link": "delegates",
-    "matching.accept_each": "delegates",
+    "payment_matching.accept_each": "delegates",
     "scoring.hold": "skips",
     "scoring.rescore": "skips",
     "scoring.rescore_lines_naming": "skips",
@@ -296,12 +303,12 @@ def test_unlocking_lets_the_same_changes_through(locked: October) -> None:
     creche = locked.creche
     with creche.book.write(creche.tenant) as uow:
         reconcile.unlock(uow, creche.actor, ACCOUNT, "the bank reversed a payment")
-    imported = attempt(locked, REFUSED["bank.import_statement"])
+    imported = attempt(locked, REFUSED["accounts_and_imports.import_statement"])
     assert isinstance(imported, bank.ImportResult)
     assert len(imported.imported) == 2
     reversed_payment = attempt(locked, REFUSED["payments.reverse_payment"])
     assert isinstance(reversed_payment, payments.ReversedPayment)
-    undone = attempt(locked, REFUSED["match_review.undo"])
+    undone = attempt(locked, REFUSED["review_queue.undo"])
     assert isinstance(undone, matching.DecidedLine)
 
 

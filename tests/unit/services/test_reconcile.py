@@ -20,10 +20,11 @@ from crechebooks_desktop.domain.enums import (
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import NotFoundError, PeriodLocked, PermissionDenied, RuleViolation
-from crechebooks_desktop.services import bank, payments
-from crechebooks_desktop.services import credits as household_credits
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.ledger import credits as household_credits
+from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.reconciliation import reconcile
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.bank_fixtures import ACCOUNT
 from tests.reconcile_fixtures import (
     CLOSING,

@@ -32,7 +32,7 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.importers.bank import read_statement
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.reconciliation import reconcile
 from tests.billing_fixtures import new_creche
 

@@ -25,7 +25,10 @@ from crechebooks_desktop.domain.enums import BankLineStatus, PaymentMethod
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import bank, checks, match_review, matching, payments
+from crechebooks_desktop.services.admin import checks
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import payment_matching, review_queue
+from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.reconciliation import categorise, links, reconcile
 from tests.billing_fixtures import new_creche
 
@@ -116,7 +119,7 @@ class BankMonth(RuleBasedStateMachine):
         """A credit is a household's payment."""
         line = self._pick(n, BankLineStatus.UNMATCHED, BankLineStatus.REVIEW, money_in=True)
         if line is not None:
-            self._do(lambda uow: matching.accept(uow, self.actor, line[0], household))
+            self._do(lambda uow: payment_matching.accept(uow, self.actor, line[0], household))
 
     @rule(n=picks, household=st.sampled_from(HOUSEHOLDS))
     def record_by_hand_and_link(self, n: int, household: str) -> None:
@@ -170,12 +173,12 @@ class BankMonth(RuleBasedStateMachine):
         """A credit that is not a household's (interest)."""
         line = self._pick(n, BankLineStatus.UNMATCHED, BankLineStatus.REVIEW, money_in=True)
         if line is not None:
-            self._do(lambda uow: matching.reject(uow, self.actor, line[0]))
+            self._do(lambda uow: payment_matching.reject(uow, self.actor, line[0]))
 
     @rule()
     def run_matching(self) -> None:
         """Matching scores the open credits (nothing here is certain enough to apply)."""
-        self._do(lambda uow: matching.run_matching(uow, self.actor))
+        self._do(lambda uow: payment_matching.run_matching(uow, self.actor))
 
     @rule(n=picks)
     def undo(self, n: int) -> None:
@@ -188,7 +191,7 @@ class BankMonth(RuleBasedStateMachine):
             BankLineStatus.SPLIT,
         )
         if line is not None:
-            self._do(lambda uow: match_review.undo(uow, self.actor, line[0]))
+            self._do(lambda uow: review_queue.undo(uow, self.actor, line[0]))
 
     # -- what always holds ------------------------------------------------------------
 

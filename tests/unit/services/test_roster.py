@@ -13,14 +13,14 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.enums import EnrolmentStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
-from crechebooks_desktop.services.roster import (
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.roster.charges_and_endings import (
     ChargeValue,
     EndedEnrolment,
     add_charge,
     end_enrolment,
     list_fees,
 )
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.roster_support import audit_since, last_audit_id, load_samples, snapshot
 
 Creche = tuple[CrecheSettings, Actor]

@@ -18,22 +18,22 @@ from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.domain.roster import ChildDetails, HouseholdDetails, RecurringExtra
 from crechebooks_desktop.errors import NotFoundError, PermissionDenied
 from crechebooks_desktop.importers.roster_csv import import_roster_file
-from crechebooks_desktop.services.households import household_detail
-from crechebooks_desktop.services.roster import end_enrolment
-from crechebooks_desktop.services.roster_edit.checks import RosterRefused
-from crechebooks_desktop.services.roster_edit.children import add_child, edit_child
-from crechebooks_desktop.services.roster_edit.enrolments import (
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.roster.charges_and_endings import end_enrolment
+from crechebooks_desktop.services.roster.checks import RosterRefused
+from crechebooks_desktop.services.roster.children import add_child, edit_child
+from crechebooks_desktop.services.roster.enrolments import (
     EnrolmentForm,
     add_enrolment,
     child_enrolments,
     edit_enrolment,
 )
-from crechebooks_desktop.services.roster_edit.households import (
+from crechebooks_desktop.services.roster.household_view import household_detail
+from crechebooks_desktop.services.roster.households import (
     add_household,
     edit_household,
     find_household,
 )
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.roster_support import SAMPLE_ROSTER, audit_since, last_audit_id, load_samples, snapshot
 
 Creche = tuple[CrecheSettings, Actor]

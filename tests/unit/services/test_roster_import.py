@@ -21,14 +21,14 @@ from crechebooks_desktop.domain.roster import (
     RosterRow,
 )
 from crechebooks_desktop.errors import PermissionDenied
-from crechebooks_desktop.services.roster import end_enrolment
-from crechebooks_desktop.services.roster_import import (
+from crechebooks_desktop.services.admin.users import acting_user, add_user
+from crechebooks_desktop.services.roster.charges_and_endings import end_enrolment
+from crechebooks_desktop.services.roster.file_import import (
     ImportSummary,
     RosterImportSummary,
     import_fees,
     import_roster,
 )
-from crechebooks_desktop.services.users import acting_user, add_user
 from tests.roster_support import audit_since, last_audit_id, snapshot
 
 Creche = tuple[CrecheSettings, Actor]

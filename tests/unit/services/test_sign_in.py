@@ -11,10 +11,10 @@ from crechebooks_desktop.domain import passwords
 from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied, RuleViolation
-from crechebooks_desktop.services import sign_in
-from crechebooks_desktop.services.creches import init_creche
-from crechebooks_desktop.services.sign_in import Refused, Way
-from crechebooks_desktop.services.users import (
+from crechebooks_desktop.services.admin import sign_in
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.admin.sign_in import Refused, Way
+from crechebooks_desktop.services.admin.users import (
     add_user,
     disable_user,
     issue_setup_code,

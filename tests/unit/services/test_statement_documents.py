@@ -12,11 +12,11 @@ from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
 from crechebooks_desktop.exporters.statement_documents import PrintedStatement, print_statement
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.documents import sha256_hex
-from crechebooks_desktop.services.payments import add_payment
-from crechebooks_desktop.services.statements import documents
-from crechebooks_desktop.services.statements.statement import Period
-from crechebooks_desktop.services.users import acting_user, add_user
+from crechebooks_desktop.services.household_statements import documents
+from crechebooks_desktop.services.household_statements.statement import Period
+from crechebooks_desktop.services.ledger.payments import add_payment
 from tests.statement_fixtures import NOVEMBER, PAYER, November, november
 from tests.unit.exporters.samples import needs_pdftotext, pdf_text
 

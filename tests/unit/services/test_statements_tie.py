@@ -30,16 +30,18 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, PaymentMet
 from crechebooks_desktop.domain.household_statement import StatementOf
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services import adjustments, balances, invoices, payments
-from crechebooks_desktop.services import credits as credit
-from crechebooks_desktop.services.balances import OpeningBalanceRow
-from crechebooks_desktop.services.invoices import AdHocLine
-from crechebooks_desktop.services.ledger import household_ledger
-from crechebooks_desktop.services.statements.statement import (
+from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
+from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
+from crechebooks_desktop.services.household_statements.statement import (
     Period,
     household_statement,
     household_statements,
 )
+from crechebooks_desktop.services.ledger import adjustments, payments
+from crechebooks_desktop.services.ledger import credits as credit
+from crechebooks_desktop.services.ledger import household_balances as balances
+from crechebooks_desktop.services.ledger.household_balances import OpeningBalanceRow
+from crechebooks_desktop.services.ledger.posting import household_ledger
 from tests.billing_fixtures import new_creche
 
 START = dt.date(2026, 1, 1)

@@ -7,7 +7,7 @@ as it would be on its own:
 1. ``roster.end_enrolment``: the last day, inclusive.
 2. The final invoice, for the month of the last day:
 
-   - not yet billed for the child: ``invoicing.bill_child`` makes the invoice
+   - not yet billed for the child: ``monthly_run.bill_child`` makes the invoice
      the month's run would make, pro-rata to the last day (DRAFT, like every
      monthly invoice);
    - already billed (e.g. the whole month, before notice was given): the
@@ -48,11 +48,13 @@ from crechebooks_desktop.domain.offboarding import CreditAction, Refund, settle
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.roster import StoredChild, StoredEnrolment
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
-from crechebooks_desktop.services import audit, invoicing, roster
-from crechebooks_desktop.services.adjustments import adjust_balance
-from crechebooks_desktop.services.allocations import require_reason
-from crechebooks_desktop.services.credits import apply_household_credit, refund_credit
-from crechebooks_desktop.services.invoices import send_invoices
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.billing import monthly_run
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices
+from crechebooks_desktop.services.ledger.adjustments import adjust_balance
+from crechebooks_desktop.services.ledger.allocations import require_reason
+from crechebooks_desktop.services.ledger.credits import apply_household_credit, refund_credit
+from crechebooks_desktop.services.roster import charges_and_endings as roster
 
 __all__ = [
     "CreditAction",
@@ -402,7 +404,7 @@ def _final_step(uow: UnitOfWork, actor: Actor, found: _Context) -> tuple[str | N
         return None, None
     if final.billed is None:
         child = found.child
-        made = invoicing.bill_child(uow, actor, child.id, child.household_id, final.month)
+        made = monthly_run.bill_child(uow, actor, child.id, child.household_id, final.month)
         return (made.number if made else None), None
     if final.days_credit_cents == 0:
         return None, None
@@ -548,7 +550,7 @@ def _final(
 ) -> FinalInvoice:
     start = enrolment.terms.start_date
     month = billing.month_start(last_day)
-    draft = invoicing.draft_for_child(
+    draft = monthly_run.draft_for_child(
         uow, actor, child.id, child.household_id, month, (enrolment.id, last_day)
     )
     days, whole = billing.active_days(start, last_day, month), billing.days_in_month(month)

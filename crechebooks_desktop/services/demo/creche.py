@@ -17,9 +17,9 @@ from crechebooks_desktop.domain.creche import CrecheSettings, NewCreche
 from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.creches import change_setting, init_creche
-from crechebooks_desktop.services.demo_bank import add_demo_bank
-from crechebooks_desktop.services.opening_balances import post_opening_balance
+from crechebooks_desktop.services.admin.creches import change_setting, init_creche
+from crechebooks_desktop.services.demo.bank_statement import add_demo_bank
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 
 DEMO_NAME = "Sunflower Kids Educare"
 DEMO_USER = "admin"

@@ -31,7 +31,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.documents import sha256_hex, write_many_atomically
-from crechebooks_desktop.services.statements.statement import Period, household_statement
+from crechebooks_desktop.services.household_statements.statement import Period, household_statement
 
 __all__ = [
     "HOUSEHOLD_ENTITY",

@@ -9,7 +9,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.roster import HouseholdDetails, StoredHousehold
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.roster_edit.checks import Fields
+from crechebooks_desktop.services.roster.checks import Fields
 
 __all__ = ["add_household", "edit_household", "find_household"]
 

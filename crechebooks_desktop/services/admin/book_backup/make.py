@@ -24,7 +24,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.book_files import BookFile
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.private_files import create_private_file
-from crechebooks_desktop.services.book_backup.manifest import (
+from crechebooks_desktop.services.admin.book_backup.manifest import (
     DOCUMENTS,
     MANIFEST,
     DocumentEntry,

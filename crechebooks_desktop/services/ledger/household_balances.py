@@ -34,7 +34,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.opening_balances import post_opening_balance
+from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 
 __all__ = [
     "HouseholdBalance",

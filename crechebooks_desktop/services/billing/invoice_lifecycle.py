@@ -31,8 +31,8 @@ from crechebooks_desktop.domain.text import one_line, require_one_line
 from crechebooks_desktop.domain.vat import vat_rate_on
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.credits import apply_credit
-from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.ledger.credits import apply_credit
+from crechebooks_desktop.services.ledger.posting import post_entries
 from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 

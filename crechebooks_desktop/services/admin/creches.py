@@ -9,7 +9,8 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.creche import SETTING_KEYS, CrecheSettings, NewCreche
 from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
-from crechebooks_desktop.services import audit, users
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.admin import users
 
 
 def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]:

@@ -32,7 +32,9 @@ from crechebooks_desktop.domain.passwords import (
 )
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import PermissionDenied, RuleViolation, UserFacingError
-from crechebooks_desktop.services import audit, demo, users
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.admin import users
+from crechebooks_desktop.services.demo import creche as demo
 
 __all__ = [
     "WRONG",

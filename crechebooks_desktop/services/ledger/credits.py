@@ -27,13 +27,13 @@ from crechebooks_desktop.domain.money import check_amount, format_rands
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.allocations import (
+from crechebooks_desktop.services.ledger.allocations import (
     AppliedAllocation,
     require_household,
     require_reason,
     write_allocations,
 )
-from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.ledger.posting import post_entries
 from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 __all__ = [

@@ -8,7 +8,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.household import HouseholdSummary
 from crechebooks_desktop.domain.roster import StoredChild, StoredHousehold
 from crechebooks_desktop.errors import NotFoundError
-from crechebooks_desktop.services.roster_edit.enrolments import EnrolmentValue
+from crechebooks_desktop.services.roster.enrolments import EnrolmentValue
 
 
 def household_summaries(uow: UnitOfWork) -> list[HouseholdSummary]:

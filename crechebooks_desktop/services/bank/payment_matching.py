@@ -31,9 +31,10 @@ from crechebooks_desktop.domain.matching import Candidate
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import RuleViolation
-from crechebooks_desktop.services import audit, payments
-from crechebooks_desktop.services.allocations import require_household
-from crechebooks_desktop.services.bank import require_line
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.bank.accounts_and_imports import require_line
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.allocations import require_household
 from crechebooks_desktop.services.reconciliation.scoring import (
     DecidedLine,
     PendingHolds,

@@ -6,9 +6,13 @@ checks all of it (files, the documents table, the ledger) before it puts a
 new book in place, and refuses a damaged backup without writing anything.
 """
 
-from crechebooks_desktop.services.book_backup.make import BackupMade, back_up_book
-from crechebooks_desktop.services.book_backup.manifest import NotABackup
-from crechebooks_desktop.services.book_backup.restore import DamagedBackup, Restored, restore_book
+from crechebooks_desktop.services.admin.book_backup.make import BackupMade, back_up_book
+from crechebooks_desktop.services.admin.book_backup.manifest import NotABackup
+from crechebooks_desktop.services.admin.book_backup.restore import (
+    DamagedBackup,
+    Restored,
+    restore_book,
+)
 
 __all__ = [
     "BackupMade",

@@ -24,7 +24,7 @@ from crechebooks_desktop.domain.money import check_amount, format_plain
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.ledger import post_entry
+from crechebooks_desktop.services.ledger.posting import post_entry
 
 
 def post_opening_balance(

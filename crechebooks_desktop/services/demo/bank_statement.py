@@ -19,7 +19,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.matching import Payee
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.domain.statement import Statement, StatementLine
-from crechebooks_desktop.services import bank
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.reconciliation import rules
 
 DEMO_ACCOUNT = "FNB Cheque"

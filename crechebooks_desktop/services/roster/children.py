@@ -12,8 +12,8 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.roster import ChildDetails, StoredChild, reference_problem
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.roster_edit.checks import Fields
-from crechebooks_desktop.services.roster_edit.households import find_household
+from crechebooks_desktop.services.roster.checks import Fields
+from crechebooks_desktop.services.roster.households import find_household
 
 __all__ = ["add_child", "edit_child", "find_child"]
 

@@ -27,7 +27,7 @@ from crechebooks_desktop.domain.money import format_plain
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.vat import vat_rate_on
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.ledger import post_entries
+from crechebooks_desktop.services.ledger.posting import post_entries
 from crechebooks_desktop.services.tasks import TaskState
 
 Transactions = Callable[[], AbstractContextManager[UnitOfWork]]

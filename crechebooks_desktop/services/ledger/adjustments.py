@@ -30,14 +30,14 @@ from crechebooks_desktop.domain.money import check_amount
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.allocations import (
+from crechebooks_desktop.services.ledger.allocations import (
     AppliedAllocation,
     require_household,
     require_reason,
     write_allocations,
 )
-from crechebooks_desktop.services.ledger import post_entry
-from crechebooks_desktop.services.opening_balances import charge_as_invoice
+from crechebooks_desktop.services.ledger.opening_balance_posting import charge_as_invoice
+from crechebooks_desktop.services.ledger.posting import post_entry
 from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
 
 __all__ = ["Adjustment", "adjust_balance"]

@@ -21,10 +21,15 @@ from crechebooks_desktop.domain.bank import MATCHABLE, BankLineRecord
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
-from crechebooks_desktop.services import audit, payments
-from crechebooks_desktop.services.allocations import require_household
-from crechebooks_desktop.services.bank import require_line
-from crechebooks_desktop.services.matching import DecidedLine, accept_each, allocation_order
+from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.bank.accounts_and_imports import require_line
+from crechebooks_desktop.services.bank.payment_matching import (
+    DecidedLine,
+    accept_each,
+    allocation_order,
+)
+from crechebooks_desktop.services.ledger import payments
+from crechebooks_desktop.services.ledger.allocations import require_household
 from crechebooks_desktop.services.reconciliation import categorise, links
 
 __all__ = [

@@ -33,8 +33,8 @@ from crechebooks_desktop.domain.roster import (
 from crechebooks_desktop.domain.text import one_line_problem
 from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
-from crechebooks_desktop.services.roster_edit.checks import Fields
-from crechebooks_desktop.services.roster_edit.children import find_child
+from crechebooks_desktop.services.roster.checks import Fields
+from crechebooks_desktop.services.roster.children import find_child
 
 __all__ = [
     "EnrolmentForm",

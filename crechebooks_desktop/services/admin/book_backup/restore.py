@@ -31,9 +31,9 @@ from pathlib import Path
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.private_files import create_private_file, make_private_folder
-from crechebooks_desktop.services import checks
-from crechebooks_desktop.services.book_backup.make import file_sha256
-from crechebooks_desktop.services.book_backup.manifest import (
+from crechebooks_desktop.services.admin import checks
+from crechebooks_desktop.services.admin.book_backup.make import file_sha256
+from crechebooks_desktop.services.admin.book_backup.manifest import (
     MANIFEST,
     Manifest,
     NotABackup,

@@ -16,8 +16,8 @@ from crechebooks_desktop.domain.allocation import AllocationPlan
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.errors import NotFoundError
-from crechebooks_desktop.services.ledger import household_ledger
-from crechebooks_desktop.services.payments import preview_payment
+from crechebooks_desktop.services.ledger.payments import preview_payment
+from crechebooks_desktop.services.ledger.posting import household_ledger
 
 __all__ = [
     "HouseholdPosition",

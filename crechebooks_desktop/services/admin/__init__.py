@@ -1,0 +1,1 @@
+"""The creche and its users: settings, sign-in, checks and backups."""

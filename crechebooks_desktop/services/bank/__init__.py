@@ -1,0 +1,1 @@
+"""Bank accounts, statement imports, and matching bank lines to households."""

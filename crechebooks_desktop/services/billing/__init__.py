@@ -1,0 +1,1 @@
+"""Invoices: the monthly run and an invoice's life after it."""

@@ -1,0 +1,1 @@
+"""The demo creche and its bank statement."""

@@ -1,0 +1,1 @@
+"""Households' ledgers: posting, payments, allocations, credit, adjustments, balances."""

@@ -1,0 +1,1 @@
+"""The roster: households, children, enrolments, charges, imports and offboarding."""
