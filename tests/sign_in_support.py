@@ -8,7 +8,7 @@ from crechebooks_desktop.services.admin import sign_in as service
 
 
 def sign_in(uow: UnitOfWork, tenant_id: int, username: str, password: str) -> Actor:
-    """``services.sign_in.sign_in``, raising its refusal (call it in a write transaction)."""
+    """``services.admin.sign_in.sign_in``, raising its refusal (call it in a write transaction)."""
     outcome = service.sign_in(uow, tenant_id, username, password)
     if isinstance(outcome, service.Refused):
         raise outcome.error()

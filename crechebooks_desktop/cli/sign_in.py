@@ -4,7 +4,7 @@ Every command that opens a book names its user (``--user NAME`` or
 ``CRECHEBOOKS_USER``; a creche with one user needs no name) and gives that
 user's password: from standard input (``--password-stdin``, the first line),
 from the operating system's keyring (``users remember-password``), or typed at
-a terminal. A refused attempt is audited by ``services.sign_in``. The one
+a terminal. A refused attempt is audited by ``services.admin.sign_in``. The one
 exception: the book's only user, who has no password yet, acts without one and
 is told, once per command, how to set it.
 """

@@ -7,7 +7,7 @@ appears once.
 
 Reading checks the file on its own (columns, amounts, dates, duplicates);
 :func:`import_balances_file` then hands the rows to
-``services.balances.import_opening_balances``, which checks the households
+``services.ledger.household_balances.import_opening_balances``, which checks the households
 against the book and writes everything in one transaction, or lists every
 problem (``FILE:LINE: field: message``) and writes nothing.
 """

@@ -5,7 +5,7 @@ fee (FULL_DAY, HALF_DAY), the hourly rate (HOURLY) or blank (CUSTOM); the two
 registration fees may be blank (none). Amounts are in Rand (``4500.00``).
 
 Reading checks the file on its own; :func:`import_fees_file` then hands the rows
-to ``services.roster_import.import_fees``, which checks them against the book
+to ``services.roster.file_import.import_fees``, which checks them against the book
 and writes them in one transaction, or lists every problem and writes nothing.
 """
 

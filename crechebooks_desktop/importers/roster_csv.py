@@ -10,7 +10,7 @@ the creche. A blank ``end_date`` is open-ended. ``extras`` lists recurring
 monthly items as ``LINE_TYPE:amount[:description]`` separated by ``;``. An
 optional column that is left out reads as blank in every row.
 
-Reading checks the file on its own; ``services.roster_import.import_roster``
+Reading checks the file on its own; ``services.roster.file_import.import_roster``
 then checks the rows against the book (fees, households, enrolments) and
 writes them in one transaction, or lists every problem and writes nothing.
 """

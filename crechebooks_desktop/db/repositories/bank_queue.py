@@ -5,7 +5,7 @@ group (to review, auto-applied, ...), then reads a page of the chosen group
 by keyset (``keyset.KeysetList``), sorted by date, amount, payer or status in
 SQL. A row carries the line, its newest decision and its best suggestion
 (household and score); the full candidates are read for the selected line
-only (``services.match_review.list_lines``).
+only (``services.bank.review_queue.list_lines``).
 
 A line's group depends on its status and, for matched and unmatched lines,
 on its newest decision (``max(id)`` of its decisions: the

@@ -8,7 +8,7 @@ adjustment is recorded, so that both sides move together:
   and an ADJUSTMENT entry of +amount. The debt is an invoice like any other:
   payments are allocated to it, statements list it, aging sees it. This is
   the same approach as an opening balance that is owed, through the same
-  helper (``services.opening_balances.charge_as_invoice``).
+  helper (``services.ledger.opening_balance_posting.charge_as_invoice``).
 - **Negative** (the household owes less, e.g. a write-off): an ADJUSTMENT entry
   of -amount, applied like a credit note to the household's open invoices,
   oldest first (allocations without a payment, invoices going to

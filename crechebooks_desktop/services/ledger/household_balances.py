@@ -20,7 +20,7 @@ balance due on non-VOID invoices.
 **Opening balances** (``balances import``) come from a file read by
 ``importers.balances_csv``; every row is checked against the book and, only
 if nothing at all is wrong, each goes through
-``services.opening_balances.post_opening_balance`` in the caller's one
+``services.ledger.opening_balance_posting.post_opening_balance`` in the caller's one
 transaction.
 """
 

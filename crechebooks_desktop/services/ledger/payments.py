@@ -1,7 +1,7 @@
 """Money in from households: recording a payment, previewing it, reversing it.
 
 Recording a payment is one transaction: the household's invoices are locked,
-then (through ``services.ledger.post_entries``) its balance row; the payment is
+then (through ``services.ledger.posting.post_entries``) its balance row; the payment is
 stored, a PAYMENT entry of -amount is posted with the excess going to unused
 credit, and each invoice it pays gets an allocation and its new status
 (PARTIALLY_PAID or PAID). Allocation is automatic (oldest outstanding first)

@@ -2,7 +2,7 @@
 
 Read-only use cases: each takes a unit of work (one read transaction) and
 returns plain immutable values. The full candidates of a line are read when
-it is selected (``services.match_review.list_lines`` with its id).
+it is selected (``services.bank.review_queue.list_lines`` with its id).
 """
 
 from __future__ import annotations

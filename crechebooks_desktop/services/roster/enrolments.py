@@ -4,7 +4,7 @@ A new enrolment is placed in the child's history as a roster file's row is
 (``domain.roster.place_enrolment``): one starting after the child's running
 enrolment ends that one the day before. An edited enrolment may not overlap
 the child's others. Ending an enrolment as withdrawn or graduated is
-``services.roster.end_enrolment``.
+``services.roster.charges_and_endings.end_enrolment``.
 """
 
 from __future__ import annotations

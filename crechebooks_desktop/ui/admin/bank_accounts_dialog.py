@@ -4,7 +4,7 @@ A bank account is never deleted (its lines are history). Closing one is for
 an account whose books are finished: the service refuses while any line is
 not inside a finished reconciliation, and a closed account takes no more
 statements until it is reopened. The services are the command line's
-(``services.bank``), with their checks and messages.
+(``services.bank.accounts_and_imports``), with their checks and messages.
 """
 
 from __future__ import annotations

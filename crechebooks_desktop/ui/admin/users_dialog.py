@@ -2,7 +2,7 @@
 
 A user is never deleted (the audit log names them): disabling stops them
 signing in to this creche and can be undone. Every change is the service the
-command line uses (``services.users``), with its checks and messages: nobody
+command line uses (``services.admin.users``), with its checks and messages: nobody
 disables or demotes themself, and the creche keeps an active administrator.
 """
 

@@ -1,7 +1,7 @@
 """What the Households tab asks of the book; each function runs on the database thread.
 
 Each change calls the service the command line uses (``services.roster_edit``,
-``services.roster.add_charge``), so the checks, audit records and messages
+``services.roster.charges_and_endings.add_charge``), so the checks, audit records and messages
 are the same. Services load inside the functions, so the window shows first.
 """
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# How each user signs in (the names of ``services.sign_in.Way``).
+# How each user signs in (the names of ``services.admin.sign_in.Way``).
 PASSWORD = "PASSWORD"  # noqa: S105 - a way of signing in, not a password
 SETUP_CODE = "SETUP_CODE"
 NO_PASSWORD_YET = "NO_PASSWORD_YET"  # noqa: S105 - likewise
