@@ -114,7 +114,7 @@ def cmd_enrolments_end(args: argparse.Namespace) -> int:
     """``enrolments end``: a child's last day, withdrawn or graduated.
 
     With ``--final-invoice``, ``--credit`` or ``--preview`` it is the offboarding of
-    issue 13 (``services.roster.charges_and_endings.offboarding``); without them it only ends the enrolment.
+    issue 13 (``services.roster.offboarding``); without them it only ends the enrolment.
     """
     day = check_day(args.date, "--date")
     offboarding_options = (

@@ -2,7 +2,7 @@
 
 Pure arithmetic over the household's open invoices, so that the preview the
 window and ``enrolments end --preview`` show is what the offboarding then does
-through the services (``services.roster.charges_and_endings.offboarding``), to the cent.
+through the services (``services.roster.offboarding``), to the cent.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The roster's one-off changes: ad-hoc charges, ending an enrolment; listing fees.
 
-Imports of whole files are in ``services.roster.charges_and_endings.file_import``.
+Imports of whole files are in ``services.roster.file_import``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from crechebooks_desktop.ui.ops import BookSession
 
 
 class ChargeDialog(RosterDialog):
-    """A charge for the child ``child_ref``, through ``services.roster.charges_and_endings.add_charge``.
+    """A charge for the child ``child_ref``, through ``charges_and_endings.add_charge``.
 
     Signals:
         changed(object): the ``ChargeValue`` as recorded.

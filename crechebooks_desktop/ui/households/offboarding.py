@@ -2,7 +2,7 @@
 
 The dialog collects the child, the last day, withdrawn or graduated, whether
 to bill the last month and what happens to the household's credit; as they
-change it shows the preview ``services.roster.charges_and_endings.offboarding`` works out (the final
+change it shows the preview ``services.roster.offboarding`` works out (the final
 invoice, the credit used, refunded and left), and OK runs the offboarding in
 one transaction. A refusal (a last day before the start, a refund beyond the
 credit) is said in the dialog, in the service's words, and OK waits for a

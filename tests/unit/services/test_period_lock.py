@@ -69,7 +69,9 @@ REFUSED: dict[str, Case] = {
         uow, actor, o.lines["dlamini"], "DLAMINI01"
     ),
     "payment_matching.reject": lambda uow, actor, o: matching.reject(uow, actor, o.lines["naidoo"]),
-    "payment_matching.park": lambda uow, actor, o: matching.park(uow, actor, o.lines["naidoo"], "why"),
+    "payment_matching.park": lambda uow, actor, o: matching.park(
+        uow, actor, o.lines["naidoo"], "why"
+    ),
     "review_queue.undo": lambda uow, actor, o: review_queue.undo(uow, actor, o.lines["dlamini"]),
     "payments.reverse_payment": lambda uow, actor, o: payments.reverse_payment(
         uow, actor, o.paid["naidoo"], "bounced", D(2026, 11, 5)
@@ -98,8 +100,8 @@ REFUSED: dict[str, Case] = {
 """Services that can change a bank line or a linked payment, each asked to change October."""
 
 WHAT = {
-    "accounts_and_imports.import_statement": "cannot import late.csv into Cheque: late.csv:2 (2026-10-20) "
-    "fall in the locked period",
+    "accounts_and_imports.import_statement": "cannot import late.csv into Cheque: "
+    "late.csv:2 (2026-10-20) fall in the locked period",
     "accounts_and_imports.split_line": "cannot split bank line {eskom}",
     "payment_matching.run_matching": "cannot run matching: bank line {dlamini} is dated 2026-10-03",
     "payment_matching.accept": "cannot accept bank line {dlamini}",
