@@ -62,7 +62,7 @@ def new_creche(
                 sibling_discounts=sibling_discounts,
                 due_day=due_day,
                 invoice_prefix=invoice_prefix,
-                admin_password="pw",
+                admin_password="demo",  # as the test keyring answers for admin
             ),
         )
     with book.read(settings.tenant_id) as uow:

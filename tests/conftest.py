@@ -316,6 +316,9 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["CRECHEBOOKS_TEST_KEYRING"] = str(keyring_file)
     for user, password in SIGN_IN_PASSWORDS.items():
         keep_sign_in(keyring_file, user, password)
+    # Who the office computer's commands run as, as CRECHEBOOKS_USER would be set there;
+    # a test of naming the user sets it to "" (or to another user) for its commands.
+    env["CRECHEBOOKS_USER"] = "admin"
     return env
 
 

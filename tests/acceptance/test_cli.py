@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import shutil
 import sqlite3
@@ -101,6 +102,7 @@ def test_init_with_every_option(
     assert created.stderr == ""  # a password was given: no "no password yet" note
 
     keep_password("ada", "s3cret")  # the book has a user now: every command signs in
+    cli = functools.partial(cli, env={"CRECHEBOOKS_USER": "ada"})
     bad = cli("--db", book_url, "init", "--name", "Other", "--due-day", "40")
     assert refused(bad) == (
         "crechebooks: error: due-day: due day must be from 1 to 28 so that every month has it"

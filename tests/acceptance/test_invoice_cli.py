@@ -485,8 +485,12 @@ def test_bad_input_is_refused_in_one_line(cli: Cli, demo: Demo) -> None:
     assert [i["number"] for i in listed] == OPENING
 
 
-def test_an_owner_viewer_can_list_but_not_generate(cli: Cli, demo: Demo) -> None:
-    ok(cli(*demo.db, "users", "add", "olivia", "--role", "owner-viewer"))
+def test_an_owner_viewer_can_list_but_not_generate(
+    cli: Cli, demo: Demo, keep_password: Callable[[str, str], None]
+) -> None:
+    ok(cli(*demo.db, "users", "add", "olivia", "--role", "owner-viewer", "--with-password",
+           "--new-password-stdin", stdin="eyes\n"))  # fmt: skip
+    keep_password("olivia", "eyes")
     viewer = (*demo.db, "--user", "olivia")
     assert refused(cli(*viewer, "invoices", "generate", "--month", "2026-11")) == (
         "crechebooks: error: olivia (owner-viewer) may not record money movements"

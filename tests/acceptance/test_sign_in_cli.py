@@ -27,7 +27,8 @@ from crechebooks_desktop.settings import Settings
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]
 
 Cli = Callable[..., Any]
-NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "CRECHEBOOKS_USER": ""}
+NOBODY = {"CRECHEBOOKS_USER": ""}  # no user named by the environment
 
 
 def _open(url: str, tmp_path: Path) -> Book:
@@ -72,7 +73,7 @@ def refused(result: Any, code: int = 1) -> str:
 
 def test_a_command_names_its_user_and_proves_it(cli: Cli, acorns: str, tmp_path: Path) -> None:
     db = ("--db", acorns)
-    assert refused(cli(*db, "users", "list")) == (
+    assert refused(cli(*db, "users", "list", env=NOBODY)) == (
         "crechebooks: error: Acorns has several users: say who you are with --user NAME "
         "(or CRECHEBOOKS_USER)"
     )
@@ -90,7 +91,7 @@ def test_a_command_names_its_user_and_proves_it(cli: Cli, acorns: str, tmp_path:
         env={"CRECHEBOOKS_USER": "admin"},
     )  # fmt: skip
     assert "olivia" in ok(listed)
-    from_env = cli(*db, "users", "list", env={"CRECHEBOOKS_USER": "admin"})  # keyring: demo
+    from_env = cli(*db, "users", "list")  # CRECHEBOOKS_USER=admin; the keyring: demo
     assert ok(from_env).startswith("user")
     assert [(a, u, after["reason"]) for a, u, after in _audit(acorns, tmp_path)[-2:]] == [
         ("sign_in.refused", "olivia", "wrong user name or password"),
@@ -158,28 +159,32 @@ def test_a_new_user_signs_in_first_with_the_set_up_code(
 
 def test_the_only_user_without_a_password_acts_until_they_set_one(cli: Cli, book_url: str) -> None:
     db = ("--db", book_url)
-    made = cli(*db, "init", "--name", "Solo", "--admin-user", "sol")
+
+    def run(*args: str, **kw: Any) -> Any:  # the environment names no user
+        return cli(*args, env={**NOBODY, **kw.pop("env", {})}, **kw)
+
+    made = run(*db, "init", "--name", "Solo", "--admin-user", "sol")
     assert "has no password yet" in made.stderr
-    shown = cli(*db, "settings", "show")
+    shown = run(*db, "settings", "show")
     assert ok(shown).startswith("tenant_id")
     assert shown.stderr == (
         "note: sol has no password yet, so anyone who can open this book acts as them; "
         "set one with `crechebooks users password`\n"
     )
-    set_ = cli(*db, "users", "password", "--new-password-stdin", stdin="s3cret\n")
+    set_ = run(*db, "users", "password", "--new-password-stdin", stdin="s3cret\n")
     assert ok(set_) == "new password set for sol\n"
-    assert refused(cli(*db, "settings", "show")).startswith(
+    assert refused(run(*db, "settings", "show")).startswith(
         "crechebooks: error: sol's password is needed"
     )
     # Kept in the keyring for scripts and scheduled jobs, then forgotten again.
-    kept = cli(*db, "--password-stdin", "users", "remember-password", stdin="s3cret\n")
+    kept = run(*db, "--password-stdin", "users", "remember-password", stdin="s3cret\n")
     assert ok(kept).startswith("kept sol's password for ")
-    assert ok(cli(*db, "settings", "show")).startswith("tenant_id")
-    assert ok(cli(*db, "users", "forget-password")).startswith("removed sol's password for ")
-    assert refused(cli(*db, "settings", "show")).startswith(
+    assert ok(run(*db, "settings", "show")).startswith("tenant_id")
+    assert ok(run(*db, "users", "forget-password")).startswith("removed sol's password for ")
+    assert refused(run(*db, "settings", "show")).startswith(
         "crechebooks: error: sol's password is needed"
     )
     # Without a keyring on the machine, it says so and keeps it nowhere else.
-    nowhere = cli(*db, "--password-stdin", "users", "remember-password", stdin="s3cret\n",
+    nowhere = run(*db, "--password-stdin", "users", "remember-password", stdin="s3cret\n",
                   env=NO_KEYRING)  # fmt: skip
     assert refused(nowhere).startswith("crechebooks: error: this machine has no keyring")
