@@ -8,10 +8,14 @@ from typing import Any
 from sqlalchemy import text
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.creche import NewCreche
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.importers.fees_csv import import_fees_file
 from crechebooks_desktop.importers.roster_csv import import_roster_file
 from crechebooks_desktop.paths import resources_dir
+from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.settings import Settings
 
 SAMPLES = resources_dir() / "samples"
 SAMPLE_FEES = SAMPLES / "fees.csv"
@@ -78,3 +82,23 @@ def load_samples(book: Book, actor: Actor) -> None:
         import_fees_file(uow, actor, SAMPLE_FEES, "fees.csv")
     with book.write(actor.tenant_id) as uow:
         import_roster_file(uow, actor, SAMPLE_ROSTER, "roster.csv")
+
+
+def sample_creche(url: str, files: Path, *, samples: bool = True) -> None:
+    """Set up ``Acorns`` (admin password ``pw``) in the book at ``url``, in this process.
+
+    With ``samples``: the shipped sample fees and roster and the bank account
+    ``Cheque``, as ``fees import``, ``roster import`` and ``bank accounts add``
+    would (those commands are tested on their own in ``test_roster_cli`` and
+    ``test_bank_cli``; as set-up they would cost a process each).
+    """
+    book, _ = Book.open(Settings(url, files))
+    try:
+        with book.write() as uow:
+            _settings, actor = init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
+        if samples:
+            load_samples(book, actor)
+            with book.write(actor.tenant_id) as uow:
+                bank.add_account(uow, actor, "Cheque")
+    finally:
+        book.close()

@@ -14,7 +14,6 @@ from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.invoice_documents import PrintedInvoice, print_invoice
-from crechebooks_desktop.exporters.invoice_table import write_invoices_csv, write_invoices_xlsx
 from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
 
@@ -110,6 +109,12 @@ def _make_folder(folder: Path) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``invoices export --format csv|xlsx --out FILE [--month] [--status] [--household]``."""
+    # openpyxl loads for the export only, not for invoices pdf and send, which import this module.
+    from crechebooks_desktop.exporters.invoice_table import (  # noqa: PLC0415
+        write_invoices_csv,
+        write_invoices_xlsx,
+    )
+
     where = InvoiceFilter(
         month=parse_month(args.month, warn=False) if args.month else None,
         status=InvoiceStatus(args.status) if args.status else None,

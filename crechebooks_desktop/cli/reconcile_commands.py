@@ -20,11 +20,11 @@ from crechebooks_desktop.cli.common import (
 )
 from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.domain.reconciliation import ReconcileStatus, ReconciliationRecord
-from crechebooks_desktop.exporters.reconciliation_report import (
+from crechebooks_desktop.domain.reconciliation import (
+    ReconcileStatus,
+    ReconciliationRecord,
     finished_words,
     summary,
-    write_report,
 )
 from crechebooks_desktop.services.reconciliation import reconcile
 
@@ -175,6 +175,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``reconcile report --account NAME --statement-date D --out FILE.pdf|FILE.xlsx``."""
+    # reportlab and openpyxl load only for the report, not for every reconcile command.
+    from crechebooks_desktop.exporters.reconciliation_report import write_report  # noqa: PLC0415
+
     day = parse_day(args.statement_date, "--statement-date", warn=False)
     out = Path(args.out).expanduser()
     with open_book(args) as book, reading(book, args) as uow:

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_day, print_json, reading
 from crechebooks_desktop.cli.delivery_support import (
@@ -24,10 +25,12 @@ from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.reminders import DEFAULT_LEVELS, Level
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.exporters.reminder_delivery import ReminderDelivery, queue_reminders
 from crechebooks_desktop.services.delivery.report import DeliveryReport
 from crechebooks_desktop.services.household_statements import reminders
 from crechebooks_desktop.services.household_statements.reminders import ReminderPreview
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.exporters.reminder_delivery import ReminderDelivery
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:
@@ -66,6 +69,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     """``reminders send [--as-of D] [--json]``."""
+    # reportlab loads for the letters only, not for every reminders command.
+    from crechebooks_desktop.exporters.reminder_delivery import queue_reminders  # noqa: PLC0415
+
     as_of = _as_of(args)
     with open_book(args) as book:
         creche, _ = creche_and_actor(book, args)

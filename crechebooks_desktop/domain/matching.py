@@ -47,9 +47,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import MatchOutcome
-from crechebooks_desktop.domain.match_names import NameHit, ParentNames
 from crechebooks_desktop.domain.match_rules import (
     AmountIndex,
     ReferenceIndex,
@@ -66,6 +66,9 @@ from crechebooks_desktop.domain.payer_names import (
     payer_name,
     words,
 )
+
+if TYPE_CHECKING:
+    from crechebooks_desktop.domain.match_names import NameHit
 
 __all__ = [
     "AUTO_APPLY_SCORE",
@@ -240,6 +243,10 @@ class _Book:
     """Every lookup over the payees and aliases, built once per call."""
 
     def __init__(self, payees: Sequence[Payee], aliases: Sequence[LearnedAlias]) -> None:
+        # numpy and rapidfuzz load only when lines are scored, not for every command that
+        # names this module's values (docs/ARCHITECTURE.md, Command line).
+        from crechebooks_desktop.domain.match_names import ParentNames  # noqa: PLC0415
+
         self.payees = payees
         self.items = [tuple(oldest_first(payee.invoices)) for payee in payees]
         self.references = ReferenceIndex(payees)

@@ -28,6 +28,8 @@ __all__ = [
     "TimingDifference",
     "UnclearedLine",
     "cleared_by",
+    "finished_words",
+    "summary",
 ]
 
 CLEARED = (BankLineStatus.MATCHED, BankLineStatus.CATEGORISED)
@@ -237,6 +239,29 @@ class ReconcileStatus:
             "finished_at": _moment(self.finished_at),
             "finished_by": self.finished_by,
         }
+
+
+def finished_words(status: ReconcileStatus) -> str:
+    """Who finished it and when, or where it stands instead."""
+    if status.finished_at is not None:
+        when = status.finished_at.strftime("%Y-%m-%d %H:%M UTC")
+        shown = f"Finished by {status.finished_by or 'unknown'} on {when}"
+        if status.status is ReconciliationStatus.UNLOCKED:
+            shown += "; unlocked since by an admin"
+        return shown
+    return "Not finished"
+
+
+def summary(status: ReconcileStatus) -> list[tuple[str, int]]:
+    """The statement's figures, top to bottom: (label, cents)."""
+    return [
+        ("Opening balance", status.opening_cents),
+        ("Cleared money in", status.cleared_in_cents),
+        ("Cleared money out", status.cleared_out_cents),
+        ("Opening balance + cleared", status.opening_cents + status.cleared_cents),
+        ("Closing balance per statement", status.closing_cents),
+        ("Difference", status.difference_cents),
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from crechebooks_desktop.domain.enums import ReconciliationStatus
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.domain.reconciliation import ReconcileStatus
+from crechebooks_desktop.domain.reconciliation import ReconcileStatus, finished_words, summary
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.pdf_support import BOLD, FONT, numbered_canvas, register_fonts
 from crechebooks_desktop.exporters.tabular import Kind, Value, xlsx_cell
@@ -45,29 +44,6 @@ _RULE = colors.HexColor("#B8C7C5")
 _SHADE = colors.HexColor("#EEF3F2")
 _MARGIN = 18 * mm
 _WIDTH = A4[0] - 2 * (_MARGIN + 6)
-
-
-def finished_words(status: ReconcileStatus) -> str:
-    """Who finished it and when, or where it stands instead."""
-    if status.finished_at is not None:
-        when = status.finished_at.strftime("%Y-%m-%d %H:%M UTC")
-        shown = f"Finished by {status.finished_by or 'unknown'} on {when}"
-        if status.status is ReconciliationStatus.UNLOCKED:
-            shown += "; unlocked since by an admin"
-        return shown
-    return "Not finished"
-
-
-def summary(status: ReconcileStatus) -> list[tuple[str, int]]:
-    """The statement's figures, top to bottom: (label, cents)."""
-    return [
-        ("Opening balance", status.opening_cents),
-        ("Cleared money in", status.cleared_in_cents),
-        ("Cleared money out", status.cleared_out_cents),
-        ("Opening balance + cleared", status.opening_cents + status.cleared_cents),
-        ("Closing balance per statement", status.closing_cents),
-        ("Difference", status.difference_cents),
-    ]
 
 
 def _details(report: ReconcileReport) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ keeps it as typed, and every export writes it as text (issue 10, point 5).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,10 @@ from openpyxl import load_workbook
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import NewCreche
+from crechebooks_desktop.importers.fees_csv import import_fees_file
+from crechebooks_desktop.importers.roster_csv import import_roster_file
 from crechebooks_desktop.services.admin.creches import init_creche
+from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.settings import Settings
 from tests.roster_support import ROSTER_HEADER
 
@@ -40,14 +44,12 @@ def ok(result: Any) -> str:
 
 
 @pytest.fixture
-def db(book_url: str, tmp_path: Path, cli: Cli) -> tuple[str, str]:
-    """A book whose roster holds formula-like names, with its November invoices."""
-    book, _ = Book.open(Settings(book_url, tmp_path / "in-process-files"))
-    try:
-        with book.write() as uow:
-            init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
-    finally:
-        book.close()
+def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
+    """A book whose roster holds formula-like names, with its November invoices.
+
+    Set up in this process through the same importers ``fees import`` and ``roster
+    import`` run; the exports under test run in a separate process.
+    """
     (tmp_path / "fees.csv").write_text(
         f"name,fee_type,amount,registration_fee,re_registration_fee\n{FEE}\n", encoding="utf-8"
     )
@@ -57,11 +59,18 @@ def db(book_url: str, tmp_path: Path, cli: Cli) -> tuple[str, str]:
         for ref, (parent, first, last) in HOUSEHOLDS.items():
             child = [f"{ref}-1", first, last, "2022-03-14", "Full Day", "2026-01-01", ""]
             writer.writerow([ref, parent, "", "", *child])
-    db = ("--db", book_url)
-    ok(cli(*db, "fees", "import", "fees.csv"))
-    ok(cli(*db, "roster", "import", "roster.csv"))
-    ok(cli(*db, "invoices", "generate", "--month", "2026-11"))
-    return db
+    book, _ = Book.open(Settings(book_url, tmp_path / "in-process-files"))
+    try:
+        with book.write() as uow:
+            _settings, actor = init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+        with book.write(actor.tenant_id) as uow:
+            import_fees_file(uow, actor, tmp_path / "fees.csv", "fees.csv")
+        with book.write(actor.tenant_id) as uow:
+            import_roster_file(uow, actor, tmp_path / "roster.csv", "roster.csv")
+        generate_month(lambda: book.write(actor.tenant_id), actor, dt.date(2026, 11, 1))
+    finally:
+        book.close()
+    return ("--db", book_url)
 
 
 def test_csv_export_neutralises_formula_like_text(

@@ -8,7 +8,6 @@ through ``crechebooks``; a refusal exits 1 with the file's problems on stderr
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.settings import Settings
-from tests.roster_support import SAMPLE_FEES, SAMPLE_ROSTER
+from tests.roster_support import SAMPLE_ROSTER, sample_creche
 
 pytestmark = pytest.mark.slow
 
@@ -35,25 +32,7 @@ class Setup:
 
     def __init__(self, url: str, tmp: Path, cli: Cli, *, samples: bool = True) -> None:
         self.url, self.tmp, self.cli = url, tmp, cli
-        book, _ = Book.open(Settings(url, tmp / "setup-files"))
-        try:
-            with book.write() as uow:
-                init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
-        finally:
-            book.close()
-        if samples:
-            self.load_samples()
-
-    def load_samples(self) -> None:
-        """Import the sample fees and roster and add the bank account ``Cheque``."""
-        shutil.copy(SAMPLE_FEES, self.tmp / "fees.csv")
-        shutil.copy(SAMPLE_ROSTER, self.tmp / "roster.csv")
-        for command in (
-            ("fees", "import", "fees.csv"),
-            ("roster", "import", "roster.csv"),
-            ("bank", "accounts", "add", "--name", "Cheque"),
-        ):
-            ok(self.run(*command))
+        sample_creche(url, tmp / "setup-files", samples=samples)
 
     def run(self, *args: str) -> Any:
         return self.cli("--db", self.url, *args)

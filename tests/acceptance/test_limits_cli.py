@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +20,8 @@ from sqlalchemy import func, select
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import BankLine, Charge, Child, Invoice, LedgerEntry, Payment
-from crechebooks_desktop.domain.creche import NewCreche
-from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.settings import Settings
-from tests.roster_support import SAMPLE_FEES, SAMPLE_ROSTER
+from tests.roster_support import SAMPLE_ROSTER, sample_creche
 
 pytestmark = pytest.mark.slow
 
@@ -45,16 +42,7 @@ class Creche:
 
     def __init__(self, cli: Cli, url: str, folder: Path) -> None:
         self.cli, self.url, self.folder = cli, url, folder
-        with self.opened() as book, book.write() as uow:
-            init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
-        shutil.copy(SAMPLE_FEES, folder / "fees.csv")
-        shutil.copy(SAMPLE_ROSTER, folder / "roster.csv")
-        for args in (
-            ("fees", "import", "fees.csv"),
-            ("roster", "import", "roster.csv"),
-            ("bank", "accounts", "add", "--name", "Cheque"),
-        ):
-            ok(self.run(*args))
+        sample_creche(url, folder / "setup-files")
 
     def run(self, *args: str) -> Any:
         return self.cli("--db", self.url, *args)

@@ -21,9 +21,10 @@ from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.services.ledger.posting import post_entry
 from crechebooks_desktop.settings import settings_for
+from crechebooks_desktop.ui.common import paged_model, paging
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.launch import Shell
-from crechebooks_desktop.ui.ledger import all_model, jobs
+from crechebooks_desktop.ui.ledger import jobs
 from crechebooks_desktop.ui.ledger.all_model import PLACEHOLDER, Column, LazyLedgerModel
 from crechebooks_desktop.ui.ledger.dialogs import (
     AdjustmentDialog,
@@ -265,7 +266,8 @@ def test_scrolling_to_the_end_loads_only_the_last_page(qtbot, tab, book_path) ->
 
 
 def test_a_far_jump_reads_from_the_sampled_keys(qtbot, tab, book_path, monkeypatch) -> None:
-    monkeypatch.setattr(all_model, "SAMPLE_EVERY", 10)
+    monkeypatch.setattr(paged_model, "SAMPLE_EVERY", 10)
+    monkeypatch.setattr(paging, "SAMPLE_EVERY", 10)
     monkeypatch.setattr(jobs, "SAMPLE_EVERY", 10)
     shell, view = tab
     model = _open_all(qtbot, shell, view)

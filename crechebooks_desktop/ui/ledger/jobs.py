@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crechebooks_desktop.ui.ledger.paging import SAMPLE_EVERY, Key, KnownKeys
+from crechebooks_desktop.ui.common.paging import (
+    SAMPLE_EVERY,
+    Opened,
+    PageJob,
+    PageResult,
+    read_planned,
+)
 from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
@@ -25,7 +31,6 @@ if TYPE_CHECKING:
     from crechebooks_desktop.services.ledger.view import (
         HouseholdPosition,
         LedgerLine,
-        OpenedView,
         PaymentPreview,
         ViewSpec,
     )
@@ -46,38 +51,6 @@ class Order:
     sort: str = "date"
     descending: bool = False
     text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One page to read, with what the model knows about where it lies.
-
-    Attributes:
-        order: the view's order and filter.
-        page: the page's number.
-        start: its first row.
-        count: its number of rows.
-        total: rows in the view.
-        known: (row, key) of known rows nearest the page.
-        need_samples: read the sampled keys first (a far jump, none known yet).
-    """
-
-    order: Order
-    page: int
-    start: int
-    count: int
-    total: int
-    known: tuple[tuple[int, Key], ...]
-    need_samples: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    """The rows of a page, and the sampled keys if they were read for it."""
-
-    job: PageJob
-    rows: tuple[LedgerLine, ...]
-    samples: tuple[Key, ...] | None
 
 
 def _spec(order: Order) -> ViewSpec:
@@ -102,37 +75,33 @@ def position(book: Book, workplace: Workplace, account_ref: str) -> HouseholdPos
         return household_position(uow, account_ref)
 
 
-def open_view(book: Book, workplace: Workplace, order: Order, page_size: int) -> OpenedView:
+def open_view(book: Book, workplace: Workplace, order: Order, page_size: int) -> Opened[LedgerLine]:
     """The all-households view's row count and first page."""
     from crechebooks_desktop.services.ledger import view as ledger_view  # noqa: PLC0415
 
     with book.read(workplace.creche.tenant_id) as uow:
-        return ledger_view.open_view(uow, _spec(order), page_size)
+        opened = ledger_view.open_view(uow, _spec(order), page_size)
+    return Opened(opened.total, opened.first_page)
 
 
-def read_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult:
+def read_page(book: Book, workplace: Workplace, job: PageJob) -> PageResult[LedgerLine]:
     """One page, read by keyset from the nearest known key (sampling the keys first if asked)."""
     from crechebooks_desktop.services.ledger import view as ledger_view  # noqa: PLC0415
 
     spec = _spec(job.order)
-    known = KnownKeys()
-    for index, key in job.known:
-        known.add(index, key)
     with book.read(workplace.creche.tenant_id) as uow:
-        samples = None
-        if job.need_samples:
-            samples = ledger_view.sampled_keys(uow, spec, SAMPLE_EVERY)
-            known.add_samples(samples, SAMPLE_EVERY)
-        fetch = known.plan(job.start, job.count, job.total)
-        rows = ledger_view.read_page(
-            uow,
-            spec,
-            fetch.anchor,
-            backward=fetch.backward,
-            offset=fetch.offset,
-            limit=fetch.limit,
+        return read_planned(
+            job,
+            lambda: ledger_view.sampled_keys(uow, spec, SAMPLE_EVERY),
+            lambda fetch: ledger_view.read_page(
+                uow,
+                spec,
+                fetch.anchor,
+                backward=fetch.backward,
+                offset=fetch.offset,
+                limit=fetch.limit,
+            ),
         )
-    return PageResult(job, rows, samples)
 
 
 # -- money movements (mutations; the tab announces Changes(ledger, invoices)) ---------------
