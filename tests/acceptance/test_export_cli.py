@@ -62,7 +62,7 @@ def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
     book, _ = Book.open(Settings(book_url, tmp_path / "in-process-files"))
     try:
         with book.write() as uow:
-            _settings, actor = init_creche(uow, NewCreche(name="Acorns", admin_password="pw"))
+            _settings, actor = init_creche(uow, NewCreche(name="Acorns", admin_password="demo"))
         with book.write(actor.tenant_id) as uow:
             import_fees_file(uow, actor, tmp_path / "fees.csv", "fees.csv")
         with book.write(actor.tenant_id) as uow:
