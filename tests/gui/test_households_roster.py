@@ -82,13 +82,25 @@ def _tab(qtbot, shell: Shell, household: str = "ADAMS19") -> HouseholdsView:
     household_id = next(r.id for r in view.model.rows() if r.account_ref == household)
     with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
         view.select_household(household_id)
+    # Start-up may have read the list (and so the detail) twice: let every read finish,
+    # so that the next detail read a test waits for is one its change caused.
+    qtbot.waitUntil(lambda: not shell.executor.busy, timeout=20_000)
     return view
 
 
 def _saved(qtbot, view: HouseholdsView, dialog) -> None:
-    """Press OK and wait for the tab to show the change."""
-    with qtbot.waitSignal(view.detail_loaded, timeout=10_000):
+    """Press OK and wait for the tab to show the change.
+
+    Waits for the change, then for a detail read that began after it: a read still
+    running from before (the tab's own start-up) must not count as the change shown.
+    """
+    loads: list[int] = []
+    view.detail_loaded.connect(loads.append)
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.ok.click()
+    seen = len(loads)
+    qtbot.waitUntil(lambda: len(loads) > seen, timeout=10_000)
+    view.detail_loaded.disconnect(loads.append)
     assert not dialog.isVisible()
 
 
