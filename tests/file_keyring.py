@@ -23,13 +23,13 @@ from keyring.errors import PasswordDeleteError
 
 
 def _path() -> Path:
-    return Path(os.environ["CRECHEBOOKS_TEST_KEYRING"])
+    return Path(os.environ.get("CRECHEBOOKS_TEST_KEYRING", os.devnull))
 
 
 def _load() -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = json.loads(_path().read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, json.JSONDecodeError):  # no file, or os.devnull
         return {}
     return loaded
 

@@ -116,7 +116,7 @@ def _with_password(
     with book.write(creche.tenant_id) as uow:
         outcome = sign_in.sign_in(uow, creche.tenant_id, username, password)
     if isinstance(outcome, Refused):
-        if from_keyring:
+        if from_keyring and outcome.message == sign_in.WRONG:
             raise PermissionDenied(
                 f"{outcome.message} (the password kept in the keyring; "
                 f"`crechebooks --user {username} users forget-password` removes it)"

@@ -95,7 +95,7 @@ def get_secret(service: str, key: str) -> str | None:
     keyring = _keyring()
     try:
         value: str | None = keyring.get_password(service, key)
-    except keyring.errors.KeyringError as exc:
+    except Exception as exc:  # noqa: BLE001 - a backend may raise anything (D-Bus, a locked store)
         raise _unavailable(exc) from None
     if value is not None:
         remember_for_session(service, key, value)
@@ -111,7 +111,7 @@ def set_secret(service: str, key: str, value: str) -> None:
     keyring = _keyring()
     try:
         keyring.set_password(service, key, value)
-    except keyring.errors.KeyringError as exc:
+    except Exception as exc:  # noqa: BLE001 - a backend may raise anything (D-Bus, a locked store)
         raise _unavailable(exc) from None
     remember_for_session(service, key, value)
 
@@ -131,7 +131,7 @@ def delete_secret(service: str, key: str) -> bool:
         keyring.delete_password(service, key)
     except keyring.errors.PasswordDeleteError:
         return False
-    except keyring.errors.KeyringError as exc:
+    except Exception as exc:  # noqa: BLE001 - a backend may raise anything (D-Bus, a locked store)
         raise _unavailable(exc) from None
     return True
 

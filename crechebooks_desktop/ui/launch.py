@@ -192,7 +192,8 @@ def launch(args: argparse.Namespace) -> int:
     )
     if screenshot:
         _save_when_loaded(shell, app, Path(screenshot))
-    shell.startup.cancelled.connect(app.quit)
+    if not screenshot:  # a picture's run says why and exits 1 (_save_when_loaded)
+        shell.startup.cancelled.connect(app.quit)
     shell.start()
     try:
         return app.exec()

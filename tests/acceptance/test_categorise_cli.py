@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 
 from crechebooks_desktop.app import main
@@ -20,6 +21,7 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
 from tests.categorise_fixtures import Shop, build_shop
 from tests.conftest import CompletedCli
+from tests.file_keyring import FileKeyring, keep_sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -58,12 +60,24 @@ def setup(book_url: str, tmp_path: Path) -> ShopBook:
 
 @pytest.fixture
 def here(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> Cli:
-    """``crechebooks ARGS`` run in this process (the same entry point, quicker)."""
+    """``crechebooks ARGS`` run in this process (the same entry point, quicker).
+
+    It signs in as the subprocesses do: admin, whose password the keyring file keeps.
+    """
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     for name in ("CRECHEBOOKS_DB", "CRECHEBOOKS_CRECHE", "CRECHEBOOKS_USER"):
         monkeypatch.delenv(name, raising=False)
+    keyring_file = tmp_path / "here-keyring.json"
+    keep_sign_in(keyring_file, "admin", "demo")
+    monkeypatch.setenv("CRECHEBOOKS_TEST_KEYRING", str(keyring_file))
+    before = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    request.addfinalizer(lambda: keyring.set_keyring(before))
 
     def run(*args: str) -> CompletedCli:
         try:

@@ -176,9 +176,11 @@ def test_the_smtp_password_without_a_keyring(
     assert said == "set smtp-host and smtp-from before the password"
     configure(cli, db, server)
     assert ok(cli(*db, "settings", "set", "smtp-user", "office")) == "smtp-user = office\n"
+    # No keyring for the sign-in either: the first line of stdin is admin's password,
+    # the next the SMTP password.
     stored = cli(
-        *db, "settings", "set", "smtp-password", "--stdin", stdin=SMTP_PASSWORD + "\n",
-        env=NO_KEYRING,
+        *db, "--password-stdin", "settings", "set", "smtp-password", "--stdin",
+        stdin="demo\n" + SMTP_PASSWORD + "\n", env=NO_KEYRING,
     )  # fmt: skip
     assert refused(stored) == (
         "this machine has no keyring (no keyring backend is available), so the SMTP password "
@@ -192,7 +194,10 @@ def test_the_smtp_password_without_a_keyring(
     assert refused(cli(*db, "settings", "set", "smtp-host")) == (
         "settings set smtp-host: give the value ('' clears it)"
     )
-    sending = cli(*db, "invoices", "send", "--month", "2026-10", env=NO_KEYRING)
+    sending = cli(
+        *db, "--password-stdin", "invoices", "send", "--month", "2026-10", stdin="demo\n",
+        env=NO_KEYRING,
+    )  # fmt: skip
     assert refused(sending) == (
         "this machine has no keyring (no keyring backend is available), so the SMTP password "
         "of office must be typed at a terminal (once per session); nothing was sent"
