@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,7 @@ def here(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-    request: pytest.FixtureRequest,
-) -> Cli:
+) -> Iterator[Cli]:
     """``crechebooks ARGS`` run in this process (the same entry point, quicker).
 
     It signs in as the subprocesses do: admin, whose password the keyring file keeps.
@@ -77,7 +76,6 @@ def here(
     monkeypatch.setenv("CRECHEBOOKS_TEST_KEYRING", str(keyring_file))
     before = keyring.get_keyring()
     keyring.set_keyring(FileKeyring())
-    request.addfinalizer(lambda: keyring.set_keyring(before))
 
     def run(*args: str) -> CompletedCli:
         try:
@@ -87,7 +85,8 @@ def here(
         out = capsys.readouterr()
         return CompletedCli(code, out.out, out.err)
 
-    return run
+    yield run
+    keyring.set_keyring(before)
 
 
 def ok(result: Any) -> str:
