@@ -109,10 +109,10 @@ def window_pictures(app, path: Path) -> None:
 
     def invoices_loaded(_count: int) -> None:
         view.loaded.disconnect(invoices_loaded)
-        busiest = max(
-            range(view.model.rowCount()), key=lambda r: len(view.model.row_value(r).lines)
-        )
-        view.table.selectRow(view.proxy.mapFromSource(view.model.index(busiest, 0)).row())
+        # The list holds no lines: the biggest invoice has the most to show (extras, fees).
+        loaded = {r: view.model.row_value(r) for r in range(view.model.rowCount())}
+        shown = {r: row.total_cents for r, row in loaded.items() if row is not None}
+        view.table.selectRow(max(shown, key=lambda r: shown[r]))
         QTimer.singleShot(
             800,
             lambda: (
