@@ -22,13 +22,8 @@ from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
-from crechebooks_desktop.domain.statement import Statement, StatementLine
 from crechebooks_desktop.services.admin.creches import change_setting
 from crechebooks_desktop.services.admin.users import acting_user, add_user, disable_user
-from crechebooks_desktop.services.bank import accounts_and_imports as bank
-from crechebooks_desktop.services.bank.accounts_and_imports import list_accounts
-from crechebooks_desktop.services.bank.payment_matching import run_matching
-from crechebooks_desktop.services.bank.review_queue import list_lines
 from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.services.demo.creche import create_demo_creche
@@ -36,8 +31,6 @@ from crechebooks_desktop.services.fees.structures import change_fee, fee_named
 from crechebooks_desktop.services.household_statements import reminders
 from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.services.ledger.posting import household_ledger
-from crechebooks_desktop.services.reconciliation import reconcile
-from crechebooks_desktop.services.reconciliation.suggestions import run as categorise_run
 from crechebooks_desktop.services.roster.checks import RosterRefused
 from crechebooks_desktop.services.roster.household_view import household_summaries
 from crechebooks_desktop.settings import settings_for
@@ -58,55 +51,11 @@ TODAY = dt.date.today()
 
 
 def demo_book(path: Path) -> None:
+    """The demo book as ``crechebooks demo`` makes it: three months lived in."""
     book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
-        tenant = create_demo_creche(uow, TODAY).creche.tenant_id
-    with book.read(tenant) as uow:
-        actor = acting_user(uow, tenant, None)
-    generate_month(lambda: book.write(tenant), actor, TODAY.replace(day=1))
-    with book.write(tenant) as uow:
-        if not list_lines(uow):  # a demo without its bank statement: bring one in
-            import_statement(uow, actor)
-    with book.write(tenant) as uow:
-        run_matching(uow, actor)
-    with book.write(tenant) as uow:
-        categorise_run(uow, actor)
-        last = max(line.date for line in uow.bank.lines())
-        reconcile.start(uow, actor, list_accounts(uow)[0].name, last)
+        create_demo_creche(uow, TODAY)
     book.close()
-
-
-def statement_lines() -> tuple[StatementLine, ...]:
-    """A few credits as a creche's bank shows them (for a demo without a statement)."""
-    day = TODAY.replace(day=1)
-    texts = (
-        ("MRS N DLAMINI FEES", 485_000, None),
-        ("IB PAYMENT {ref}", 0, "{ref}"),
-        ("CASH DEPOSIT RANDBURG", 485_000, None),
-        ("CREDIT INTEREST", 1_842, None),
-    )
-    return tuple(
-        StatementLine(n, day + dt.timedelta(days=n), cents or 350_000, text, ref)
-        for n, (text, cents, ref) in enumerate(texts, start=2)
-    )
-
-
-def import_statement(uow, actor) -> None:
-    refs = [h.account_ref for h in household_summaries(uow)][:8]
-    lines = [
-        StatementLine(
-            line.line_no,
-            line.date,
-            line.amount_cents,
-            line.description.format(ref=refs[0]),
-            line.reference.format(ref=refs[0]) if line.reference else None,
-        )
-        for line in statement_lines()
-    ]
-    bank.add_account(uow, actor, "FNB Cheque", "fnb")
-    bank.import_statement(
-        uow, actor, "FNB Cheque", Statement("demo.csv", "csv", "fnb", tuple(lines)), "0" * 64
-    )
 
 
 def statement_file(folder: Path) -> Path:
@@ -160,10 +109,10 @@ def window_pictures(app, path: Path) -> None:
 
     def invoices_loaded(_count: int) -> None:
         view.loaded.disconnect(invoices_loaded)
-        busiest = max(
-            range(view.model.rowCount()), key=lambda r: len(view.model.row_value(r).lines)
-        )
-        view.table.selectRow(view.proxy.mapFromSource(view.model.index(busiest, 0)).row())
+        # The list holds no lines: the biggest invoice has the most to show (extras, fees).
+        loaded = {r: view.model.row_value(r) for r in range(view.model.rowCount())}
+        shown = {r: row.total_cents for r, row in loaded.items() if row is not None}
+        view.table.selectRow(max(shown, key=lambda r: shown[r]))
         QTimer.singleShot(
             800,
             lambda: (
@@ -297,7 +246,7 @@ def history_book(path: Path) -> None:
     first = month_back(TODAY.replace(day=1), HISTORY_MONTHS - 1)
     book, _ = Book.open(settings_for(str(path)), create=True)
     with book.write() as uow:
-        tenant = create_demo_creche(uow, first).creche.tenant_id
+        tenant = create_demo_creche(uow, first, months=0).creche.tenant_id
     with book.read(tenant) as uow:
         actor = acting_user(uow, tenant, None)
     for n in range(HISTORY_MONTHS):

@@ -266,9 +266,22 @@ def creche(book: Book) -> tuple[CrecheSettings, Actor]:
 
 @pytest.fixture
 def demo_book(book: Book) -> tuple[Book, DemoResult]:
-    """``book`` holding the demo creche as of 2026-11-21."""
+    """``book`` holding the demo creche as of 2026-11-21: September to November lived in."""
     with book.write() as uow:
         result = create_demo_creche(uow, DEMO_TODAY)
+    return book, result
+
+
+@pytest.fixture
+def demo_first_day(book: Book) -> tuple[Book, DemoResult]:
+    """``book`` holding the demo creche on its first day, as of 2026-11-21.
+
+    The roster, the opening balances (dated 2026-11-01) and November's statement
+    imported but not matched; nothing billed. For tests that bill the demo's
+    roster themselves.
+    """
+    with book.write() as uow:
+        result = create_demo_creche(uow, DEMO_TODAY, months=0)
     return book, result
 
 

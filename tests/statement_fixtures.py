@@ -1,6 +1,6 @@
 """A book for the statement tests: the demo creche, its November invoiced, sent and partly paid.
 
-The demo creche (45 households, banking details set) has its opening balances
+The demo creche on its first day (45 households, banking details set) has its opening balances
 on 1 November 2026; the November run then invoices every enrolled child and
 the invoices are sent. In November DLAMINI01 pays R 3 000 of its R 5 100 and
 the first household with a balance pays it all and R 500 more, so it holds
@@ -49,7 +49,7 @@ class November:
 def build_november(book: Book) -> November:
     """Build the book (see the module's docstring)."""
     with book.write() as uow:
-        tenant = create_demo_creche(uow, dt.date(2026, 11, 21)).creche.tenant_id
+        tenant = create_demo_creche(uow, dt.date(2026, 11, 21), months=0).creche.tenant_id
     with book.read(tenant) as uow:
         actor = acting_user(uow, tenant, None)
     generate_month(lambda: book.write(tenant), actor, NOVEMBER.date_from)

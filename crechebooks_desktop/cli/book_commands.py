@@ -209,11 +209,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "children": made.children,
                 "enrolments": made.enrolments,
                 "opening_invoices": made.opening_invoices,
+                "months": [f"{month:%Y-%m}" for month in made.months],
+                "invoices": made.invoices,
+                "bank_lines": made.bank_lines,
+                "reconciled_through": made.reconciled_through,
+                "user": made.user,
+                "password": made.password,
             }
         )
     else:
         print(
             f"created {made.creche.name} in {book.name}: {made.households} households, "
-            f"{made.children} children; sign in as admin / demo"
+            f"{made.children} children, {len(made.months)} months billed and banked; "
+            f"sign in as {made.user} / {made.password}"
         )
     return 0

@@ -161,12 +161,20 @@ def test_settings_set(cli: Cli, with_creche: str) -> None:
 
 def test_demo_twice(cli: Cli, book_url: str) -> None:
     made = json.loads(ok(cli("--db", book_url, "demo", "--json")))
+    # The demo is as of the real today: three months up to this one, billed and banked.
+    this_month = dt.date.today().replace(day=1)  # noqa: DTZ011 - the command's local "today"
+    assert made.pop("months")[-1] == f"{this_month:%Y-%m}"
+    assert made.pop("invoices") > 100
+    assert made.pop("bank_lines") > 0
+    assert made.pop("reconciled_through") < this_month.isoformat()
     assert made == {
         "creche": "Sunflower Kids Educare",
         "households": 45,
         "children": 60,
         "enrolments": 60,
         "opening_invoices": 9,
+        "user": "admin",
+        "password": "demo",
     }
     again = ok(cli("--db", book_url, "demo"))
     assert "already has the demo creche (Sunflower Kids Educare)" in again
@@ -176,7 +184,14 @@ def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
     db = ("--db", with_demo)
     report = json.loads(ok(cli(*db, "check", "--json")))
     history_rows = report.pop("history_rows")
-    assert report == {"ok": True, "households": 45, "invoices": 9, "payments": 0, "violations": []}
+    # The demo's three months: nine opening balances, 173 monthly invoices, 125 payments.
+    assert report == {
+        "ok": True,
+        "households": 45,
+        "invoices": 182,
+        "payments": 125,
+        "violations": [],
+    }
     with opened(with_demo, tmp_path) as book, book.engine.connect() as conn:
         written = conn.execute(
             text("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM ledger_entries)")
@@ -205,7 +220,7 @@ def test_check(cli: Cli, with_demo: str, tmp_path: Path) -> None:
             "stored balance 1 ≠ outstanding 0 − credit 0"
         ),
         (
-            f"checked 45 households, 9 invoices, 0 payments, {history_rows} history rows: "
+            f"checked 45 households, 182 invoices, 125 payments, {history_rows} history rows: "
             "3 problem(s) found"
         ),
     ]

@@ -36,11 +36,11 @@ VOIDED = "INV-2026-000011"
 
 @pytest.fixture
 def november(book_url: str, tmp_path: Path) -> str:
-    """The demo creche with its November invoices, one of them voided."""
+    """The demo creche on its first day, then its November invoices, one of them voided."""
     book, _ = Book.open(Settings(book_url, tmp_path / "setup-files"))
     try:
         with book.write() as uow:
-            tenant = create_demo_creche(uow, dt.date(2026, 11, 21)).creche.tenant_id
+            tenant = create_demo_creche(uow, dt.date(2026, 11, 21), months=0).creche.tenant_id
         with book.read(tenant) as uow:
             actor = acting_user(uow, tenant, None)
         generate_month(lambda: book.write(tenant), actor, NOVEMBER)

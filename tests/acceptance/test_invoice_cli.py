@@ -1,6 +1,6 @@
 """``crechebooks invoices ...`` end to end on the demo creche, as a scheduled task runs it.
 
-The demo creche (as of 2026-11-21) has 9 opening-balance invoices
+The demo creche on its first day (as of 2026-11-21, ``months=0``) has 9 opening-balance invoices
 (INV-2026-000001..9, SENT, due 2026-11-01), 60 children of whom 59 are enrolled
 in November, and three households in credit (PILLAY07, MOODLEY29, BALOYI40).
 """
@@ -103,8 +103,9 @@ class Demo:
 
 @pytest.fixture
 def demo(book_url: str, tmp_path: Path) -> Demo:
+    # The demo's first day: the roster and opening balances, nothing billed yet.
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        create_demo_creche(uow, DEMO_TODAY)
+        create_demo_creche(uow, DEMO_TODAY, months=0)
     return Demo(book_url, tmp_path)
 
 

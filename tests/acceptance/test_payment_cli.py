@@ -1,11 +1,11 @@
 """Money in end to end: ``payments``, ``credits``, ``adjust``, ``balances`` and ``ledger``.
 
-Run as a scheduled task would, in a separate process, on the demo creche as of
-2026-11-21: nine opening-balance invoices INV-2026-000001..9 (SENT, due
-2026-11-01; JACOBS18 owes R 2 425 on INV-2026-000004), three households in
-credit (PILLAY07, MOODLEY29, BALOYI40). Every refusal is one line on stderr,
-exit status 1 (2 for a malformed command line), nothing on stdout, no
-traceback, and nothing written.
+Run as a scheduled task would, in a separate process, on the demo creche on its
+first day (``months=0``) as of 2026-11-21: nine opening-balance invoices
+INV-2026-000001..9 (SENT, due 2026-11-01; JACOBS18 owes R 2 425 on
+INV-2026-000004), three households in credit (PILLAY07, MOODLEY29, BALOYI40).
+Every refusal is one line on stderr, exit status 1 (2 for a malformed command
+line), nothing on stdout, no traceback, and nothing written.
 """
 
 from __future__ import annotations
@@ -122,8 +122,9 @@ class Demo:
 
 @pytest.fixture
 def demo(book_url: str, tmp_path: Path) -> Demo:
+    # The demo's first day: the roster and opening balances, nothing billed yet.
     with opened(book_url, tmp_path) as book, book.write() as uow:
-        create_demo_creche(uow, DEMO_TODAY)
+        create_demo_creche(uow, DEMO_TODAY, months=0)
     return Demo(book_url, tmp_path)
 
 

@@ -54,6 +54,20 @@ def demo_book_path(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def demo_first_day_path(tmp_path: Path) -> Path:
+    """A SQLite book holding the demo creche on its first day: nothing billed or matched.
+
+    For tests that run the month's invoices themselves.
+    """
+    path = tmp_path / "demo.sqlite"
+    book, _ = Book.open(settings_for(str(path)), create=True)
+    with book.write() as uow:
+        create_demo_creche(uow, dt.date(2026, 11, 21), months=0)
+    book.close()
+    return path
+
+
 def shell_args(db: Path | str, **extra: object) -> argparse.Namespace:
     """Arguments as the command line would give them to the window."""
     values = {"db": str(db), "creche": None, "user": None, "screenshot": None}

@@ -24,11 +24,11 @@ TOTAL = 68
 
 
 @pytest.fixture
-def shell(qtbot, demo_book_path, no_dialogs, monkeypatch):
+def shell(qtbot, demo_first_day_path, no_dialogs, monkeypatch):
     monkeypatch.setattr(
         invoices_view.QMessageBox, "information", staticmethod(lambda *_a, **_k: None)
     )
-    shell = Shell(shell_args(demo_book_path), interactive=False)
+    shell = Shell(shell_args(demo_first_day_path), interactive=False)
     qtbot.addWidget(shell.window)
     view = shell.window.invoices
     view._today = dt.date(2026, 11, 21)

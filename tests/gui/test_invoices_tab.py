@@ -23,12 +23,12 @@ NOVEMBER = dt.date(2026, 11, 1)
 
 
 @pytest.fixture
-def tab(qtbot, demo_book_path, no_dialogs, monkeypatch):
+def tab(qtbot, demo_first_day_path, no_dialogs, monkeypatch):
     """The window on the demo book with the Invoices tab showing November 2026."""
     monkeypatch.setattr(
         invoices_view.QMessageBox, "information", staticmethod(lambda *_a, **_k: None)
     )
-    shell = Shell(shell_args(demo_book_path), interactive=False)
+    shell = Shell(shell_args(demo_first_day_path), interactive=False)
     qtbot.addWidget(shell.window)
     view = shell.window.invoices
     view._today = dt.date(2026, 11, 21)
@@ -167,7 +167,7 @@ def test_new_invoice_and_charge_dialogs_check_their_input(qtbot) -> None:
     assert "child's reference" in charge.error.text()
 
 
-def test_new_invoice_through_the_book(qtbot, tab, demo_book_path: Path) -> None:
+def test_new_invoice_through_the_book(qtbot, tab, demo_first_day_path: Path) -> None:
     from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
     from crechebooks_desktop.ui.invoices import jobs
 
@@ -180,7 +180,7 @@ def test_new_invoice_through_the_book(qtbot, tab, demo_book_path: Path) -> None:
             lambda book, w: jobs.new_invoice(book, w, "DLAMINI01-1", dt.date(2026, 11, 21), lines),
             "test",
         )
-    book, _ = Book.open(settings_for(str(demo_book_path)))
+    book, _ = Book.open(settings_for(str(demo_first_day_path)))
     with book.read(1) as uow:
         found = [
             i
@@ -194,16 +194,16 @@ def test_new_invoice_through_the_book(qtbot, tab, demo_book_path: Path) -> None:
     assert view.model.row_of_number(found[0].number) is not None
 
 
-def test_opening_the_book_marks_overdue_invoices(qtbot, demo_book_path) -> None:
+def test_opening_the_book_marks_overdue_invoices(qtbot, demo_first_day_path) -> None:
     # The demo's opening-balance invoices are SENT and due on 2026-11-01.
-    shell = Shell(shell_args(demo_book_path), interactive=False)
+    shell = Shell(shell_args(demo_first_day_path), interactive=False)
     qtbot.addWidget(shell.window)
     view = shell.window.invoices
     view._today = dt.date(2026, 11, 21)
     try:
         with qtbot.waitSignal(shell.session.changes_applied, timeout=10_000):
             shell.start()
-        book, _ = Book.open(settings_for(str(demo_book_path)))
+        book, _ = Book.open(settings_for(str(demo_first_day_path)))
         with book.read(1) as uow:
             statuses = {i.status for i in uow.invoices.find(InvoiceFilter())}
             actions = [r.action for r in uow.audit.latest(1, limit=20)]

@@ -103,3 +103,12 @@ class AuditRepository:
             )
             for r in self.session.scalars(query)
         ]
+
+    def has_action(self, tenant_id: int, action: str) -> bool:
+        """Whether the creche's log holds a record of this action (e.g. ``demo.create``)."""
+        query = (
+            select(AuditRecord.id)
+            .where(AuditRecord.tenant_id == tenant_id, AuditRecord.action == action)
+            .limit(1)
+        )
+        return self.session.scalar(query) is not None

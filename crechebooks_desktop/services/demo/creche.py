@@ -1,8 +1,18 @@
-"""A realistic demo creche: about 60 children in about 45 households.
+"""A realistic demo creche: about 60 children in about 45 households, lived in.
 
 Deterministic for a given ``today`` (seeded), so tests can count on it. Fees,
 names and balances look like a South African creche's; there are siblings,
 mid-month starters, hourly aftercare, a custom fee, extras and a withdrawal.
+
+The book started on the 1st of the month two months before today's, with the
+families' opening balances; since then three months have been billed, sent,
+paid through imported bank statements, matched, and (but for today's month)
+reconciled (``services/demo/lived_months.py``). ``months=0`` gives the book as it
+is on its first day: the roster, the opening balances and this month's
+statement imported but not yet matched.
+
+Its administrator is :data:`DEMO_USER` with the password :data:`DEMO_PASSWORD`,
+so the sign-in dialog can say them; :func:`is_demo` tells a demo creche.
 """
 
 from __future__ import annotations
@@ -19,11 +29,18 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.admin.creches import change_setting, init_creche
 from crechebooks_desktop.services.demo.bank_statement import add_demo_bank
+from crechebooks_desktop.services.demo.lived_months import live_months
 from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 
 DEMO_NAME = "Sunflower Kids Educare"
 DEMO_USER = "admin"
+"""The demo creche's administrator."""
 DEMO_PASSWORD = "demo"  # noqa: S105 - the demo book is public; its sign-in dialog says so
+"""The administrator's password (the sign-in dialog of a demo book says it)."""
+DEMO_MONTHS = 3
+"""How many months the demo has been running: two before today's and today's."""
+DEMO_ACTION = "demo.create"
+"""The audit action that marks a creche as the demo (see :func:`is_demo`)."""
 
 _SURNAMES = (
     "Dlamini",
@@ -182,7 +199,14 @@ _CHILDREN = (
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
-    """What the demo generator made."""
+    """What the demo generator made.
+
+    Attributes:
+        months: the billed months (their first days), oldest first.
+        invoices: monthly invoices made (and sent).
+        reconciled_through: the last day of the newest reconciled month.
+        user: the administrator's user name; password: their password.
+    """
 
     creche: CrecheSettings
     households: int
@@ -190,18 +214,33 @@ class DemoResult:
     enrolments: int
     opening_invoices: int
     bank_lines: int = 0
+    months: tuple[dt.date, ...] = ()
+    invoices: int = 0
+    reconciled_through: dt.date | None = None
+    user: str = DEMO_USER
+    password: str = DEMO_PASSWORD
 
 
-def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
-    """Create the demo creche with its roster, opening balances and a bank statement.
+def is_demo(uow: UnitOfWork, tenant_id: int) -> bool:
+    """Whether the creche was made by :func:`create_demo_creche` (its sign-in is public)."""
+    return uow.audit.has_action(tenant_id, DEMO_ACTION)
+
+
+def create_demo_creche(uow: UnitOfWork, today: dt.date, *, months: int = DEMO_MONTHS) -> DemoResult:
+    """Create the demo creche: its roster, opening balances and months of book-keeping.
 
     Args:
         uow: the transaction (one for the whole demo: all or nothing).
-        today: the book's "today"; enrolment dates are set around it.
+        today: the book's "today"; enrolment dates and the months are set around it.
+        months: how many months (today's and those before it) have been billed,
+            banked and matched; 0: none, the book's first day with this
+            month's statement imported and not yet matched.
 
     Returns:
         Counts of what was created.
     """
+    if months < 0:
+        raise ValueError("months cannot be negative")
     creche, actor = init_creche(
         uow,
         NewCreche(
@@ -214,6 +253,8 @@ def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
         ),
     )
     scoped = uow.for_tenant(creche.tenant_id)
+    audit.record(scoped, actor, DEMO_ACTION, "tenant", creche.tenant_id, None, {"user": DEMO_USER})
+    first = _months_back(today.replace(day=1), max(months - 1, 0))
     for key, value in _BANKING.items():
         creche = change_setting(scoped, actor, key, value)
     fees = _fee_structures(scoped, actor)
@@ -240,12 +281,29 @@ def create_demo_creche(uow: UnitOfWork, today: dt.date) -> DemoResult:
             children += 1
             enrolments += 1
         amount = _opening_amount(rng, index)
-        if amount and post_opening_balance(
-            scoped, actor, creche, household_id, amount, today.replace(day=1)
-        ):
+        if amount and post_opening_balance(scoped, actor, creche, household_id, amount, first):
             opening += 1
-    lines = add_demo_bank(scoped, actor, today)
-    return DemoResult(creche, households, children, enrolments, opening, lines)
+    if months == 0:
+        lines = add_demo_bank(scoped, actor, today)
+        return DemoResult(creche, households, children, enrolments, opening, lines)
+    lived = live_months(scoped, actor, first, today)
+    return DemoResult(
+        creche,
+        households,
+        children,
+        enrolments,
+        opening,
+        lived.bank_lines,
+        lived.months,
+        lived.invoices,
+        lived.reconciled_through,
+    )
+
+
+def _months_back(month: dt.date, count: int) -> dt.date:
+    """The first of the month ``count`` months before ``month``'s."""
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 _BANKING = {

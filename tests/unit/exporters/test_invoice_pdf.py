@@ -205,8 +205,8 @@ def test_a_long_invoice_runs_onto_more_pages(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def november(demo_book: tuple[Book, DemoResult]) -> tuple[Book, DemoResult]:
-    book, demo = demo_book
+def november(demo_first_day: tuple[Book, DemoResult]) -> tuple[Book, DemoResult]:
+    book, demo = demo_first_day
     tenant = demo.creche.tenant_id
     with book.read(tenant) as uow:
         actor = acting_user(uow, tenant, None)

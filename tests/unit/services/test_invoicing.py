@@ -702,8 +702,8 @@ def test_an_owner_viewer_may_not_run_the_month_and_nothing_is_written(
     assert names == {"bea"}
 
 
-def test_the_demo_creches_november(demo_book: tuple[Book, DemoResult]) -> None:
-    book, made = demo_book
+def test_the_demo_creches_november(demo_first_day: tuple[Book, DemoResult]) -> None:
+    book, made = demo_first_day
     creche = made.creche
     with book.read(creche.tenant_id) as uow:
         actor = acting_user(uow, creche.tenant_id, None)

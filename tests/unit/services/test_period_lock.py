@@ -133,6 +133,7 @@ UNTOUCHED = {
     "credits.apply_household_credit": "invoices",
     "credits.refund_credit": "unlinked",
     "bank_statement.add_demo_bank": "delegates",
+    "lived_months.live_months": "delegates",
     "documents.invoice_for_print": "documents",
     "documents.archive_invoice_pdf": "documents",
     "invoice_lifecycle.send_invoices": "invoices",
