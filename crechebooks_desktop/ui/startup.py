@@ -179,6 +179,7 @@ class Startup(QObject):
         self._session.run(lambda: self._sign_in_request(name), self._ask, self.failed.emit)
 
     def _sign_in_request(self, name: str | None) -> tuple[CrecheSettings, SignInRequest]:
+        from crechebooks_desktop.services import demo  # noqa: PLC0415
         from crechebooks_desktop.services.admin import (  # noqa: PLC0415
             creches,
             sign_in,
@@ -189,13 +190,13 @@ class Startup(QObject):
             creche = creches.select_creche(uow, name)
             scoped = uow.for_tenant(creche.tenant_id)
             found = [u for u in users.list_users(scoped, creche.tenant_id) if u.active and u.role]
+            note = demo.sign_in_note(scoped, creche.tenant_id)
             people = tuple(
                 (u.username, sign_in.way_in(scoped, creche.tenant_id, u.username).name)
                 for u in found
             )
         admins = [u.username for u in found if u.role and u.role.value == "admin"]
         preselect = self._username or (admins[0] if admins else None)
-        note = sign_in.demo_note(creche)
         return creche, SignInRequest(creche.name, people, preselect, note=note)
 
     def _ask(self, pending: tuple[CrecheSettings, SignInRequest]) -> None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.db.repositories.tenancy import UserValue
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
-from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.passwords import (
     hash_password,
     needs_rehash,
@@ -34,14 +33,12 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.errors import PermissionDenied, RuleViolation, UserFacingError
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.admin import users
-from crechebooks_desktop.services.demo import creche as demo
 
 __all__ = [
     "WRONG",
     "Refused",
     "Way",
     "act_without_password",
-    "demo_note",
     "needs",
     "record_refusal",
     "redeem_setup_code",
@@ -218,13 +215,3 @@ def needs(username: str, way: Way) -> str:
             f"them one (`crechebooks users reset-password {username} --code`)"
         )
     return f"{username} signs in with a password"
-
-
-def demo_note(creche: CrecheSettings) -> str | None:
-    """What the sign-in dialog says for the demo creche: its user and password (public)."""
-    if creche.name != demo.DEMO_NAME:
-        return None
-    return (
-        f"This is the demo book: sign in as {demo.DEMO_USER} "
-        f"with the password {demo.DEMO_PASSWORD}."
-    )

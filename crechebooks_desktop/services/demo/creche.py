@@ -28,19 +28,28 @@ from crechebooks_desktop.domain.enums import EnrolmentStatus, FeeType, LineType
 from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.admin.creches import change_setting, init_creche
+from crechebooks_desktop.services.demo import (
+    DEMO_ACTION,
+    DEMO_MONTHS,
+    DEMO_NAME,
+    DEMO_PASSWORD,
+    DEMO_USER,
+    is_demo,
+)
 from crechebooks_desktop.services.demo.bank_statement import add_demo_bank
 from crechebooks_desktop.services.demo.lived_months import live_months
 from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
 
-DEMO_NAME = "Sunflower Kids Educare"
-DEMO_USER = "admin"
-"""The demo creche's administrator."""
-DEMO_PASSWORD = "demo"  # noqa: S105 - the demo book is public; its sign-in dialog says so
-"""The administrator's password (the sign-in dialog of a demo book says it)."""
-DEMO_MONTHS = 3
-"""How many months the demo has been running: two before today's and today's."""
-DEMO_ACTION = "demo.create"
-"""The audit action that marks a creche as the demo (see :func:`is_demo`)."""
+__all__ = [
+    "DEMO_ACTION",
+    "DEMO_MONTHS",
+    "DEMO_NAME",
+    "DEMO_PASSWORD",
+    "DEMO_USER",
+    "DemoResult",
+    "create_demo_creche",
+    "is_demo",
+]
 
 _SURNAMES = (
     "Dlamini",
@@ -219,11 +228,6 @@ class DemoResult:
     reconciled_through: dt.date | None = None
     user: str = DEMO_USER
     password: str = DEMO_PASSWORD
-
-
-def is_demo(uow: UnitOfWork, tenant_id: int) -> bool:
-    """Whether the creche was made by :func:`create_demo_creche` (its sign-in is public)."""
-    return uow.audit.has_action(tenant_id, DEMO_ACTION)
 
 
 def create_demo_creche(uow: UnitOfWork, today: dt.date, *, months: int = DEMO_MONTHS) -> DemoResult:
