@@ -505,7 +505,7 @@ def admin_pictures(app, path: Path) -> list[str]:
     return saved
 
 
-def roster_pictures(app, path: Path) -> list[str]:  # noqa: ARG001 - one signature for all
+def roster_pictures(app, path: Path) -> list[str]:
     """The Households tab with a family chosen, its household dialog and an enrolment's."""
     saved = ["households-tab.png", "household-dialog.png", "enrolment-dialog.png"]
     shell = Shell(
@@ -554,6 +554,13 @@ def roster_pictures(app, path: Path) -> list[str]:  # noqa: ARG001 - one signatu
     def enrolment_shot(edit: EnrolmentDialog) -> None:
         edit.grab().save(str(DOCS / saved[2]))
         edit.close()
+        app.quit()
+
+    view.loaded.connect(loaded)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
 
 
 def offboarding_pictures(app, path: Path) -> list[str]:
