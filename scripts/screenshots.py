@@ -44,6 +44,7 @@ from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
 from crechebooks_desktop.ui.roster_import.dialogs import RosterImportDialog
 from crechebooks_desktop.ui.setup.first_run import FirstRunDialog
+from crechebooks_desktop.ui.setup.sign_in import PASSWORD, SETUP_CODE, SignInDialog, SignInRequest
 from crechebooks_desktop.ui.statements import jobs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -610,6 +611,23 @@ def first_run_picture(app) -> None:
     dialog.grab().save(str(DOCS / "first-run.png"))
 
 
+def sign_in_picture(app) -> None:
+    """The demo book's sign-in: it names its public user and password."""
+    request = SignInRequest(
+        "Sunflower Kids Educare",
+        (("admin", PASSWORD), ("thandi", PASSWORD), ("zanele", SETUP_CODE)),
+        "admin",
+        note="This is the demo book: sign in as admin with the password demo.",
+    )
+    dialog = SignInDialog(request)
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "sign-in.png"))
+    dialog.user.setCurrentText("zanele")  # a new user's first sign-in: the set-up code
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "sign-in-set-up-code.png"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     only = {"admin": admin_pictures, "roster": roster_pictures, "offboarding": offboarding_pictures}
@@ -637,6 +655,7 @@ def main() -> int:
         later += roster_pictures(app, admin)
         later += offboarding_pictures(app, admin)
     first_run_picture(app)
+    sign_in_picture(app)
     pictures = (
         "main-window.png",
         "invoices-tab.png",
@@ -645,7 +664,7 @@ def main() -> int:
         "import-statement.png",
         "reconciliation-tab.png",
     )
-    for name in (*pictures, *later, "first-run.png"):
+    for name in (*pictures, *later, "first-run.png", "sign-in.png", "sign-in-set-up-code.png"):
         print(f"saved docs/{name}")
     return 0
 
