@@ -73,3 +73,29 @@ def shell_args(db: Path | str, **extra: object) -> argparse.Namespace:
     values = {"db": str(db), "creche": None, "user": None, "screenshot": None}
     values.update(extra)
     return argparse.Namespace(**values)
+
+
+@pytest.fixture
+def start(qtbot, demo_book_path, no_dialogs):
+    """Start the window on the demo book as ``user`` (the admin by default).
+
+    It returns once the households are listed and every start-up read has finished
+    (opening the book also marks invoices overdue), so a test's first wait is for
+    what it does itself.
+    """
+    from crechebooks_desktop.ui.launch import Shell
+
+    made: list[Shell] = []
+
+    def run(user: str | None = None) -> Shell:
+        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
+        qtbot.addWidget(shell.window)
+        made.append(shell)
+        with qtbot.waitSignal(shell.window.households.loaded, timeout=20_000):
+            shell.start()
+        qtbot.waitUntil(lambda: not shell.executor.busy, timeout=20_000)
+        return shell
+
+    yield run
+    for shell in made:
+        shell.stop()

@@ -42,7 +42,6 @@ from tests.delivery_fixtures import (
 )
 from tests.delivery_fixtures import memory_keyring as keyring_in_memory  # noqa: F401 - fixture
 from tests.delivery_fixtures import no_keyring as _no_keyring  # noqa: F401 - fixture
-from tests.gui.conftest import shell_args
 from tests.sign_in_support import sign_in
 
 DEMO = "Sunflower Kids Educare"
@@ -99,24 +98,6 @@ def _add_team(path: Path) -> None:
             users.add_user(uow, admin, "olivia", Role.OWNER_VIEWER, "view")
     finally:
         book.close()
-
-
-@pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    """Start the window on the demo book as ``user`` (the admin by default)."""
-    made: list[Shell] = []
-
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
-        qtbot.addWidget(shell.window)
-        made.append(shell)
-        with qtbot.waitSignal(shell.startup.ready, timeout=10_000):
-            shell.start()
-        return shell
-
-    yield run
-    for shell in made:
-        shell.stop()
 
 
 def _settle(qtbot, shell: Shell) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
@@ -21,7 +19,6 @@ from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.value_tables import cells
 from crechebooks_desktop.ui.fees.dialog import AddFeeDialog, ChangeFeeDialog, Column, FeesDialog
 from crechebooks_desktop.ui.launch import Shell
-from tests.gui.conftest import shell_args
 
 TODAY = dt.date(2026, 11, 21)
 FULL_DAY = "Full Day (07:00-17:30)"
@@ -38,26 +35,6 @@ def _read(path: Path, read):
 
 def _audit_count(path: Path) -> int:
     return len(_read(path, lambda uow: uow.audit.latest(None, limit=100_000)))
-
-
-@pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    """Start the window on the demo book as ``user`` (the admin by default)."""
-    made: list[Shell] = []
-
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
-        qtbot.addWidget(shell.window)
-        made.append(shell)
-        with qtbot.waitSignal(shell.startup.ready, timeout=10_000):
-            shell.start()
-        # Opening the book marks invoices overdue: let that finish before counting.
-        qtbot.waitUntil(lambda: not shell.executor.busy, timeout=10_000)
-        return shell
-
-    yield run
-    for shell in made:
-        shell.stop()
 
 
 def _dialog(qtbot, shell: Shell) -> FeesDialog:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services.admin import users
@@ -18,13 +16,11 @@ from crechebooks_desktop.services.fees.structures import fee_named
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.common.file_import import PROBLEM_HEADERS
 from crechebooks_desktop.ui.common.value_tables import cells
-from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.roster_import.dialogs import (
     BalancesImportDialog,
     FeesImportDialog,
     RosterImportDialog,
 )
-from tests.gui.conftest import shell_args
 from tests.roster_support import ROSTER_HEADER, snapshot, write_csv
 
 FEES_HEADER = "name,fee_type,amount,registration_fee,re_registration_fee"
@@ -41,26 +37,6 @@ def _snapshot(path: Path) -> dict:
         return snapshot(book)
     finally:
         book.close()
-
-
-@pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    """Start the window on the demo book as ``user`` (the admin by default)."""
-    made: list[Shell] = []
-
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
-        qtbot.addWidget(shell.window)
-        made.append(shell)
-        with qtbot.waitSignal(shell.startup.ready, timeout=10_000):
-            shell.start()
-        # Opening the book marks invoices overdue: let that finish before comparing.
-        qtbot.waitUntil(lambda: not shell.executor.busy, timeout=10_000)
-        return shell
-
-    yield run
-    for shell in made:
-        shell.stop()
 
 
 def _previewed(qtbot, dialog, path: Path):

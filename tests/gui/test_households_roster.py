@@ -32,7 +32,6 @@ from crechebooks_desktop.ui.households.household_dialog import HouseholdDialog
 from crechebooks_desktop.ui.households.view import HouseholdsView
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.ops import Workplace
-from tests.gui.conftest import shell_args
 from tests.roster_support import load_samples, snapshot
 
 FULL_DAY = "Full Day (07:00-17:30)"
@@ -54,24 +53,6 @@ def _read(path: Path, read):  # type: ignore[no-untyped-def]
 
 def _audit_count(path: Path) -> int:
     return _read(path, lambda uow: len(uow.audit.latest(None, limit=100_000)))
-
-
-@pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    """Start the window on the demo book as ``user`` (the admin by default)."""
-    made: list[Shell] = []
-
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
-        qtbot.addWidget(shell.window)
-        made.append(shell)
-        with qtbot.waitSignal(shell.window.households.loaded, timeout=20_000):
-            shell.start()
-        return shell
-
-    yield run
-    for shell in made:
-        shell.stop()
 
 
 def _tab(qtbot, shell: Shell, household: str = "ADAMS19") -> HouseholdsView:

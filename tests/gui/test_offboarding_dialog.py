@@ -33,33 +33,21 @@ from crechebooks_desktop.ui.households.offboarding import (
 )
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.ops import Workplace
-from tests.gui.conftest import shell_args
 from tests.unit.services.test_payments import build_family
 
 NOV_20 = QDate(2026, 11, 20)
 PRO_RATA = 323_333  # R 4 850 x 20/30 = R 3 233.33
 
 
+@pytest.fixture
+def demo_book_path(demo_first_day_path: Path) -> Path:
+    """The demo on its first day: November not yet billed, so the final invoice is made."""
+    return demo_first_day_path
+
+
 def _book(path: Path) -> Book:
     book, _ = Book.open(settings_for(str(path)))
     return book
-
-
-@pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    made: list[Shell] = []
-
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
-        qtbot.addWidget(shell.window)
-        made.append(shell)
-        with qtbot.waitSignal(shell.window.households.loaded, timeout=10_000):
-            shell.start()
-        return shell
-
-    yield run
-    for shell in made:
-        shell.stop()
 
 
 def _open(qtbot, shell: Shell) -> OffboardingDialog:

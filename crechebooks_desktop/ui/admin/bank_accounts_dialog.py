@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +33,7 @@ from crechebooks_desktop.ui.admin import jobs
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
@@ -189,12 +188,7 @@ class BankAccountsDialog(AdminListDialog):
         self._session = session
         self._today = today
         self.model = AccountsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = picker_table(self.model)
         self.note = QLabel(
             "An account is closed, never deleted: its lines stay. Only an account whose every "
             "line is reconciled can close; a closed one takes no more statements."

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from crechebooks_desktop.ui.admin import jobs
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, FieldForm
 from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
@@ -216,12 +215,7 @@ class UsersDialog(AdminListDialog):
         self.setWindowTitle("Users")
         self._session = session
         self.model = UsersModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = picker_table(self.model)
         self.note = QLabel(
             "Users are never deleted, since the audit log names them: disable one instead."
         )

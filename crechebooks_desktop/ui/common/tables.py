@@ -20,3 +20,14 @@ def list_table(model: QAbstractItemModel, sort_column: int) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(26)
     table.horizontalHeader().setHighlightSections(False)
     return table
+
+
+def picker_table(model: QAbstractItemModel) -> QTableView:
+    """An unsorted table to choose one row from (the Administration lists), last column wide."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +39,7 @@ from crechebooks_desktop.domain.roster import FeeRate, FeeTerms
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.common.value_tables import fill, value_table
 from crechebooks_desktop.ui.fees import jobs
 from crechebooks_desktop.ui.ops import BookSession, Changes
@@ -254,12 +253,7 @@ class FeesDialog(AdminListDialog):
         self._session = session
         self._today = today
         self.model = FeesModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = picker_table(self.model)
         self.versions_title = QLabel()
         self.versions = value_table(
             ("From", "Amount", "Registration", "Re-registration"), {1, 2, 3}, stretch=3
