@@ -71,3 +71,21 @@ class FileKeyring(KeyringBackend):
         if data.get("entries", {}).pop(f"{service}|{username}", None) is None:
             raise PasswordDeleteError("no such password")
         _save(data)
+
+
+def signing_env(
+    env: dict[str, str],
+    folder: Path,
+    user: str = "admin",
+    password: str = "demo",  # noqa: S107 - the test books' administrator, as the demo's
+) -> dict[str, str]:
+    """``env`` for a ``crechebooks`` subprocess that signs in as ``user`` from this keyring."""
+    root = str(Path(__file__).resolve().parent.parent)
+    keyring_file = folder / "test-keyring.json"
+    keep_sign_in(keyring_file, user, password)
+    return {
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])),
+        "PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring",
+        "CRECHEBOOKS_TEST_KEYRING": str(keyring_file),
+    }

@@ -45,6 +45,7 @@ from tests.billing_fixtures import (
     new_creche,
     writer,
 )
+from tests.file_keyring import signing_env
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +108,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRECHEBOOKS_")}
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     env["PYTHONIOENCODING"] = "utf-8"
-    return env
+    return signing_env(env, tmp_path)  # the run signs in as the creche's admin
 
 
 def _worker(
