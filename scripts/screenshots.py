@@ -493,7 +493,10 @@ def admin_pictures(app, path: Path) -> list[str]:
 
     def import_shot(dialog: RosterImportDialog) -> None:
         # Where the file would be on the office computer, not the temporary folder.
+        # Quietly: a changed path is read again, and this one is not there.
+        dialog.path.blockSignals(True)
         dialog.path.setText("/home/office/Documents/new children.csv")
+        dialog.path.blockSignals(False)
         app.processEvents()
         dialog.grab().save(str(DOCS / saved[3]))
         dialog.close()
