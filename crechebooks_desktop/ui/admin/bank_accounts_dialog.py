@@ -10,36 +10,33 @@ statements until it is reopened. The services are the command line's
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from crechebooks_desktop.domain.bank import Bank
-from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, parse_rands
+from crechebooks_desktop.domain.money import MoneyError, parse_rands
 from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.admin import jobs
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
-from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.bank import BankAccountRecord
+    from crechebooks_desktop.ui.ops import Workplace
 
 # The accounts' names show in the Matching and Reconciliation tabs: they reload.
 _BANK_CHANGED = Changes(bank=True)
@@ -180,77 +177,47 @@ class BankAccountsDialog(AdminListDialog):
         message(str): what the last change did, or why it was refused.
     """
 
-    loaded = Signal(int)
+    listing = "read the bank accounts"
 
     def __init__(self, session: BookSession, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         self.setWindowTitle("Bank accounts")
-        self._session = session
         self._today = today
-        self.model = AccountsModel(self)
-        self.table = picker_table(self.model)
-        self.note = QLabel(
-            "An account is closed, never deleted: its lines stay. Only an account whose every "
-            "line is reconciled can close; a closed one takes no more statements."
-        )
-        self.note.setObjectName("fieldHint")
-        self.note.setWordWrap(True)
-        self.said.setObjectName("summaryLine")
-        self.said.setWordWrap(True)
         self.add_button = QPushButton("Add account…")
         self.rename_button = QPushButton("Rename…")
         self.close_button = QPushButton("Close account")
         self.reopen_button = QPushButton("Reopen")
         self.add_button.clicked.connect(
-            lambda: self._open(AddAccountDialog(self._session, self._today, self))
+            lambda: self.open_change(AddAccountDialog(session, today, self))
         )
         self.rename_button.clicked.connect(self._rename)
         self.close_button.clicked.connect(lambda: self.set_closed(closed=True))
         self.reopen_button.clicked.connect(lambda: self.set_closed(closed=False))
-        self._layout()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
+        self.build(
+            AccountsModel(self),
+            "An account is closed, never deleted: its lines stay. Only an account whose every "
+            "line is reconciled can close; a closed one takes no more statements.",
+            (self.add_button, self.rename_button, self.close_button, self.reopen_button),
+        )
         self.resize(820, 380)
         self.reload()
 
-    def _layout(self) -> None:
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.rename_button, self.close_button, self.reopen_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        layout.addWidget(self.note)
-        layout.addWidget(self.said)
-        layout.addWidget(close)
+    def key(self, row: BankAccountRecord) -> str:
+        """An account's name."""
+        return row.name
 
-    def reload(self, select: str | None = None) -> None:
-        """Read the accounts again, keeping ``select`` (or the selected one) chosen."""
-        chosen = select or (a.name if (a := self.selected_account()) else None)
-        workplace = self._session.workplace
-        style = MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
-
-        def show(rows: list[BankAccountRecord]) -> None:
-            self.model.set_rows(rows, style)
-            self.table.resizeColumnsToContents()
-            names = [r.name for r in rows]
-            self.table.selectRow(names.index(chosen) if chosen in names else 0)
-            self.update_buttons()
-            self.loaded.emit(len(rows))
-
-        self._session.query(jobs.accounts, show, lambda exc: self.message.emit(str(exc)))
+    def load(self) -> Callable[[Book, Workplace], list[BankAccountRecord]]:
+        """The creche's bank accounts, closed ones too."""
+        return jobs.accounts
 
     def selected_account(self) -> BankAccountRecord | None:
         """The account chosen in the table."""
-        index = self.table.currentIndex()
-        return self.model.row_value(index.row()) if index.isValid() else None
+        chosen: BankAccountRecord | None = self.selected()
+        return chosen
 
     def select_account(self, name: str) -> None:
         """Choose an account in the table."""
-        names = [r.name for r in self.model.rows()]
-        self.table.selectRow(names.index(name))
+        self.select(name)
 
     def update_buttons(self) -> None:
         """Enable what the user's role and the selection allow."""
@@ -269,13 +236,10 @@ class BankAccountsDialog(AdminListDialog):
     def _rename(self) -> None:
         account = self.selected_account()
         if account is not None:
-            self._open(RenameDialog(self._session, account, self))
+            self.open_change(RenameDialog(self._session, account, self))
 
-    def _open(self, dialog: ChangeDialog) -> None:
-        dialog.changed.connect(self._changed)
-        self.open_dialog(dialog)
-
-    def _changed(self, account: BankAccountRecord) -> None:
+    def changed(self, account: BankAccountRecord) -> None:
+        """Say which account was saved, and read the accounts again."""
         state = "closed" if account.closed else "open"
         self.message.emit(f"Saved {account.name} ({state}).")
         self.reload(account.name)
@@ -291,6 +255,6 @@ class BankAccountsDialog(AdminListDialog):
             lambda book, w: jobs.set_closed(book, w, name, closed=closed),
             _BANK_CHANGED,
             self,
-            self._changed,
+            self.changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )

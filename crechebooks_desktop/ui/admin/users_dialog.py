@@ -12,31 +12,26 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from crechebooks_desktop.domain.money import MoneyStyle
 from crechebooks_desktop.domain.roles import Permission, Role
 from crechebooks_desktop.ui.admin import jobs
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, FieldForm
 from crechebooks_desktop.ui.common.table_model import RowTableModel
-from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.db.repositories.tenancy import UserValue
     from crechebooks_desktop.services.admin.users import AddedUser, SetUpCode
+    from crechebooks_desktop.ui.ops import Workplace
 
 _USERS_CHANGED = Changes()
 ROLE_NAMES = {
@@ -208,21 +203,11 @@ class UsersDialog(AdminListDialog):
         message(str): what the last change did, or why it was refused.
     """
 
-    loaded = Signal(int)
+    listing = "read the users"
 
     def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         self.setWindowTitle("Users")
-        self._session = session
-        self.model = UsersModel(self)
-        self.table = picker_table(self.model)
-        self.note = QLabel(
-            "Users are never deleted, since the audit log names them: disable one instead."
-        )
-        self.note.setObjectName("fieldHint")
-        self.note.setWordWrap(True)
-        self.said.setObjectName("summaryLine")
-        self.said.setWordWrap(True)
         self.add_button = QPushButton("Add user…")
         self.role_button = QPushButton("Change role…")
         self.disable_button = QPushButton("Disable")
@@ -233,56 +218,38 @@ class UsersDialog(AdminListDialog):
             "Their password stops working; they choose a new one with the code"
         )
         self.code_button.clicked.connect(self.issue_code)
-        self.add_button.clicked.connect(lambda: self._open(AddUserDialog(self._session, self)))
+        self.add_button.clicked.connect(lambda: self.open_change(AddUserDialog(session, self)))
         self.role_button.clicked.connect(lambda: self._with_user(RoleDialog))
         self.password_button.clicked.connect(lambda: self._with_user(PasswordDialog))
         self.disable_button.clicked.connect(lambda: self.set_disabled(disabled=True))
         self.enable_button.clicked.connect(lambda: self.set_disabled(disabled=False))
-        self._layout()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_buttons())
+        self.build(
+            UsersModel(self),
+            "Users are never deleted, since the audit log names them: disable one instead.",
+            (
+                self.add_button, self.role_button, self.password_button, self.code_button,
+                self.disable_button, self.enable_button,
+            ),
+        )  # fmt: skip
         self.resize(720, 360)
         self.reload()
 
-    def _layout(self) -> None:
-        buttons = QHBoxLayout()
-        for button in (
-            self.add_button, self.role_button, self.password_button, self.code_button,
-            self.disable_button, self.enable_button,
-        ):  # fmt: skip
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        layout.addWidget(self.note)
-        layout.addWidget(self.said)
-        layout.addWidget(close)
+    def key(self, row: UserValue) -> str:
+        """A user's name."""
+        return row.username
 
-    def reload(self, select: str | None = None) -> None:
-        """Read the users again, keeping ``select`` (or the selected user) chosen."""
-        chosen = select or (user.username if (user := self.selected_user()) else None)
-
-        def show(rows: list[UserValue]) -> None:
-            self.model.set_rows(rows, MoneyStyle.SPACE_COMMA)
-            self.table.resizeColumnsToContents()
-            names = [r.username for r in rows]
-            self.table.selectRow(names.index(chosen) if chosen in names else 0)
-            self.update_buttons()
-            self.loaded.emit(len(rows))
-
-        self._session.query(jobs.users, show, lambda exc: self.message.emit(str(exc)))
+    def load(self) -> Callable[[Book, Workplace], list[UserValue]]:
+        """The creche's users, disabled ones too."""
+        return jobs.users
 
     def selected_user(self) -> UserValue | None:
         """The user chosen in the table."""
-        index = self.table.currentIndex()
-        return self.model.row_value(index.row()) if index.isValid() else None
+        chosen: UserValue | None = self.selected()
+        return chosen
 
     def select_user(self, username: str) -> None:
         """Choose a user in the table."""
-        names = [r.username for r in self.model.rows()]
-        self.table.selectRow(names.index(username))
+        self.select(username)
 
     def update_buttons(self) -> None:
         """Enable what the user's role and the selection allow."""
@@ -303,13 +270,10 @@ class UsersDialog(AdminListDialog):
     def _with_user(self, dialog: Callable[[BookSession, UserValue, QWidget], ChangeDialog]) -> None:
         user = self.selected_user()
         if user is not None:
-            self._open(dialog(self._session, user, self))
+            self.open_change(dialog(self._session, user, self))
 
-    def _open(self, dialog: ChangeDialog) -> None:
-        dialog.changed.connect(self._changed)
-        self.open_dialog(dialog)
-
-    def _changed(self, result: UserValue | AddedUser) -> None:
+    def changed(self, result: UserValue | AddedUser) -> None:
+        """Say who was saved (and a new user's set-up code), and read the users again."""
         from crechebooks_desktop.services.admin.users import AddedUser as Added  # noqa: PLC0415
 
         if isinstance(result, Added):
@@ -351,6 +315,6 @@ class UsersDialog(AdminListDialog):
             lambda book, w: jobs.set_disabled(book, w, name, disabled=disabled),
             _USERS_CHANGED,
             self,
-            self._changed,
+            self.changed,
             lambda exc: self._refused(exc, f"{doing} {name}"),
         )

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,14 +36,15 @@ from crechebooks_desktop.domain.roster import FeeRate, FeeTerms
 from crechebooks_desktop.ui.admin.list_dialog import AdminListDialog
 from crechebooks_desktop.ui.common.forms import ChangeDialog, date_edit, day_of
 from crechebooks_desktop.ui.common.table_model import RowTableModel
-from crechebooks_desktop.ui.common.tables import picker_table
 from crechebooks_desktop.ui.common.value_tables import fill, value_table
 from crechebooks_desktop.ui.fees import jobs
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
+    from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.domain.roster import StoredFee
     from crechebooks_desktop.services.fees.structures import FeeChanged, FeeView
+    from crechebooks_desktop.ui.ops import Workplace
 
 # Fees feed the monthly run and the roster's enrolments.
 _FEES_CHANGED = Changes(roster=True)
@@ -245,91 +243,57 @@ class FeesDialog(AdminListDialog):
         message(str): what the last change did, or why it was refused.
     """
 
-    loaded = Signal(int)
+    listing = "list the fees"
 
     def __init__(self, session: BookSession, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         self.setWindowTitle("Fee structures")
-        self._session = session
         self._today = today
-        self.model = FeesModel(self)
-        self.table = picker_table(self.model)
         self.versions_title = QLabel()
         self.versions = value_table(
             ("From", "Amount", "Registration", "Re-registration"), {1, 2, 3}, stretch=3
         )
         self.versions.setMaximumHeight(130)
         self.versions.setMaximumWidth(470)  # four short columns; the money stays near its date
-        self.note = QLabel(
-            "A change applies from the 1st of a month: invoices already made keep their "
-            "amounts, and the months not yet invoiced are billed at the new ones."
-        )
-        self.note.setObjectName("fieldHint")
-        self.note.setWordWrap(True)
-        self.said.setObjectName("summaryLine")
-        self.said.setWordWrap(True)
         self.add_button = QPushButton("Add fee…")
         self.change_button = QPushButton("Change from a month…")
-        self.add_button.clicked.connect(lambda: self._open(AddFeeDialog(self._session, self)))
+        self.add_button.clicked.connect(lambda: self.open_change(AddFeeDialog(session, self)))
         self.change_button.clicked.connect(self._change)
-        for button in (self.add_button, self.change_button):
-            button.setAutoDefault(False)  # Enter in the list opens nothing by surprise
-        self._layout()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.build(
+            FeesModel(self),
+            "A change applies from the 1st of a month: invoices already made keep their "
+            "amounts, and the months not yet invoiced are billed at the new ones.",
+            (self.add_button, self.change_button),
+            below=(self.versions_title, self.versions),
+        )
         self.resize(1060, 480)
         self.reload()
 
-    def _layout(self) -> None:
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.change_button)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.versions_title)
-        layout.addWidget(self.versions)
-        layout.addWidget(self.note)
-        layout.addWidget(self.said)
-        layout.addWidget(close)
+    def key(self, row: FeeView) -> str:
+        """A fee's name."""
+        return row.name
 
-    def _style(self) -> MoneyStyle:
-        workplace = self._session.workplace
-        return MoneyStyle[workplace.creche.money_style] if workplace else MoneyStyle.SPACE_COMMA
-
-    def reload(self, select: str | None = None) -> None:
-        """Read the fees again, keeping ``select`` (or the selected one) chosen."""
-        chosen = select or (f.name if (f := self.selected_fee()) else None)
+    def load(self) -> Callable[[Book, Workplace], list[FeeView]]:
+        """The creche's fees, with their versions, as of today."""
         today = self._today
-
-        def show(rows: list[FeeView]) -> None:
-            self.model.set_rows(rows, self._style())
-            self.table.resizeColumnsToContents()
-            names = [r.name for r in rows]
-            self.table.selectRow(names.index(chosen) if chosen in names else 0)
-            self._selected()
-            self.loaded.emit(len(rows))
-
-        self._session.query(
-            lambda book, w: jobs.fees(book, w, today),
-            show,
-            lambda exc: self._refused(exc, "list the fees"),
-        )
+        return lambda book, w: jobs.fees(book, w, today)
 
     def selected_fee(self) -> FeeView | None:
         """The fee chosen in the table."""
-        index = self.table.currentIndex()
-        return self.model.row_value(index.row()) if index.isValid() else None
+        chosen: FeeView | None = self.selected()
+        return chosen
 
     def select_fee(self, name: str) -> None:
         """Choose a fee in the table."""
-        self.table.selectRow([r.name for r in self.model.rows()].index(name))
+        self.select(name)
+
+    def selection_changed(self) -> None:
+        """Show the chosen fee's versions, and what may be done."""
+        self._selected()
 
     def _selected(self) -> None:
         fee = self.selected_fee()
-        style = self._style()
+        style = self.money_style()
         rows = []
         if fee is not None:
             rows = [
@@ -352,13 +316,10 @@ class FeesDialog(AdminListDialog):
     def _change(self) -> None:
         fee = self.selected_fee()
         if fee is not None:
-            self._open(ChangeFeeDialog(self._session, fee, self._today, self))
+            self.open_change(ChangeFeeDialog(self._session, fee, self._today, self))
 
-    def _open(self, dialog: ChangeDialog) -> None:
-        dialog.changed.connect(self._changed)
-        self.open_dialog(dialog)
-
-    def _changed(self, result: StoredFee | FeeChanged) -> None:
+    def changed(self, result: StoredFee | FeeChanged) -> None:
+        """Say what was added or changed, and read the fees again."""
         from crechebooks_desktop.services.fees.structures import (  # noqa: PLC0415
             FeeChanged,
         )
