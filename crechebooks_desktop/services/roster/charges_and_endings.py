@@ -13,10 +13,16 @@ from crechebooks_desktop.domain.dates import check_book_date
 from crechebooks_desktop.domain.enums import EnrolmentStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.money import check_amount
 from crechebooks_desktop.domain.roles import Actor, Permission
-from crechebooks_desktop.domain.roster import CHARGE_LINE_TYPES, StoredChild, StoredFee
+from crechebooks_desktop.domain.roster import (
+    CHARGE_LINE_TYPES,
+    StoredChild,
+    StoredEnrolment,
+    StoredFee,
+)
 from crechebooks_desktop.domain.text import require_one_line
-from crechebooks_desktop.errors import NotFoundError, RuleViolation
+from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.roster.children import find_child
 
 __all__ = ["ChargeValue", "EndedEnrolment", "add_charge", "end_enrolment", "list_fees"]
 
@@ -57,11 +63,26 @@ def list_fees(uow: UnitOfWork) -> list[StoredFee]:
     return uow.roster.fees()
 
 
-def _child(uow: UnitOfWork, child_ref: str) -> StoredChild:
-    child = uow.roster.child_by_ref(child_ref)
-    if child is None:
-        raise NotFoundError(f"no child with reference {child_ref.strip()!r} in this creche")
-    return child
+def current_enrolment(
+    uow: UnitOfWork, child_ref: str, last_day: dt.date, day_named: str = "end date"
+) -> tuple[StoredChild, StoredEnrolment]:
+    """The child and their current (latest ACTIVE) enrolment, which ``last_day`` may end.
+
+    Raises:
+        NotFoundError: no such child.
+        RuleViolation: no active enrolment, or ``last_day`` before its start (the
+            message calls the day ``day_named``).
+    """
+    child = find_child(uow, child_ref)
+    ref = child.details.child_ref
+    active = [e for e in uow.roster.enrolments(child.id) if e.status is EnrolmentStatus.ACTIVE]
+    if not active:
+        raise RuleViolation(f"{ref} has no active enrolment to end")
+    current = max(active, key=lambda e: e.terms.start_date)
+    start = current.terms.start_date
+    if last_day < start:
+        raise RuleViolation(f"the {day_named} {last_day} is before the enrolment's start {start}")
+    return child, current
 
 
 def _charge_vat(line_type: LineType, vat: VatTreatment | None) -> VatTreatment | None:
@@ -127,7 +148,7 @@ def add_charge(
     require_one_line(text, "the description")
     if text is not None and len(text) > _DESCRIPTION_LENGTH:
         raise RuleViolation(f"the description is longer than {_DESCRIPTION_LENGTH} characters")
-    child = _child(uow, child_ref)
+    child = find_child(uow, child_ref)
     charge_id = uow.roster.add_charge(
         child.id, line_type, amount_cents, charge_date, text, treatment
     )
@@ -181,15 +202,9 @@ def end_enrolment(
     if status is EnrolmentStatus.ACTIVE:
         raise RuleViolation("an enrolment ends as WITHDRAWN or GRADUATED")
     check_book_date(end_date, "end date")
-    child = _child(uow, child_ref)
+    child, current = current_enrolment(uow, child_ref, end_date)
     ref = child.details.child_ref
-    active = [e for e in uow.roster.enrolments(child.id) if e.status is EnrolmentStatus.ACTIVE]
-    if not active:
-        raise RuleViolation(f"{ref} has no active enrolment to end")
-    current = max(active, key=lambda e: e.terms.start_date)
     start = current.terms.start_date
-    if end_date < start:
-        raise RuleViolation(f"the end date {end_date} is before the enrolment's start {start}")
     uow.roster.end_enrolment(current.id, end_date, status)
     audit.record(
         uow,

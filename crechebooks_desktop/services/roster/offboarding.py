@@ -457,7 +457,7 @@ def _plan(
         raise RuleViolation("an enrolment ends as WITHDRAWN or GRADUATED")
     check_book_date(last_day, "last day")
     _check_refund(credit, refund)
-    child, enrolment = _current(uow, child_ref, last_day)
+    child, enrolment = roster.current_enrolment(uow, child_ref, last_day, "last day")
     ref = uow.payments.household_ref(child.household_id)
     invoices = [
         inv
@@ -506,23 +506,6 @@ def _check_refund(credit: CreditAction, refund: Refund | None) -> None:
     check_book_date(refund.on, "refund date")
     if refund.amount_cents is not None:
         check_amount(refund.amount_cents, "refund")
-
-
-def _current(
-    uow: UnitOfWork, child_ref: str, last_day: dt.date
-) -> tuple[StoredChild, StoredEnrolment]:
-    child = uow.roster.child_by_ref(child_ref)
-    if child is None:
-        raise NotFoundError(f"no child with reference {child_ref.strip()!r} in this creche")
-    ref = child.details.child_ref
-    active = [e for e in uow.roster.enrolments(child.id) if e.status is EnrolmentStatus.ACTIVE]
-    if not active:
-        raise RuleViolation(f"{ref} has no active enrolment to end")
-    current = max(active, key=lambda e: e.terms.start_date)
-    start = current.terms.start_date
-    if last_day < start:
-        raise RuleViolation(f"the last day {last_day} is before the enrolment's start {start}")
-    return child, current
 
 
 def _refuse_later_months(child_ref: str, invoices: list[InvoiceValue], last_day: dt.date) -> None:
