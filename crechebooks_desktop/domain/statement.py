@@ -41,6 +41,9 @@ class StatementLine:
         fitid: the bank's transaction id (OFX FITID), or None when absent or
             empty.
         balance_cents: the running balance after this line, when given.
+        transaction_date: the day the payer made it, where the bank gives it
+            apart from the posting day (Capitec, Investec); shown, while
+            ``date`` places the line on the statement and its balance.
     """
 
     line_no: int
@@ -51,6 +54,7 @@ class StatementLine:
     payer: str | None = None
     fitid: str | None = None
     balance_cents: int | None = None
+    transaction_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class Statement:
         warnings: things the user should know that do not stop the import
             (a running balance that does not add up, notice lines of zero
             skipped), each naming the file and line.
+        bank: the bank whose layout was recognised (``Capitec``...), or None.
     """
 
     file_name: str
@@ -81,6 +86,7 @@ class Statement:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     warnings: tuple[str, ...] = ()
+    bank: str | None = None
 
 
 def _content(line: StatementLine) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "Header",
     "Profile",
     "columns",
+    "delimiter_of",
     "find_header",
     "header_key",
 ]
@@ -198,6 +199,31 @@ def _profile(keys: Sequence[str], preamble: str) -> Profile:
         if profile.recognises(keys, preamble):
             return profile
     return GENERIC
+
+
+_SEP_HINT = re.compile(r"\ufeff?sep=(.)\s*$", re.IGNORECASE)
+
+
+def sep_hint(text: str) -> str | None:
+    """The delimiter an Excel ``sep=;`` first line names, or None."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    match = _SEP_HINT.match(first)
+    return match[1] if match else None
+
+
+def delimiter_of(text: str, skip_lines: int = 0) -> str:
+    """The delimiter of a file's rows.
+
+    The ``sep=`` hint where there is one, else the delimiter that splits the
+    first row after ``skip_lines`` lines into the most cells.
+    """
+    hint = sep_hint(text)
+    if hint is not None:
+        return hint
+    lines = itertools.islice(io.StringIO(text, newline=""), skip_lines, skip_lines + 20)
+    first = next((line for line in lines if line.strip()), "")
+    counts = {d: len(next(csv_records(first, d), (0, [""]))[1]) for d in _DELIMITERS}
+    return max(_DELIMITERS, key=lambda d: counts[d])
 
 
 def find_header(text: str, wanted: Profile | None) -> Header | None:

@@ -39,7 +39,7 @@ from crechebooks_desktop.importers.bank.dates import DateOrder, parse_date
 from crechebooks_desktop.importers.bank.text import decode
 from crechebooks_desktop.importers.tabular import ValueTooLong, csv_records
 
-__all__ = ["read_csv"]
+__all__ = ["read_csv", "read_under_header"]
 
 _BALANCE_WORDS = ("balance", "saldo", "total")
 
@@ -52,8 +52,15 @@ class _Rows:
     cell is plain indexing: a 50,000-line file is read in a fraction of a second.
     """
 
-    def __init__(self, header: Header, order: DateOrder, findings: Findings) -> None:
+    def __init__(
+        self,
+        header: Header,
+        order: DateOrder,
+        findings: Findings,
+        date_format: str | None = None,
+    ) -> None:
         self.header, self.order, self.findings = header, order, findings
+        self.date_format = date_format
         self.dates: dict[str, dt.date] = {}
         self.lines: list[StatementLine] = []
         cols = header.columns
@@ -82,7 +89,10 @@ class _Rows:
         if (cached := self.dates.get(text)) is not None:
             return cached
         try:
-            self.dates[text] = parse_date(text, self.order)
+            if self.date_format:
+                self.dates[text] = _strict_date(text, self.date_format)
+            else:
+                self.dates[text] = parse_date(text, self.order)
         except ValueError as exc:
             self.findings.problem(line, self.name(self.date_at), str(exc))
             return None
@@ -165,6 +175,13 @@ class _Rows:
             self.lines.append(fee_line)
 
 
+def _strict_date(text: str, date_format: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, date_format).date()  # noqa: DTZ007 - a day, no time
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date in the form the mapping gives") from None
+
+
 def _order(header: Header, rows: list[tuple[int, list[str]]], findings: Findings) -> DateOrder:
     if header.profile.day_first is not None:
         return DateOrder.DAY_FIRST if header.profile.day_first else DateOrder.MONTH_FIRST
@@ -210,12 +227,31 @@ def read_csv(data: bytes, file: str, profile: str | None = None) -> Statement:
         raise exc.refusal(file) from None
     if header is None:
         raise _no_header(text, file, profile)
+    return read_under_header(text, file, header)
+
+
+def read_under_header(
+    text: str, file: str, header: Header, date_format: str | None = None
+) -> Statement:
+    """Read the rows of a decoded CSV under a header found or mapped.
+
+    Args:
+        text: the decoded file.
+        file: its name, for messages.
+        header: the header row and where each part of a line is.
+        date_format: a ``strptime`` format for the date columns, or None to
+            read them as banks write them (``dates.parse_date``).
+
+    Raises:
+        ProblemsError: rows with missing or malformed dates or amounts.
+    """
     findings = Findings(file)
     try:
         rows = list(_rows(text, header))
     except ValueTooLong as exc:
         raise exc.refusal(file, header.names) from None
-    reader = _Rows(header, _order(header, rows, findings), findings)
+    order = DateOrder.DAY_FIRST if date_format else _order(header, rows, findings)
+    reader = _Rows(header, order, findings, date_format)
     for line, cells in rows:
         reader.read(line, reader.normalise(cells))
     if not findings.problems:
