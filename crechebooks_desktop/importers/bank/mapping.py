@@ -142,9 +142,10 @@ class ColumnMapping:
     def from_json(cls, data: Mapping[str, object]) -> ColumnMapping:
         """A mapping from :meth:`as_json`'s shape (unknown keys are ignored)."""
         fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in fields}
+        values: dict[str, object] = {k: v for k, v in data.items() if k in fields}
         for key in ("description", "header"):
-            values[key] = tuple(str(v) for v in values.get(key, ()) or ())  # type: ignore[union-attr]
+            listed = values.get(key) or ()
+            values[key] = tuple(str(v) for v in listed) if isinstance(listed, list | tuple) else ()
         return cls(**values)  # type: ignore[arg-type]
 
 
