@@ -107,7 +107,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    kind = result.file_format + (f", {result.profile}" if result.profile else "")
+    layout = result.bank or result.profile
+    kind = result.file_format + (f", {layout}" if layout else "")
     print(
         f"{args.file} ({kind}) into {result.account}: {len(result.imported)} line(s) imported, "
         f"{result.duplicates} already there"

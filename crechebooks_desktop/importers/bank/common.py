@@ -18,7 +18,14 @@ from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order
 
-__all__ = ["Findings", "Period", "describe", "file_date_order", "running_balance"]
+__all__ = [
+    "Findings",
+    "Period",
+    "chain_mismatches",
+    "describe",
+    "file_date_order",
+    "running_balance",
+]
 
 # Enough to show a pattern; a file where every balance is off says so once.
 _MAX_BALANCE_WARNINGS = 20
@@ -92,6 +99,8 @@ class Findings:
         profile: str | None,
         lines: Sequence[StatementLine],
         period: Period = Period(),
+        *,
+        bank: str | None = None,
     ) -> Statement:
         """The statement read, or the file refused.
 
@@ -112,6 +121,7 @@ class Findings:
             period_start=period.start,
             period_end=period.end,
             warnings=tuple(text for _, text in sorted(self.warnings, key=lambda w: w[0])),
+            bank=bank,
         )
 
 
@@ -138,25 +148,57 @@ def file_date_order(dates: Iterable[tuple[int, str]], findings: Findings) -> Dat
     return choice.order
 
 
-def running_balance(lines: Sequence[StatementLine], findings: Findings) -> Period:
+def chain_mismatches(lines: Sequence[StatementLine]) -> int:
+    """How many running balances disagree, read in the better of the two orders."""
+    backward = lines[::-1]
+    return min(_mismatches(lines, _opening(lines)), _mismatches(backward, _opening(backward)))
+
+
+def running_balance(
+    lines: Sequence[StatementLine], findings: Findings, stated: Period = Period()
+) -> Period:
     """Check a running balance and find the opening and closing balances.
 
     Lines without a balance are skipped over (their amounts still count).
     Banks list lines oldest first or newest first; the file is checked in the
-    direction in which its balances add up (oldest first on a tie), and every
-    balance that disagrees is a warning.
+    direction in which its balances add up (oldest first on a tie). Every
+    balance that disagrees is a warning, ``FILE:LINE: balance R X, lines add
+    up to R Y``; when every balance that can be checked disagrees (two or
+    more), the file is being read wrongly (a wrong column, a wrong sign) and
+    it is refused. An opening or closing balance the file states
+    (``stated``) is checked against the lines too.
 
     Returns:
         The opening and closing balances (None without balances).
     """
     forward = list(lines)
     if not any(line.balance_cents is not None for line in forward):
-        return Period()
+        return _stated_only(forward, findings, stated)
     backward = forward[::-1]
     if _mismatches(backward, _opening(backward)) < _mismatches(forward, _opening(forward)):
         forward = backward
-    opening = _opening(forward)
-    return Period(opening_cents=opening, closing_cents=_check(forward, opening, findings))
+    derived = stated.opening_cents is None
+    opening = _opening(forward) if derived else stated.opening_cents or 0
+    closing = _check(forward, opening, findings, derived=derived)
+    if stated.closing_cents is not None and stated.closing_cents != closing:
+        findings.note(
+            f"closing balance: the file says {format_rands(stated.closing_cents)}, "
+            f"lines add up to {format_rands(closing)}"
+        )
+    return Period(opening_cents=opening, closing_cents=closing)
+
+
+def _stated_only(lines: Sequence[StatementLine], findings: Findings, stated: Period) -> Period:
+    """Without running balances: the stated opening plus the lines against the stated closing."""
+    if stated.opening_cents is None:
+        return Period(closing_cents=stated.closing_cents)
+    closing = stated.opening_cents + sum(line.amount_cents for line in lines)
+    if stated.closing_cents is not None and stated.closing_cents != closing:
+        findings.note(
+            f"closing balance: the file says {format_rands(stated.closing_cents)}, "
+            f"the opening balance and the lines add up to {format_rands(closing)}"
+        )
+    return Period(stated.opening_cents, stated.closing_cents or closing)
 
 
 def _opening(ordered: Sequence[StatementLine]) -> int:
@@ -179,21 +221,44 @@ def _mismatches(ordered: Sequence[StatementLine], opening: int) -> int:
     return count
 
 
-def _check(ordered: Sequence[StatementLine], opening: int, findings: Findings) -> int:
-    """Walk the lines; warn where a given balance disagrees. Returns the closing balance."""
-    expected, reported = opening, 0
+def _check(
+    ordered: Sequence[StatementLine], opening: int, findings: Findings, *, derived: bool
+) -> int:
+    """Walk the lines; warn where a given balance disagrees. Returns the closing balance.
+
+    Refuses the file (a problem) when every balance that can be checked
+    disagrees and there are at least two of them.
+    """
+    expected, checked = opening, 0
+    disagreeing: list[tuple[StatementLine, int]] = []
+    skip = derived  # a first balance that made the opening cannot disagree
     for line in ordered:
         expected += line.amount_cents
-        if line.balance_cents is None or line.balance_cents == expected:
+        if line.balance_cents is None:
             continue
-        reported += 1
-        if reported <= _MAX_BALANCE_WARNINGS:
-            findings.warn(
-                line.line_no,
-                f"balance: the file says {format_rands(line.balance_cents)} but the previous "
-                f"balance and the amounts give {format_rands(expected)}",
-            )
-        expected = line.balance_cents  # carry on from the bank's figure
-    if reported > _MAX_BALANCE_WARNINGS:
-        findings.note(f"{reported - _MAX_BALANCE_WARNINGS} more balances do not add up")
+        if skip:
+            skip = False
+            continue
+        checked += 1
+        if line.balance_cents != expected:
+            disagreeing.append((line, expected))
+            expected = line.balance_cents  # carry on from the bank's figure
+    for line, added in disagreeing[:_MAX_BALANCE_WARNINGS]:
+        findings.warn(
+            line.line_no,
+            f"balance {format_rands(line.balance_cents or 0)}, lines add up to "
+            f"{format_rands(added)}",
+        )
+    if len(disagreeing) > _MAX_BALANCE_WARNINGS:
+        findings.note(f"{len(disagreeing) - _MAX_BALANCE_WARNINGS} more balances do not add up")
+    if checked >= 2 and len(disagreeing) == checked:  # noqa: PLR2004 - two make a pattern
+        first, added = disagreeing[0]
+        findings.problem(
+            first.line_no,
+            "balance",
+            f"every running balance disagrees with the amounts (here the balance is "
+            f"{format_rands(first.balance_cents or 0)} but the lines add up to "
+            f"{format_rands(added)}): the columns are probably being read wrongly; "
+            "check the bank's layout or map the columns",
+        )
     return expected

@@ -90,6 +90,7 @@ class ImportResult:
         imported: the lines this run added.
         duplicates: lines the account already had.
         warnings: what the user should know (naming file and line).
+        bank: the bank whose layout the file was recognised as, if any.
     """
 
     import_id: int | None
@@ -99,6 +100,7 @@ class ImportResult:
     imported: tuple[BankLineRecord, ...]
     duplicates: int
     warnings: tuple[str, ...]
+    bank: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """``{"imported", "duplicates", "warnings", "lines"}`` as ``--json`` prints it."""
@@ -109,6 +111,7 @@ class ImportResult:
             "lines": [line.as_json() for line in self.imported],
             "format": self.file_format,
             "profile": self.profile,
+            "bank": self.bank,
             "account": self.account,
         }
 
@@ -409,6 +412,7 @@ def import_statement(
             (),
             len(keys),
             tuple(warnings),
+            statement.bank,
         )
     # Before anything is written: a line dated inside a reconciled period is refused,
     # naming each as FILE:LINE (lines the account already has are duplicates, not new).
@@ -453,6 +457,7 @@ def import_statement(
         imported,
         len(keys) - len(fresh),
         tuple(warnings),
+        statement.bank,
     )
 
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.bank import Bank
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, PROFILES
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.forms import error_label, ok_cancel
 from crechebooks_desktop.ui.matching import jobs
@@ -57,7 +58,9 @@ BANK_NAMES = {
     "other": "Other",
 }
 _FORMATS = (("Recognise it", "auto"), ("OFX / QFX", "ofx"), ("QIF", "qif"), ("CSV", "csv"))
-_PROFILES = ("fnb", "absa", "standard-bank", "nedbank", "capitec", "generic")
+# The layouts offered, named as the banks are (the generic one last).
+_PROFILES = tuple(sorted((p for p in PROFILES if p != "generic"), key=lambda p: BY_NAME[p].bank))
+_PROFILES += ("generic",)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -126,7 +129,8 @@ class ImportDialog(QDialog):
         self.profile = QComboBox()
         self.profile.addItem("Recognise from the header", None)
         for profile in _PROFILES:
-            self.profile.addItem(BANK_NAMES[profile], profile)
+            label = "Generic" if profile == "generic" else BY_NAME[profile].bank
+            self.profile.addItem(label, profile)
         self.file_format.currentIndexChanged.connect(lambda _i: self._format_changed())
         self.profile.currentIndexChanged.connect(lambda _i: self.read_file())
         self.detected = QLabel("Choose the statement file.")
@@ -400,8 +404,9 @@ def describe(file: jobs.FilePreview, style: MoneyStyle) -> str:
     """What was found in a statement file, in a sentence."""
     statement = file.statement
     kind = statement.file_format.upper()
-    if statement.profile:
-        kind += f", {BANK_NAMES.get(statement.profile, statement.profile)} layout"
+    layout = statement.bank or BANK_NAMES.get(statement.profile or "", statement.profile)
+    if layout:
+        kind += f", {layout} layout"
     dates = [line.date for line in statement.lines]
     start = statement.period_start or (min(dates) if dates else None)
     end = statement.period_end or (max(dates) if dates else None)

@@ -59,7 +59,20 @@ def summary(statement: Statement) -> list[tuple[int, dt.date, int, str, int | No
 
 
 def test_profiles_are_the_published_names() -> None:
-    assert PROFILES == ("fnb", "absa", "standard-bank", "nedbank", "capitec", "generic")
+    assert set(PROFILES) == {
+        "fnb",
+        "rmb",
+        "absa",
+        "standard-bank",
+        "nedbank",
+        "capitec",
+        "investec",
+        "tymebank",
+        "bank-zero",
+        "discovery",
+        "african-bank",
+        "generic",
+    }
 
 
 def test_fnb_with_its_preamble() -> None:
@@ -162,12 +175,7 @@ def test_amount_forms_cr_dr_brackets_r_and_thousands() -> None:
 def test_balances_that_do_not_add_up_are_warned_about() -> None:
     text = FNB.replace("5431.00", "5400.00")
     statement = read(text)
-    assert statement.warnings == (
-        (
-            "s.csv:7: balance: the file says R 5 400,00 but the previous balance and the "
-            "amounts give R 5 431,00"
-        ),
-    )
+    assert statement.warnings == ("s.csv:7: balance R 5 400,00, lines add up to R 5 431,00",)
     assert statement.closing_balance_cents == 540000
 
 
@@ -195,10 +203,16 @@ def test_bom_windows_1252_blank_lines_footers_and_zero_lines() -> None:
     for data in (text.encode(), text[1:].encode("cp1252")):
         statement = read_statement(data, "s.csv")
         assert [(x.description, x.amount_cents) for x in statement.lines] == [("ZOË", 100)]
+        # The closing balance row is no line, but a check: it agrees here.
         assert statement.warnings == (
             "s.csv:3: a line of R 0,00 (a notice, not a transaction) was skipped",
-            "s.csv:5: a row without an amount was skipped: 'Closing balance'",
         )
+        assert statement.closing_balance_cents == 10100
+    wrong = read_statement(text.replace("balance,,101.00", "balance,,99.00").encode(), "s.csv")
+    assert (
+        wrong.warnings[-1]
+        == "s.csv: closing balance: the file says R 99,00, lines add up to R 101,00"
+    )
 
 
 def test_every_bad_row_is_listed_and_nothing_is_read() -> None:
