@@ -29,6 +29,7 @@ from crechebooks_desktop.importers.bank.csv_profiles import (
     Columns,
     Header,
     Profile,
+    blank_sep_line,
     delimiter_of,
     header_key,
 )
@@ -176,7 +177,7 @@ def sample(data: bytes, file: str, skip_lines: int = 0, has_header: bool = True)
         UserFacingError: the file is not text, or has no rows after the
             lines skipped.
     """
-    text = decode(data, file)
+    text = blank_sep_line(decode(data, file))
     delimiter = delimiter_of(text, skip_lines)
     try:
         records = _records(text, delimiter, skip_lines)
@@ -252,7 +253,7 @@ def read_mapped(data: bytes, file: str, mapping: ColumnMapping, name: str) -> St
     """
     if mapping.problems():
         raise ValueError(f"unusable mapping: {mapping.problems()}")
-    text = decode(data, file)
+    text = blank_sep_line(decode(data, file))
     try:
         header = _header(text, file, mapping, name)
     except ValueTooLong as exc:
@@ -266,7 +267,7 @@ def recognise(data: bytes, file: str, saved: Mapping[str, ColumnMapping]) -> str
     A mapping saved without a header is never recognised: it is chosen by name.
     """
     try:
-        text = decode(data, file)
+        text = blank_sep_line(decode(data, file))
     except UserFacingError:
         return None
     for name, mapping in saved.items():
