@@ -57,6 +57,7 @@ class Spec:
     label_column: int = 1  # the column balance labels are printed in
     per_page: int = 40
     breaks: dict[int, int] = field(default_factory=dict)  # line index -> wrong balance
+    forward_error: int = 0  # added to every brought-forward balance (a page missing)
 
 
 def rands(cents: int, sep: str = " ") -> str:
@@ -127,7 +128,7 @@ class _Painter:
         self.y = _TOP
         self.heading()
         if self.spec.forward:
-            self.label(self.spec.forward[1], balance)
+            self.label(self.spec.forward[1], balance + self.spec.forward_error)
 
 
 def description(txn: Txn, _balance: int) -> str:
