@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crechebooks_desktop.importers.bank import read_statement  # noqa: E402
-from tests.pdf_statements import FNB, Txn, render, with_spec  # noqa: E402
+from crechebooks_desktop.importers.bank import read_statement
+from tests.pdf_statements import FNB, Txn, render, with_spec
 
 TARGET_S = 5.0
 _NAMES = ("DLAMINI", "NAIDOO", "VAN DER MERWE", "MOKOENA", "PILLAY", "BOTHA", "KHUMALO")
@@ -39,7 +39,9 @@ def statement(pages: int, per_page: int = 50) -> bytes:
         name = rng.choice(_NAMES)
         if rng.random() < 0.7:
             lines = (f"FNB APP PAYMENT FROM {name}", f"REF {name[:6]}{i % 90 + 10:02d} SCHOOL FEES")
-            txns.append(Txn(day, lines if i % 5 == 0 else lines[:1], rng.choice((250_000, 450_000))))
+            txns.append(
+                Txn(day, lines if i % 5 == 0 else lines[:1], rng.choice((250_000, 450_000)))
+            )
         else:
             txns.append(Txn(day, ("POS PURCHASE MAKRO",), -rng.randint(500, 900_000)))
     return render(with_spec(FNB, per_page=per_page), txns, 1_000_000)

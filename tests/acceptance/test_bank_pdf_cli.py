@@ -1,4 +1,8 @@
-"""``bank import statement.pdf`` end to end, in a separate process (the creche of tests/bank_fixtures.py)."""
+"""``bank import statement.pdf`` end to end, in a separate process.
+
+The creche is that of ``tests/bank_fixtures.py``; the statement is drawn in
+Capitec's layout (``tests/pdf_statements.py``).
+"""
 
 from __future__ import annotations
 

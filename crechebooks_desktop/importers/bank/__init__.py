@@ -8,7 +8,8 @@ The format is recognised from the content, not the name: ``<OFX>`` or an
 ``OFXHEADER`` line is OFX, a first line starting with ``!Type``,
 ``!Account``, ``!Option`` or ``!Clear`` is QIF, other text with a
 delimiter is CSV, and ``%PDF`` starts a PDF statement (``pdf/``). The file's
-name breaks no ties; it only names the file in messages. Amounts are int cents, money in positive and money out negative.
+name breaks no ties; it only names the file in messages. Amounts are int
+cents, money in positive and money out negative.
 
 Errors: a file that is not a statement at all (a workbook, a scanned PDF, empty)
 raises :class:`~crechebooks_desktop.errors.UserFacingError`; a statement

@@ -10,9 +10,10 @@ uses pypdfium2 to draw pages.
 
 Only what a statement table needs is kept: each word's text, its left and
 right edge, its baseline (measured from the top of the page, so rows sort
-top to bottom) and its size (the height of its characters' loose boxes). Rotated characters (a bank's reference
-printed up the margin) are left out. PDFium is not thread-safe; the app reads
-statements on its one background worker.
+top to bottom) and its size (the height of its characters' loose boxes).
+Rotated characters (a bank's reference printed up the margin) are left out.
+PDFium is not thread-safe; the app reads statements on its one background
+worker.
 """
 
 from __future__ import annotations

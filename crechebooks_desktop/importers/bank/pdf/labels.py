@@ -36,13 +36,13 @@ class Label(enum.Enum):
 
 
 _OPENING = (
-    "openingbalance", "balancebroughtforward", "balbroughtforward", "broughtforward", "lastmonthsbalance",
-    "previousbalance", "previousstatementbalance", "altersaldo", "alterkontostand",
-    "saldovortrag", "beginningbalance", "openingsaldo", "balancebf", "bf",
+    "openingbalance", "balancebroughtforward", "balbroughtforward", "broughtforward",
+    "lastmonthsbalance", "previousbalance", "previousstatementbalance", "altersaldo",
+    "alterkontostand", "saldovortrag", "beginningbalance", "openingsaldo", "balancebf", "bf",
 )  # fmt: skip
 _CLOSING = (
-    "closingbalance", "balancecarriedforward", "balcarriedforward", "carriedforward", "totalamountdue",
-    "amountdue", "neuersaldo", "neuerkontostand", "newbalance", "endingbalance",
+    "closingbalance", "balancecarriedforward", "balcarriedforward", "carriedforward",
+    "totalamountdue", "amountdue", "neuersaldo", "neuerkontostand", "newbalance", "endingbalance",
     "slotsaldo", "balancecf", "cf",
 )  # fmt: skip
 _SHORT = frozenset({"bf", "cf", "balancebf", "balancecf"})  # only as the whole text

@@ -1,4 +1,4 @@
-"""The South African banks' statement layouts, and the generic one.
+r"""The South African banks' statement layouts, and the generic one.
 
 Every layout is read by the one table reader (``table.py``): the columns are
 found by their headings, so a layout here only says how to recognise the
@@ -22,7 +22,7 @@ Sources (public descriptions and parsers; no code copied):
   March 2026``, credits marked ``Cr``, debits unmarked, balances ``Cr``/``Dr``;
   accrued charges are levied at month end, not on the line; from
   marcheiligers/antipyretic ``lib/fnb_cheque.rb`` and ``lib/fnb_smart.rb``
-  (``(\\d{2} \\w{3}) (.*?) amount( cr)? balance( cr)? accrued``) and the
+  (``(\d{2} \w{3}) (.*?) amount( cr)? balance( cr)? accrued``) and the
   same layout note ("Fnb Type A").
 - ABSA: ``Date | Transaction Description | Charge | Debit Amount | Credit
   Amount | Balance``, dates ``28/02/2025``, descriptions over two lines, a

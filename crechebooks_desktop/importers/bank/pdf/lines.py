@@ -43,8 +43,8 @@ def _plain_is_debit(entries: Sequence[Entry], layout: Layout) -> bool:
     if layout.unmarked is Unmarked.DEBIT:
         return True
     amounts = [e.money[Role.AMOUNT] for e in entries if Role.AMOUNT in e.money]
-    credits = any(p.mark == "cr" for p in amounts)
-    return credits and not any(p.mark == "dr" or p.cents < 0 for p in amounts)
+    marked = any(p.mark == "cr" for p in amounts)
+    return marked and not any(p.mark == "dr" or p.cents < 0 for p in amounts)
 
 
 class _Signs:

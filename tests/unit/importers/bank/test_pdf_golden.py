@@ -100,15 +100,16 @@ def test_card_statement_imports_with_money_in_positive() -> None:
     assert len(statement.lines) == 52
     # TOTAL AMOUNT DUE 702.10 is owed: the balance after the lines is -702.10.
     assert statement.closing_balance_cents == -70210
-    assert sum(line.amount_cents for line in statement.lines) == -70210 - _cents(
-        previous["amount"]
-    )
-    same = [line.description == row["description"] for line, row in zip(statement.lines, rows)]
+    assert sum(line.amount_cents for line in statement.lines) == -70210 - _cents(previous["amount"])
+    same = [
+        line.description == row["description"]
+        for line, row in zip(statement.lines, rows, strict=True)
+    ]
     assert same.count(False) <= 1  # the statement prints "-1234 SNOWY MART"; monopoly drops "-1234"
+    where = "monopoly_example_statement.pdf:page 2"
     assert statement.warnings == (
-        "monopoly_example_statement.pdf:page 2, line 25: a total line was skipped: "
-        "'SUBTOTAL 702.10'",
-        "monopoly_example_statement.pdf:page 2, line 26: a total line was skipped: 'TOTAL 702.10'",
+        f"{where}, line 25: a total line was skipped: 'SUBTOTAL 702.10'",
+        f"{where}, line 26: a total line was skipped: 'TOTAL 702.10'",
     )
 
 

@@ -39,9 +39,11 @@ def test_a_balance_that_the_lines_do_not_add_up_to_is_refused_naming_the_line() 
     assert error.line_no == 9
     assert str(error).splitlines() == [
         "statement.pdf was not imported (1 problem); nothing was changed",
-        "statement.pdf:page 1, line 9: balance: R 4 125,44, lines add up to R 4 115,44 "
-        "(difference R 10,00); the statement was read wrongly or is incomplete, so nothing "
-        "was imported",
+        (
+            "statement.pdf:page 1, line 9: balance: R 4 125,44, lines add up to R 4 115,44 "
+            "(difference R 10,00); the statement was read wrongly or is incomplete, so nothing "
+            "was imported"
+        ),
     ]
     (problem,) = error.problems
     assert isinstance(problem, PdfProblem)
@@ -61,7 +63,7 @@ def test_a_brought_forward_balance_that_does_not_follow_is_refused_on_its_page()
 
 
 def test_a_scan_is_refused_as_pictures_of_pages() -> None:
-    from PIL import Image  # noqa: PLC0415
+    from PIL import Image
 
     picture = Image.new("RGB", (200, 280), "white")
     data = _pdf(lambda page: page.drawImage(ImageReader(picture), 40, 300, 400, 500))
