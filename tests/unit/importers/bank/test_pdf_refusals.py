@@ -135,3 +135,13 @@ def test_fee_on_a_line_with_nothing_else() -> None:
     assert [(line.amount_cents, line.description) for line in statement.lines] == [
         (-35, "FEE: SMS NOTIFICATION FEE")
     ]
+
+
+def test_a_pdf_locked_with_a_password_is_refused_saying_so() -> None:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt="secret")
+    page.drawString(40, 800, "Date Description Amount Balance")
+    page.showPage()
+    page.save()
+    with pytest.raises(UserFacingError, match=r"^locked\.pdf is protected by a password; "):
+        read_statement(buffer.getvalue(), "locked.pdf")
