@@ -11,7 +11,7 @@ import argparse
 from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 from crechebooks_desktop.domain.bank import BANKS
 
-_FORMATS = ["auto", "ofx", "qfx", "qif", "csv"]
+_FORMATS = ["auto", "ofx", "qfx", "qif", "csv", "pdf"]
 _PROFILES = ["fnb", "absa", "standard-bank", "nedbank", "capitec", "generic"]
 _STATUSES = ["all", "unmatched", "review", "matched", "parked", "rejected", "split"]
 

@@ -1,4 +1,4 @@
-"""Reading bank statement files (OFX/QFX, QIF, CSV) into a :class:`Statement`.
+"""Reading bank statement files (OFX/QFX, QIF, CSV, PDF) into a :class:`Statement`.
 
 The caller reads the file (and hashes it) and passes its bytes::
 
@@ -6,11 +6,12 @@ The caller reads the file (and hashes it) and passes its bytes::
 
 The format is recognised from the content, not the name: ``<OFX>`` or an
 ``OFXHEADER`` line is OFX, a first line starting with ``!Type``,
-``!Account``, ``!Option`` or ``!Clear`` is QIF, and other text with a
-delimiter is CSV. The file's name breaks no ties; it only names the file in
-messages. Amounts are int cents, money in positive and money out negative.
+``!Account``, ``!Option`` or ``!Clear`` is QIF, other text with a
+delimiter is CSV, and ``%PDF`` starts a PDF statement (``pdf/``). The file's
+name breaks no ties; it only names the file in messages. Amounts are int
+cents, money in positive and money out negative.
 
-Errors: a file that is not a statement at all (a PDF, a workbook, empty)
+Errors: a file that is not a statement at all (a workbook, a scanned PDF, empty)
 raises :class:`~crechebooks_desktop.errors.UserFacingError`; a statement
 with bad lines raises :class:`~crechebooks_desktop.domain.problems.ProblemsError`
 listing every one as ``FILE:LINE: field: message``. Nothing is half-read.
@@ -27,12 +28,13 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.csv_profiles import PROFILES
 from crechebooks_desktop.importers.bank.csv_statement import read_csv
 from crechebooks_desktop.importers.bank.ofx import read_ofx
+from crechebooks_desktop.importers.bank.pdf import read_pdf
 from crechebooks_desktop.importers.bank.qif import read_qif
 from crechebooks_desktop.importers.bank.text import refuse_binary
 
 __all__ = ["FORMATS", "PROFILES", "detect_format", "read_statement", "read_statement_file"]
 
-FORMATS = ("auto", "ofx", "qfx", "qif", "csv")
+FORMATS = ("auto", "ofx", "qfx", "qif", "csv", "pdf")
 _SAMPLE = 8192
 _OFX = re.compile(rb"OFXHEADER|<OFX[\s>]", re.IGNORECASE)
 _QIF = re.compile(rb"^[ \t]*!(?:Type|Account|Option|Clear)\b", re.IGNORECASE | re.MULTILINE)
@@ -47,12 +49,14 @@ def detect_format(data: bytes, file_name: str) -> str:
         file_name: its name, for messages.
 
     Returns:
-        ``"ofx"`` (also for QFX), ``"qif"`` or ``"csv"``.
+        ``"ofx"`` (also for QFX), ``"qif"``, ``"csv"`` or ``"pdf"``.
 
     Raises:
-        UserFacingError: the file is empty, binary (PDF, Excel, ZIP...) or
+        UserFacingError: the file is empty, binary (Excel, ZIP...) or
             text in none of these formats.
     """
+    if data.startswith(b"%PDF"):
+        return "pdf"
     refuse_binary(data, file_name)
     head = data[:_SAMPLE].lstrip(b"\xef\xbb\xbf \t\r\n")
     if _OFX.search(head):
@@ -98,6 +102,8 @@ def read_statement(
         return read_ofx(data, file_name)
     if kind == "qif":
         return read_qif(data, file_name)
+    if kind == "pdf":
+        return read_pdf(data, file_name)
     return read_csv(data, file_name, profile)
 
 

@@ -34,8 +34,8 @@ def test_detect_format_refuses_text_in_no_known_format() -> None:
 
 
 def test_read_statement_refuses_unknown_arguments() -> None:
-    with pytest.raises(ValueError, match="unknown file format 'pdf'"):
-        read_statement(b"x", "x", file_format="pdf")
+    with pytest.raises(ValueError, match="unknown file format 'xlsx'"):
+        read_statement(b"x", "x", file_format="xlsx")
     with pytest.raises(ValueError, match="unknown CSV profile 'bank of mars'"):
         read_statement(b"x", "x", profile="bank of mars")
 
