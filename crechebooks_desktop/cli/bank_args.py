@@ -66,8 +66,8 @@ def _bank(add: AddCommand) -> None:
 
     take = sub.add_parser(
         "import",
-        help="take a statement file in (OFX, QFX, QIF or a bank's CSV); lines imported "
-        "before are skipped",
+        help="take a statement file in (OFX, QFX, QIF, a bank's CSV or a text PDF); lines "
+        "imported before are skipped",
     )
     take.set_defaults(handler="bank_commands.cmd_import")
     take.add_argument("file", metavar="FILE")

@@ -63,9 +63,9 @@ class Statement:
 
     Attributes:
         file_name: the file's name as the user gave it.
-        file_format: ``ofx``, ``qif`` or ``csv``.
-        profile: the CSV profile (``fnb``, ``absa``, ``standard-bank``,
-            ``nedbank``, ``capitec``, ``generic``), or None for OFX and QIF.
+        file_format: ``ofx``, ``qif``, ``csv`` or ``pdf``.
+        profile: the CSV or PDF layout read (``fnb``, ``capitec``... or
+            ``generic``), or a saved column mapping's name; None for OFX and QIF.
         lines: the transactions, in file order.
         opening_balance_cents: the balance before the first line, if known.
         closing_balance_cents: the balance after the last line, if known.

@@ -114,7 +114,7 @@ def test_a_file_that_is_not_a_statement_says_why(qtbot, shell, tmp_path) -> None
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     dialog.set_path(str(pdf))
     qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=5000)
-    assert dialog.error.text().startswith("statement.pdf is a PDF document")
+    assert dialog.error.text().startswith("statement.pdf cannot be opened as a PDF: it is damaged")
     assert "Traceback" not in dialog.error.text()
     assert dialog.detected.text() == "This file cannot be imported."
     assert not dialog.ok.isEnabled()

@@ -1,8 +1,8 @@
 """Bank files as text: refusing what is not text, and decoding what is.
 
 A bank file is bytes; the caller reads them (and hashes them) and we turn
-them into text here. Files that are plainly something else (a PDF statement,
-an Excel workbook, a ZIP) are refused by their magic bytes with a message
+them into text here. Files that are plainly something else (an Excel
+workbook, a ZIP, or a PDF given as CSV) are refused by their magic bytes with a message
 that says what to download instead, rather than decoded into nonsense.
 
 Decoding: valid UTF-8 (with or without a byte-order mark) is taken as UTF-8
@@ -24,7 +24,6 @@ _BOM = "\ufeff"
 _ADVICE = "download the statement from your bank as CSV, OFX or QIF"
 # Magic bytes of files people pick by mistake, with what they are.
 _MAGIC = (
-    (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive or Excel workbook (.xlsx)"),
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls) or other Office file"),
     (b"\x89PNG", "a PNG image"),
@@ -46,6 +45,10 @@ def refuse_binary(data: bytes, file: str) -> None:
     """
     if not data.strip():
         raise UserFacingError(f"{file} is empty")
+    if data.startswith(b"%PDF"):
+        raise UserFacingError(
+            f"{file} is a PDF, not a text export; import it as a PDF statement (format auto or pdf)"
+        )
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise UserFacingError(f"{file} is {what}, not a bank statement export; {_ADVICE}")

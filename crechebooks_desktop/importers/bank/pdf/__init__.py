@@ -30,7 +30,7 @@ from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.common import Period
 from crechebooks_desktop.importers.bank.pdf.chain import check_chain
 from crechebooks_desktop.importers.bank.pdf.extract import Page, read_pages
-from crechebooks_desktop.importers.bank.pdf.layouts import recognise
+from crechebooks_desktop.importers.bank.pdf.layouts import GENERIC, recognise
 from crechebooks_desktop.importers.bank.pdf.lines import statement_lines
 from crechebooks_desktop.importers.bank.pdf.problems import BalanceChainError, Notes, PdfProblem
 from crechebooks_desktop.importers.bank.pdf.rows import Row, page_rows
@@ -104,4 +104,6 @@ def read_pdf(data: bytes, file: str) -> Statement:
         dating.start or (min(dates) if dates else None),
         dating.end or (max(dates) if dates else None),
     )
-    return notes.findings.statement("pdf", layout.name, [line.line for line in lines], period)
+    bank = None if layout is GENERIC else layout.bank
+    lines_read = [line.line for line in lines]
+    return notes.findings.statement("pdf", layout.name, lines_read, period, bank=bank)

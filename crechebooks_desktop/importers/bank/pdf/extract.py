@@ -66,7 +66,7 @@ def _open(data: bytes, file: str) -> Any:
                 "PDF viewer without the password, or download the statement as CSV"
             ) from None
         raise UserFacingError(
-            f"{file} cannot be opened as a PDF (it is damaged or incomplete): {exc}"
+            f"{file} cannot be opened as a PDF: it is damaged or incomplete; download it again"
         ) from None
 
 

@@ -248,7 +248,7 @@ def test_unknown_header_is_refused_with_file_and_line() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is a PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "is a PDF, not a text export"),
         (b"PK\x03\x04\x14\x00\x06\x00", "is a ZIP archive or Excel workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel 97-2003"),
         ("Date,Amount\n".encode("utf-16"), "not a text file"),
