@@ -42,12 +42,13 @@ def _opening(lines: Sequence[Line], walk: Walk, flip: int) -> tuple[int | None, 
 
 
 class _Chain:
-    def __init__(self, file: str, opening: int) -> None:
+    def __init__(self, file: str, opening: int, lines: Sequence[Line]) -> None:
         self.file, self.running, self.checked = file, opening, 0
+        self.read = tuple(line.line for line in lines)
 
     def check(self, row: Row, printed: int) -> None:
         if printed != self.running:
-            raise BalanceChainError(self.file, row, printed, self.running)
+            raise BalanceChainError(self.file, row, printed, self.running, self.read)
         self.checked += 1
 
 
@@ -68,7 +69,7 @@ def check_chain(file: str, lines: Sequence[Line], walk: Walk) -> Period:
             f"{file} shows no opening balance and no running balance, so its lines cannot be "
             "checked; download the statement again, or as CSV"
         )
-    chain = _Chain(file, opening)
+    chain = _Chain(file, opening, lines)
     index = {id(entry): number for number, entry in enumerate(walk.entries)}
     checkpoints = [c for c in walk.checkpoints if not (c.after == 0 and c.label is Label.OPENING)]
     for line in lines:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
+from crechebooks_desktop.domain.statement import StatementLine
 from crechebooks_desktop.importers.bank.common import Findings
 from crechebooks_desktop.importers.bank.pdf.rows import Row
 
@@ -50,11 +51,21 @@ class BalanceChainError(ProblemsError):
         page_line: its line on the page.
         printed_cents: the balance the statement prints there.
         expected_cents: the opening balance plus the lines up to there.
+        lines: every line read from the statement, so that a screen can show
+            them with the one at ``line_no`` marked.
     """
 
-    def __init__(self, file: str, row: Row, printed: int, expected: int) -> None:
+    def __init__(
+        self,
+        file: str,
+        row: Row,
+        printed: int,
+        expected: int,
+        lines: tuple[StatementLine, ...] = (),
+    ) -> None:
         self.line_no, self.page, self.page_line = row.line_no, row.page, row.page_line
         self.printed_cents, self.expected_cents = printed, expected
+        self.lines = lines
         message = (
             f"{format_rands(printed)}, lines add up to {format_rands(expected)} "
             f"(difference {format_rands(printed - expected)}); the statement was read "

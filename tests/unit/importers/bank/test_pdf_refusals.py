@@ -37,6 +37,8 @@ def test_a_balance_that_the_lines_do_not_add_up_to_is_refused_naming_the_line() 
     assert (error.page, error.page_line) == (1, 9)  # the ESKOM line, under a two-line entry
     assert (error.printed_cents, error.expected_cents) == (412_544, 411_544)
     assert error.line_no == 9
+    # Every line read comes with the error, the breaking one among them, for the dialog.
+    assert 9 in [line.line_no for line in error.lines]
     assert str(error).splitlines() == [
         "statement.pdf was not imported (1 problem); nothing was changed",
         (
