@@ -81,6 +81,15 @@ def _bank(add: AddCommand) -> None:
     )
     _json(take)
 
+    gaps = sub.add_parser(
+        "gaps",
+        help="days no imported statement covers, and imports whose opening balance does not "
+        "continue the closing balance before them",
+    )
+    gaps.set_defaults(handler="bank_commands.cmd_gaps")
+    gaps.add_argument("--account", required=True, metavar="NAME", type=one_line_text)
+    _json(gaps)
+
     split = sub.add_parser(
         "split", help="split a bank line into parts that add up to it (payment + bank fee)"
     )

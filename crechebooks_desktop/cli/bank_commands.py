@@ -1,4 +1,4 @@
-"""Handlers of the bank commands: accounts, statement import, split.
+"""Handlers of the bank commands: accounts, statement import, gaps, split.
 
 A statement is read and checked whole before the book is opened: a file that
 cannot be read is refused with ``FILE:LINE: message`` and nothing is written.
@@ -19,10 +19,12 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.importers.bank import read_statement_file
 from crechebooks_desktop.services.bank import accounts_and_imports as bank
+from crechebooks_desktop.services.bank import gaps
 
 
 def cmd_accounts_add(args: argparse.Namespace) -> int:
@@ -118,6 +120,58 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.imported:
         print(f"  money in {format_rands(money_in)}, money out {format_rands(-money_out)}")
     return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """``bank gaps --account NAME``: one line per gap and per break, or ``no gaps``.
+
+    ``--json`` prints ``GapsReport.as_json`` (``services.bank.gaps``): ``{"account",
+    "imports", "first_day", "last_day", "allowed_days", "gaps": [{"from", "to", "days",
+    "previous_file", "next_file"}], "breaks": [{"previous_file", "previous_end",
+    "previous_closing_cents", "file", "start", "opening_cents", "between_cents",
+    "expected_cents", "difference_cents"}], "unchecked": [file, ...]}``; a
+    ``previous_file`` of null is the account's opening balance.
+    """
+    with open_book(args) as book:
+        creche, actor = creche_and_actor(book, args)
+        with book.read(creche.tenant_id) as uow:
+            report = gaps.find_gaps(uow, actor, args.account)
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    for gap in report.gaps:
+        after = gap.previous_file or "the opening balance"
+        print(
+            f"gap: {gap.start} to {gap.end} ({gap.days} days): no statement between "
+            f"{after} and {gap.next_file}"
+        )
+    for found in report.breaks:
+        print(_break_line(found))
+    if not report.gaps and not report.breaks:
+        span = f", {report.first_day} to {report.last_day}" if report.imports else ""
+        print(f"no gaps in {report.account} ({report.imports} import(s){span})")
+    if report.unchecked:
+        print(
+            f"not checked (no opening balance in the file, or no closing balance before it): "
+            f"{', '.join(report.unchecked)}"
+        )
+    return 0
+
+
+def _break_line(found: gaps.BalanceBreak) -> str:
+    """``break: FILE opens DAY with R X, but PREVIOUS closes DAY with R Y: a difference of R Z``."""
+    closing = format_rands(found.previous_closing_cents)
+    previous = (
+        f"{found.previous_file} closes {found.previous_end} with {closing}"
+        if found.previous_file
+        else f"the account's opening balance on {found.previous_end} is {closing}"
+    )
+    if found.between_cents:
+        previous += f" ({format_rands(found.expected_cents)} with the lines between those days)"
+    return (
+        f"break: {found.file} opens {found.start} with {format_rands(found.opening_cents)}, "
+        f"but {previous}: a difference of {format_rands(found.difference_cents)}"
+    )
 
 
 def cmd_split(args: argparse.Namespace) -> int:

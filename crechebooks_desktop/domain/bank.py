@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 from crechebooks_desktop.domain.enums import BankLineStatus
 
-__all__ = ["BANKS", "MATCHABLE", "Bank", "BankAccountRecord", "BankLineRecord", "NewBankLine"]
+__all__ = [
+    "BANKS",
+    "MATCHABLE",
+    "Bank",
+    "BankAccountRecord",
+    "BankImportRecord",
+    "BankLineRecord",
+    "NewBankLine",
+]
 
 
 class Bank(enum.StrEnum):
@@ -171,3 +179,24 @@ class BankLineRecord:
             "reference": self.reference,
             "payer": self.payer,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class BankImportRecord:
+    """A statement file taken into an account, with the period and balances it gave.
+
+    Attributes:
+        id: its id.
+        file_name: the file as the user named it.
+        period_start: the first day the statement covers (the file's, else its first line's).
+        period_end: the last day it covers (the file's, else its last line's).
+        opening_balance_cents: the balance before its first day, if the file gave one.
+        closing_balance_cents: the balance at the end of its last day, if the file gave one.
+    """
+
+    id: int
+    file_name: str
+    period_start: dt.date
+    period_end: dt.date
+    opening_balance_cents: int | None
+    closing_balance_cents: int | None

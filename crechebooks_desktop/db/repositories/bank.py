@@ -18,7 +18,12 @@ from crechebooks_desktop.db.repositories.locks import PeriodLocks
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import Account, BankAccount, BankImport, BankLine
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.bank import BankAccountRecord, BankLineRecord, NewBankLine
+from crechebooks_desktop.domain.bank import (
+    BankAccountRecord,
+    BankImportRecord,
+    BankLineRecord,
+    NewBankLine,
+)
 from crechebooks_desktop.domain.categorise import LineToCategorise
 from crechebooks_desktop.domain.enums import BankLineStatus
 
@@ -252,6 +257,45 @@ class BankRepository(TenantScoped):
                 .order_by(BankImport.id)
             )
         )
+
+    def imports(self, account_id: int) -> list[BankImportRecord]:
+        """The account's imports that have a period (every one written has), by id."""
+        rows = self.session.execute(
+            select(
+                BankImport.id,
+                BankImport.file_name,
+                BankImport.period_start,
+                BankImport.period_end,
+                BankImport.opening_balance_cents,
+                BankImport.closing_balance_cents,
+            )
+            .where(
+                BankImport.tenant_id == self.tenant_id,
+                BankImport.bank_account_id == account_id,
+            )
+            .order_by(BankImport.id)
+        )
+        return [
+            BankImportRecord(i, name, start, end, opening, closing)
+            for i, name, start, end, opening, closing in rows
+            if start is not None and end is not None
+        ]
+
+    def lines_total(self, account_id: int, after: dt.date, through: dt.date) -> int:
+        """The sum of the account's lines dated after ``after`` up to ``through``.
+
+        Counted as ``accounts`` counts them: a split line once, not its parts too.
+        """
+        total = self.session.scalar(
+            select(func.sum(BankLine.amount_cents)).where(
+                BankLine.tenant_id == self.tenant_id,
+                BankLine.bank_account_id == account_id,
+                BankLine.split_parent_id.is_(None),
+                BankLine.line_date > after,
+                BankLine.line_date <= through,
+            )
+        )
+        return int(total or 0)
 
     def add_import(self, values: dict[str, Any]) -> int:
         """Insert a bank_imports row (columns as given); returns its id."""

@@ -35,6 +35,12 @@ Decisions:
   belongs to one bank account and silently choosing one would lose lines;
 - LEDGERBAL is the closing balance; the opening balance is not derived (the
   ledger balance's date need not be the end of the transaction list);
+- a balance is not a transaction: a missing LEDGERBAL, or a LEDGERBAL or
+  AVAILBAL whose BALAMT or DTASOF is empty or missing (some banks send
+  ``<LEDGERBAL><BALAMT></BALAMT>``), is a warning naming the file and line,
+  and the transactions import without a closing balance (issue 14); a
+  BALAMT that is there but not an amount still refuses the file, since a
+  reader that misreads one figure may misread others;
 - a file that stops before ``</OFX>`` is refused as truncated.
 """
 
@@ -81,6 +87,7 @@ _PLAIN = re.compile(r"-?\d+\.\d\d", re.ASCII)
 _TRACKED = re.compile("<(/?)(" + "|".join(_PARENTS) + r")(?![\w.])[^<>]*>", re.ASCII)
 _LOWER_TAG = re.compile(r"</?[a-z]", re.ASCII)
 _TAIL = 4096
+_NO_CLOSING = "the closing balance is not known; the lines are imported without it"
 
 
 class _Aggregate:
@@ -235,6 +242,29 @@ class _Reader:
             self.findings.problem(node.line, tag, str(exc))
             return None
 
+    def balance(self, node: _Aggregate, what: str, then: str, *, parse: bool = True) -> int | None:
+        """A LEDGERBAL's or AVAILBAL's amount; an empty BALAMT or DTASOF is only a warning.
+
+        Args:
+            node: the balance aggregate.
+            what: how the warning names it (``ledger balance``).
+            then: what follows from a missing amount, for the warning.
+            parse: read BALAMT (a malformed one is a problem) or only check it is there.
+        """
+        missing = [
+            f"no {label} ({tag})"
+            for tag, label in (("BALAMT", "amount"), ("DTASOF", "date"))
+            if not node.value(tag)
+        ]
+        if missing:
+            consequence = f": {then}" if not node.value("BALAMT") else ""
+            self.findings.warn(
+                node.line, f"the {what} (<{node.tag}>) has {' and '.join(missing)}{consequence}"
+            )
+        if not parse or not node.value("BALAMT"):
+            return None
+        return self.amount(node, "BALAMT")
+
     def checked(self, node: _Aggregate, cents: int) -> int | None:
         """A TRNAMT read on the fast path, held to the book's limit like any other."""
         try:
@@ -307,8 +337,13 @@ def _period(reader: _Reader, statements: list[_Aggregate]) -> Period:
             starts.append(reader.date(tranlist, "DTSTART", required=False))
             ends.append(reader.date(tranlist, "DTEND", required=False))
         ledger = statement.child("LEDGERBAL")
-        if ledger is not None:
-            closing = reader.amount(ledger, "BALAMT")
+        if ledger is None:
+            reader.findings.warn(statement.line, f"no ledger balance (<LEDGERBAL>): {_NO_CLOSING}")
+        else:
+            closing = reader.balance(ledger, "ledger balance", _NO_CLOSING)
+        available = statement.child("AVAILBAL")
+        if available is not None:
+            reader.balance(available, "available balance", "it is not used", parse=False)
     known_starts = [d for d in starts if d is not None]
     known_ends = [d for d in ends if d is not None]
     return Period(

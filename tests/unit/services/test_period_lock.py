@@ -180,6 +180,7 @@ UNTOUCHED = {
     "documents.creche_of": "reads",
     "documents.statement_for_print": "reads",
     "outbox.list_messages": "reads",
+    "gaps.find_gaps": "reads",
     "outbox.mark_failed": "outbox",
     "outbox.mark_sent": "outbox",
     "outbox.mark_uncertain": "outbox",

@@ -44,7 +44,13 @@ def test_qfx_is_ofx() -> None:
     data = b"OFXHEADER:100\n\n<OFX><STMTRS><BANKTRANLIST></BANKTRANLIST></STMTRS></OFX>"
     statement = read_statement(data, "a.qfx", file_format="qfx")
     assert (statement.file_format, statement.lines) == ("ofx", ())
-    assert statement.warnings == ("a.qfx: no transactions in the file",)
+    assert statement.warnings == (
+        (
+            "a.qfx:3: no ledger balance (<LEDGERBAL>): the closing balance is not known; "
+            "the lines are imported without it"
+        ),
+        "a.qfx: no transactions in the file",
+    )
 
 
 @pytest.mark.parametrize(

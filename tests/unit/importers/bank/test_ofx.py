@@ -206,3 +206,67 @@ def test_a_transaction_outside_a_list_is_a_problem() -> None:
 def test_forced_ofx_format_on_a_csv_says_it_is_not_ofx() -> None:
     with pytest.raises(UserFacingError, match=r"x\.csv is not an OFX file"):
         read_statement(b"Date,Amount\n2026-03-01,1.00\n", "x.csv", file_format="ofx")
+
+
+# --------------------------------------------------------------------------- balances (issue 14)
+
+NO_CLOSING = "the closing balance is not known; the lines are imported without it"
+NO_AMOUNT = f"the ledger balance (<LEDGERBAL>) has no amount (BALAMT): {NO_CLOSING}"
+XML_WITH_EMPTY_LEDGER_BALANCE = """<?xml version="1.0" encoding="UTF-8"?>
+<?OFX OFXHEADER="200" VERSION="220"?>
+<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>ZAR</CURDEF>
+<BANKTRANLIST><DTSTART>20260301</DTSTART><DTEND>20260331</DTEND>
+<STMTTRN><TRNTYPE>CREDIT</TRNTYPE><DTPOSTED>20260305</DTPOSTED><TRNAMT>4850.00</TRNAMT>
+<FITID>X1</FITID><NAME>DLAMINI</NAME></STMTTRN>
+</BANKTRANLIST>
+<LEDGERBAL><BALAMT></BALAMT><DTASOF>20260331</DTASOF></LEDGERBAL>
+<AVAILBAL><BALAMT/><DTASOF></DTASOF></AVAILBAL>
+</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+"""
+
+
+def test_sgml_with_an_empty_ledger_balance_imports_its_lines_with_a_warning() -> None:
+    text = sgml(trn("4850.00") + trn("-6.00", fitid="F2", name="FEE")).replace(
+        "<LEDGERBAL><BALAMT>1500,50<DTASOF>20260331</LEDGERBAL>",
+        "<LEDGERBAL><BALAMT></BALAMT><DTASOF>20260331</LEDGERBAL>",
+    )
+    statement = read_statement(text.encode(), "empty.ofx")
+    assert [line.amount_cents for line in statement.lines] == [485_000, -600]
+    assert statement.closing_balance_cents is None
+    assert statement.warnings == (f"empty.ofx:16: {NO_AMOUNT}",)
+
+
+def test_sgml_with_a_ledger_balance_without_its_date_keeps_the_amount() -> None:
+    text = sgml(trn("1.00")).replace("<DTASOF>20260331</LEDGERBAL>", "<DTASOF></LEDGERBAL>")
+    statement = read_statement(text.encode(), "nodate.ofx")
+    assert statement.closing_balance_cents == 150_050
+    assert statement.warnings == (
+        "nodate.ofx:15: the ledger balance (<LEDGERBAL>) has no date (DTASOF)",
+    )
+
+
+def test_xml_with_empty_ledger_and_available_balances_imports_with_warnings() -> None:
+    statement = read_statement(XML_WITH_EMPTY_LEDGER_BALANCE.encode(), "march.ofx")
+    assert [(line.line_no, line.amount_cents) for line in statement.lines] == [(5, 485_000)]
+    assert (statement.closing_balance_cents, statement.period_end) == (None, dt.date(2026, 3, 31))
+    assert statement.warnings == (
+        f"march.ofx:8: {NO_AMOUNT}",
+        (
+            "march.ofx:9: the available balance (<AVAILBAL>) has no amount (BALAMT) and "
+            "no date (DTASOF): it is not used"
+        ),
+    )
+
+
+def test_a_statement_without_a_ledger_balance_imports_with_a_warning() -> None:
+    text = sgml(trn("1.00")).replace("<LEDGERBAL><BALAMT>1500,50<DTASOF>20260331</LEDGERBAL>", "")
+    statement = read_statement(text.encode(), "nobal.ofx")
+    assert [line.amount_cents for line in statement.lines] == [100]
+    assert statement.closing_balance_cents is None
+    assert statement.warnings == (f"nobal.ofx:12: no ledger balance (<LEDGERBAL>): {NO_CLOSING}",)
+
+
+def test_a_ledger_balance_that_is_not_an_amount_still_refuses_the_file() -> None:
+    text = sgml(trn("1.00")).replace("<BALAMT>1500,50", "<BALAMT>N/A")
+    with pytest.raises(ProblemsError, match=r"bad\.ofx:15: BALAMT: not an amount: 'N/A'"):
+        read_statement(text.encode(), "bad.ofx")
