@@ -19,10 +19,11 @@ when it is a stable identifier: noise and month words and dates removed, and
 what is left holds a digit (account, member or phone number) or at least two
 words; a lone word (``THABO``) is too common to learn; and ``tel:`` and
 ``acct:`` + each phone number and payer's account number anywhere in the
-line's text (:func:`~crechebooks_desktop.domain.match_phones.number_keys`). A learned alias gives
-its household 40 reference and 20 name points. Aliases that point at more
-than one household are a conflict: each of them is a candidate and the line
-goes to review. Aliases of households with nothing open are ignored.
+line's text (:func:`~crechebooks_desktop.domain.match_phones.number_keys`).
+A learned alias gives its household 40 reference and 20 name points. Aliases
+that point at more than one household are a conflict: each of them is a
+candidate and the line goes to review. Aliases of households with nothing
+open are ignored.
 
 *Amount-only candidates.* A household with no reference, name or alias points
 is suggested on its amount only when few households share that amount (see
