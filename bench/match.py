@@ -9,7 +9,10 @@ linearly to all of them; the ratio (naive / match_lines) is printed.
 
 The roster is tests/matching_month.py's generator at scale (seeded): about 70
 surnames for 3,500 households, so each surname is shared by dozens of
-households, which is the hard case for names.
+households, which is the hard case for names. Every household has a cell
+number on the roster (issue 14), and some families pay with only that number
+in the text; the phone index (built once per run) and its look-ups are also
+timed on their own.
 
 Writing a run's decisions (issue 13, "record matching decisions in bulk"):
 ``--decisions N`` (default 20,000; 0 skips it) writes N decisions of lines
@@ -34,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rapidfuzz import fuzz
 
 from crechebooks_desktop.domain.enums import MatchOutcome
+from crechebooks_desktop.domain.match_phones import PhoneIndex
 from crechebooks_desktop.domain.matching import match_lines
 from crechebooks_desktop.domain.payer_names import payer_name, person
 from tests.matching_month import build_month
@@ -66,6 +70,12 @@ def naive_names(lines, parents) -> int:
             if fuzz.ratio(payer.key, parent) > 60:
                 hits += 1
     return hits
+
+
+def phone_lookups(lines, payees) -> int:
+    """Build the phone index and look every line up, as match_lines does."""
+    index = PhoneIndex(payees)
+    return sum(bool(index.hits(x.description, x.reference, x.payer)) for x in lines)
 
 
 def main() -> None:
@@ -102,6 +112,13 @@ def main() -> None:
         for r in results
     )
     print(f"auto-applied {auto:,} of {len(results):,} ({auto / len(results):.0%}), wrong: {wrong}")
+    phone_s, found = best_of(args.runs, lambda: phone_lookups(lines, month.payees))
+    by_phone = sum(month.kinds[line.line_id] == "phone" for line in lines)
+    print(
+        f"phone numbers: index of {len(month.payees):,} households and look-ups of "
+        f"{len(lines):,} lines {phone_s * 1000:.1f} ms (part of match_lines); "
+        f"{found} lines name a household's number ({by_phone} paid with only the number)"
+    )
     subset = lines[:NAIVE_SUBSET]
     naive_subset, _ = best_of(1, lambda: naive_names(subset, parents))
     naive = naive_subset * len(lines) / len(subset)

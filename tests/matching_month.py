@@ -7,6 +7,15 @@ family pays (invoice number as reference, account reference, a child's name,
 only the payer's name, ...). Families keep their habit from month to month,
 which is what lets learned aliases help in a second month.
 
+Every family has a cell number on the roster (written as people type it:
+``082 123 4567``, ``+27 82 123 4567``, ...) and a bank account it pays from;
+every :data:`SHARED_PHONE_EVERY`-th family has the previous family's number
+(a grandmother's, recorded for both). Drawn from their own random stream, so
+the rest of the roster is the same as without them. Some families' habit is
+to pay with only their cell number in the text (``MAGIC 0821234567``), or
+only their account number (``IB PAYMENT FROM 62012345678``): see
+:data:`NUMBER_HABITS`.
+
 :func:`build_month` gives, for one billing month, each child's open invoice
 (``INV-2026-000001`` on), the households as matching sees them (``payees``),
 and the credit lines the bank shows: one per paying family (some pay twice,
@@ -22,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crechebooks_desktop.domain.matching import (
     Candidate,
@@ -82,6 +91,9 @@ HABITS = {
     "both_invoices": 6,
     "partial": 4,
 }
+NUMBER_HABITS = (("phone", 0.08), ("account_no", 0.05))
+"""Habits given instead of the drawn one, with their share of the families (exactly)."""
+SHARED_PHONE_EVERY = 15
 
 
 # (household id, child position) -> (invoice number, invoice total), from a real book.
@@ -109,6 +121,8 @@ class RosterHousehold:
     children: tuple[RosterChild, ...]
     habit: str
     payer_style: int
+    phone: str = ""
+    account_number: str = ""
 
     @property
     def outstanding_cents(self) -> int:
@@ -119,7 +133,16 @@ class RosterHousehold:
             OpenItem(c.invoice_number, c.balance_due_cents, c.due_date) for c in self.children
         )
         kids = tuple(c.name for c in self.children)
-        return Payee(self.household_id, self.ref, self.parents, kids, self.outstanding_cents, items)
+        phones = (self.phone,) if self.phone else ()
+        return Payee(
+            self.household_id,
+            self.ref,
+            self.parents,
+            kids,
+            self.outstanding_cents,
+            items,
+            phones=phones,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +156,10 @@ class Family:
     fee_cents: int
     habit: str
     payer_style: int
+    phone: str = ""
+    """The cell number on the roster, as typed."""
+    account_number: str = ""
+    """The bank account the family pays from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +204,43 @@ def build_roster(seed: int = 7, households: int = 120) -> tuple[Family, ...]:
                 rng.randrange(6),
             )
         )
-    return tuple(families)
+    return _with_numbers(seed, families)
+
+
+def _with_numbers(seed: int, families: list[Family]) -> tuple[Family, ...]:
+    """Give each family a cell number and an account, and some a number habit."""
+    rng = random.Random(f"numbers-{seed}")  # noqa: S311 - its own stream (module docstring)
+    order = rng.sample(range(len(families)), len(families))
+    habits: dict[int, str] = {}
+    for number_habit, share in NUMBER_HABITS:
+        count = round(share * len(families))
+        habits.update((index, number_habit) for index in order[len(habits) : len(habits) + count])
+    out: list[Family] = []
+    for index, family in enumerate(families):
+        cell = f"0{rng.choice('678')}{rng.randrange(10)}{rng.randrange(10**7):07d}"
+        if family.household_id % SHARED_PHONE_EVERY == 0 and out:
+            cell = national(out[-1].phone)
+        # FNB (11 digits), Capitec and ABSA (10 digits) account numbers.
+        bank, width = rng.choice((("62", 9), ("1", 9), ("40", 8)))
+        account = f"{bank}{rng.randrange(10**width):0{width}d}"
+        habit = habits.get(index, family.habit)
+        written = phone_as_typed(cell, family.household_id)
+        out.append(replace(family, habit=habit, phone=written, account_number=account))
+    return tuple(out)
+
+
+def national(phone: str) -> str:
+    """A typed cell number as ``0821234567``."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return "0" + digits[-9:]
+
+
+def phone_as_typed(cell: str, style: int) -> str:
+    """``0821234567`` as a roster or a bank line may write it (five styles)."""
+    spaced = f"{cell[:3]} {cell[3:6]} {cell[6:]}"
+    styles = (spaced, cell, f"+27 {cell[1:3]} {cell[3:6]} {cell[6:]}", spaced.replace(" ", "-"),
+              f"27{cell[1:]}")  # fmt: skip
+    return styles[style % len(styles)]
 
 
 def payer_text(parent: str, style: int) -> str:
@@ -228,6 +291,8 @@ class _MonthBuilder:
                     tuple(kids),
                     family.habit,
                     family.payer_style,
+                    family.phone,
+                    family.account_number,
                 )
             )
         return tuple(out)
@@ -304,6 +369,27 @@ def _both(builder: _MonthBuilder, household: RosterHousehold, habit: str) -> Non
     builder.bank_line(household, habit, household.outstanding_cents, numbers)
 
 
+def _by_phone(builder: _MonthBuilder, household: RosterHousehold, habit: str) -> None:
+    """Only the cell number: ``MAGIC 0821234567``, a reference ``+27 82 123 4567``, ..."""
+    cell = national(household.phone)
+    typed = phone_as_typed(cell, household.household_id + builder.month)
+    total = household.outstanding_cents
+    match household.household_id % 3:
+        case 0:
+            builder.add(habit, household.household_id, total, f"MAGIC {cell}")
+        case 1:
+            builder.add(habit, household.household_id, total, f"PAYMENT RECEIVED {typed}")
+        case _:
+            builder.add(habit, household.household_id, total, "IB PAYMENT", reference=typed)
+
+
+def _by_account_number(builder: _MonthBuilder, household: RosterHousehold, habit: str) -> None:
+    """Only the account paid from: ``IB PAYMENT FROM 62012345678``."""
+    prefix = ("IB PAYMENT FROM", "ACB CREDIT", "MAGTAPE CREDIT")[household.household_id % 3]
+    description = f"{prefix} {household.account_number}"
+    builder.add(habit, household.household_id, household.outstanding_cents, description)
+
+
 def _partial(builder: _MonthBuilder, household: RosterHousehold, habit: str) -> None:
     part = household.outstanding_cents * builder.rng.choice((50, 60, 75)) // 100
     builder.bank_line(household, habit, part, household.children[0].invoice_number)
@@ -321,6 +407,8 @@ PAYS = {
     "cash": _cash,
     "both_invoices": _both,
     "partial": _partial,
+    "phone": _by_phone,
+    "account_no": _by_account_number,
 }
 
 
@@ -394,9 +482,18 @@ def payee(
     children: Sequence[str] = (),
     items: Sequence[OpenItem] = (),
     outstanding: int | None = None,
+    phones: Sequence[str] = (),
 ) -> Payee:
     total = sum(i.balance_due_cents for i in items) if outstanding is None else outstanding
-    return Payee(household_id, ref, tuple(parents), tuple(children), total, tuple(items))
+    return Payee(
+        household_id,
+        ref,
+        tuple(parents),
+        tuple(children),
+        total,
+        tuple(items),
+        phones=tuple(phones),
+    )
 
 
 def line(

@@ -1,9 +1,11 @@
 """Matching credit bank lines to households and their open invoices (docs/RULES.md, Matching).
 
 Points per household: reference up to 40, amount up to 40, name up to 20; the
-reference and amount rules are in :mod:`~crechebooks_desktop.domain.match_rules`
-and the name rules in :mod:`~crechebooks_desktop.domain.payer_names`. In
-detail, this module decides:
+reference and amount rules are in :mod:`~crechebooks_desktop.domain.match_rules`,
+the name rules in :mod:`~crechebooks_desktop.domain.payer_names`, and phone
+numbers (reference evidence: 40 for a household's own number, 15 each for a
+number shared by a few households) in
+:mod:`~crechebooks_desktop.domain.match_phones`. In detail, this module decides:
 
 *Names.* The payer is the payer field, else the name part of the description,
 else of the reference. A child's first name and surname both in the line's
@@ -15,10 +17,13 @@ parents use the child's name as the reference as often as their own.
 MARCH`` and ``N DLAMINI FEES APRIL``) and ``ref:`` + the reference's words
 when it is a stable identifier: noise and month words and dates removed, and
 what is left holds a digit (account, member or phone number) or at least two
-words; a lone word (``THABO``) is too common to learn. A learned alias gives
-its household 40 reference and 20 name points. Aliases that point at more
-than one household are a conflict: each of them is a candidate and the line
-goes to review. Aliases of households with nothing open are ignored.
+words; a lone word (``THABO``) is too common to learn; and ``tel:`` and
+``acct:`` + each phone number and payer's account number anywhere in the
+line's text (:func:`~crechebooks_desktop.domain.match_phones.number_keys`).
+A learned alias gives its household 40 reference and 20 name points. Aliases
+that point at more than one household are a conflict: each of them is a
+candidate and the line goes to review. Aliases of households with nothing
+open are ignored.
 
 *Amount-only candidates.* A household with no reference, name or alias points
 is suggested on its amount only when few households share that amount (see
@@ -50,6 +55,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import MatchOutcome
+from crechebooks_desktop.domain.match_phones import (
+    PhoneHit,
+    PhoneIndex,
+    number_keys,
+    number_words,
+)
 from crechebooks_desktop.domain.match_rules import (
     AmountIndex,
     ReferenceIndex,
@@ -137,6 +148,8 @@ class Payee:
     outstanding_cents: int
     invoices: tuple[OpenItem, ...]
     drafts: tuple[DraftItem, ...] = ()
+    phones: tuple[str, ...] = ()
+    """The household's phone fields as written (each may hold several numbers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +240,8 @@ def alias_keys(line: MatchLine) -> tuple[str, ...]:
     Returns:
         ``name:...`` (when the payer's name has two tokens or more) and
         ``ref:...`` (when the reference is a stable identifier), each at most
-        200 characters; () when the line has neither.
+        200 characters, then a ``tel:`` or ``acct:`` key per number in the
+        text; () when the line has none.
     """
     keys: list[str] = []
     payer = _payer(line)
@@ -236,6 +250,7 @@ def alias_keys(line: MatchLine) -> tuple[str, ...]:
     reference = _reference_key(line.reference)
     if reference is not None:
         keys.append(f"ref:{reference}"[:_MAX_KEY])
+    keys += number_keys(line.description, line.reference, line.payer)
     return tuple(keys)
 
 
@@ -250,6 +265,7 @@ class _Book:
         self.payees = payees
         self.items = [tuple(oldest_first(payee.invoices)) for payee in payees]
         self.references = ReferenceIndex(payees)
+        self.phones = PhoneIndex(payees)
         self.amounts = AmountIndex(payees)
         self.children = ChildIndex(
             (index, name) for index, payee in enumerate(payees) for name in payee.child_names
@@ -275,6 +291,7 @@ class _Evidence:
     """What a line says for one household, before the amount is looked at."""
 
     reference: RefHit | None = None
+    phone: PhoneHit | None = None
     name: NameHit | None = None
     child: str | None = None
     alias: LearnedAlias | None = None
@@ -285,7 +302,9 @@ class _Evidence:
         """(reference points, name points)."""
         if self.alias is not None:
             return _FULL
-        reference = self.reference.points if self.reference else 0
+        reference = max(
+            self.reference.points if self.reference else 0, self.phone.points if self.phone else 0
+        )
         name = max(self.name.points if self.name else 0, 20 if self.child else 0)
         return reference, name
 
@@ -348,6 +367,8 @@ def _evidence(
     found: dict[int, _Evidence] = {}
     for index, hit in book.references.hits(text).items():
         found.setdefault(index, _Evidence()).reference = hit
+    for index, phone in book.phones.hits(line.description, line.reference, line.payer).items():
+        found.setdefault(index, _Evidence()).phone = phone
     for index, name in names.items():
         found.setdefault(index, _Evidence()).name = name
     for index, child in book.children.hits(text.words).items():
@@ -369,7 +390,7 @@ def _add_aliases(
             matched.setdefault(index, (key, alias))
     refs = sorted(book.payees[index].ref for index in matched)
     for index, (key, alias) in matched.items():
-        what = (
+        what = number_words(key) or (
             f"payer '{payer.text}'"
             if payer and key.startswith("name:")
             else f"reference '{line.reference}'"
@@ -392,6 +413,8 @@ def _candidate(
     reasons = [found.alias_reason, found.conflict]
     if found.reference is not None:
         reasons.append(found.reference.reason)
+    if found.phone is not None:
+        reasons.append(found.phone.reason)
     reasons.append(amount.reason)
     if found.name is not None and payer is not None:
         like = "is" if found.name.points == 20 else "is like"  # noqa: PLR2004 - equal names

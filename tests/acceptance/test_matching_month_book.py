@@ -10,15 +10,20 @@ are written as an OFX file and go through ``bank import`` and ``match run``
 as a bookkeeper runs them. No line may be applied to the wrong household,
 and the ledger must stay whole.
 
+Each household has its cell number on the roster: a family that pays with
+only that number in the text finds its household first.
+
 A person then decides what was left for review (accepting the right
-household, rejecting unrelated money), which teaches payer aliases; April,
-billed on top of March's arrears, then applies more lines by itself.
+household, rejecting unrelated money), which teaches payer aliases (a
+family's bank account number among them, listed by ``match aliases``);
+April, billed on top of March's arrears, then applies more lines by itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +45,15 @@ from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.settings import Settings
 from tests.billing_fixtures import invoices as find_invoices
 from tests.billing_fixtures import new_creche, run_month
-from tests.matching_month import FEES, PAID_BEFORE, Family, Invoices, Month, build_month
+from tests.matching_month import (
+    FEES,
+    PAID_BEFORE,
+    Family,
+    Invoices,
+    Month,
+    build_month,
+    national,
+)
 from tests.matching_month import build_roster as roster_of
 
 pytestmark = pytest.mark.slow
@@ -92,7 +105,7 @@ def build_book(url: str, files: Path) -> MonthBook:
             for family in families:
                 second = family.parents[1] if len(family.parents) > 1 else None
                 household = uow.roster.add_household(
-                    family.ref, family.parents[0], second_parent_name=second
+                    family.ref, family.parents[0], second_parent_name=second, phone=family.phone
                 )
                 for position, kid in enumerate(family.kids):
                     first, last = kid.split(" ", 1)
@@ -192,6 +205,7 @@ class Outcome:
 
     truth: dict[int, str | None]  # bank line id -> the paying household's ref, or None
     decided: dict[int, dict[str, Any]]  # bank line id -> its ``match run --json`` entry
+    kinds: dict[int, str]  # bank line id -> how it was paid (the family's habit)
 
     def rate(self) -> float:
         auto: int = sum(d["decision"] == "AUTO_APPLIED" for d in self.decided.values())
@@ -204,7 +218,7 @@ def import_and_match(cli: Cli, setup: MonthBook, month: Month, path: Path) -> Ou
     imported = ok_json(cli(*setup.db, "bank", "import", str(path), "--account", ACCOUNT, "--json"))
     assert imported["imported"] == len(month.lines)
     assert imported["duplicates"] == 0
-    truth = {}
+    truth, kinds = {}, {}
     for line, stored in zip(month.lines, imported["lines"], strict=True):
         assert (stored["date"], stored["amount_cents"]) == (
             line.date.isoformat(),
@@ -212,10 +226,11 @@ def import_and_match(cli: Cli, setup: MonthBook, month: Month, path: Path) -> Ou
         )
         assert stored["payer"] == line.payer
         truth[stored["id"]] = setup.ref(month.truth[line.line_id])
+        kinds[stored["id"]] = month.kinds[line.line_id]
     run = ok_json(cli(*setup.db, "match", "run", "--json"))
     decided = {entry["line_id"]: entry for entry in run["lines"]}
     assert set(decided) == set(truth)  # every credit of the month was scored
-    return Outcome(truth, decided)
+    return Outcome(truth, decided, kinds)
 
 
 def wrong_auto(setup: MonthBook, outcome: Outcome) -> list[dict[str, Any]]:
@@ -295,6 +310,14 @@ def test_a_real_month_then_the_next(cli: Cli, book_url: str, tmp_path: Path) -> 
     )
     assert first.rate() >= MIN_AUTO_RATE
     assert offered >= MIN_OFFERED_RATE * len(review)
+    # A line whose only clue is the family's own cell number finds its household first.
+    holders = Counter(national(f.phone) for f in setup.families)
+    phones = {f.ref: national(f.phone) for f in setup.families}
+    by_phone = [i for i, kind in first.kinds.items() if kind == "phone"]
+    own = [i for i in by_phone if holders[phones[str(first.truth[i])]] == 1]
+    assert own
+    assert all(first.decided[i]["candidates"][0]["household_ref"] == first.truth[i] for i in own)
+    assert all(first.decided[i]["decision"] != "AUTO_APPLIED" for i in set(by_phone) - set(own))
     check_book(setup, auto_cents(first))
 
     accepted = review_as_a_person(setup, first)
@@ -315,4 +338,21 @@ def test_a_real_month_then_the_next(cli: Cli, book_url: str, tmp_path: Path) -> 
         and any("before (alias" in reason for reason in entry["candidates"][0]["reasons"])
     ]
     assert taught  # explanations name the alias that drove them
+    # A family paying with only its account number is known by it in April...
+    by_account = [i for i, kind in second.kinds.items() if kind == "account_no"]
+    assert by_account
+    for i in by_account:
+        assert second.decided[i]["decision"] == "AUTO_APPLIED"
+        assert second.decided[i]["household_ref"] == second.truth[i]
+    # ...and ``match aliases`` lists the account number it was learned as.
+    listed = ok_json(cli(*setup.db, "match", "aliases", "--json"))["aliases"]
+    learned = {(a["payer_key"], a["household_ref"]) for a in listed}
+    numbers = {f.ref: f.account_number for f in setup.families}
+    table = cli(*setup.db, "match", "aliases")
+    assert table.code == 0, table
+    for i in by_account:
+        ref = second.truth[i]
+        assert ref is not None
+        assert (f"acct:{numbers[ref]}", ref) in learned
+        assert f"acct:{numbers[ref]}" in table.stdout
     check_book(setup, auto_cents(first) + accepted + auto_cents(second))

@@ -18,12 +18,14 @@ from sqlalchemy.orm import aliased
 from crechebooks_desktop.db.repositories.bulk import copy_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
+    BankAccount,
     BankLine,
     Child,
     Household,
     Invoice,
     MatchDecision,
     PayerAlias,
+    Tenant,
 )
 from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.enums import BankLineStatus, InvoiceStatus, MatchOutcome
@@ -98,6 +100,7 @@ class MatchingRepository(TenantScoped):
                 Household.account_ref,
                 Household.parent_name,
                 Household.second_parent_name,
+                Household.phone,
             )
             .where(Household.tenant_id == self.tenant_id, Household.active.is_(True))
             .order_by(Household.id)
@@ -132,8 +135,9 @@ class MatchingRepository(TenantScoped):
                 outstanding_cents=sum(i.balance_due_cents for i in invoices[int(hid)]),
                 invoices=tuple(invoices[int(hid)]),
                 drafts=tuple(drafts[int(hid)]),
+                phones=(phone,) if phone else (),
             )
-            for hid, ref, first, second in households
+            for hid, ref, first, second, phone in households
         ]
 
     def _drafts(self) -> dict[int, list[DraftItem]]:
@@ -314,6 +318,18 @@ class MatchingRepository(TenantScoped):
             )
             for a, ref in self.session.execute(query)
         ]
+
+    def own_numbers(self) -> list[str]:
+        """The creche's own phone and bank account numbers, as written (never a payer's)."""
+        creche = self.session.execute(
+            select(Tenant.phone, Tenant.bank_account_number).where(Tenant.id == self.tenant_id)
+        ).one()
+        accounts = self.session.scalars(
+            select(BankAccount.account_number).where(
+                BankAccount.tenant_id == self.tenant_id, BankAccount.account_number.is_not(None)
+            )
+        )
+        return [n for n in (*creche, *accounts) if n]
 
     def alias_keys_of(self, household_id: int, keys: Sequence[str]) -> set[str]:
         """Which of these payer keys the household has an active alias for already."""

@@ -26,6 +26,7 @@ from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.bank import MATCHABLE, BankLineRecord
 from crechebooks_desktop.domain.enums import BankLineStatus, MatchOutcome
 from crechebooks_desktop.domain.match_links import LINK_WINDOW_DAYS, with_links
+from crechebooks_desktop.domain.match_phones import own_keys
 from crechebooks_desktop.domain.matching import Candidate, LineMatch, MatchLine, alias_keys
 from crechebooks_desktop.domain.matching import match_lines as score_lines
 from crechebooks_desktop.domain.roles import Actor
@@ -203,10 +204,16 @@ def hold(
 def teach(uow: UnitOfWork, line: BankLineRecord, household_id: int, decision_id: int) -> list[int]:
     """Remember the line's payer keys for the household (those it has not learned yet).
 
+    The creche's own phone and account numbers are never learned: they may
+    be in every line's text, and would point every line at one household.
+
     Returns:
         The new alias ids.
     """
     keys = alias_keys(match_line(line))
+    if any(char.isdigit() for key in keys for char in key):  # only a number can be the creche's
+        own = own_keys(uow.matching.own_numbers())
+        keys = tuple(key for key in keys if key not in own)
     known = uow.matching.alias_keys_of(household_id, keys)
     return [
         uow.matching.add_alias(household_id, key, decision_id) for key in keys if key not in known

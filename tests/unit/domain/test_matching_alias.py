@@ -18,7 +18,7 @@ OTHER = payee(2, "DLAMINI02", ["Nandi Dlamini"], ["Lwazi Dlamini"], [item(124)])
         ("MRS N DLAMINI FEES MARCH", None, None, ("name:DLAMINI N",)),
         ("ACB CREDIT", None, "N DLAMINI FEES APRIL", ("name:DLAMINI N",)),
         ("ACB CREDIT", "FEES MARCH 2026", "DLAMINI N", ("name:DLAMINI N",)),
-        ("MAGIC 0821234567", "0821234567", None, ("ref:0821234567",)),  # one name token
+        ("MAGIC 0821234567", "0821234567", None, ("ref:0821234567", "tel:0821234567")),
         ("ACB CREDIT", "THABO", None, ()),  # a lone first name is too common
         ("ACB CREDIT", "THABO DLAMINI", None, ("name:DLAMINI THABO", "ref:THABO DLAMINI")),
         ("ACB CREDIT", "DLAMINI01 MARCH", None, ("ref:DLAMINI01",)),

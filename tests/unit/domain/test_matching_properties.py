@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from crechebooks_desktop.domain.enums import MatchOutcome
 from crechebooks_desktop.domain.match_names import ParentNames
+from crechebooks_desktop.domain.match_phones import SHARED_POINTS
 from crechebooks_desktop.domain.matching import (
     AUTO_APPLY_SCORE,
     CLOSE_MARGIN,
@@ -25,6 +26,7 @@ from crechebooks_desktop.domain.payer_names import payer_name
 SURNAMES = ("DLAMINI", "NAIDOO", "VAN DER MERWE", "MOKOENA", "PILLAY")
 FIRST = ("Nomsa", "Nandi", "Sipho", "Priya", "Johan", "Thabo")
 AMOUNTS = (240_000, 315_000, 350_000, 350_100, 353_500, 367_500, 420_000)
+PHONES = ("082 123 4567", "+27 71 234 5678", "0835550000")  # few: households share them
 
 names = st.builds(
     lambda f, s: f"{f} {s.title()}", st.sampled_from(FIRST), st.sampled_from(SURNAMES)
@@ -55,7 +57,10 @@ def payees(draw: st.DrawFn) -> list[Payee]:
         parents = tuple(draw(st.lists(names, min_size=1, max_size=2)))
         kids = tuple(draw(st.lists(names, max_size=2)))
         total = sum(i.balance_due_cents for i in items)
-        out.append(Payee(index + 1, f"H{index:02d}", parents, kids, total, tuple(items)))
+        phones = tuple(draw(st.lists(st.sampled_from(PHONES), max_size=2)))
+        out.append(
+            Payee(index + 1, f"H{index:02d}", parents, kids, total, tuple(items), phones=phones)
+        )
     return out
 
 
@@ -70,6 +75,7 @@ def lines(draw: st.DrawFn) -> list[MatchLine]:
                 st.builds(lambda n: f"H{n:02d}", st.integers(0, 9)),
                 st.builds(lambda n: f"FEES {n}", st.integers(95, 130)),
                 names.map(str.upper),
+                st.sampled_from(PHONES).map(lambda p: f"CELL {p}"),
             )
         )
         amount = draw(st.one_of(st.sampled_from(AMOUNTS), st.integers(1, 2_000_000)))
@@ -114,6 +120,8 @@ def test_matching_invariants(
             assert len(high) == 1
             assert high[0] is found[0]
             assert found[0].reference_points > 0
+            shared = any("is shared by" in reason for reason in found[0].reasons)
+            assert found[0].reference_points > SHARED_POINTS or not shared
             assert len(found) == 1 or found[0].score - found[1].score > CLOSE_MARGIN
 
 
