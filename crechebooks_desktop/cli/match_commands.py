@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_id, print_json, reading
 from crechebooks_desktop.cli.table import Column, money, number, print_table, text
@@ -27,6 +28,15 @@ _LINE_COLUMNS: tuple[Column[DecidedLine], ...] = (
     text("household", _who),
     text("description", lambda d: d.line.description[:40]),
 )
+# Shown after the date only when a line has a transaction date apart from it (issue 14):
+# most banks give none, and their lists stay as they were.
+_TRANSACTED: Column[DecidedLine] = text("transacted", lambda d: d.line.transaction_date)
+
+
+def _line_columns(lines: Sequence[DecidedLine]) -> tuple[Column[DecidedLine], ...]:
+    if not any(d.line.transaction_date for d in lines):
+        return _LINE_COLUMNS
+    return (*_LINE_COLUMNS[:2], _TRANSACTED, *_LINE_COLUMNS[2:])
 
 
 def _done(args: argparse.Namespace, line: DecidedLine, verb: str) -> int:
@@ -44,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_json())
         return 0
-    print_table(_LINE_COLUMNS, result.lines)
+    print_table(_line_columns(result.lines), result.lines)
     print(
         f"{len(result.lines)} line(s): {result.count(MatchOutcome.AUTO_APPLIED)} applied, "
         f"{result.count(MatchOutcome.REVIEW_REQUIRED)} to review, "
@@ -127,7 +137,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"lines": [line.as_json() for line in lines]})
         return 0
-    print_table(_LINE_COLUMNS, lines)
+    print_table(_line_columns(lines), lines)
     print(f"{len(lines)} line(s)")
     return 0
 

@@ -23,6 +23,7 @@ __all__ = [
     "BankImportRecord",
     "BankLineRecord",
     "NewBankLine",
+    "transaction_date_apart",
 ]
 
 
@@ -108,6 +109,8 @@ class NewBankLine(NamedTuple):
         dedup_key: the key that tells it apart from the account's other lines.
         split_parent_id: the line it is a part of, for split parts.
         balance_cents: the statement's running balance after it, if the file gives one.
+        transaction_date: the day the payer made it, where the bank gives it apart
+            from the posting day (None otherwise; see :func:`transaction_date_apart`).
     """
 
     date: dt.date
@@ -119,6 +122,16 @@ class NewBankLine(NamedTuple):
     dedup_key: str
     split_parent_id: int | None = None
     balance_cents: int | None = None
+    transaction_date: dt.date | None = None
+
+
+def transaction_date_apart(posted: dt.date, transacted: dt.date | None) -> dt.date | None:
+    """The transaction date as kept: None when there is none or it is the posting date.
+
+    Only a date that differs says something a bookkeeper needs (issue 14):
+    the posting date already places the line on the statement.
+    """
+    return None if transacted == posted else transacted
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +149,9 @@ class BankLineRecord:
         status: where it stands in matching.
         split_parent_id: the line it is a part of, for split parts.
         dedup_key: the key that tells it apart from other lines.
+        transaction_date: the day the payer made it, where the bank gives it
+            apart from the posting day; shown beside ``date``, which alone places
+            the line on the statement and in its balance (None otherwise).
     """
 
     id: int
@@ -148,6 +164,7 @@ class BankLineRecord:
     status: BankLineStatus
     split_parent_id: int | None
     dedup_key: str
+    transaction_date: dt.date | None = None
 
     @classmethod
     def stored(cls, line_id: int, account_id: int, line: NewBankLine) -> BankLineRecord:
@@ -163,6 +180,7 @@ class BankLineRecord:
             BankLineStatus.UNMATCHED,
             line.split_parent_id,
             line.dedup_key,
+            line.transaction_date,
         )
 
     def with_status(self, status: BankLineStatus) -> BankLineRecord:
@@ -170,10 +188,14 @@ class BankLineRecord:
         return dataclasses.replace(self, status=status)
 
     def as_json(self) -> dict[str, object]:
-        """``{"id", "date", "amount_cents", "description", "reference", "payer"}``."""
+        """``{"id", "date", "transaction_date", "amount_cents", "description", ...}``.
+
+        ``transaction_date`` is ISO or null (none given, or the posting date).
+        """
         return {
             "id": self.id,
             "date": self.date.isoformat(),
+            "transaction_date": _iso(self.transaction_date),
             "amount_cents": self.amount_cents,
             "description": self.description,
             "reference": self.reference,
@@ -200,3 +222,7 @@ class BankImportRecord:
     period_end: dt.date
     opening_balance_cents: int | None
     closing_balance_cents: int | None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -295,6 +295,8 @@ class ReconcileLine:
         cleared_by: what accounts for it, in words (None when nothing does).
         parent_id: the line it is a part of, for a split part.
         part_ids: its parts, for a SPLIT line.
+        transaction_date: the day the payer made it, where the bank gives it
+            apart from ``date`` (issue 14); shown only.
     """
 
     line_id: int
@@ -308,6 +310,7 @@ class ReconcileLine:
     cleared_by: str | None
     parent_id: int | None = None
     part_ids: tuple[int, ...] = field(default=())
+    transaction_date: dt.date | None = None
 
     def as_json(self) -> dict[str, object]:
         """The line as the screen and ``--json`` show it."""
@@ -323,6 +326,9 @@ class ReconcileLine:
             "cleared_by": self.cleared_by,
             "parent_id": self.parent_id,
             "part_ids": list(self.part_ids),
+            "transaction_date": (
+                None if self.transaction_date is None else self.transaction_date.isoformat()
+            ),
         }
 
 

@@ -25,7 +25,7 @@ from tests.bank_fixtures import Creche, build_creche
 pytestmark = pytest.mark.slow
 
 Cli = Callable[..., Any]
-LINE_KEYS = {"id", "date", "amount_cents", "description", "reference", "payer"}
+LINE_KEYS = {"id", "date", "transaction_date", "amount_cents", "description", "reference", "payer"}
 CANDIDATE_KEYS = {
     "household_ref",
     "invoice_numbers",

@@ -74,20 +74,21 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0009"
+LATEST = "0010"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
-TRIAL_REVISION = '''"""add a motto to creches
+# A revision on top of the newest one (``{latest}`` is LATEST, filled in below).
+_TRIAL = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0009
+Revises: {latest}
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0009"
+down_revision = "{latest}"
 branch_labels = None
 depends_on = None
 
@@ -101,6 +102,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tenants") as batch_op:
         batch_op.drop_column("motto")
 '''
+TRIAL_REVISION = _TRIAL.format(latest=LATEST)
 
 
 def _revision(book: Book) -> str | None:

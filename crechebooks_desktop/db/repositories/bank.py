@@ -39,6 +39,7 @@ _NEW_LINE_COLUMNS = (
     "dedup_key",
     "split_parent_id",
     "balance_cents",
+    "transaction_date",
 )
 # Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
 _CHUNK = 900
@@ -62,6 +63,7 @@ _RECORD_COLUMNS = (
     BankLine.status,
     BankLine.split_parent_id,
     BankLine.dedup_key,
+    BankLine.transaction_date,
 )
 
 # LineToCategorise's columns, in its order.

@@ -105,6 +105,7 @@ class QueueListRow:
     note: str | None
     best_ref: str | None
     best_score: int | None
+    transaction_date: dt.date | None = None  # where the bank gives it apart (issue 14)
 
     @property
     def group(self) -> QueueGroup:
@@ -156,6 +157,7 @@ _ROW_COLUMNS = (
     BankLine.payer,
     BankLine.status,
     BankLine.split_parent_id,
+    BankLine.transaction_date,
     MatchDecision.outcome,
     Household.account_ref,
     MatchDecision.note,
@@ -256,14 +258,14 @@ class BankQueueRepository(KeysetList[QueueSpec, QueueListRow]):
 
     def make_row(self, row: Sequence[Any]) -> QueueListRow:
         """A result row as the queue's value (the best suggestion from the stored candidates)."""
-        line_id, day, cents, description, reference, payer, status, parent = row[:8]
-        outcome, household_ref, note, candidates = row[8:]
+        line_id, day, cents, description, reference, payer, status, parent, transacted = row[:9]
+        outcome, household_ref, note, candidates = row[9:]
         best = candidates[0] if candidates else {}
         score = best.get("score")
         return QueueListRow(
             line_id, day, cents, description, reference, payer, status, parent,
             outcome, household_ref, note,
-            best.get("household_ref"), None if score is None else int(score),
+            best.get("household_ref"), None if score is None else int(score), transacted,
         )  # fmt: skip
 
     def key_of(self, row: QueueListRow, spec: QueueSpec) -> Key:

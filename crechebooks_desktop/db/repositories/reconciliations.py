@@ -291,7 +291,8 @@ class ReconciliationRepository(TenantScoped):
     def period_lines(self, account_id: int, after: dt.date | None, through: dt.date) -> list[Any]:
         """Every line of the period (split parents and parts too), by date and id.
 
-        Rows of (id, date, amount, description, payer, reference, status, parent id).
+        Rows of (id, date, amount, description, payer, reference, status, parent id,
+        transaction date).
         """
         where = [
             BankLine.tenant_id == self.tenant_id,
@@ -311,6 +312,7 @@ class ReconciliationRepository(TenantScoped):
                     BankLine.reference,
                     BankLine.status,
                     BankLine.split_parent_id,
+                    BankLine.transaction_date,
                 )
                 .where(*where)
                 .order_by(BankLine.line_date, BankLine.id)

@@ -90,6 +90,7 @@ class BankLine(Base):
         within_limit("amount_cents"),
         balance_within_limit("balance_cents"),
         in_book_years("line_date"),
+        in_book_years("transaction_date"),
         Index("ix_bank_lines_account_date", "bank_account_id", "line_date"),
         # Lines waiting in review, found when an invoice they name changes (issue 11).
         Index("ix_bank_lines_tenant_status", "tenant_id", "status"),
@@ -99,7 +100,11 @@ class BankLine(Base):
     tenant_id: Mapped[TenantId]
     bank_account_id: Mapped[int] = fk("bank_accounts.id")
     import_id: Mapped[int | None] = fk("bank_imports.id", nullable=True)
+    # The posting date: the line's place on the statement and in its balance.
     line_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    # The day the payer made it, where the bank gives it apart (issue 14); shown only.
+    # NULL when the file gives none or it is the posting date.
+    transaction_date: Mapped[dt.date | None] = mapped_column(Date)
     amount_cents: Mapped[Cents]
     description: Mapped[str] = mapped_column(String(500), default="")
     reference: Mapped[str | None] = mapped_column(String(200))

@@ -32,6 +32,7 @@ from crechebooks_desktop.domain.bank import (
     BankAccountRecord,
     BankLineRecord,
     NewBankLine,
+    transaction_date_apart,
 )
 from crechebooks_desktop.domain.chart import SystemRole, bank_account_code
 from crechebooks_desktop.domain.dates import book_date_problem, check_book_date, date_warning
@@ -350,6 +351,7 @@ def _new_line(line: StatementLine, key: str) -> NewBankLine:
         key,
         None,
         line.balance_cents,
+        transaction_date_apart(line.date, line.transaction_date),
     )
 
 
@@ -465,9 +467,12 @@ def _check_statement(statement: Statement) -> None:
     """Refuse a statement whose lines or balances a book does not take."""
     problems = []
     for line in statement.lines:
-        date_problem = book_date_problem(line.date)
-        if date_problem is not None:
-            problems.append(ImportProblem(statement.file_name, line.line_no, "date", date_problem))
+        for field, day in (("date", line.date), ("transaction date", line.transaction_date)):
+            date_problem = None if day is None else book_date_problem(day)
+            if date_problem is not None:
+                problems.append(
+                    ImportProblem(statement.file_name, line.line_no, field, date_problem)
+                )
         for field, cents in (("amount", line.amount_cents), ("balance", line.balance_cents)):
             if cents is None:
                 continue
@@ -585,6 +590,7 @@ def split_line(uow: UnitOfWork, actor: Actor, line_id: int, parts: Sequence[int]
             None,
             f"S:{line.id}:{n}",
             line.id,
+            transaction_date=line.transaction_date,  # each part was made when the whole was
         )
         for n, cents in enumerate(parts, start=1)
     ]

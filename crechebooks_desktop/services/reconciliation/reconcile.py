@@ -318,11 +318,11 @@ def lines(uow: UnitOfWork, account_name: str, statement_date: dt.date) -> list[R
     rows = repo.period_lines(account.id, after, statement_date)
     facts = repo.line_facts(account.id, after, statement_date)
     parts: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for line_id, *_rest, line_status, parent in rows:
+    for line_id, *_rest, line_status, parent, _transacted in rows:
         if parent is not None:
             parts[int(parent)].append((int(line_id), line_status in CLEARED))
     shown = []
-    for line_id, day, cents, text, payer, reference, line_status, parent in rows:
+    for line_id, day, cents, text, payer, reference, line_status, parent, transacted in rows:
         own = parts.get(line_id, [])
         done = [ok for _id, ok in own]
         words = cleared_by(line_status, facts.get(line_id, LineFacts()), done)
@@ -340,6 +340,7 @@ def lines(uow: UnitOfWork, account_name: str, statement_date: dt.date) -> list[R
                 words,
                 parent,
                 tuple(i for i, _ok in own),
+                transacted,
             )
         )
     return shown

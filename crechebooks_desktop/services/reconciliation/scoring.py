@@ -102,9 +102,11 @@ class DecidedLine:
 
     def as_json(self) -> dict[str, object]:
         """The line as ``match run/list --json`` prints it."""
+        transacted = self.line.transaction_date
         return {
             "line_id": self.line.id,
             "date": self.line.date.isoformat(),
+            "transaction_date": None if transacted is None else transacted.isoformat(),
             "amount_cents": self.line.amount_cents,
             "description": self.line.description,
             "reference": self.line.reference,

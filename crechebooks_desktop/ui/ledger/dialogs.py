@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from crechebooks_desktop.domain.enums import PaymentMethod
 from crechebooks_desktop.domain.money import MoneyError, MoneyStyle, format_rands, parse_rands
+from crechebooks_desktop.ui.common.bank_dates import transacted_aside
 from crechebooks_desktop.ui.common.forms import date_edit, day_of, error_label, ok_cancel
 
 if TYPE_CHECKING:
@@ -208,7 +209,8 @@ class PaymentDialog(QDialog):
             return
         more = f" ({len(lines) - 1} more like it)" if len(lines) > 1 else ""
         self.waiting.setText(
-            f"Bank line {line.id} — {self._money(line.amount_cents)} on {line.date:%d %b %Y}, "
+            f"Bank line {line.id} — {self._money(line.amount_cents)} on {line.date:%d %b %Y}"
+            f"{transacted_aside(line.date, line.transaction_date)}, "
             f"“{line.description}” — looks like this payment and is waiting "
             f"({line.status.value.lower()}){more}. Recording it again would count the money "
             "twice."

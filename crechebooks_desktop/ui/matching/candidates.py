@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from crechebooks_desktop.domain.matching import month_words
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.roles import ItemRole
 from crechebooks_desktop.ui.common.table_model import RowTableModel
 from crechebooks_desktop.ui.matching.jobs import DECIDABLE_KINDS, CandidateView, QueueRow
@@ -306,6 +307,9 @@ class CandidatesPanel(QWidget):
 
     def _facts(self, line: QueueRow) -> str:
         facts = [f"Bank text: {line.description}"]
+        transacted = transacted_note(line.date, line.transaction_date)
+        if transacted:
+            facts.append(transacted)
         if line.reference:
             facts.append(f"Reference: {line.reference}")
         if line.payer and line.payer != line.description:

@@ -36,6 +36,7 @@ from crechebooks_desktop.domain.bank import Bank
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, PROFILES
+from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.forms import error_label, ok_cancel
 from crechebooks_desktop.ui.matching import jobs
@@ -295,6 +296,8 @@ class ImportDialog(QDialog):
             )
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
+                if column == 0:
+                    item.setToolTip(transacted_note(line.date, line.transaction_date) or "")
                 if column == 1:
                     item.setTextAlignment(_RIGHT)
                 self.lines.setItem(row, column, item)

@@ -113,6 +113,7 @@ class QueueRow:
     note: str | None
     candidates: tuple[CandidateView, ...]
     split_parent_id: int | None = None
+    transaction_date: dt.date | None = None
 
     @property
     def kind(self) -> Kind:
@@ -150,6 +151,7 @@ class QueueEntry:
     best_ref: str | None
     best_score: int | None
     split_parent_id: int | None = None
+    transaction_date: dt.date | None = None
 
     @property
     def kind(self) -> Kind:
@@ -179,6 +181,7 @@ def entry_of(row: QueueRow) -> QueueEntry:
         row.line_id, row.date, row.amount_cents, row.description, row.reference, row.payer,
         row.status, row.decision, row.household_ref, row.note,
         best.household_ref if best else None, best.score if best else None, row.split_parent_id,
+        row.transaction_date,
     )  # fmt: skip
 
 
@@ -186,7 +189,7 @@ def _entry(row: QueueListRow) -> QueueEntry:
     return QueueEntry(
         row.line_id, row.date, row.amount_cents, row.description, row.reference, row.payer,
         row.status, row.decision, row.household_ref, row.note, row.best_ref, row.best_score,
-        row.split_parent_id,
+        row.split_parent_id, row.transaction_date,
     )  # fmt: skip
 
 
@@ -364,6 +367,7 @@ def row_of(decided: DecidedLine) -> QueueRow:
         decided.note,
         tuple(_candidate(c) for c in decided.candidates),
         line.split_parent_id,
+        line.transaction_date,
     )
 
 

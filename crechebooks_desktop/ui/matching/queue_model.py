@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.paged_model import PagedTableModel, Query
 from crechebooks_desktop.ui.common.paging import PAGE_SIZE, Key, PageJob
 from crechebooks_desktop.ui.matching import jobs
@@ -137,11 +138,17 @@ class QueueModel(PagedTableModel[QueueEntry, jobs.QueueOrder]):
         return super().display(row, column)
 
     def cell_role(self, row: QueueEntry, column: int, role: int) -> Any:
-        """Decisions in their colours, the line's full text as a tooltip, scores centred."""
+        """Decisions in their colours, the line's full text as a tooltip, scores centred.
+
+        The date column shows the posting date; a transaction date apart from it
+        is in the tooltip (and the line's details), as most banks give none.
+        """
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.DECISION:
             return QBrush(QColor(KIND_COLOURS[row.kind]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            extra = [f"Reference: {row.reference}"] if row.reference else []
+            transacted = transacted_note(row.date, row.transaction_date)
+            extra = [transacted] if transacted else []
+            extra += [f"Reference: {row.reference}"] if row.reference else []
             extra += [f"Payer: {row.payer}"] if row.payer else []
             extra += [f"Note: {row.note}"] if row.note else []
             return "\n".join([row.description, *extra])

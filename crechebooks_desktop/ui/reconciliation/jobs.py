@@ -72,6 +72,8 @@ class Row:
         cleared: accounted for in this reconciliation.
         book: what it is in the book, in words ("6200 Utilities", "payment 12 to X").
         suggestion: what Enter would do for an uncleared line.
+        transaction_date: the day the payer made it, where the bank gives it
+            apart from ``date`` (the posting date; issue 14).
     """
 
     key: tuple[str, int]
@@ -84,6 +86,7 @@ class Row:
     cleared: bool
     book: str
     suggestion: SuggestionView | None = None
+    transaction_date: dt.date | None = None
 
     @property
     def categorised(self) -> bool:
@@ -318,6 +321,7 @@ def _rows(uow: UnitOfWork, figures: ReconcileStatus, lines: list[ReconcileLine])
             _refund_suggestion(refunds[line.line_id])
             if line.line_id in refunds
             else _suggestion(by_account.get(line.line_id), waiting.get(line.line_id)),
+            line.transaction_date,
         )
         for line in lines
     ]

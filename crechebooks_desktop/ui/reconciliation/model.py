@@ -10,13 +10,14 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.proxy import RawSortFilterProxy
 from crechebooks_desktop.ui.common.roles import ItemRole
-from crechebooks_desktop.ui.common.table_model import RowTableModel
+from crechebooks_desktop.ui.common.table_model import Index, RowTableModel
 from crechebooks_desktop.ui.reconciliation.jobs import Row, Side
 
 
@@ -103,6 +104,17 @@ class LinesModel(RowTableModel[Row]):
         if column == Column.BOOK and not row.cleared:
             return QBrush(_GREY)
         return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """As every row table, and a transaction date apart from the posting date as a tooltip.
+
+        The date column shows the posting date, which places the line on the
+        statement; Capitec and Investec also give the day the payer made it.
+        """
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            row = self.row_value(index.row())
+            return transacted_note(row.date, row.transaction_date)
+        return super().data(index, role)
 
     def search_text(self, row: Row) -> str:
         """Text, book side and amount, lower case."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.domain.roles import Permission
+from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.tables import list_table
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
@@ -369,24 +370,33 @@ class ReconciliationView(QWidget):
         return self.model.row_value(self.proxy.mapToSource(index).row())
 
     def _row_changed(self) -> None:
-        """Say what the chosen row is in the book, or why its suggestion is made."""
+        """Say what the chosen row is in the book, or why its suggestion is made.
+
+        A line the payer made on another day than it was posted says so first.
+        """
         row = self.selected_row()
         if row is None:
             self.detail.setText("")
-        elif row.side is Side.BOOK:
-            self.detail.setText(
+            return
+        words = self._row_words(row)
+        transacted = transacted_note(row.date, row.transaction_date)
+        self.detail.setText(f"{transacted}. {words}" if transacted else words)
+
+    @staticmethod
+    def _row_words(row: Row) -> str:
+        if row.side is Side.BOOK:
+            return (
                 f"In the book but not on this statement yet: {row.book}. It will clear when "
                 "a later statement shows it (link it to that line)."
             )
-        elif row.cleared:
-            self.detail.setText(f"Cleared: {row.book}.")
-        elif row.suggestion is not None:
-            self.detail.setText(
+        if row.cleared:
+            return f"Cleared: {row.book}."
+        if row.suggestion is not None:
+            return (
                 f"Suggested: {row.suggestion.label} — {row.suggestion.reason}. "
                 "Enter accepts it; C chooses another account."
             )
-        else:
-            self.detail.setText(f"{row.book.capitalize()}. C chooses an account, S splits it.")
+        return f"{row.book.capitalize()}. C chooses an account, S splits it."
 
     def say(self, text: str) -> None:
         """Show what was just done, here and in the status bar."""
