@@ -37,6 +37,7 @@ EXPECTED_TABLES = {
     "allocations",
     "audit_log",
     "bank_accounts",
+    "bank_csv_profiles",
     "bank_imports",
     "bank_lines",
     "categorisation_rules",
@@ -74,20 +75,20 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0009"
+LATEST = "0011"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 TRIAL_REVISION = '''"""add a motto to creches
 
 Revision ID: trial
-Revises: 0009
+Revises: 0011
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "trial"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
