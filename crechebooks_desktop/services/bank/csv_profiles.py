@@ -30,6 +30,7 @@ from crechebooks_desktop.services import audit
 __all__ = [
     "NAME_LENGTH",
     "add_profile",
+    "check_mapping",
     "list_profiles",
     "remove_profile",
     "require_profile",
@@ -80,6 +81,31 @@ def _profile_name(name: str, builtin: Collection[str]) -> str:
     return name
 
 
+def check_mapping(name: str, mapping: ColumnMapping) -> None:
+    """Refuse a mapping that cannot read a file (checked before a file is read with it).
+
+    Raises:
+        RuleViolation: its problems, listed in one message.
+    """
+    problems = mapping.problems()
+    if problems:
+        raise RuleViolation(f"the mapping {name!r} cannot be used: {'; '.join(problems)}")
+
+
+def _same_header(uow: UnitOfWork, mapping: ColumnMapping) -> CsvProfileRecord | None:
+    """A saved mapping that a file with this mapping's header would be read with already."""
+    if not mapping.header:
+        return None
+    return next(
+        (
+            p
+            for p in uow.csv_profiles.all()
+            if (p.mapping.header, p.mapping.skip_lines) == (mapping.header, mapping.skip_lines)
+        ),
+        None,
+    )
+
+
 def add_profile(
     uow: UnitOfWork,
     actor: Actor,
@@ -100,16 +126,22 @@ def add_profile(
     Raises:
         PermissionDenied: the actor may not import statements.
         RuleViolation: a blank, too long, built-in or taken name, a line
-            break in it, or a mapping that cannot be used (its problems listed).
+            break in it, a mapping that cannot be used (its problems listed), or
+            a header that a saved mapping already has.
     """
     audit.require(actor, Permission.POST_MONEY)
     name = _profile_name(name, builtin)
-    problems = mapping.problems()
-    if problems:
-        raise RuleViolation(f"the mapping {name!r} cannot be used: {'; '.join(problems)}")
+    check_mapping(name, mapping)
     taken = uow.csv_profiles.named(name)
     if taken is not None:
         raise RuleViolation(f"there is already a saved CSV profile named {taken.name!r}")
+    same = _same_header(uow, mapping)
+    if same is not None:
+        # Two mappings for one header: which one reads the next file would be a guess.
+        raise RuleViolation(
+            f"files with this header are read with the saved CSV profile {same.name!r} "
+            "already; remove it first to map them differently"
+        )
     profile_id = uow.csv_profiles.add(name, mapping, actor.user_id)
     added = require_profile(uow, name)
     audit.record(

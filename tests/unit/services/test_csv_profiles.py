@@ -29,6 +29,7 @@ ZERO = ColumnMapping(
     balance="Balance",
     header=("transactiondate", "narrative", "counterparty", "debit", "credit", "balance"),
 )
+TYME = ColumnMapping.from_json({**ZERO.as_json(), "header": ["transactiondate", "narrative"]})
 BUILTIN = builtin_names()
 
 
@@ -76,10 +77,27 @@ def test_names_are_unique_without_regard_to_case(book: Book, creche: Creche) -> 
     with pytest.raises(RuleViolation, match="already a saved CSV profile named 'Bank Zero'"):
         _add(book, creche, "BANK ZERO")
     assert _rows(book) == 1
-    _add(book, creche, "TymeBank")
+    _add(book, creche, "TymeBank", TYME)
     settings, _admin = creche
     with book.read(settings.tenant_id) as uow:
         assert [p.name for p in csv_profiles.list_profiles(uow)] == ["Bank Zero", "TymeBank"]
+
+
+def test_one_header_is_read_with_one_saved_mapping(book: Book, creche: Creche) -> None:
+    _add(book, creche, "Bank Zero")
+    with pytest.raises(RuleViolation, match="read with the saved CSV profile 'Bank Zero' already"):
+        _add(book, creche, "Zero Again")
+    # The same header further down a file is another layout; no header is chosen by name.
+    _add(
+        book,
+        creche,
+        "Zero With Preamble",
+        ColumnMapping.from_json({**ZERO.as_json(), "skip_lines": 2}),
+    )
+    unheaded = ColumnMapping.from_json({**ZERO.as_json(), "header": []})
+    _add(book, creche, "Zero By Name", unheaded)
+    _add(book, creche, "Zero By Name 2", unheaded)
+    assert _rows(book) == 4
 
 
 def test_the_database_holds_names_unique_too(book: Book, creche: Creche) -> None:
@@ -130,14 +148,14 @@ def test_a_mapping_with_problems_is_refused_listing_them(book: Book, creche: Cre
 def test_remove_forgets_it_and_an_unknown_name_lists_the_saved(book: Book, creche: Creche) -> None:
     settings, admin = creche
     _add(book, creche, "Bank Zero")
-    _add(book, creche, "TymeBank")
+    _add(book, creche, "TymeBank", TYME)
     with book.write(settings.tenant_id) as uow:
         removed = csv_profiles.remove_profile(uow, admin, "bank zero")
     assert removed.name == "Bank Zero"
     with book.write(settings.tenant_id) as uow:
         with pytest.raises(NotFoundError) as caught:
             csv_profiles.remove_profile(uow, admin, "Bank Zero")
-        assert csv_profiles.saved_mappings(uow) == {"TymeBank": ZERO}
+        assert csv_profiles.saved_mappings(uow) == {"TymeBank": TYME}
     assert str(caught.value) == "no saved CSV profile named 'Bank Zero' (saved: TymeBank)"
     (record,) = _audited(book, "bank_csv_profile.remove")
     assert record.before is not None
