@@ -235,6 +235,12 @@ def test_saving_under_a_built_in_or_taken_name_says_why(
     step.save_profile("Cell Phone Bank")
     qtbot.waitUntil(lambda: step.note.text().startswith("Not saved"), timeout=10_000)
     assert "already a saved CSV profile named 'Cell Phone Bank'" in step.note.text()
+    # Closed without importing: the file is read again, with the profile now chosen.
+    qtbot.waitUntil(lambda: dialog.profile.choice() == "Cell Phone Bank", timeout=10_000)
+    step.reject()
+    qtbot.waitUntil(lambda: dialog.file is not None, timeout=10_000)
+    assert dialog.file.statement.profile == "Cell Phone Bank"
+    assert dialog.mapping_dialog is None
 
 
 def test_the_preview_is_plain_python_over_the_first_lines() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from sqlalchemy import Select, delete, insert, select
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped

@@ -68,7 +68,8 @@ class MappingDialog(QDialog):
     Attributes:
         roles: the drop-down over each column of the sample, in column order.
         chosen: the mapping handed back by Import (None until then).
-        saved_name: the name it was saved under, if it was.
+        saved_name: the name it was saved under, if it was (and not changed since).
+        saved_any: whether any profile was saved here.
 
     Signals:
         previewed(object): the ``Preview`` just shown (after each change).
@@ -93,6 +94,7 @@ class MappingDialog(QDialog):
         self.roles: list[QComboBox] = []
         self.chosen: ColumnMapping | None = None
         self.saved_name: str | None = None
+        self.saved_any = False
         self._saved_mapping: ColumnMapping | None = None
         intro = QLabel(_intro(file))
         intro.setWordWrap(True)
@@ -287,6 +289,7 @@ class MappingDialog(QDialog):
 
     def _saved(self, profile: CsvProfileRecord) -> None:
         self.saved_name, self._saved_mapping = profile.name, profile.mapping
+        self.saved_any = True
         how = (
             "files with this header are read with it from now on"
             if profile.recognised

@@ -12,7 +12,7 @@ from crechebooks_desktop.ui.ops import BookSession
 
 
 class LayoutsCombo(QComboBox):
-    """ "Recognise from the header", the banks' profiles, then the creche's saved ones.
+    """The layouts offered: recognise from the header, the banks', then the creche's saved ones.
 
     An item's data is the profile's name (None to recognise the layout), as
     ``importers.bank.layouts`` takes it.

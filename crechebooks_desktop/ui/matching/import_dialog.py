@@ -339,6 +339,9 @@ class ImportDialog(QDialog):
     def _mapping_closed(self, dialog: MappingDialog) -> None:
         if self.mapping_dialog is dialog:
             self.mapping_dialog = None
+        if dialog.result() != QDialog.DialogCode.Accepted and dialog.saved_any:
+            # A profile was saved (and chosen), then the step closed: read the file with it.
+            self.read_file()
 
     def _mapped(self, dialog: MappingDialog) -> None:
         """Import with the mapping: read the whole file with it, then import when it reads."""

@@ -243,3 +243,18 @@ def test_head_is_the_first_lines_as_utf8_with_their_numbers() -> None:
     assert data.decode("cp1252").startswith(text)
     mapping = ColumnMapping("Date", "YYYY-MM-DD", ("Text",), amount="Amount")
     assert read_mapped(cut, "x.csv", mapping, "x").lines[-1].line_no == MAX_SKIP_LINES + 200 + 1
+
+
+def test_a_mapping_says_every_problem_of_its_own() -> None:
+    mapping = ColumnMapping("Date", "DD/MM/YYYY", ("Text", "Date"), amount="Amount", skip_lines=-1)
+    assert mapping.problems() == [
+        "lines to skip cannot be negative",
+        "column 'Date' is given two meanings",
+    ]
+
+
+def test_an_explicit_csv_format_reads_with_the_saved_header_too() -> None:
+    path = GOLDEN / "effective-date.csv"
+    saved = {"Zero Cheque": _saved(path)}
+    statement = read_statement_using(path.read_bytes(), path.name, file_format="csv", saved=saved)
+    assert statement.profile == "Zero Cheque"
