@@ -604,7 +604,7 @@ def offboarding_pictures(app, path: Path) -> list[str]:
 
 
 def mapped_statement(folder: Path) -> Path:
-    """A statement in a layout no bank's profile reads (its date column is "Effective Date")."""
+    """A statement in a layout no bank's profile reads (its date column is "Dated")."""
     rows = (
         ("EFT CREDIT", "MRS N DLAMINI INV-114", 485_000),
         ("CASH DEPOSIT", "RANDBURG BRANCH", 200_000),
@@ -624,7 +624,7 @@ def mapped_statement(folder: Path) -> Path:
         f"Statement Period;{first:%Y/%m/%d} - {TODAY:%Y/%m/%d}",
         f"Opening Balance;{format_rands(balance)[2:]}",
         "",
-        "Effective Date;Narrative;Counterparty;Debit (ZAR);Credit (ZAR);Running Total",
+        "Dated;Narration;Other Party;Outflow (ZAR);Inflow (ZAR);Running Total",
     ]
     dated = []
     for n, (kind, who, cents) in enumerate(rows):

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.slow
 Cli = Callable[..., Any]
 GOLDEN = Path(__file__).parents[1] / "golden" / "mapped"
 ZERO = (
-    "--date", "Effective Date", "--date-format", "yyyy/mm/dd", "--money-in", "Credit (ZAR)",
-    "--money-out", "Debit (ZAR)", "--description", "Narrative,Counterparty",
+    "--date", "Dated", "--date-format", "yyyy/mm/dd", "--money-in", "Inflow (ZAR)",
+    "--money-out", "Outflow (ZAR)", "--description", "Narration,Other Party",
     "--balance", "Running Total", "--skip-lines", "5",
 )  # fmt: skip
 NO_HEADER = (
@@ -112,22 +112,22 @@ def test_a_profile_saved_from_a_file_is_recognised_and_one_by_name_is_chosen(
     office: Office,
 ) -> None:
     said = office.ok(
-        "bank", "profiles", "add", "Zero Cheque", *ZERO, "--from-file", "effective-date.csv"
+        "bank", "profiles", "add", "Zero Cheque", *ZERO, "--from-file", "inflow-outflow.csv"
     )
     columns = (
-        "date Effective Date (YYYY/MM/DD), in Credit (ZAR), out Debit (ZAR), "
-        "description Narrative+Counterparty, balance Running Total, skip 5"
+        "date Dated (YYYY/MM/DD), in Inflow (ZAR), out Outflow (ZAR), "
+        "description Narration+Other Party, balance Running Total, skip 5"
     )
     assert said.splitlines() == [
         f"saved CSV profile Zero Cheque: {columns}",
-        "  files with the header of effective-date.csv are read with it",
+        "  files with the header of inflow-outflow.csv are read with it",
     ]
-    imported = office.json("bank", "import", "effective-date.csv", "--account", "Cheque")
+    imported = office.json("bank", "import", "inflow-outflow.csv", "--account", "Cheque")
     assert (imported["format"], imported["profile"]) == ("csv", "Zero Cheque")
-    _imported_as_expected(imported, "effective-date.csv")
-    again = office.ok("bank", "import", "effective-date.csv", "--account", "cheque")
+    _imported_as_expected(imported, "inflow-outflow.csv")
+    again = office.ok("bank", "import", "inflow-outflow.csv", "--account", "cheque")
     assert (
-        "effective-date.csv (csv, Zero Cheque) into Cheque: 0 line(s) imported, 12 already" in again
+        "inflow-outflow.csv (csv, Zero Cheque) into Cheque: 0 line(s) imported, 12 already" in again
     )
 
     said = office.ok("bank", "profiles", "add", "No Header", *NO_HEADER)
@@ -153,8 +153,8 @@ def test_a_profile_saved_from_a_file_is_recognised_and_one_by_name_is_chosen(
         ("Zero Cheque", True, "admin"),
     ]
     zero = listed["profiles"][1]["mapping"]
-    assert zero["header"][:2] == ["effectivedate", "narrative"]
-    assert zero["description"] == ["Narrative", "Counterparty"]
+    assert zero["header"][:2] == ["dated", "narration"]
+    assert zero["description"] == ["Narration", "Other Party"]
     table = office.ok("bank", "profiles", "list").splitlines()
     assert table[0].split() == ["name", "used", "saved", "columns"]
     assert table[1].startswith("No Header    by name only")
@@ -170,7 +170,7 @@ def test_a_profile_saved_from_a_file_is_recognised_and_one_by_name_is_chosen(
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the services are tested on both
 def test_bad_profiles_are_refused_in_one_line(office: Office) -> None:
-    office.ok("bank", "profiles", "add", "Zero Cheque", *ZERO, "--from-file", "effective-date.csv")
+    office.ok("bank", "profiles", "add", "Zero Cheque", *ZERO, "--from-file", "inflow-outflow.csv")
     add = ("bank", "profiles", "add")
     assert office.refused(*add, "Other", *ZERO[:2], "--date-format", "D/M/Y", *ZERO[4:]) == (
         "the mapping 'Other' cannot be used: date format 'D/M/Y' is not one of DD/MM/YYYY, "
@@ -187,16 +187,15 @@ def test_bad_profiles_are_refused_in_one_line(office: Office) -> None:
         f"'Capitec' is the name of a built-in profile ({', '.join(builtin_names())}); "
         "give the mapping another name"
     )
-    lacking = ("--balance", "Closing Balance", "--from-file", "effective-date.csv")
+    lacking = ("--balance", "Closing Balance", "--from-file", "inflow-outflow.csv")
     assert office.refused(*add, "Other", *ZERO[:-4], *lacking, "--skip-lines", "5") == (
-        "effective-date.csv: the mapping names a column 'Closing Balance' that the file does "
-        "not have (its columns: effectivedate, narrative, counterparty, debit, credit, "
-        "runningtotal)"
+        "inflow-outflow.csv: the mapping names a column 'Closing Balance' that the file does "
+        "not have (its columns: dated, narration, otherparty, outflow, inflow, runningtotal)"
     )
-    wrong_dates = ("--date-format", "DD/MM/YYYY", "--from-file", "effective-date.csv")
+    wrong_dates = ("--date-format", "DD/MM/YYYY", "--from-file", "inflow-outflow.csv")
     assert office.refused(*add, "Other", *ZERO[:2], *wrong_dates, *ZERO[4:]) == (
-        "the mapping 'Other' does not read effective-date.csv (12 problems; the first: "
-        "effective-date.csv:7: Effective Date: '2026/10/23' is not a date in the form the "
+        "the mapping 'Other' does not read inflow-outflow.csv (12 problems; the first: "
+        "inflow-outflow.csv:7: Dated: '2026/10/23' is not a date in the form the "
         "mapping gives); nothing was saved"
     )
     assert office.refused(*add, "Other", *NO_HEADER, "--skip-lines=-2") == (
@@ -205,7 +204,7 @@ def test_bad_profiles_are_refused_in_one_line(office: Office) -> None:
     assert office.refused(*add, "Other", *NO_HEADER[:-1], "--from-file", "missing.csv") == (
         "missing.csv: no such file"
     )
-    assert office.refused(*add, "Zero Again", *ZERO, "--from-file", "effective-date.csv") == (
+    assert office.refused(*add, "Zero Again", *ZERO, "--from-file", "inflow-outflow.csv") == (
         "files with this header are read with the saved CSV profile 'Zero Cheque' already; "
         "remove it first to map them differently"
     )
@@ -214,14 +213,14 @@ def test_bad_profiles_are_refused_in_one_line(office: Office) -> None:
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_an_unknown_profile_names_the_built_in_and_saved_ones(office: Office) -> None:
     assert office.refused(
-        "bank", "import", "no-header.csv", "--account", "Cheque", "--profile", "Bank Zero"
+        "bank", "import", "no-header.csv", "--account", "Cheque", "--profile", "Old Layout"
     ) == (
-        f"no CSV profile named 'Bank Zero'; the built-in ones are {', '.join(builtin_names())}; "
+        f"no CSV profile named 'Old Layout'; the built-in ones are {', '.join(builtin_names())}; "
         "saved ones: none yet (crechebooks bank profiles add)"
     )
     office.ok("bank", "profiles", "add", "No Header", *NO_HEADER)
     assert office.refused(
-        "bank", "import", "no-header.csv", "--account", "Cheque", "--profile", "Bank Zero"
+        "bank", "import", "no-header.csv", "--account", "Cheque", "--profile", "Old Layout"
     ).endswith("saved ones: No Header")
     fnb = office.tmp / "fnb.csv"
     fnb.write_text("Date,Amount,Balance,Description\n03/10/2026,4850.00,4850.00,FEES\n")

@@ -80,12 +80,12 @@ def _expected(name: str) -> dict:
 
 
 def _choose_roles(qtbot, step: MappingDialog) -> None:
-    """Map effective-date.csv as a person would, checking the preview at each step."""
+    """Map inflow-outflow.csv as a person would, checking the preview at each step."""
     assert not step.import_button.isEnabled()
     assert step.summary.text().startswith("Choose a date, a description and an amount")
     step.skip.setValue(5)
     assert [step.rows.horizontalHeaderItem(c).text() for c in range(step.rows.columnCount())] == [
-        "Effective Date", "Narrative", "Counterparty", "Debit (ZAR)", "Credit (ZAR)",
+        "Dated", "Narration", "Other Party", "Outflow (ZAR)", "Inflow (ZAR)",
         "Running Total",
     ]  # fmt: skip
     assert step.rows.item(1, 1).text() == "MONTHLY FEE"
@@ -102,7 +102,7 @@ def _choose_roles(qtbot, step: MappingDialog) -> None:
     with qtbot.waitSignal(step.previewed) as shown:
         step.set_role(4, "money in")
     assert shown.args[0].usable
-    expected = _expected("effective-date.csv")
+    expected = _expected("inflow-outflow.csv")
     money_in = format_rands(expected["money_in_cents"])
     money_out = format_rands(-expected["money_out_cents"])
     assert step.summary.text() == f"12 lines in the first rows: {money_in} in, {money_out} out."
@@ -122,14 +122,14 @@ def test_an_unknown_layout_is_mapped_previewed_saved_and_imported(
     qtbot, shell, files: Path
 ) -> None:
     dialog = _dialog(qtbot, shell)
-    step = _mapping_step(qtbot, dialog, files / "effective-date.csv")
+    step = _mapping_step(qtbot, dialog, files / "inflow-outflow.csv")
     assert "no header row of a bank statement" in dialog.error.text()
     assert not dialog.ok.isEnabled()
     _choose_roles(qtbot, step)
-    expected = _expected("effective-date.csv")
+    expected = _expected("inflow-outflow.csv")
     # A wrong date format: the rows say so, and nothing can be imported.
     step.date_format.setCurrentText("DD/MM/YYYY")
-    assert "effective-date.csv:7: Effective Date: '2026/10/23' is not a date" in (
+    assert "inflow-outflow.csv:7: Dated: '2026/10/23' is not a date" in (
         step.problems.text()
     )
     assert step.problems.text().endswith("and 7 more")
@@ -158,7 +158,7 @@ def test_an_unknown_layout_is_mapped_previewed_saved_and_imported(
 
     # Next month's file in the same layout is recognised from its header: no mapping step.
     november = files / "november.csv"
-    november.write_bytes((files / "effective-date.csv").read_bytes().replace(b"/10/", b"/11/"))
+    november.write_bytes((files / "inflow-outflow.csv").read_bytes().replace(b"/10/", b"/11/"))
     again = _dialog(qtbot, shell)
     assert again.profile.findText("Zero Cheque (saved)") > 0
     again.set_path(str(november))

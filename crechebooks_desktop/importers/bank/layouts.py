@@ -3,8 +3,9 @@
 A creche saves column mappings in its book (``bank profiles add``, the import
 dialog's mapping step); the caller reads them and passes them in, so this stays
 free of the book. A profile is named either way, without regard to case: one
-of the built-in profiles (``fnb``, ``capitec``...) or a saved mapping's name;
-the two never share a name, as the book refuses to save a built-in's name.
+of the built-in profiles (``fnb``, ``capitec``, ``Standard Bank`` for
+``standard-bank``...) or a saved mapping's name; the two never share a name,
+as the book refuses to save a built-in's name, however it is written.
 
 Without a name, a CSV file whose header is that of a saved mapping is read
 with it, before the built-in profiles look at it (issue 14): a creche that
@@ -35,6 +36,10 @@ def builtin_names() -> tuple[str, ...]:
     return tuple(BY_NAME)
 
 
+def _letters(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
 def resolve(profile: str, saved: Saved) -> tuple[str | None, str | None]:
     """``(built-in name, None)`` or ``(None, saved name)`` for a profile as typed.
 
@@ -42,8 +47,9 @@ def resolve(profile: str, saved: Saved) -> tuple[str | None, str | None]:
         UserFacingError: neither has that name; the message lists both kinds.
     """
     key = profile.strip().lower()
-    if key in BY_NAME:
-        return key, None
+    letters = {_letters(name): name for name in BY_NAME}
+    if _letters(key) in letters:  # "Standard Bank" is standard-bank
+        return letters[_letters(key)], None
     for name in saved:
         if name.lower() == key:
             return None, name

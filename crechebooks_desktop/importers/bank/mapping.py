@@ -150,6 +150,12 @@ def _header(text: str, file: str, mapping: ColumnMapping, name: str) -> Header:
         payer=None,
     )
     line = first_line if mapping.has_header else first_line - 1
+    if not mapping.has_header:
+        # Without a header the columns are named by number, in messages as in the mapping.
+        used = (columns.date, *columns.description, columns.amount, columns.money_in)
+        used += (columns.money_out, columns.fee, columns.balance, columns.reference)
+        width = max(len(first_cells), *(p + 1 for p in used if p is not None))
+        names = tuple(f"Column {i + 1}" for i in range(width))
     profile = Profile(name, name, day_first=True)
     return Header(line, names, delimiter, columns, profile)
 

@@ -67,13 +67,22 @@ def require_profile(uow: UnitOfWork, name: str) -> CsvProfileRecord:
     return found
 
 
+def _letters(name: str) -> str:
+    """A name's letters and digits: ``Standard Bank`` is ``standard-bank``'s ``standardbank``."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
 def _profile_name(name: str, builtin: Collection[str]) -> str:
-    """A name as kept: one line, spaces folded, 1 to ``NAME_LENGTH`` long, no built-in's."""
+    """A name as kept: one line, spaces folded, 1 to ``NAME_LENGTH`` long, no built-in's.
+
+    A built-in's name written with spaces or capitals (``Bank Zero``) is refused
+    too: ``--profile`` takes it that way for the built-in profile.
+    """
     require_one_line(name, "the profile name")
     name = " ".join(name.split())
     if not name or len(name) > NAME_LENGTH:
         raise RuleViolation(f"a CSV profile needs a name of 1 to {NAME_LENGTH} characters")
-    if name.casefold() in {b.casefold() for b in builtin}:
+    if _letters(name) in {_letters(b) for b in builtin}:
         raise RuleViolation(
             f"{name!r} is the name of a built-in profile ({', '.join(builtin)}); "
             "give the mapping another name"

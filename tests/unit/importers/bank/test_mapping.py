@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from crechebooks_desktop.domain.column_mapping import ColumnMapping
+from crechebooks_desktop.domain.problems import ProblemsError
 from crechebooks_desktop.domain.statement import Statement
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank import read_statement
@@ -72,7 +73,7 @@ def _figures(statement: Statement) -> dict[str, Any]:
 
 
 def test_the_golden_files_are_here() -> None:
-    assert [p.name for p in FILES] == ["effective-date.csv", "no-header.csv"]
+    assert [p.name for p in FILES] == ["inflow-outflow.csv", "no-header.csv"]
     assert (GOLDEN / "README.md").is_file()
 
 
@@ -106,10 +107,10 @@ def test_fees_become_lines_of_their_own_after_their_transaction() -> None:
 
 
 def test_a_saved_header_is_recognised_and_read_before_the_built_in_profiles() -> None:
-    path = GOLDEN / "effective-date.csv"
+    path = GOLDEN / "inflow-outflow.csv"
     data = path.read_bytes()
     saved = {"Zero Cheque": _saved(path)}
-    assert saved["Zero Cheque"].header[0] == "effectivedate"
+    assert saved["Zero Cheque"].header[0] == "dated"
     assert recognise(data, path.name, saved) == "Zero Cheque"
     statement = read_statement_using(data, path.name, saved=saved)
     assert statement.profile == "Zero Cheque"
@@ -136,6 +137,7 @@ def test_a_profile_is_named_without_regard_to_case_built_in_or_saved() -> None:
     assert statement.profile == "No Header"
     assert resolve("FNB", saved) == ("fnb", None)
     assert resolve(" Standard-Bank ", saved) == ("standard-bank", None)
+    assert resolve("Standard Bank", saved) == ("standard-bank", None)
     assert resolve("NO HEADER", saved) == (None, "No Header")
     fnb = b"Date,Amount,Balance,Description\n03/10/2026,4850.00,4850.00,FEES\n"
     assert read_statement_using(fnb, "x.csv", profile="Capitec", saved=saved).profile == "capitec"
@@ -143,19 +145,19 @@ def test_a_profile_is_named_without_regard_to_case_built_in_or_saved() -> None:
 
 def test_an_unknown_profile_names_the_built_in_and_saved_ones() -> None:
     with pytest.raises(UserFacingError) as caught:
-        resolve("bank zero", {"TymeBank": _saved(GOLDEN / "no-header.csv")})
+        resolve("old layout", {"Cell Bank": _saved(GOLDEN / "no-header.csv")})
     assert str(caught.value) == (
-        f"no CSV profile named 'bank zero'; the built-in ones are {', '.join(builtin_names())}; "
-        "saved ones: TymeBank"
+        f"no CSV profile named 'old layout'; the built-in ones are {', '.join(builtin_names())}; "
+        "saved ones: Cell Bank"
     )
     with pytest.raises(UserFacingError, match="saved ones: none yet"):
-        resolve("bank zero", {})
+        resolve("old layout", {})
     assert set(builtin_names()) >= {"fnb", "absa", "standard-bank", "nedbank", "capitec"}
 
 
 def test_a_saved_profile_does_not_read_an_ofx_file() -> None:
     ofx = next((GOLDEN.parent / "bankfiles").glob("*.ofx"))
-    saved = {"Mine": _saved(GOLDEN / "effective-date.csv")}
+    saved = {"Mine": _saved(GOLDEN / "inflow-outflow.csv")}
     statement = read_statement_using(ofx.read_bytes(), ofx.name, profile="mine", saved=saved)
     assert (statement.file_format, statement.profile) == ("ofx", None)
 
@@ -254,7 +256,31 @@ def test_a_mapping_says_every_problem_of_its_own() -> None:
 
 
 def test_an_explicit_csv_format_reads_with_the_saved_header_too() -> None:
-    path = GOLDEN / "effective-date.csv"
+    path = GOLDEN / "inflow-outflow.csv"
     saved = {"Zero Cheque": _saved(path)}
     statement = read_statement_using(path.read_bytes(), path.name, file_format="csv", saved=saved)
     assert statement.profile == "Zero Cheque"
+
+
+def test_a_file_without_a_header_names_its_columns_by_number() -> None:
+    mapping = ColumnMapping.from_json(_expected(GOLDEN / "no-header.csv")["mapping"])
+    # Balances that leave the fees out: the fees are charged later, and the note names
+    # the fee column by its number (a file without a header has no names of its own).
+    rows = [
+        "Statement for account 1234567890",
+        "Downloaded 2026-11-30 08:15",
+        '03 Nov 2026,"ATM CASH","SANDTON",-500.00,10.00,500.00',
+        '06 Nov 2026,"PAYMENT RECEIVED","NAIDOO02",3500.00,,4000.00',
+        '09 Nov 2026,"DEBIT ORDER","DSTV",-899.00,7.50,3101.00',
+    ]
+    statement = read_mapped("\n".join(rows).encode(), "x.csv", mapping, "x")
+    assert [line.amount_cents for line in statement.lines] == [-50_000, 350_000, -89_900]
+    note = (
+        "x.csv: the 'Column 5' column's fees are charged later as lines of their own, "
+        "so they were not taken off at their lines"
+    )
+    assert statement.warnings == (note,)
+    rows[3] = rows[3].replace("3500.00", "lots")
+    with pytest.raises(ProblemsError) as caught:
+        read_mapped("\n".join(rows).encode(), "x.csv", mapping, "x")
+    assert [str(p) for p in caught.value.problems] == ["x.csv:4: Column 4: not an amount: 'lots'"]
