@@ -603,6 +603,74 @@ def offboarding_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def mapped_statement(folder: Path) -> Path:
+    """A statement in a layout no bank's profile reads (its date column is "Dated")."""
+    rows = (
+        ("EFT CREDIT", "MRS N DLAMINI INV-114", 485_000),
+        ("CASH DEPOSIT", "RANDBURG BRANCH", 200_000),
+        ("DEBIT ORDER", "ESKOM PREPAID", -125_000),
+        ("EFT CREDIT", "P NAIDOO NAIDOO02", 350_000),
+        ("EFT CREDIT", "GOGO M MOKOENA", 285_000),
+        ("CARD PURCHASE", "WOOLWORTHS FOOD", -184_350),
+        ("EFT CREDIT", "J VAN DER MERWE", 420_000),
+        ("IMMEDIATE PAYMENT", "SALARIES", -3_850_000),
+        ("EFT CREDIT", "T KHUMALO AMAHLE", 350_000),
+        ("MONTHLY FEE", "ACCOUNT FEE", -28_500),
+    )
+    balance, first = 5_234_567, TODAY - dt.timedelta(days=2 * len(rows))
+    lines = [
+        "Account Holder;SUNFLOWER KIDS EDUCARE NPC",
+        "Account Number;2004 5566 7788",
+        f"Statement Period;{first:%Y/%m/%d} - {TODAY:%Y/%m/%d}",
+        f"Opening Balance;{format_rands(balance)[2:]}",
+        "",
+        "Dated;Narration;Other Party;Outflow (ZAR);Inflow (ZAR);Running Total",
+    ]
+    dated = []
+    for n, (kind, who, cents) in enumerate(rows):
+        balance += cents
+        amount = format_rands(abs(cents))[2:]
+        money = f"{amount};" if cents < 0 else f";{amount}"
+        day = first + dt.timedelta(days=2 * n)
+        dated.append(f"{day:%Y/%m/%d};{kind};{who};{money};{format_rands(balance)[2:]}")
+    path = folder / "statement export.csv"
+    path.write_text("\r\n".join([*lines, *reversed(dated), ""]), encoding="utf-8")
+    return path
+
+
+def mapping_pictures(app, path: Path) -> list[str]:
+    """The import dialog's mapping step for a layout no profile reads, its columns chosen."""
+    saved = ["bank-mapping.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+
+    def ready(_workplace: object) -> None:
+        dialog = ImportDialog(shell.session, shell.window)
+        dialog.mapping_opened.connect(lambda step: QTimer.singleShot(300, lambda: choose(step)))
+        dialog.show()
+        dialog.set_path(str(mapped_statement(path.parent)))
+
+    def choose(step) -> None:
+        step.skip.setValue(5)
+        roles = ("date", "description", "description", "money out", "money in", "balance")
+        for column, role in enumerate(roles):
+            step.set_role(column, role)
+        step.show()
+        QTimer.singleShot(300, lambda: shot(step))
+
+    def shot(step) -> None:
+        step.grab().save(str(DOCS / saved[0]))
+        step.close()
+        app.quit()
+
+    shell.startup.ready.connect(ready)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -633,7 +701,12 @@ def sign_in_picture(app) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    only = {"admin": admin_pictures, "roster": roster_pictures, "offboarding": offboarding_pictures}
+    only = {
+        "admin": admin_pictures,
+        "roster": roster_pictures,
+        "offboarding": offboarding_pictures,
+        "mapping": mapping_pictures,
+    }
     parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
     app = application()
@@ -657,6 +730,7 @@ def main() -> int:
         later += admin_pictures(app, admin)
         later += roster_pictures(app, admin)
         later += offboarding_pictures(app, admin)
+        later += mapping_pictures(app, admin)
     first_run_picture(app)
     sign_in_picture(app)
     pictures = (

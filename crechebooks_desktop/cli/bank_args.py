@@ -12,7 +12,6 @@ from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
 from crechebooks_desktop.domain.bank import BANKS
 
 _FORMATS = ["auto", "ofx", "qfx", "qif", "csv", "pdf"]
-_PROFILES = ["fnb", "absa", "standard-bank", "nedbank", "capitec", "generic"]
 _STATUSES = ["all", "unmatched", "review", "matched", "parked", "rejected", "split"]
 
 
@@ -75,9 +74,10 @@ def _bank(add: AddCommand) -> None:
     take.add_argument("--format", default="auto", type=str.lower, choices=_FORMATS)
     take.add_argument(
         "--profile",
-        type=str.lower,
-        choices=_PROFILES,
-        help="the bank's CSV layout (default: detected from the header)",
+        metavar="NAME",
+        type=one_line_text,
+        help="the CSV layout: a bank's (fnb, capitec, ...: 'bank profiles list' names them all) "
+        "or a profile saved with 'bank profiles add' (default: recognised from the header)",
     )
     _json(take)
 
@@ -103,6 +103,67 @@ def _bank(add: AddCommand) -> None:
         help="one part (give two or more), e.g. --part 950.00 --part 50.00",
     )
     _json(split)
+    _profiles(sub)
+
+
+def _column(
+    parser: argparse.ArgumentParser, option: str, text: str, *, required: bool = False
+) -> None:
+    parser.add_argument(option, required=required, metavar="COLUMN", type=one_line_text, help=text)
+
+
+def _profiles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``bank profiles list|add|remove``: saved column mappings for CSV layouts (issue 14)."""
+    profiles = sub.add_parser(
+        "profiles", help="list, save or remove column mappings for CSV layouts no bank's fits"
+    )
+    profiles_sub = profiles.add_subparsers(dest="profiles_action", required=True, metavar="ACTION")
+    listing = profiles_sub.add_parser("list", help="the saved CSV profiles and the built-in ones")
+    listing.set_defaults(handler="bank_profile_commands.cmd_list")
+    _json(listing)
+    add = profiles_sub.add_parser(
+        "add",
+        help="save a column mapping under a name; with --from-file, files with that file's "
+        "header are read with it without being named",
+    )
+    add.set_defaults(handler="bank_profile_commands.cmd_add")
+    add.add_argument("name", metavar="NAME", type=one_line_text)
+    _column(add, "--date", "the date column (header text, or number from 1)", required=True)
+    add.add_argument(
+        "--date-format", required=True, metavar="FORMAT", help="e.g. DD/MM/YYYY or YYYY-MM-DD"
+    )
+    _column(add, "--amount", "a signed amount column")
+    _column(add, "--money-in", "money in (with --money-out instead of --amount)")
+    _column(add, "--money-out", "money out (with --money-in)")
+    add.add_argument(
+        "--description",
+        required=True,
+        metavar="COLUMN[,COLUMN]",
+        type=one_line_text,
+        help="the text columns, joined in this order",
+    )
+    _column(add, "--reference", "the payer's reference")
+    _column(add, "--fee", "a bank fee per line (made a line of its own)")
+    _column(add, "--balance", "the running balance (checked line by line)")
+    add.add_argument(
+        "--skip-lines", default="0", metavar="N", help="lines before the header (default 0)"
+    )
+    add.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the rows start after --skip-lines; give columns by number (1 is the first)",
+    )
+    add.add_argument(
+        "--from-file",
+        metavar="FILE",
+        help="a statement in this layout: the mapping must read it, and its header is kept "
+        "so that the layout is recognised next time",
+    )
+    _json(add)
+    remove = profiles_sub.add_parser("remove", help="forget a saved CSV profile")
+    remove.set_defaults(handler="bank_profile_commands.cmd_remove")
+    remove.add_argument("name", metavar="NAME", type=one_line_text)
+    _json(remove)
 
 
 def _match(add: AddCommand) -> None:

@@ -1,7 +1,11 @@
 """Handlers of the bank commands: accounts, statement import, gaps, split.
 
-A statement is read and checked whole before the book is opened: a file that
+A statement is read and checked whole before anything is written: a file that
 cannot be read is refused with ``FILE:LINE: message`` and nothing is written.
+The file's bytes are read before the book is opened (a missing file is said
+first); the CSV profiles the creche saved live in the book (issue 14), so the
+book is opened and they are read in a short read transaction, then the file
+is parsed outside any transaction, then its lines are written in one.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from crechebooks_desktop.cli.common import (
 from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import money, number, print_table, text
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.importers.bank import read_statement_file
+from crechebooks_desktop.importers.bank.layouts import digest, file_bytes, read_statement_using
 from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.bank import gaps
+from crechebooks_desktop.services.bank.csv_profiles import saved_mappings
 
 
 def cmd_accounts_add(args: argparse.Namespace) -> int:
@@ -97,13 +102,17 @@ def cmd_accounts_reopen(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """``bank import FILE --account NAME [--format F] [--profile P]``."""
+    """``bank import FILE --account NAME [--format F] [--profile NAME]``."""
     file_format = "ofx" if args.format == "qfx" else args.format
-    statement, digest = read_statement_file(
-        Path(args.file), args.file, file_format=file_format, profile=args.profile
-    )
-    with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        result = bank.import_statement(uow, actor, args.account, statement, digest)
+    data = file_bytes(Path(args.file), args.file)
+    with open_book(args) as book:
+        with reading(book, args) as uow:
+            saved = saved_mappings(uow)
+        statement = read_statement_using(
+            data, args.file, file_format=file_format, profile=args.profile, saved=saved
+        )
+        with as_actor(book, args) as (uow, actor):
+            result = bank.import_statement(uow, actor, args.account, statement, digest(data))
     if args.json:
         print_json(result.as_json())
         return 0

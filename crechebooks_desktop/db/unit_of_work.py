@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.categories import CategoryRepository
     from crechebooks_desktop.db.repositories.chart import ChartRepository
     from crechebooks_desktop.db.repositories.checks import CheckRepository
+    from crechebooks_desktop.db.repositories.csv_profiles import CsvProfileRepository
     from crechebooks_desktop.db.repositories.documents import DocumentRepository
     from crechebooks_desktop.db.repositories.history import HistoryRepository
     from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
@@ -163,6 +164,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.bank import BankRepository
 
         return BankRepository(self._session, self._tenant())
+
+    @cached_property
+    def csv_profiles(self) -> CsvProfileRepository:
+        """The creche's saved CSV column mappings (issue 14)."""
+        from crechebooks_desktop.db.repositories.csv_profiles import CsvProfileRepository
+
+        return CsvProfileRepository(self._session, self._tenant())
 
     @cached_property
     def matching(self) -> MatchingRepository:

@@ -37,6 +37,7 @@ EXPECTED_TABLES = {
     "allocations",
     "audit_log",
     "bank_accounts",
+    "bank_csv_profiles",
     "bank_imports",
     "bank_lines",
     "categorisation_rules",
@@ -74,7 +75,7 @@ EXPECTED_TABLES = {
     "users",
 }
 
-LATEST = "0010"
+LATEST = "0011"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).

@@ -21,6 +21,7 @@ from crechebooks_desktop.db.tables.billing import (
     InvoiceLine,
     InvoiceSequence,
 )
+from crechebooks_desktop.db.tables.csv_profiles import BankCsvProfile
 from crechebooks_desktop.db.tables.delivery import OutboxAttachment, OutboxMessage
 from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
 from crechebooks_desktop.db.tables.history import HistoryHead
@@ -48,6 +49,7 @@ __all__ = [
     "Allocation",
     "AuditRecord",
     "BankAccount",
+    "BankCsvProfile",
     "BankImport",
     "BankLine",
     "CategorisationRule",

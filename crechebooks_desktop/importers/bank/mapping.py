@@ -12,17 +12,19 @@ straight after them.
 
 The mapping reads through the same rows reader as the bank profiles, so the
 same checks apply: amounts to the cent, a fee as its own line, the running
-balance chained line by line.
+balance chained line by line. The mapping itself (:class:`ColumnMapping`) is a
+plain value of ``domain.column_mapping``, so that the book can keep it.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 import io
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from crechebooks_desktop.domain.column_mapping import DATE_FORMATS, ROLES, ColumnMapping
 from crechebooks_desktop.domain.statement import Statement
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.csv_profiles import (
@@ -42,112 +44,17 @@ __all__ = [
     "ROLES",
     "ColumnMapping",
     "Sample",
+    "from_roles",
+    "guess_date_format",
+    "head",
     "read_mapped",
     "recognise",
     "sample",
 ]
 
-# The forms offered for a mapped date column, as people write them, to strptime.
-DATE_FORMATS: dict[str, str] = {
-    "DD/MM/YYYY": "%d/%m/%Y",
-    "YYYY-MM-DD": "%Y-%m-%d",
-    "YYYY/MM/DD": "%Y/%m/%d",
-    "YYYYMMDD": "%Y%m%d",
-    "DD-MM-YYYY": "%d-%m-%Y",
-    "DD.MM.YYYY": "%d.%m.%Y",
-    "DD MMM YYYY": "%d %b %Y",
-    "MM/DD/YYYY": "%m/%d/%Y",
-}
-# What a column can be, in the order the mapping step offers them.
-ROLES = (
-    "ignore",
-    "date",
-    "description",
-    "reference",
-    "amount",
-    "money in",
-    "money out",
-    "fee",
-    "balance",
-)
 _SAMPLE_LINES = 200
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMapping:
-    """Which column is which, for one CSV layout.
-
-    Attributes:
-        date: the posting date's column (header text or number from 1).
-        date_format: a key of :data:`DATE_FORMATS`.
-        description: the text columns, joined in this order.
-        amount: a signed amount column; or else ``money_in`` and ``money_out``.
-        money_in: money in (taken as written).
-        money_out: money out (money out whatever its sign).
-        fee: a bank fee per line, made a line of its own.
-        balance: the running balance, checked line by line.
-        reference: the payer's reference.
-        skip_lines: lines before the header (or before the rows).
-        has_header: whether the line after ``skip_lines`` names the columns.
-        header: the header's keys when the mapping was saved (to recognise
-            the layout again); empty for a file without a header.
-    """
-
-    date: str
-    date_format: str
-    description: tuple[str, ...]
-    amount: str | None = None
-    money_in: str | None = None
-    money_out: str | None = None
-    fee: str | None = None
-    balance: str | None = None
-    reference: str | None = None
-    skip_lines: int = 0
-    has_header: bool = True
-    header: tuple[str, ...] = ()
-
-    def problems(self) -> list[str]:
-        """What is wrong with the mapping itself, in words (empty when usable)."""
-        found = []
-        if self.date_format not in DATE_FORMATS:
-            found.append(
-                f"date format {self.date_format!r} is not one of {', '.join(DATE_FORMATS)}"
-            )
-        if not self.description:
-            found.append("no description column")
-        pair = self.money_in is not None or self.money_out is not None
-        if self.amount is not None and pair:
-            found.append("give an amount column, or money in and money out, not both")
-        elif self.amount is None and (self.money_in is None or self.money_out is None):
-            found.append("no amount column (or money in and money out columns)")
-        if self.skip_lines < 0:
-            found.append("lines to skip cannot be negative")
-        named = [self.date, *self.description, *self._optional()]
-        repeated = sorted({c for c in named if named.count(c) > 1})
-        if repeated:
-            found.append(f"column {repeated[0]!r} is given two meanings")
-        return found
-
-    def _optional(self) -> list[str]:
-        parts = (self.amount, self.money_in, self.money_out, self.fee, self.balance)
-        return [c for c in (*parts, self.reference) if c is not None]
-
-    def as_json(self) -> dict[str, object]:
-        """The mapping as stored and as ``bank profiles list --json`` prints it."""
-        data = dataclasses.asdict(self)
-        data["description"] = list(self.description)
-        data["header"] = list(self.header)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> ColumnMapping:
-        """A mapping from :meth:`as_json`'s shape (unknown keys are ignored)."""
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values: dict[str, object] = {k: v for k, v in data.items() if k in fields}
-        for key in ("description", "header"):
-            listed = values.get(key) or ()
-            values[key] = tuple(str(v) for v in listed) if isinstance(listed, list | tuple) else ()
-        return cls(**values)  # type: ignore[arg-type]
+MAX_SKIP_LINES = 50
+"""Lines a mapping may skip before its header: as far as the profiles look for one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +65,19 @@ class Sample:
         delimiter: the delimiter found.
         names: the header's cells (``Column 1``... without a header).
         rows: ``(line, cells)`` of the first rows under it.
+        header: the header row's own cells (empty without a header); unlike
+            ``names``, not padded to the widest row.
     """
 
     delimiter: str
     names: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+    header: tuple[str, ...] = ()
+
+    @property
+    def header_keys(self) -> tuple[str, ...]:
+        """The header as :func:`recognise` compares it (what a saved mapping keeps)."""
+        return tuple(header_key(name) for name in self.header)
 
 
 def _records(text: str, delimiter: str, skip: int) -> list[tuple[int, list[str]]]:
@@ -191,8 +106,10 @@ def sample(data: bytes, file: str, skip_lines: int = 0, has_header: bool = True)
         records = records[1:]
     else:
         names = ()
+    header = names
     names += tuple(f"Column {i + 1}" for i in range(len(names), width))
-    return Sample(delimiter, names, tuple((line, tuple(cells)) for line, cells in records))
+    rows = tuple((line, tuple(cells)) for line, cells in records)
+    return Sample(delimiter, names, rows, header)
 
 
 def _position(column: str, keys: Sequence[str], file: str) -> int:
@@ -233,6 +150,12 @@ def _header(text: str, file: str, mapping: ColumnMapping, name: str) -> Header:
         payer=None,
     )
     line = first_line if mapping.has_header else first_line - 1
+    if not mapping.has_header:
+        # Without a header the columns are named by number, in messages as in the mapping.
+        used = (columns.date, *columns.description, columns.amount, columns.money_in)
+        used += (columns.money_out, columns.fee, columns.balance, columns.reference)
+        width = max(len(first_cells), *(p + 1 for p in used if p is not None))
+        names = tuple(f"Column {i + 1}" for i in range(width))
     profile = Profile(name, name, day_first=True)
     return Header(line, names, delimiter, columns, profile)
 
@@ -281,3 +204,99 @@ def recognise(data: bytes, file: str, saved: Mapping[str, ColumnMapping]) -> str
         if records and tuple(header_key(c) for c in records[0][1]) == mapping.header:
             return name
     return None
+
+
+def head(data: bytes, file: str) -> bytes:
+    """The first lines of a file, as UTF-8, for the mapping step to work on in memory.
+
+    Enough lines for :func:`sample` and a preview with :func:`read_mapped`
+    after any lines a mapping may skip; cut at a line's end, so each line
+    keeps its number.
+
+    Raises:
+        UserFacingError: the file is not text.
+    """
+    text = decode(data, file)
+    lines = itertools.islice(io.StringIO(text, newline=""), MAX_SKIP_LINES + _SAMPLE_LINES + 1)
+    return "".join(lines).encode("utf-8")
+
+
+def guess_date_format(values: Sequence[str]) -> str | None:
+    """The first of :data:`DATE_FORMATS` that reads every one of these dates, or None."""
+    texts = [v.strip() for v in values if v.strip()]
+    if not texts:
+        return None
+    for key, pattern in DATE_FORMATS.items():
+        try:
+            for text in texts:
+                dt.datetime.strptime(text, pattern)  # noqa: DTZ007 - a day, no time
+        except ValueError:
+            continue
+        return key
+    return None
+
+
+def _column(position: int, header: Sequence[str]) -> str:
+    """How a mapping names a column: its header text where that finds it, else its number."""
+    if position < len(header):
+        name = header[position].strip()
+        keys = [header_key(h) for h in header]
+        key = header_key(name)
+        if key and not name.isdigit() and keys.count(key) == 1:
+            return name
+    return str(position + 1)
+
+
+def from_roles(
+    roles: Sequence[str],
+    found: Sample,
+    date_format: str,
+    skip_lines: int,
+    has_header: bool,
+) -> tuple[ColumnMapping | None, list[str]]:
+    """The mapping the mapping step's drop-downs make, and what is wrong with it.
+
+    Args:
+        roles: one of :data:`ROLES` per column of ``found``.
+        found: the sample the roles were chosen on.
+        date_format: a key of :data:`DATE_FORMATS`.
+        skip_lines: lines before the header (or the rows).
+        has_header: whether the first row names the columns; the mapping
+            then keeps the header, so that the layout is recognised again.
+
+    Returns:
+        The mapping (None when no column is the date) and its problems in
+        words (empty when it can be used).
+    """
+    header = found.header if has_header else ()
+    chosen: dict[str, list[str]] = {}
+    for position, role in enumerate(roles):
+        if role != "ignore":
+            chosen.setdefault(role, []).append(_column(position, header))
+    problems = [
+        f"{len(columns)} columns are the {role}: choose one"
+        for role, columns in chosen.items()
+        if role != "description" and len(columns) > 1
+    ]
+    single = {role: columns[0] for role, columns in chosen.items()}
+    date = single.get("date")
+    mapping = ColumnMapping(
+        # Without a date the mapping is not made; a column number no file uses
+        # stands in so that its other problems can still be said.
+        date=date or str(len(roles) + 1),
+        date_format=date_format,
+        description=tuple(chosen.get("description", ())),
+        amount=single.get("amount"),
+        money_in=single.get("money in"),
+        money_out=single.get("money out"),
+        fee=single.get("fee"),
+        balance=single.get("balance"),
+        reference=single.get("reference"),
+        skip_lines=skip_lines,
+        has_header=has_header,
+        header=found.header_keys if has_header else (),
+    )
+    problems += mapping.problems()
+    if date is None:
+        return None, ["choose the date column", *problems]
+    return mapping, problems

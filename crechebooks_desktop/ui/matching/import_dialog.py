@@ -5,6 +5,11 @@ chosen (and again when the format or CSV profile is changed), so the dialog
 shows what it found (format, bank profile, period, the first lines) or why
 the file cannot be imported, before anything is written. The import itself
 runs in the background with progress; Cancel stops it and nothing is kept.
+
+A CSV file whose layout neither a bank's profile nor a profile the creche
+saved recognises opens the mapping step (``ui.bank_mapping``), as does
+"Map columns…" for any CSV file; its Import reads the whole file with the
+mapping here, in the background, and imports it (issue 14).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,69 +37,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crechebooks_desktop.domain.bank import Bank
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, PROFILES
+from crechebooks_desktop.ui.bank_mapping import jobs as mapping_jobs
+from crechebooks_desktop.ui.bank_mapping.dialog import MappingDialog
+from crechebooks_desktop.ui.bank_mapping.layouts_combo import LayoutsCombo
 from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.forms import error_label, ok_cancel
 from crechebooks_desktop.ui.matching import jobs
+from crechebooks_desktop.ui.matching.new_account import BANK_NAMES, NewAccountDialog
 from crechebooks_desktop.ui.matching.progress import ProgressRelay
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
     from crechebooks_desktop.domain.bank import BankAccountRecord
+    from crechebooks_desktop.domain.column_mapping import ColumnMapping
     from crechebooks_desktop.services.bank.accounts_and_imports import ImportResult
     from crechebooks_desktop.services.tasks import TaskState
 
 PREVIEW_LINES = 10
-BANK_NAMES = {
-    "fnb": "FNB",
-    "absa": "ABSA",
-    "standard-bank": "Standard Bank",
-    "nedbank": "Nedbank",
-    "capitec": "Capitec",
-    "generic": "Generic",
-    "other": "Other",
-}
 _FORMATS = (("Recognise it", "auto"), ("OFX / QFX", "ofx"), ("QIF", "qif"), ("CSV", "csv"))
 # The layouts offered, named as the banks are (the generic one last).
 _PROFILES = tuple(sorted((p for p in PROFILES if p != "generic"), key=lambda p: BY_NAME[p].bank))
 _PROFILES += ("generic",)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-class NewAccountDialog(QDialog):
-    """A bank account's name and bank."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New bank account")
-        self.name = QLineEdit(placeholderText="e.g. Cheque account")
-        self.bank = QComboBox()
-        for bank in Bank:
-            self.bank.addItem(BANK_NAMES[bank.value], bank.value)
-        self.error = error_label()
-        self.result_value: tuple[str, str] | None = None
-        form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Bank", self.bank)
-        buttons, _ok = ok_cancel(self, "Add account")
-        buttons.accepted.connect(self._accept)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(380, self.sizeHint().height())
-
-    def _accept(self) -> None:
-        name = " ".join(self.name.text().split())
-        if not name:
-            self.error.setText("Name: give the account a name.")
-            return
-        self.result_value = (name, str(self.bank.currentData()))
-        self.accept()
 
 
 class ImportDialog(QDialog):
@@ -103,7 +71,13 @@ class ImportDialog(QDialog):
     Attributes:
         imported: the import's result once it is done.
         run_matching_wanted: the user closed the dialog with "Run matching".
+        mapping_dialog: the mapping step, while it is open.
+
+    Signals:
+        mapping_opened(object): the mapping step (a ``MappingDialog``), just shown.
     """
+
+    mapping_opened = Signal(object)
 
     def __init__(self, session: BookSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,11 +85,16 @@ class ImportDialog(QDialog):
         self._session = session
         self._reading = 0
         self._task: TaskState | None = None
+        # A mapping from the mapping step, with the name it is read under (issue 14).
+        self._mapping: tuple[str, ColumnMapping] | None = None
+        self._import_when_read = False
+        self.mapping_dialog: MappingDialog | None = None
+        self._read_path = ""
         self.file: jobs.FilePreview | None = None
         self.imported: ImportResult | None = None
         self.run_matching_wanted = False
         self.path = QLineEdit(placeholderText="OFX, QFX, QIF or CSV file from your bank")
-        self.path.editingFinished.connect(self.read_file)
+        self.path.editingFinished.connect(self._path_edited)
         self.browse = QPushButton("Choose…")
         self.browse.setAutoDefault(False)
         self.browse.clicked.connect(self._choose)
@@ -127,13 +106,14 @@ class ImportDialog(QDialog):
         self.file_format = QComboBox()
         for text, value in _FORMATS:
             self.file_format.addItem(text, value)
-        self.profile = QComboBox()
-        self.profile.addItem("Recognise from the header", None)
-        for profile in _PROFILES:
-            label = "Generic" if profile == "generic" else BY_NAME[profile].bank
-            self.profile.addItem(label, profile)
+        banks = [("Generic" if p == "generic" else BY_NAME[p].bank, p) for p in _PROFILES]
+        self.profile = LayoutsCombo(session, banks)
+        self.map_columns = QPushButton("Map columns…")
+        self.map_columns.setAutoDefault(False)
+        self.map_columns.setEnabled(False)
+        self.map_columns.clicked.connect(self._map_chosen_file)
         self.file_format.currentIndexChanged.connect(lambda _i: self._format_changed())
-        self.profile.currentIndexChanged.connect(lambda _i: self.read_file())
+        self.profile.currentIndexChanged.connect(lambda _i: self._choice_changed())
         self.detected = QLabel("Choose the statement file.")
         self.detected.setWordWrap(True)
         self.lines = self._lines_table()
@@ -149,6 +129,7 @@ class ImportDialog(QDialog):
         self._layout()
         self._update_ok()
         self.load_accounts()
+        self.profile.load()
 
     def _layout(self) -> None:
         file_row = QHBoxLayout()
@@ -161,6 +142,7 @@ class ImportDialog(QDialog):
         format_row.addWidget(self.file_format)
         format_row.addWidget(QLabel("Bank layout (CSV)"))
         format_row.addWidget(self.profile, 1)
+        format_row.addWidget(self.map_columns)
         form = QFormLayout()
         form.addRow("Statement file", file_row)
         form.addRow("Into account", account_row)
@@ -251,19 +233,34 @@ class ImportDialog(QDialog):
     def set_path(self, path: str) -> None:
         """Use this file and read it."""
         self.path.setText(path)
-        self.read_file()
+        self._choice_changed()
 
     def _format_changed(self) -> None:
-        self.profile.setEnabled(self.file_format.currentData() in {"auto", "csv"})
+        self.profile.setEnabled(self._csv_allowed())
+        self._choice_changed()
+
+    def _csv_allowed(self) -> bool:
+        return self.file_format.currentData() in {"auto", "csv"}
+
+    def _path_edited(self) -> None:
+        # Leaving the field (for the mapping step, say) is no new choice: read a changed path only.
+        if self.path.text().strip() != self._read_path:
+            self._choice_changed()
+
+    def _choice_changed(self) -> None:
+        """The file, format or profile changed: a mapping made for the file before is dropped."""
+        self._mapping = None
+        self._import_when_read = False
         self.read_file()
 
     def read_file(self) -> None:
         """Read the chosen file in the background and show what it holds."""
-        text = self.path.text().strip()
+        text = self._read_path = self.path.text().strip()
         self.file = None
         self.lines.setRowCount(0)
         self.error.clear()
         self._update_ok()
+        self.map_columns.setEnabled(bool(text) and self._csv_allowed())
         if not text:
             self.detected.setText("Choose the statement file.")
             return
@@ -271,18 +268,30 @@ class ImportDialog(QDialog):
         token = self._reading
         path = Path(text).expanduser()
         file_format = str(self.file_format.currentData())
-        profile = self.profile.currentData() if self.profile.isEnabled() else None
+        profile = self.profile.choice() if self.profile.isEnabled() else None
+        mapping = self._mapping
         self.detected.setText(f"Reading {path.name}…")
-        self._session.run(
-            lambda: jobs.read_file(path, file_format, profile),
-            lambda file: self._show_file(token, file),
+        self._session.query(
+            lambda book, w: mapping_jobs.read_statement(
+                book, w, path, file_format, profile, mapping
+            ),
+            lambda found: self._show_file(token, found),
             lambda exc: self._file_failed(token, exc),
         )
 
-    def _show_file(self, token: int, file: jobs.FilePreview) -> None:
+    def _show_file(self, token: int, found: jobs.FilePreview | mapping_jobs.Unrecognised) -> None:
         if token != self._reading:
             return  # an older read; a newer one is on its way
-        self.file = file
+        if isinstance(found, mapping_jobs.Unrecognised):
+            self._import_when_read = False
+            self.detected.setText(
+                f"{found.path.name}: CrecheBooks does not know these columns; "
+                "say which is which to import it."
+            )
+            self.error.setText(found.reason)
+            self.open_mapping(found)
+            return
+        self.file = file = found
         statement = file.statement
         style = self._style()
         self.detected.setText(describe(file, style))
@@ -304,6 +313,47 @@ class ImportDialog(QDialog):
         if statement.warnings:
             self.error.setText("Warnings: " + "; ".join(statement.warnings[:3]))
         self._update_ok()
+        if self._import_when_read:
+            self._import_when_read = False
+            self.start_import()
+
+    # -- the mapping step (issue 14) --------------------------------------------------------
+
+    def _map_chosen_file(self) -> None:
+        """Map the chosen file's columns: its first lines are read in the background."""
+        text = self.path.text().strip()
+        if not text:
+            return
+        path = Path(text).expanduser()
+        self._session.run(lambda: mapping_jobs.read_head(path), self.open_mapping, self._show_error)
+
+    def open_mapping(self, file: mapping_jobs.Unrecognised) -> None:
+        """Open the mapping step over the file's first lines (window-modal, not blocking)."""
+        if self.mapping_dialog is not None:
+            self.mapping_dialog.close()
+        dialog = MappingDialog(self._session, file, self._style(), self)
+        dialog.saved.connect(self.profile.load)
+        dialog.accepted.connect(lambda: self._mapped(dialog))
+        dialog.finished.connect(lambda _result: self._mapping_closed(dialog))
+        self.mapping_dialog = dialog
+        dialog.open()
+        self.mapping_opened.emit(dialog)
+
+    def _mapping_closed(self, dialog: MappingDialog) -> None:
+        if self.mapping_dialog is dialog:
+            self.mapping_dialog = None
+        if dialog.result() != QDialog.DialogCode.Accepted and dialog.saved_any:
+            # A profile was saved (and chosen), then the step closed: read the file with it.
+            self.read_file()
+
+    def _mapped(self, dialog: MappingDialog) -> None:
+        """Import with the mapping: read the whole file with it, then import when it reads."""
+        if dialog.chosen is None:
+            return
+        # Saved, the import is recorded under the profile's name (its list may not have it yet).
+        self._mapping = (dialog.saved_name or mapping_jobs.MAPPED, dialog.chosen)
+        self._import_when_read = True
+        self.read_file()
 
     def _file_failed(self, token: int, exc: BaseException) -> None:
         if token != self._reading:
@@ -366,6 +416,7 @@ class ImportDialog(QDialog):
             self.new_account,
             self.file_format,
             self.profile,
+            self.map_columns,
         ):
             widget.setEnabled(not busy)
         self.ok.setEnabled(not busy)

@@ -535,21 +535,6 @@ def add_account(book: Book, workplace: Workplace, name: str, bank: str) -> BankA
         return add(uow, workplace.actor, name, bank)
 
 
-def read_file(path: Path, file_format: str, profile: str | None) -> FilePreview:
-    """Read and check a whole statement file (a raw job: no book needed).
-
-    Raises:
-        UserFacingError: the file cannot be read or is not a statement.
-        ProblemsError: lines that cannot be read, every one listed.
-    """
-    from crechebooks_desktop.importers.bank import read_statement_file  # noqa: PLC0415
-
-    statement, digest = read_statement_file(
-        path, path.name, file_format=file_format, profile=profile
-    )
-    return FilePreview(path, statement, digest)
-
-
 def import_file(
     book: Book, workplace: Workplace, file: FilePreview, account: str, task: TaskState
 ) -> ImportResult:

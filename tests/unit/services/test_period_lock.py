@@ -128,6 +128,8 @@ UNTOUCHED = {
     "accounts_and_imports.rename_account": "accounts",
     "accounts_and_imports.close_account": "accounts",
     "accounts_and_imports.reopen_account": "accounts",
+    "csv_profiles.add_profile": "profiles",
+    "csv_profiles.remove_profile": "profiles",
     "creches.change_setting": "settings",
     "creches.change_settings": "settings",
     "credits.apply_household_credit": "invoices",
@@ -222,7 +224,9 @@ service in :data:`REFUSED`. ``new-account``: a new account has no lock.
 ``outbox``, ``reminders``: messages to households and reminders (with the levels and
 holds behind them) write no bank line and no link to one. ``reads``: it only reads.
 ``chart``, ``rules``, ``memory``: accounts, rules and learned choices belong to no
-period. ``uncleared``: a categorising run writes only lines not yet cleared, and a
+period. ``profiles``: a saved CSV column mapping says how files are read; it
+writes no line (an import read with it goes through ``import_statement``).
+``uncleared``: a categorising run writes only lines not yet cleared, and a
 period is finished (locked) only when every line in it is cleared; its writes go
 through the same guarded status change besides. ``skips``: scoring lines again
 leaves a line in a locked period as it was.
