@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Statement", "StatementLine", "dedup_keys"]
+__all__ = ["Statement", "StatementLine", "dedup_keys", "rows_reversed"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -87,6 +87,22 @@ class Statement:
     period_end: dt.date | None = None
     warnings: tuple[str, ...] = ()
     bank: str | None = None
+
+
+def rows_reversed(lines: Sequence[StatementLine]) -> list[StatementLine]:
+    """The lines in the opposite row order, each row's lines kept in their order.
+
+    A row of a file can make two lines (a transaction and its fee, which
+    carries the row's balance), so a newest-first file is read oldest first
+    by reversing its rows, not its lines.
+    """
+    rows: list[list[StatementLine]] = []
+    for line in lines:
+        if rows and rows[-1][0].line_no == line.line_no:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in reversed(rows) for line in row]
 
 
 def _content(line: StatementLine) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crechebooks_desktop.domain.money import format_rands
-from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.domain.statement import Statement, StatementLine, rows_reversed
 
 __all__ = ["balance_problem"]
 
@@ -62,7 +62,7 @@ def _running_jump(statement: Statement) -> str | None:
     forward = list(statement.lines)
     if sum(line.balance_cents is not None for line in forward) < 2:  # noqa: PLR2004 - a pair
         return None
-    backward = forward[::-1]
+    backward = rows_reversed(forward)
     ordered = backward if len(_jumps(backward)) < len(_jumps(forward)) else forward
     jumps = _jumps(ordered)
     if not jumps:

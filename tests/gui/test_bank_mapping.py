@@ -129,9 +129,7 @@ def test_an_unknown_layout_is_mapped_previewed_saved_and_imported(
     expected = _expected("inflow-outflow.csv")
     # A wrong date format: the rows say so, and nothing can be imported.
     step.date_format.setCurrentText("DD/MM/YYYY")
-    assert "inflow-outflow.csv:7: Dated: '2026/10/23' is not a date" in (
-        step.problems.text()
-    )
+    assert "inflow-outflow.csv:7: Dated: '2026/10/23' is not a date" in (step.problems.text())
     assert step.problems.text().endswith("and 7 more")
     assert not step.import_button.isEnabled()
     assert not step.save_button.isEnabled()

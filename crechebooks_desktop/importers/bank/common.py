@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.problems import ImportProblem, ProblemsError
-from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.domain.statement import Statement, StatementLine, rows_reversed
 from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.dates import DateOrder, choose_order
@@ -150,7 +150,7 @@ def file_date_order(dates: Iterable[tuple[int, str]], findings: Findings) -> Dat
 
 def chain_mismatches(lines: Sequence[StatementLine]) -> int:
     """How many running balances disagree, read in the better of the two orders."""
-    backward = lines[::-1]
+    backward = rows_reversed(lines)
     return min(_mismatches(lines, _opening(lines)), _mismatches(backward, _opening(backward)))
 
 
@@ -174,7 +174,7 @@ def running_balance(
     forward = list(lines)
     if not any(line.balance_cents is not None for line in forward):
         return _stated_only(forward, findings, stated)
-    backward = forward[::-1]
+    backward = rows_reversed(forward)
     if _mismatches(backward, _opening(backward)) < _mismatches(forward, _opening(forward)):
         forward = backward
     derived = stated.opening_cents is None

@@ -237,3 +237,15 @@ def test_an_unknown_layout_is_refused_with_what_was_found() -> None:
     text = "When,What,How much\n2026-03-01,A,100.00\n"
     with pytest.raises(UserFacingError, match="no header row of a bank statement"):
         read_statement(_csv(text), "s.csv")
+
+
+def test_newest_first_rows_with_fees_keep_their_fees_and_chain() -> None:
+    lines = (GOLDEN / "capitec_2025_layout.csv").read_text().splitlines()
+    newest_first = "\n".join([lines[0], *reversed(lines[1:])]) + "\n"
+    statement = read_statement(newest_first.encode(), "newest.csv")
+    oldest_first = _read("capitec_2025_layout.csv")
+    assert sorted(x.amount_cents for x in statement.lines) == sorted(
+        x.amount_cents for x in oldest_first.lines
+    )
+    assert statement.warnings == ()
+    assert (statement.opening_balance_cents, statement.closing_balance_cents) == (100000, 702650)
