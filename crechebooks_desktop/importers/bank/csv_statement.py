@@ -305,7 +305,8 @@ def _with_fees(header: Header, rows: Sequence[_Row], findings: Findings) -> list
     else:
         take_off = by_deducting < by_accruing
     if not take_off:
-        fees = header.names[header.columns.fee] if header.columns.fee is not None else "fee"
+        at, names = header.columns.fee, header.names
+        fees = names[at] if at is not None and at < len(names) else "fee"
         findings.note(
             f"the {fees!r} column's fees are charged later as lines of their own, "
             "so they were not taken off at their lines"
