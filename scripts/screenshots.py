@@ -671,6 +671,55 @@ def mapping_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def broken_pdf(folder: Path) -> Path:
+    """An FNB-style PDF statement whose fourth balance is R 10,00 off the lines above it."""
+    # The test suite draws statements in the banks' layouts; this picture borrows it.
+    sys.path.insert(0, str(DOCS.parent))
+    from tests.pdf_drawing import Txn  # noqa: PLC0415
+    from tests.pdf_statements import FNB, render, with_spec  # noqa: PLC0415
+
+    start = dt.date(2026, 3, 2)
+    days_and_lines = (
+        (0, ("MAGTAPE CREDIT", "DLAMINI01"), 485_000),
+        (1, ("FNB APP PAYMENT FROM", "NAIDOO02"), 350_000),
+        (3, ("DEBIT ORDER", "ESKOM PREPAID"), -125_000),
+        (6, ("POS PURCHASE", "WOOLWORTHS FOOD"), -184_350),
+        (8, ("MAGTAPE CREDIT", "MOKOENA04"), 285_000),
+        (9, ("#MONTHLY ACCOUNT FEE",), -28_500),
+    )
+    txns = [Txn(start + dt.timedelta(days=d), lines, c) for d, lines, c in days_and_lines]
+    opening = 1_234_567
+    fourth = opening + sum(t.cents for t in txns[:4]) + 1_000
+    path = folder / "March statement.pdf"
+    path.write_bytes(render(with_spec(FNB, breaks={3: fourth}), txns, opening))
+    return path
+
+
+def pdf_break_pictures(app, path: Path) -> list[str]:
+    """The import dialog on a PDF statement that does not add up, its breaking line marked."""
+    saved = ["import-pdf-break.png"]
+    shell = Shell(
+        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
+    )
+
+    def ready(_workplace: object) -> None:
+        dialog = ImportDialog(shell.session, shell.window)
+        dialog.show()
+        dialog.set_path(str(broken_pdf(path.parent)))
+        QTimer.singleShot(2500, lambda: shot(dialog))
+
+    def shot(dialog) -> None:
+        dialog.grab().save(str(DOCS / saved[0]))
+        dialog.close()
+        app.quit()
+
+    shell.startup.ready.connect(ready)
+    shell.start()
+    app.exec()
+    shell.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -706,6 +755,7 @@ def main() -> int:
         "roster": roster_pictures,
         "offboarding": offboarding_pictures,
         "mapping": mapping_pictures,
+        "pdf": pdf_break_pictures,
     }
     parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
@@ -731,6 +781,7 @@ def main() -> int:
         later += roster_pictures(app, admin)
         later += offboarding_pictures(app, admin)
         later += mapping_pictures(app, admin)
+        later += pdf_break_pictures(app, admin)
     first_run_picture(app)
     sign_in_picture(app)
     pictures = (

@@ -188,3 +188,28 @@ def test_cancel_stops_a_running_import(qtbot, shell, tmp_path) -> None:
     assert dialog.imported is None
     dialog.cancel_button.click()
     assert not dialog.isVisible()
+
+
+def test_a_pdf_that_does_not_add_up_shows_its_lines_with_the_breaking_one_marked(
+    qtbot, shell, tmp_path
+) -> None:
+    from tests.pdf_statements import FNB, render, with_spec
+    from tests.unit.importers.bank.test_pdf_layouts import OPENING, month
+
+    pdf = tmp_path / "statement.pdf"
+    txns = month(dt.date(2026, 1, 1))
+    pdf.write_bytes(render(with_spec(FNB, breaks={2: 411_544 + 1_000}), txns, OPENING))
+    dialog = _dialog(qtbot, shell)
+    dialog.set_path(str(pdf))
+    qtbot.waitUntil(lambda: dialog.chain_break_row is not None, timeout=10_000)
+    assert "statement.pdf:page 1, line 9: balance: R 4 125,44" in dialog.error.text()
+    assert "lines add up to R 4 115,44" in dialog.error.text()
+    assert dialog.lines.rowCount() == len(txns)  # every line read, not just a preview
+    row = dialog.chain_break_row
+    assert dialog.lines.item(row, 2).text().startswith("ESKOM")
+    marked = dialog.lines.item(row, 1)
+    assert marked.background().color().name() == "#f4c7c3"
+    assert "prints R 4 125,44, the lines add up to R 4 115,44" in marked.toolTip()
+    others = [r for r in range(dialog.lines.rowCount()) if r != row]
+    assert all(dialog.lines.item(r, 1).toolTip() == "" for r in others)
+    assert not dialog.ok.isEnabled()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME, PROFILES
+from crechebooks_desktop.importers.bank.pdf import BalanceChainError
 from crechebooks_desktop.ui.bank_mapping import jobs as mapping_jobs
 from crechebooks_desktop.ui.bank_mapping.dialog import MappingDialog
 from crechebooks_desktop.ui.bank_mapping.layouts_combo import LayoutsCombo
@@ -47,13 +48,17 @@ from crechebooks_desktop.ui.common.bank_dates import transacted_note
 from crechebooks_desktop.ui.common.errors import report
 from crechebooks_desktop.ui.common.forms import error_label, ok_cancel
 from crechebooks_desktop.ui.matching import jobs
+from crechebooks_desktop.ui.matching.chain_break import mark_chain_break
 from crechebooks_desktop.ui.matching.new_account import BANK_NAMES, NewAccountDialog
 from crechebooks_desktop.ui.matching.progress import ProgressRelay
 from crechebooks_desktop.ui.ops import BookSession, Changes
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from crechebooks_desktop.domain.bank import BankAccountRecord
     from crechebooks_desktop.domain.column_mapping import ColumnMapping
+    from crechebooks_desktop.domain.statement import StatementLine
     from crechebooks_desktop.services.bank.accounts_and_imports import ImportResult
     from crechebooks_desktop.services.tasks import TaskState
 
@@ -120,6 +125,7 @@ class ImportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.error = error_label()
+        self.chain_break_row: int | None = None  # the marked line, when a PDF does not add up
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setObjectName("importOutcome")
@@ -295,21 +301,7 @@ class ImportDialog(QDialog):
         statement = file.statement
         style = self._style()
         self.detected.setText(describe(file, style))
-        shown = statement.lines[:PREVIEW_LINES]
-        self.lines.setRowCount(len(shown))
-        for row, line in enumerate(shown):
-            cells = (
-                line.date.strftime("%d %b %Y"),
-                format_rands(line.amount_cents, style),
-                line.description,
-            )
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                if column == 0:
-                    item.setToolTip(transacted_note(line.date, line.transaction_date) or "")
-                if column == 1:
-                    item.setTextAlignment(_RIGHT)
-                self.lines.setItem(row, column, item)
+        self._fill_lines(statement.lines[:PREVIEW_LINES], style)
         if statement.warnings:
             self.error.setText("Warnings: " + "; ".join(statement.warnings[:3]))
         self._update_ok()
@@ -355,11 +347,39 @@ class ImportDialog(QDialog):
         self._import_when_read = True
         self.read_file()
 
+    def _fill_lines(self, lines: Sequence[StatementLine], style: MoneyStyle) -> None:
+        self.lines.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = (
+                line.date.strftime("%d %b %Y"),
+                format_rands(line.amount_cents, style),
+                line.description,
+            )
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if column == 0:
+                    item.setToolTip(transacted_note(line.date, line.transaction_date) or "")
+                if column == 1:
+                    item.setTextAlignment(_RIGHT)
+                self.lines.setItem(row, column, item)
+
     def _file_failed(self, token: int, exc: BaseException) -> None:
         if token != self._reading:
             return
         self.detected.setText("This file cannot be imported.")
         self._show_error(exc)
+        if isinstance(exc, BalanceChainError) and exc.lines:
+            self._show_chain_break(exc)
+
+    def _show_chain_break(self, exc: BalanceChainError) -> None:
+        """Every line read, with the one where the statement stops adding up marked."""
+        style = self._style()
+        self._fill_lines(exc.lines, style)
+        self.chain_break_row = mark_chain_break(self.lines, exc, style)
+        self.detected.setText(
+            f"These are the {len(exc.lines)} lines read. The statement's balance printed at the "
+            "marked line is not what the lines add up to, so it cannot be imported."
+        )
 
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, UserFacingError):
