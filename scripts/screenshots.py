@@ -638,37 +638,48 @@ def mapped_statement(folder: Path) -> Path:
     return path
 
 
-def mapping_pictures(app, path: Path) -> list[str]:
-    """The import dialog's mapping step for a layout no profile reads, its columns chosen."""
-    saved = ["bank-mapping.png"]
+def import_dialog_picture(app, path: Path, name: str, begin) -> list[str]:
+    """A picture taken from the import dialog over the book at ``path``.
+
+    ``begin(dialog, shoot)`` sets the dialog going and calls ``shoot(widget)``
+    when the widget to picture is ready; the picture is saved as ``docs/name``.
+    """
     shell = Shell(
         argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
     )
 
-    def ready(_workplace: object) -> None:
-        dialog = ImportDialog(shell.session, shell.window)
-        dialog.mapping_opened.connect(lambda step: QTimer.singleShot(300, lambda: choose(step)))
-        dialog.show()
-        dialog.set_path(str(mapped_statement(path.parent)))
-
-    def choose(step) -> None:
-        step.skip.setValue(5)
-        roles = ("date", "description", "description", "money out", "money in", "balance")
-        for column, role in enumerate(roles):
-            step.set_role(column, role)
-        step.show()
-        QTimer.singleShot(300, lambda: shot(step))
-
-    def shot(step) -> None:
-        step.grab().save(str(DOCS / saved[0]))
-        step.close()
+    def shoot(widget) -> None:
+        widget.grab().save(str(DOCS / name))
+        widget.close()
         app.quit()
+
+    def ready(_workplace: object) -> None:
+        begin(ImportDialog(shell.session, shell.window), shoot)
 
     shell.startup.ready.connect(ready)
     shell.start()
     app.exec()
     shell.stop()
-    return saved
+    return [name]
+
+
+def mapping_pictures(app, path: Path) -> list[str]:
+    """The import dialog's mapping step for a layout no profile reads, its columns chosen."""
+
+    def begin(dialog, shoot) -> None:
+        def choose(step) -> None:
+            step.skip.setValue(5)
+            roles = ("date", "description", "description", "money out", "money in", "balance")
+            for column, role in enumerate(roles):
+                step.set_role(column, role)
+            step.show()
+            QTimer.singleShot(300, lambda: shoot(step))
+
+        dialog.mapping_opened.connect(lambda step: QTimer.singleShot(300, lambda: choose(step)))
+        dialog.show()
+        dialog.set_path(str(mapped_statement(path.parent)))
+
+    return import_dialog_picture(app, path, "bank-mapping.png", begin)
 
 
 def broken_pdf(folder: Path) -> Path:
@@ -697,27 +708,19 @@ def broken_pdf(folder: Path) -> Path:
 
 def pdf_break_pictures(app, path: Path) -> list[str]:
     """The import dialog on a PDF statement that does not add up, its breaking line marked."""
-    saved = ["import-pdf-break.png"]
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
 
-    def ready(_workplace: object) -> None:
-        dialog = ImportDialog(shell.session, shell.window)
+    def begin(dialog, shoot) -> None:
+        def when_marked() -> None:
+            if dialog.chain_break_row is None:
+                QTimer.singleShot(100, when_marked)
+            else:
+                QTimer.singleShot(200, lambda: shoot(dialog))
+
         dialog.show()
         dialog.set_path(str(broken_pdf(path.parent)))
-        QTimer.singleShot(2500, lambda: shot(dialog))
+        when_marked()
 
-    def shot(dialog) -> None:
-        dialog.grab().save(str(DOCS / saved[0]))
-        dialog.close()
-        app.quit()
-
-    shell.startup.ready.connect(ready)
-    shell.start()
-    app.exec()
-    shell.stop()
-    return saved
+    return import_dialog_picture(app, path, "import-pdf-break.png", begin)
 
 
 def first_run_picture(app) -> None:
