@@ -190,7 +190,8 @@ def test_bad_profiles_are_refused_in_one_line(office: Office) -> None:
     lacking = ("--balance", "Closing Balance", "--from-file", "inflow-outflow.csv")
     assert office.refused(*add, "Other", *ZERO[:-4], *lacking, "--skip-lines", "5") == (
         "inflow-outflow.csv: the mapping names a column 'Closing Balance' that the file does "
-        "not have (its columns: dated, narration, otherparty, outflow, inflow, runningtotal)"
+        "not have (its columns: Dated, Narration, Other Party, Outflow (ZAR), Inflow (ZAR), "
+        "Running Total)"
     )
     wrong_dates = ("--date-format", "DD/MM/YYYY", "--from-file", "inflow-outflow.csv")
     assert office.refused(*add, "Other", *ZERO[:2], *wrong_dates, *ZERO[4:]) == (

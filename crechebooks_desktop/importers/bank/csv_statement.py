@@ -328,7 +328,8 @@ def _no_header(text: str, file: str, profile: str | None) -> UserFacingError:
     return UserFacingError(
         f"{file}:1: header: no header row of {which} in the first 50 lines; a CSV statement "
         "needs columns for the date, the description and the amount (or money in and money "
-        f"out); the file starts {first[:80]!r}"
+        f"out); the file starts {first[:80]!r}. Say which column is which with Map columns in "
+        "the import dialog, or with: crechebooks bank profiles add NAME --from-file FILE ..."
     )
 
 

@@ -112,7 +112,8 @@ def sample(data: bytes, file: str, skip_lines: int = 0, has_header: bool = True)
     return Sample(delimiter, names, rows, header)
 
 
-def _position(column: str, keys: Sequence[str], file: str) -> int:
+def _position(column: str, names: Sequence[str], file: str) -> int:
+    keys = [header_key(name) for name in names]
     if column.strip().isdigit():
         number = int(column)
         if 1 <= number <= max(len(keys), 1) or not keys:
@@ -122,7 +123,7 @@ def _position(column: str, keys: Sequence[str], file: str) -> int:
         return keys.index(key)
     raise UserFacingError(
         f"{file}: the mapping names a column {column!r} that the file does not have"
-        + (f" (its columns: {', '.join(keys)})" if keys else "")
+        + (f" (its columns: {', '.join(names)})" if names else "")
     )
 
 
@@ -133,14 +134,13 @@ def _header(text: str, file: str, mapping: ColumnMapping, name: str) -> Header:
         raise UserFacingError(f"{file}: no rows after the first {mapping.skip_lines} line(s)")
     first_line, first_cells = records[0]
     names = tuple(cell.strip() for cell in first_cells) if mapping.has_header else ()
-    keys = [header_key(n) for n in names]
 
     def at(column: str | None) -> int | None:
-        return None if column is None else _position(column, keys, file)
+        return None if column is None else _position(column, names, file)
 
     columns = Columns(
-        date=_position(mapping.date, keys, file),
-        description=tuple(_position(c, keys, file) for c in mapping.description),
+        date=_position(mapping.date, names, file),
+        description=tuple(_position(c, names, file) for c in mapping.description),
         amount=at(mapping.amount),
         money_in=at(mapping.money_in),
         money_out=at(mapping.money_out),
