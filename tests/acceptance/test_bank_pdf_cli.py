@@ -46,7 +46,7 @@ def test_a_pdf_statement_imports_and_a_second_import_finds_it_there(
     path = _statement(tmp_path, setup)
     out = ok(cli(*setup.db, "bank", "import", str(path), "--account", "Cheque"))
     assert out.splitlines() == [
-        f"{path} (pdf, capitec) into Cheque: 4 line(s) imported, 0 already there",
+        f"{path} (pdf, Capitec) into Cheque: 4 line(s) imported, 0 already there",
         "  money in R 12 900,00, money out R 52,00",
     ]
     again = as_json(cli(*setup.db, "bank", "import", str(path), "--account", "Cheque", "--json"))

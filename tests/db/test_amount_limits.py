@@ -69,7 +69,8 @@ def test_every_money_column_has_its_limit() -> None:
                     f"{column.name} BETWEEN {-MAX_BALANCE_CENTS} AND {MAX_BALANCE_CENTS}",
                 }, (table.name, rule)
     dates = sorted(name for name in checks if name.endswith("_in_book_years"))
-    assert len(dates) == 11  # fee_structure_rates.effective_from among them
+    # fee_structure_rates.effective_from and bank_lines.transaction_date among them
+    assert len(dates) == 12
     assert checks["ck_payments_payment_date_in_book_years"] == (
         "payment_date BETWEEN '2000-01-01' AND '2099-12-31'"
     )
