@@ -65,6 +65,10 @@ def _not_a_statement(rows: list[list[Row]], file: str, pages: int) -> UserFacing
     )
 
 
+_UNICODE_MAP = b"/ToUnicode"
+_UNICODE_MAP_OFF = b"/ToUnicodX"
+
+
 def read_pdf(data: bytes, file: str) -> Statement:
     """Read a bank statement PDF.
 
@@ -89,6 +93,16 @@ def read_pdf(data: bytes, file: str) -> Statement:
     rows = page_rows(pages)
     notes = Notes(file)
     found = walk(rows, notes)
+    if not found.tables and _UNICODE_MAP in data:
+        # A font whose ToUnicode map is wrong prints sense but reads as nonsense
+        # ("BucÜung" for "Buchung"); its own encoding may still read it right.
+        # Renaming the key (same length: the file's offsets hold) makes PDFium use
+        # the encoding; the balance chain then proves or refuses the reading.
+        retry_pages = read_pages(data.replace(_UNICODE_MAP, _UNICODE_MAP_OFF), file)
+        retry_rows, retry_notes = page_rows(retry_pages), Notes(file)
+        retry = walk(retry_rows, retry_notes)
+        if retry.tables:
+            pages, rows, notes, found = retry_pages, retry_rows, retry_notes, retry
     if not found.tables:
         raise _not_a_statement(rows, file, len(pages))
     layout = recognise(row.text for row in rows[0])

@@ -31,6 +31,7 @@ __all__ = ["Page", "Word", "read_pages"]
 # a space character (PDFs position words instead of printing spaces).
 _WORD_GAP = 0.3
 _IMAGE_OBJECT = 3  # FPDF_PAGEOBJ_IMAGE
+_LINE_END_HYPHEN = "\x02"  # how PDFium gives a hyphen that ends a line
 _SPACES = frozenset(" \t\r\n\xa0\u2002\u2003\u2009\u202f\ufffe\uffff")
 
 
@@ -85,6 +86,8 @@ class _Chars:
         x0 = x1 = baseline = size = 0.0
         for index in range(raw.FPDFText_CountChars(tp)):
             char = chr(raw.FPDFText_GetUnicode(tp, index) or 32)
+            if char == _LINE_END_HYPHEN:
+                char = "-"
             upright = abs(math.sin(raw.FPDFText_GetCharAngle(tp, index))) < 0.01  # noqa: PLR2004
             if char in _SPACES or not upright:
                 if text:

@@ -15,6 +15,7 @@ transaction and carrying the printed balance, as the CSV reader does.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,6 +104,18 @@ def _dates(entries: Sequence[Entry], dating: Dating, notes: Notes) -> list[dt.da
     return dates
 
 
+_SOFT_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=[a-zäöüß])")
+
+
+def joined(texts: Sequence[str]) -> str:
+    """A description's printed lines as one text.
+
+    A word hyphenated at a line's end (``Einrei-`` / ``cher-ID``) is joined
+    again: a hyphen after a letter, with the next line going on in lower case.
+    """
+    return _SOFT_HYPHEN.sub("", " ".join(texts))
+
+
 def statement_lines(
     entries: Sequence[Entry], layout: Layout, dating: Dating, notes: Notes, *, card: bool
 ) -> list[Line]:
@@ -114,7 +127,7 @@ def statement_lines(
         amount, fee = signs.fees(entry, signs.amount(entry, notes))
         printed = entry.money.get(Role.BALANCE)
         balance = None if printed is None else balance_of(printed) * flip
-        text = describe(" ".join(entry.texts)) or "(no description)"
+        text = describe(joined(entry.texts)) or "(no description)"
         if date is None:
             continue
         if amount == 0 and fee == 0:
