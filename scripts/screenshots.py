@@ -13,6 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -87,10 +88,22 @@ def statement_file(folder: Path) -> Path:
     return path
 
 
-def window_pictures(app, path: Path) -> None:
-    shell = Shell(
+def picture_shell(path: Path) -> Shell:
+    """The window over the book at ``path``, not yet started, for taking pictures."""
+    return Shell(
         argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
     )
+
+
+def run_until_quit(app, shell: Shell) -> None:
+    """Start the window, run until a picture quits the app, then stop it."""
+    shell.start()
+    app.exec()
+    shell.stop()
+
+
+def window_pictures(app, path: Path) -> None:
+    shell = picture_shell(path)
     quiet_banner(shell)
     view = shell.window.invoices
     shots = {"households": False}
@@ -123,9 +136,7 @@ def window_pictures(app, path: Path) -> None:
         )
 
     shell.window.households.loaded.connect(households_loaded)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
 
 
 def quiet_banner(shell: Shell) -> None:
@@ -346,9 +357,7 @@ def statements_pictures(app, path: Path) -> list[str]:
     except jobs.RendererMissing:
         jobs.load_renderer = stand_in_renderer
         print("note: exporters/statement_pdf.py is missing: the statement page is a stand-in")
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
+    shell = picture_shell(path)
     quiet_banner(shell)
     view = shell.window.statements
 
@@ -389,9 +398,7 @@ def statements_pictures(app, path: Path) -> list[str]:
         shell.window.tabs.setCurrentWidget(view)
 
     shell.startup.ready.connect(ready)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
     return saved
 
 
@@ -452,9 +459,7 @@ BAD_ROSTER = (
 def admin_pictures(app, path: Path) -> list[str]:
     """The Settings, Users and Fee structures dialogs, and a roster file's problems."""
     saved = ["settings-dialog.png", "users-dialog.png", "fees-dialog.png", "import-problems.png"]
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
+    shell = picture_shell(path)
 
     def ready(_workplace: object) -> None:
         dialog = SettingsDialog(shell.session, shell.window)
@@ -503,18 +508,14 @@ def admin_pictures(app, path: Path) -> list[str]:
         app.quit()
 
     shell.startup.ready.connect(ready)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
     return saved
 
 
 def roster_pictures(app, path: Path) -> list[str]:
     """The Households tab with a family chosen, its household dialog and an enrolment's."""
     saved = ["households-tab.png", "household-dialog.png", "enrolment-dialog.png"]
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
+    shell = picture_shell(path)
     quiet_banner(shell)
     view = shell.window.households
 
@@ -561,18 +562,14 @@ def roster_pictures(app, path: Path) -> list[str]:
         app.quit()
 
     view.loaded.connect(loaded)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
     return saved
 
 
 def offboarding_pictures(app, path: Path) -> list[str]:
     """The offboarding dialog over the Households tab: a child leaving, its credit applied."""
     saved = ["offboarding-dialog.png"]
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
+    shell = picture_shell(path)
     view = shell.window.households
     taken: list[bool] = []
 
@@ -589,7 +586,8 @@ def offboarding_pictures(app, path: Path) -> list[str]:
         dialog.apply.setChecked(True)
 
     def shot(dialog) -> None:
-        if taken or not dialog.ok.isEnabled():  # the first preview is of the choice before
+        # A preview's timer can fire after the picture was taken and the window stopped.
+        if taken or not shiboken6.isValid(dialog) or not dialog.ok.isEnabled():
             return
         taken.append(True)
         dialog.grab().save(str(DOCS / saved[0]))
@@ -597,9 +595,7 @@ def offboarding_pictures(app, path: Path) -> list[str]:
         app.quit()
 
     view.loaded.connect(loaded)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
     return saved
 
 
@@ -644,9 +640,7 @@ def import_dialog_picture(app, path: Path, name: str, begin) -> list[str]:
     ``begin(dialog, shoot)`` sets the dialog going and calls ``shoot(widget)``
     when the widget to picture is ready; the picture is saved as ``docs/name``.
     """
-    shell = Shell(
-        argparse.Namespace(db=str(path), creche=None, user=None, screenshot=None), interactive=False
-    )
+    shell = picture_shell(path)
 
     def shoot(widget) -> None:
         widget.grab().save(str(DOCS / name))
@@ -657,9 +651,7 @@ def import_dialog_picture(app, path: Path, name: str, begin) -> list[str]:
         begin(ImportDialog(shell.session, shell.window), shoot)
 
     shell.startup.ready.connect(ready)
-    shell.start()
-    app.exec()
-    shell.stop()
+    run_until_quit(app, shell)
     return [name]
 
 
