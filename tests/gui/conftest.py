@@ -76,8 +76,8 @@ def shell_args(db: Path | str, **extra: object) -> argparse.Namespace:
 
 
 @pytest.fixture
-def start(qtbot, demo_book_path, no_dialogs):
-    """Start the window on the demo book as ``user`` (the admin by default).
+def open_shell(qtbot, no_dialogs):
+    """Start the window on a book: ``open_shell(path, user=None)``; stopped after the test.
 
     It returns once the households are listed and every start-up read has finished
     (opening the book also marks invoices overdue), so a test's first wait is for
@@ -87,8 +87,8 @@ def start(qtbot, demo_book_path, no_dialogs):
 
     made: list[Shell] = []
 
-    def run(user: str | None = None) -> Shell:
-        shell = Shell(shell_args(demo_book_path, user=user), interactive=False)
+    def run(path: Path, user: str | None = None) -> Shell:
+        shell = Shell(shell_args(path, user=user), interactive=False)
         qtbot.addWidget(shell.window)
         made.append(shell)
         with qtbot.waitSignal(shell.window.households.loaded, timeout=20_000):
@@ -99,3 +99,9 @@ def start(qtbot, demo_book_path, no_dialogs):
     yield run
     for shell in made:
         shell.stop()
+
+
+@pytest.fixture
+def start(open_shell, demo_book_path):
+    """Start the window on the demo book as ``user`` (the admin by default)."""
+    return lambda user=None: open_shell(demo_book_path, user)

@@ -21,17 +21,15 @@ from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.bank_mapping.dialog import MappingDialog
 from crechebooks_desktop.ui.bank_mapping.jobs import MAPPED
 from crechebooks_desktop.ui.bank_mapping.preview import preview
-from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from tests.billing_fixtures import new_creche
-from tests.gui.conftest import shell_args
 from tests.gui.test_matching_tab import _settle
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "mapped"
 
 
 @pytest.fixture
-def shell(qtbot, tmp_path, no_dialogs):
+def shell(qtbot, tmp_path, open_shell):
     """The window on a book with a creche and its bank account ``Cheque``."""
     path = tmp_path / "book.sqlite"
     book, _ = Book.open(settings_for(str(path)), create=True)
@@ -39,13 +37,9 @@ def shell(qtbot, tmp_path, no_dialogs):
     with book.write(settings.tenant_id) as uow:
         bank.add_account(uow, actor, "Cheque", "other")
     book.close()
-    shell = Shell(shell_args(path), interactive=False)
-    qtbot.addWidget(shell.window)
-    with qtbot.waitSignal(shell.window.households.loaded, timeout=10_000):
-        shell.start()
+    shell = open_shell(path)
     _settle(qtbot, shell)
-    yield shell
-    shell.stop()
+    return shell
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import MatchOutcome
 from crechebooks_desktop.services.bank.review_queue import list_lines
 from crechebooks_desktop.settings import settings_for
-from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog, NewAccountDialog
 from tests.billing_fixtures import new_creche
-from tests.gui.conftest import shell_args
 from tests.gui.test_matching_tab import _open as open_matching_tab
 from tests.gui.test_matching_tab import _settle, build_book
 
@@ -34,19 +32,15 @@ def fnb_csv(path: Path, lines: int = 12) -> Path:
 
 
 @pytest.fixture
-def shell(qtbot, tmp_path, no_dialogs):
+def shell(qtbot, tmp_path, open_shell):
     """The window on a book with a creche and no bank account yet."""
     path = tmp_path / "empty.sqlite"
     book, _ = Book.open(settings_for(str(path)), create=True)
     new_creche(book)
     book.close()
-    shell = Shell(shell_args(path), interactive=False)
-    qtbot.addWidget(shell.window)
-    with qtbot.waitSignal(shell.window.households.loaded, timeout=10_000):
-        shell.start()
+    shell = open_shell(path)
     _settle(qtbot, shell)
-    yield shell
-    shell.stop()
+    return shell
 
 
 def _dialog(qtbot, shell) -> ImportDialog:
