@@ -22,6 +22,7 @@ from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.admin.users import add_user
 from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.sign_in_support import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]
@@ -48,12 +49,6 @@ def acorns(book_url: str, tmp_path: Path, keep_password: Callable[[str, str], No
         book.close()
     keep_password("bea", "ledger")  # as a script of hers would have it
     return book_url
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any, code: int = 1) -> str:

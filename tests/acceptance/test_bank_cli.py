@@ -21,6 +21,7 @@ from crechebooks_desktop.db.tables import BankImport, BankLine, Payment
 from crechebooks_desktop.services.admin.checks import check_creche
 from crechebooks_desktop.settings import Settings
 from tests.bank_fixtures import Creche, build_creche
+from tests.cli_results import ok
 
 pytestmark = pytest.mark.slow
 
@@ -68,12 +69,6 @@ class BankBook:
 @pytest.fixture
 def setup(book_url: str, tmp_path: Path) -> BankBook:
     return BankBook(book_url, tmp_path)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def as_json(result: Any) -> Any:

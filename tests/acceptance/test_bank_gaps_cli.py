@@ -16,6 +16,7 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
 from tests.bank_fixtures import build_creche
+from tests.cli_results import ok
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]  # services: both
 
@@ -40,12 +41,6 @@ def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
     build_creche(book)
     book.close()
     return ("--db", book_url)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def csv_file(tmp_path: Path, name: str, *rows: str) -> str:

@@ -20,6 +20,7 @@ from crechebooks_desktop.app import main
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
 from tests.categorise_fixtures import Shop, build_shop
+from tests.cli_results import ok
 from tests.conftest import CompletedCli
 from tests.file_keyring import FileKeyring, keep_sign_in
 
@@ -87,12 +88,6 @@ def here(
 
     yield run
     keyring.set_keyring(before)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def as_json(result: Any) -> Any:

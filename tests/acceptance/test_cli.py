@@ -23,6 +23,7 @@ from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.sign_in_support import sign_in
 
 pytestmark = pytest.mark.slow
@@ -49,12 +50,6 @@ def refused(result: Any, starts: str = "crechebooks: error: ", code: int = 1) ->
     assert result.stderr.count("\n") == 1, result
     assert "Traceback" not in result.stderr + result.stdout
     return str(result.stderr.strip())
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 @pytest.fixture

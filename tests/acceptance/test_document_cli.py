@@ -21,6 +21,7 @@ from crechebooks_desktop.services.billing.invoice_lifecycle import void_invoice
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 
 pytestmark = [
     pytest.mark.slow,
@@ -49,12 +50,6 @@ def november(book_url: str, tmp_path: Path) -> str:
     finally:
         book.close()
     return book_url
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any) -> str:

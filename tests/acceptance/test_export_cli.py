@@ -22,6 +22,7 @@ from crechebooks_desktop.importers.roster_csv import import_roster_file
 from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.roster_support import ROSTER_HEADER
 
 pytestmark = pytest.mark.slow
@@ -35,12 +36,6 @@ HOUSEHOLDS = {  # by household_ref: the parent's name, the child's first and las
 }
 # A FULL_DAY fee of R 4 850,00; each child's November invoice is one whole month.
 FEE = "Full Day,FULL_DAY,4850.00,,"
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 @pytest.fixture

@@ -77,12 +77,6 @@ def bare(book_url: str, tmp_path: Path, cli: Cli) -> Setup:
     return Setup(book_url, tmp_path, cli, samples=False)
 
 
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
-
-
 def head(file: str) -> str:
     return f"crechebooks: error: {file} was not imported (1 problem); nothing was changed"
 

@@ -25,6 +25,7 @@ from crechebooks_desktop.services.admin.checks import check_creche
 from crechebooks_desktop.services.billing.invoice_lifecycle import find_invoices
 from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +60,6 @@ def opened(url: str, tmp_path: Path) -> Iterator[Book]:
         yield book
     finally:
         book.close()
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any, starts: str = "crechebooks: error: ", code: int = 1) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.tables import BankLine, Charge, Child, Invoice, LedgerEntry, Payment
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.roster_support import SAMPLE_ROSTER, sample_creche
 
 pytestmark = pytest.mark.slow
@@ -67,12 +68,6 @@ class Creche:
 @pytest.fixture
 def creche(cli: Cli, book_url: str, tmp_path: Path) -> Creche:
     return Creche(cli, book_url, tmp_path)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any) -> list[str]:

@@ -31,6 +31,7 @@ from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.services.demo.creche import create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +60,6 @@ def opened(url: str, files: Path) -> Iterator[Book]:
         yield book
     finally:
         book.close()
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def as_json(result: Any) -> Any:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.reconcile_fixtures import build_october
 
 pytestmark = pytest.mark.slow
@@ -32,12 +33,6 @@ def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
     build_october(book)
     book.close()
     return ("--db", book_url)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def squeezed(text: str) -> list[str]:

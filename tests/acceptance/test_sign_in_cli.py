@@ -23,6 +23,7 @@ from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.admin.users import add_user
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"])]
 
@@ -56,12 +57,6 @@ def acorns(book_url: str, tmp_path: Path) -> str:
     finally:
         book.close()
     return book_url
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any, code: int = 1) -> str:

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.statement_fixtures import PAYER, November, build_november
 
 pytestmark = [
@@ -37,12 +38,6 @@ def november_url(book_url: str, tmp_path: Path) -> tuple[str, November]:
         return book_url, build_november(book)
     finally:
         book.close()
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any, code: int = 1) -> str:

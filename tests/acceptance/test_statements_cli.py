@@ -15,6 +15,7 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.settings import Settings
+from tests.cli_results import ok
 from tests.unit.services.test_arrears import Book1
 
 pytestmark = pytest.mark.slow
@@ -28,12 +29,6 @@ def db(book_url: str, tmp_path: Path) -> tuple[str, str]:
     Book1(book)
     book.close()
     return ("--db", book_url)
-
-
-def ok(result: Any) -> str:
-    assert result.code == 0, result
-    assert "Traceback" not in result.stderr
-    return str(result.stdout)
 
 
 def refused(result: Any, code: int = 1) -> str:
