@@ -19,7 +19,6 @@ listing every one as ``FILE:LINE: field: message``. Nothing is half-read.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from crechebooks_desktop.importers.bank.pdf import read_pdf
 from crechebooks_desktop.importers.bank.qif import read_qif
 from crechebooks_desktop.importers.bank.text import refuse_binary
 
-__all__ = ["FORMATS", "PROFILES", "detect_format", "read_statement", "read_statement_file"]
+__all__ = ["FORMATS", "PROFILES", "detect_format", "file_bytes", "read_statement"]
 
 FORMATS = ("auto", "ofx", "qfx", "qif", "csv", "pdf")
 _SAMPLE = 8192
@@ -107,7 +106,12 @@ def read_statement(
     return read_csv(data, file_name, profile)
 
 
-def _file_bytes(path: Path, shown: str) -> bytes:
+def file_bytes(path: Path, shown: str) -> bytes:
+    """A statement file's bytes, read whole (messages name it ``shown``).
+
+    Raises:
+        UserFacingError: no such file, a folder, or unreadable.
+    """
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -116,23 +120,3 @@ def _file_bytes(path: Path, shown: str) -> bytes:
         raise UserFacingError(f"{shown}: is a folder, not a statement file") from None
     except OSError as exc:
         raise UserFacingError(f"{shown}: cannot be read ({exc.strerror})") from None
-
-
-def read_statement_file(
-    path: Path, shown: str, *, file_format: str = "auto", profile: str | None = None
-) -> tuple[Statement, str]:
-    """Read a statement file from disk, with the SHA-256 of its bytes (kept with the import).
-
-    Args:
-        path: the file.
-        shown: how messages name it (the path as the user gave it, or its name).
-        file_format: as :func:`read_statement`.
-        profile: as :func:`read_statement`.
-
-    Raises:
-        UserFacingError: the file cannot be read, or is not a statement.
-        ProblemsError: lines of it are wrong (every one is listed).
-    """
-    data = _file_bytes(path, shown)
-    statement = read_statement(data, shown, file_format=file_format, profile=profile)
-    return statement, hashlib.sha256(data).hexdigest()

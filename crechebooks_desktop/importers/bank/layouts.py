@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from pathlib import Path
 
 from crechebooks_desktop.domain.column_mapping import ColumnMapping
 from crechebooks_desktop.domain.statement import Statement
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.importers.bank import _file_bytes, detect_format, read_statement
+from crechebooks_desktop.importers.bank import detect_format, file_bytes, read_statement
 from crechebooks_desktop.importers.bank.csv_profiles import BY_NAME
 from crechebooks_desktop.importers.bank.mapping import read_mapped, recognise
 
@@ -97,15 +96,6 @@ def read_statement_using(
         if name is not None:
             return read_mapped(data, file_name, saved[name], name)
     return read_statement(data, file_name, file_format=file_format, profile=builtin)
-
-
-def file_bytes(path: Path, shown: str) -> bytes:
-    """A statement file's bytes, read whole (messages name it ``shown``).
-
-    Raises:
-        UserFacingError: no such file, a folder, or unreadable.
-    """
-    return _file_bytes(path, shown)
 
 
 def digest(data: bytes) -> str:
