@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.reminders import ReminderRepository
     from crechebooks_desktop.db.repositories.roster import RosterRepository
     from crechebooks_desktop.db.repositories.statements import StatementRepository
+    from crechebooks_desktop.db.repositories.sync_outbox import SyncOutboxRepository
     from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
 
 
@@ -220,6 +221,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.statements import StatementRepository
 
         return StatementRepository(self._session, self._tenant())
+
+    @cached_property
+    def sync_outbox(self) -> SyncOutboxRepository:
+        """The creche's Xero and S3 outbox (issue 15)."""
+        from crechebooks_desktop.db.repositories.sync_outbox import SyncOutboxRepository
+
+        return SyncOutboxRepository(self._session, self._tenant())
 
     @cached_property
     def outbox(self) -> OutboxRepository:

@@ -73,9 +73,12 @@ EXPECTED_TABLES = {
     "tenant_users",
     "tenants",
     "users",
+    "xero_connections",
+    "xero_links",
+    "xero_mappings",
 }
 
-LATEST = "0011"
+LATEST = "0012"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).

@@ -23,7 +23,7 @@ from crechebooks_desktop.db.tables.billing import (
 )
 from crechebooks_desktop.db.tables.csv_profiles import BankCsvProfile
 from crechebooks_desktop.db.tables.delivery import OutboxAttachment, OutboxMessage
-from crechebooks_desktop.db.tables.documents import Document, SyncOutbox
+from crechebooks_desktop.db.tables.documents import Document
 from crechebooks_desktop.db.tables.history import HistoryHead
 from crechebooks_desktop.db.tables.ledger import HouseholdBalance, LedgerEntry
 from crechebooks_desktop.db.tables.payments import Allocation, Payment, RefundLink
@@ -42,6 +42,7 @@ from crechebooks_desktop.db.tables.roster import (
     FeeStructureRate,
     Household,
 )
+from crechebooks_desktop.db.tables.sync import SyncOutbox, XeroConnection, XeroLink, XeroMapping
 from crechebooks_desktop.db.tables.tenancy import Tenant, TenantUser, User
 
 __all__ = [
@@ -85,4 +86,7 @@ __all__ = [
     "Tenant",
     "TenantUser",
     "User",
+    "XeroConnection",
+    "XeroLink",
+    "XeroMapping",
 ]

@@ -1,11 +1,8 @@
-"""Generated documents (archived PDFs) and pending sync work."""
+"""Generated documents (archived PDFs)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from sqlalchemy import Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
@@ -13,13 +10,8 @@ from crechebooks_desktop.db.types import (
     BigId,
     Created,
     IntPK,
-    JsonDoc,
-    OptText,
     TenantId,
-    UtcDateTime,
-    enum_type,
 )
-from crechebooks_desktop.domain.enums import SyncStatus, SyncTarget
 
 
 class Document(Base):
@@ -36,23 +28,3 @@ class Document(Base):
     local_path: Mapped[str] = mapped_column(String(500))
     remote_key: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[Created]
-
-
-class SyncOutbox(Base):
-    """Work waiting to go to Xero or S3, written in the same transaction as its cause."""
-
-    __tablename__ = "sync_outbox"
-
-    id: Mapped[IntPK]
-    tenant_id: Mapped[TenantId]
-    target: Mapped[SyncTarget] = mapped_column(enum_type(SyncTarget, "sync_target"))
-    entity: Mapped[str] = mapped_column(String(60))
-    entity_id: Mapped[int] = mapped_column(BigId)
-    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
-    status: Mapped[SyncStatus] = mapped_column(
-        enum_type(SyncStatus, "sync_status"), default=SyncStatus.PENDING
-    )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[OptText]
-    created_at: Mapped[Created]
-    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

@@ -74,6 +74,10 @@ class Tenant(Base):
     reminder_min_cents: Mapped[int] = mapped_column(BigInteger, default=5_000)
     # The day of the month on which ``jobs run`` makes the month's invoices (None: never).
     billing_day: Mapped[int | None] = mapped_column(SmallInteger)
+    # The S3 archive of generated PDFs (issue 15); credentials are never here.
+    s3_bucket: Mapped[str | None] = mapped_column(String(63))
+    s3_region: Mapped[str | None] = mapped_column(String(40))
+    s3_prefix: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[Created]
 
 
