@@ -21,6 +21,7 @@ from crechebooks_desktop.cli import (
     roster_args,
     statement_args,
     user_args,
+    xero_args,
 )
 
 # Each area of the book registers its own subcommands (register(add)).
@@ -37,6 +38,7 @@ COMMAND_MODULES = (
     outbox_args,
     reminder_args,
     jobs_args,
+    xero_args,
 )
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.statements import StatementRepository
     from crechebooks_desktop.db.repositories.sync_outbox import SyncOutboxRepository
     from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
+    from crechebooks_desktop.db.repositories.xero import XeroRepository
 
 
 class UnitOfWork:
@@ -228,6 +229,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.sync_outbox import SyncOutboxRepository
 
         return SyncOutboxRepository(self._session, self._tenant())
+
+    @cached_property
+    def xero(self) -> XeroRepository:
+        """The creche's Xero connection, ids and mappings (issue 15)."""
+        from crechebooks_desktop.db.repositories.xero import XeroRepository
+
+        return XeroRepository(self._session, self._tenant())
 
     @cached_property
     def outbox(self) -> OutboxRepository:

@@ -7,6 +7,7 @@ from typing import Any
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import PermissionDenied
+from crechebooks_desktop.services.sync import changes
 
 
 def record(
@@ -39,6 +40,7 @@ def record(
         before=_plain(before),
         after=_plain(after),
     )
+    changes.queue_synced(uow, [(action, entity_id)])
 
 
 AuditItem = tuple[str, str, object, dict[str, Any] | None, dict[str, Any] | None]
@@ -70,6 +72,7 @@ def record_many(uow: UnitOfWork, actor: Actor, items: list[AuditItem]) -> None:
             for action, entity, entity_id, before, after in items
         ]
     )
+    changes.queue_synced(uow, [(action, entity_id) for action, _entity, entity_id, _b, _a in items])
 
 
 def require(actor: Actor, permission: Permission) -> None:

@@ -371,6 +371,14 @@ class InvoiceRepository(TenantScoped):
         found = self._values(query)
         return found[0] if found else None
 
+    def by_ids(self, invoice_ids: Sequence[int]) -> list[InvoiceValue]:
+        """These invoices (those that exist in the creche), by id."""
+        if not invoice_ids:
+            return []
+        return self._values(
+            self._values_query().where(Invoice.id.in_(list(invoice_ids))).order_by(Invoice.id)
+        )
+
     def find(self, where: InvoiceFilter, limit: int | None = None) -> list[InvoiceValue]:
         """Invoices matching the filter, by number."""
         query = self._values_query()

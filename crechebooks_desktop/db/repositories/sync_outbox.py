@@ -46,37 +46,54 @@ class SyncOutboxRepository(TenantScoped):
         payload: dict[str, Any] | None = None,
     ) -> None:
         """Queue a thing to send, or make its unfinished item pending again."""
+        self.queue_many(target, [(entity, entity_id, action)], payload)
+
+    def queue_many(
+        self,
+        target: SyncTarget,
+        things: Iterable[tuple[str, int, str]],
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Queue many (entity, id, action) in one statement (a month's invoices)."""
+        unique = list(dict.fromkeys(things))
+        if not unique:
+            return
         now = utc_now()
-        values = {
-            "tenant_id": self.tenant_id,
-            "target": target,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "idempotency_key": new_key(),
-            "payload": payload or {},
-            "status": SyncStatus.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
         dialect = self.session.get_bind().dialect.name
         upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = upsert(SyncOutbox).values(values)
-        self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=_KEYS,
-                index_where=_UNFINISHED,
-                set_={
-                    "idempotency_key": statement.excluded.idempotency_key,
-                    "payload": statement.excluded.payload,
-                    "status": SyncStatus.PENDING,
-                    "attempts": 0,
-                    "last_error": None,
-                    "updated_at": now,
-                },
+        for start in range(0, len(unique), 1000):
+            statement = upsert(SyncOutbox).values(
+                [
+                    {
+                        "tenant_id": self.tenant_id,
+                        "target": target,
+                        "entity": entity,
+                        "entity_id": entity_id,
+                        "action": action,
+                        "idempotency_key": new_key(),
+                        "payload": payload or {},
+                        "status": SyncStatus.PENDING,
+                        "attempts": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for entity, entity_id, action in unique[start : start + 1000]
+                ]
             )
-        )
+            self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=_KEYS,
+                    index_where=_UNFINISHED,
+                    set_={
+                        "idempotency_key": statement.excluded.idempotency_key,
+                        "payload": statement.excluded.payload,
+                        "status": SyncStatus.PENDING,
+                        "attempts": 0,
+                        "last_error": None,
+                        "updated_at": now,
+                    },
+                )
+            )
 
     def pending(self, target: SyncTarget, limit: int | None = None) -> list[SyncItem]:
         """Items waiting to be sent, oldest first."""

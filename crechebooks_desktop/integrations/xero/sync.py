@@ -1,0 +1,395 @@
+"""Drain the Xero outbox: contacts, then invoices, then payments, in batches of 50.
+
+Before anything is sent, the organisation's tax rates and chart are read and
+every line and bank account the pending work needs is mapped; a missing
+mapping stops the sync with what to map, having sent nothing. Each batch goes
+with an ``Idempotency-Key`` made from its items' keys and ``summarizeErrors=false``
+(one refused element does not sink the others), and its answer is recorded in
+its own transaction. A crash or kill between a request and its record leaves
+the items pending with the same keys: the rerun's request is the same one, and
+Xero answers it without applying it again.
+
+Nothing flows back silently: payments recorded in Xero against our invoices
+and not made here are reported, never imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.domain.chart import DEFAULT_CHART
+from crechebooks_desktop.domain.enums import LineType, VatTreatment
+from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.domain.sync import SyncItem
+from crechebooks_desktop.domain.vat import vat_rate_on
+from crechebooks_desktop.domain.xero import (
+    BATCH_SIZE,
+    MappingProblem,
+    XeroAccount,
+    XeroTaxRate,
+    choose_account,
+    choose_bank_account,
+    choose_tax_types,
+    element_results,
+    income_account_code,
+    line_amount_types,
+)
+from crechebooks_desktop.errors import UserFacingError
+from crechebooks_desktop.integrations.xero.api import (
+    DayLimitReached,
+    XeroApi,
+    XeroRefused,
+    XeroUnavailable,
+)
+from crechebooks_desktop.integrations.xero.limits import Cancelled
+from crechebooks_desktop.services.sync import xero_connection, xero_work
+from crechebooks_desktop.services.sync.xero_work import Answer, Choices, Element, Prepared
+
+__all__ = ["MappingNeeded", "SyncReport", "UnknownPayment", "run_sync"]
+
+PAYMENTS_PAGE = 100
+"""Xero pages ``GET /Payments`` by 100."""
+
+Progress = Callable[[str, int, int], None]
+"""(step, done, of) as the sync goes."""
+
+
+class MappingNeeded(UserFacingError):
+    """Accounts or tax types must be mapped before the first sync; nothing was sent."""
+
+    def __init__(self, problems: Sequence[MappingProblem]) -> None:
+        lines = "; ".join(p.message for p in problems)
+        super().__init__(f"map these before syncing (nothing was sent): {lines}")
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownPayment:
+    """A payment in Xero on one of our invoices that the book does not have."""
+
+    xero_id: str
+    invoice_number: str
+    amount: str
+    date: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a sync did (``xero sync --json``)."""
+
+    sent: int = 0
+    failed: list[dict[str, object]] = field(default_factory=list)
+    pending: int = 0
+    calls: int = 0
+    skipped: int = 0
+    stopped: str | None = None
+    resume_after: dt.datetime | None = None
+    calls_left_today: int | None = None
+    unknown_payments: list[UnknownPayment] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        """The report as ``--json`` prints it."""
+        return {
+            "sent": self.sent,
+            "failed": self.failed,
+            "pending": self.pending,
+            "calls": self.calls,
+            "skipped": self.skipped,
+            "stopped": self.stopped,
+            "resume_after": self.resume_after.isoformat() if self.resume_after else None,
+            "calls_left_today": self.calls_left_today,
+            "unknown_payments": [
+                {
+                    "xero_id": p.xero_id,
+                    "invoice": p.invoice_number,
+                    "amount": p.amount,
+                    "date": p.date,
+                }
+                for p in self.unknown_payments
+            ],
+        }
+
+
+def run_sync(
+    book: Book,
+    actor: Actor,
+    api: XeroApi,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Send what waits in the creche's Xero outbox.
+
+    Raises:
+        MappingNeeded: something must be mapped first (nothing was sent).
+        UserFacingError: not connected, or Xero refused the sign-in.
+    """
+    tell = progress or (lambda _step, _done, _of: None)
+    report = SyncReport()
+    with book.read(actor.tenant_id) as uow:
+        connection = xero_connection.connection(uow, actor)
+        items = xero_work.pending_items(uow, actor)
+        creche = uow.tenants.get(actor.tenant_id)
+        mapped = xero_connection.mappings(uow, actor)
+        our_chart = {a.code: a.name for a in uow.chart.accounts()}
+    assert creche is not None  # noqa: S101 - the actor was resolved in this book
+    groups = _by_entity(items)
+    run = _Run(book, actor, api, report, tell)
+    try:
+        if items:
+            choices = _choices(
+                api, creche.vat_registered, creche.prices_include_vat, mapped, our_chart
+            )
+            run.contacts(groups["household"], groups["invoice"])
+            run.invoices(groups["invoice"], choices, connection.sync_from)
+            run.payments(groups["payment"], choices, connection.sync_from)
+        report.unknown_payments = _unknown_payments(book, actor, api, connection.last_sync_at)
+    except DayLimitReached as exc:
+        report.stopped = str(exc)
+        report.resume_after = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=exc.retry_after)
+    except XeroUnavailable as exc:
+        report.stopped = str(exc)
+    except Cancelled:
+        report.stopped = "cancelled; what was not sent stays queued"
+    finally:
+        report.calls = api.calls
+        report.calls_left_today = api.limiter.day_remaining
+        with book.write(actor.tenant_id) as uow:
+            status = xero_connection.status(uow, actor)
+            report.pending = status.counts.pending
+            report.failed = [
+                {"kind": i.entity, "id": i.entity_id, "message": i.last_error}
+                for i in status.failed
+            ]
+            xero_connection.record_sync(
+                uow,
+                actor,
+                xero_connection.SyncSummary(
+                    report.sent,
+                    len(report.failed),
+                    report.pending,
+                    report.calls,
+                    report.calls_left_today,
+                    report.resume_after,
+                    report.stopped,
+                ),
+            )
+    return report
+
+
+def _by_entity(items: Sequence[SyncItem]) -> dict[str, list[SyncItem]]:
+    groups: dict[str, list[SyncItem]] = {"household": [], "invoice": [], "payment": []}
+    for item in items:
+        groups.setdefault(item.entity, []).append(item)
+    return groups
+
+
+def _choices(
+    api: XeroApi,
+    vat_registered: bool,
+    prices_include_vat: bool,
+    mapped: dict[str, dict[str, str]],
+    our_chart: dict[str, str],
+) -> Choices:
+    rates = [_tax_rate(r) for r in api.get("TaxRates").get("TaxRates") or []]
+    chart = [_account(a) for a in api.get("Accounts").get("Accounts") or []]
+    amount_types = line_amount_types(vat_registered, prices_include_vat)
+    problems: list[MappingProblem] = []
+    tax_types: dict[VatTreatment, str] = {}
+    if vat_registered:
+        tax_types, problems = choose_tax_types(
+            rates, vat_rate_on(dt.datetime.now(dt.UTC).date()), mapped["tax"]
+        )
+    codes: dict[LineType, str] = {}
+    for line_type in LineType:
+        ours = income_account_code(line_type)
+        name = our_chart.get(ours) or _default_name(ours)
+        chosen = choose_account(ours, name, chart, mapped["account"])
+        if isinstance(chosen, MappingProblem):
+            if chosen not in problems:
+                problems.append(chosen)
+        else:
+            codes[line_type] = chosen
+    banks: dict[str, str] = {}
+    for ours in {*mapped["bank_account"], "*"}:
+        bank = choose_bank_account(ours, chart, mapped["bank_account"])
+        if isinstance(bank, str):
+            banks[ours] = bank
+    if problems:
+        raise MappingNeeded(problems)
+    return Choices(amount_types, tax_types, codes, _BankCodes(banks))
+
+
+class _BankCodes(dict[str, str]):
+    """Our bank account -> Xero's code; an unmapped one takes the default (``*``)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key) or super().get("*", default)
+
+
+def _default_name(code: str) -> str:
+    return next((a.name for a in DEFAULT_CHART if a.code == code), code)
+
+
+def _tax_rate(raw: dict[str, Any]) -> XeroTaxRate:
+    from decimal import Decimal  # noqa: PLC0415 - only here
+
+    return XeroTaxRate(
+        tax_type=str(raw.get("TaxType", "")),
+        name=str(raw.get("Name", "")),
+        rate=Decimal(str(raw.get("EffectiveRate", raw.get("DisplayTaxRate", 0)))),
+        report_tax_type=raw.get("ReportTaxType"),
+        can_apply_to_revenue=bool(raw.get("CanApplyToRevenue", True)),
+        active=raw.get("Status", "ACTIVE") == "ACTIVE",
+    )
+
+
+def _account(raw: dict[str, Any]) -> XeroAccount:
+    return XeroAccount(
+        code=str(raw.get("Code", "")),
+        name=str(raw.get("Name", "")),
+        type=str(raw.get("Type", "")),
+        active=raw.get("Status", "ACTIVE") == "ACTIVE",
+        enable_payments=bool(raw.get("EnablePaymentsToAccount", False)),
+    )
+
+
+@dataclass(slots=True)
+class _Run:
+    """One sync: where it writes, whom it calls, what it reports."""
+
+    book: Book
+    actor: Actor
+    api: XeroApi
+    report: SyncReport
+    tell: Progress
+
+    def contacts(self, items: Sequence[SyncItem], invoice_items: Sequence[SyncItem]) -> None:
+        with self.book.read(self.actor.tenant_id) as uow:
+            prepared = xero_work.contacts_to_send(uow, items, invoice_items)
+        self.send_step("Contacts", "POST", prepared)
+
+    def invoices(self, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date) -> None:
+        if not items:
+            return
+        with self.book.read(self.actor.tenant_id) as uow:
+            prepared = xero_work.invoices_to_send(uow, items, choices, sync_from)
+        self.send_step("Invoices", "POST", prepared)
+
+    def payments(self, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date) -> None:
+        if not items:
+            return
+        with self.book.read(self.actor.tenant_id) as uow:
+            prepared = xero_work.payments_to_send(uow, items, choices, sync_from)
+        self.send_step("Payments", "PUT", prepared)
+        for n, element in enumerate(prepared.deletions, start=1):
+            self.tell("Payments deleted", n - 1, len(prepared.deletions))
+            try:
+                self.api.request(
+                    "POST",
+                    f"Payments/{element.xero_id}",
+                    body={"Status": "DELETED"},
+                    key=_batch_key("delete", [element]),
+                )
+                answer = Answer(element, element.xero_id, None)
+            except XeroRefused as exc:
+                answer = Answer(element, None, exc.message)
+            with self.book.write(self.actor.tenant_id) as uow:
+                if answer.message is None:
+                    xero_work.record_answers(uow, [], deleted=[element])
+                    self.report.sent += 1
+                else:
+                    xero_work.record_answers(uow, [answer])
+
+    def send_step(self, collection: str, method: str, prepared: Prepared) -> None:
+        with self.book.write(self.actor.tenant_id) as uow:
+            xero_work.settle(uow, [*prepared.done, *prepared.skipped], prepared.refused)
+        self.report.skipped += len(prepared.skipped)
+        batches = _batches(prepared.elements)
+        for n, batch in enumerate(batches, start=1):
+            self.tell(collection, n - 1, len(batches))
+            answers = self.send_batch(collection, method, batch)
+            with self.book.write(self.actor.tenant_id) as uow:
+                xero_work.record_answers(uow, answers)
+            self.report.sent += sum(1 for a in answers if a.message is None)
+        self.tell(collection, len(batches), len(batches))
+
+    def send_batch(self, collection: str, method: str, batch: list[Element]) -> list[Answer]:
+        try:
+            answer = self.api.request(
+                method,
+                collection,
+                body={collection: [e.body for e in batch]},
+                params={"summarizeErrors": "false"},
+                key=_batch_key(collection, batch),
+            )
+        except XeroRefused as exc:
+            return [Answer(e, None, exc.message) for e in batch]
+        results = element_results(collection, answer)
+        if len(results) != len(batch):
+            message = f"Xero answered {len(results)} of the {len(batch)} elements sent"
+            return [Answer(e, None, message) for e in batch]
+        return [
+            Answer(e, r.xero_id, None if r.ok else "; ".join(r.errors))
+            for e, r in zip(batch, results, strict=True)
+        ]
+
+
+def _batches(elements: Sequence[Element]) -> list[list[Element]]:
+    """Batches of up to 50, keeping one item's elements together (a payment's allocations)."""
+    batches: list[list[Element]] = []
+    current: list[Element] = []
+    for element in elements:
+        same_item = current and current[-1].items == element.items
+        if len(current) >= BATCH_SIZE and not same_item:
+            batches.append(current)
+            current = []
+        current.append(element)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _batch_key(collection: str, batch: Sequence[Element]) -> str:
+    """The request's idempotency key: the same items with the same keys give the same one."""
+    parts = [collection] + [f"{e.entity}:{e.entity_id}:{k}" for e in batch for _i, k in e.items]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _unknown_payments(
+    book: Book, actor: Actor, api: XeroApi, since: dt.datetime | None
+) -> list[UnknownPayment]:
+    """Payments in Xero on our invoices that the book did not send."""
+    with book.read(actor.tenant_id) as uow:
+        ours = uow.xero.all_xero_ids("allocation")
+        invoices = uow.xero.all_xero_ids("invoice")
+    if not invoices:
+        return []
+    found: list[UnknownPayment] = []
+    page = 1
+    while True:
+        params = {"page": str(page)}
+        if since is not None:
+            params["where"] = f"UpdatedDateUTC>=DateTime({since:%Y,%m,%d})"
+        payments = api.get("Payments", params).get("Payments") or []
+        for payment in payments:
+            invoice = payment.get("Invoice") or {}
+            if (
+                payment.get("PaymentID") not in ours
+                and invoice.get("InvoiceID") in invoices
+                and payment.get("Status") != "DELETED"
+            ):
+                found.append(
+                    UnknownPayment(
+                        str(payment.get("PaymentID")),
+                        str(invoice.get("InvoiceNumber", "")),
+                        str(payment.get("Amount", "")),
+                        str(payment.get("Date", "")),
+                    )
+                )
+        if len(payments) < PAYMENTS_PAGE:
+            return found
+        page += 1
