@@ -67,6 +67,11 @@ def register(add: AddCommand) -> None:
     sync.add_argument(
         "--retry-failed", action="store_true", help="try the refused items again first"
     )
+    sync.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="count what would be sent and in how many calls; send nothing",
+    )
     sync.add_argument("--json", action="store_true")
 
     queue = sub.add_parser(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from crechebooks_desktop.cli.common import open_book, print_json
 from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services.sync import xero_connection
+from crechebooks_desktop.services.sync import xero_connection, xero_work
 
 if TYPE_CHECKING:
     from crechebooks_desktop.integrations.xero.connect import Organisation
@@ -162,6 +162,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from crechebooks_desktop.integrations.xero.connect import api_for  # noqa: PLC0415
     from crechebooks_desktop.integrations.xero.sync import run_sync  # noqa: PLC0415
 
+    if args.dry_run:
+        return _dry_run(args)
     with open_book(args) as book:
         creche, actor = creche_and_actor(book, args)
         if args.retry_failed:
@@ -186,6 +188,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if report.stopped:
             print(f"Stopped: {report.stopped}", file=sys.stderr)
     return 1 if report.failed or report.stopped else 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    with open_book(args) as book:
+        creche, actor = creche_and_actor(book, args)
+        with book.read(creche.tenant_id) as uow:
+            connected = xero_connection.connection(uow, actor)
+            found = xero_work.plan(uow, actor, connected.sync_from)
+    if args.json:
+        print_json(
+            {
+                "contacts": found.contacts,
+                "invoices": found.invoices,
+                "payments": found.payments,
+                "deletions": found.deletions,
+                "calls": found.calls,
+            }
+        )
+    else:
+        print(
+            f"Would send {found.contacts} contact(s), {found.invoices} invoice(s), "
+            f"{found.payments} payment(s) and delete {found.deletions}, in {found.calls} call(s)."
+        )
+    return 0
 
 
 def cmd_queue(args: argparse.Namespace) -> int:

@@ -27,6 +27,9 @@ __all__ = ["DayLimitReached", "XeroApi", "XeroRefused", "XeroUnavailable"]
 
 BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0)
 """Waits before each retry after a 5xx or a network error (then the sync stops)."""
+DAY_PAUSE_SECONDS = 3600
+"""When the day's calls are used up without Xero saying for how long: try again in an hour
+(Xero's daily allowance is a rolling 24 hours, so calls come back through the day)."""
 MAX_RATE_LIMITED = 10
 """429s (minute or concurrency) taken for one request before giving up."""
 
@@ -155,6 +158,11 @@ class XeroApi:
             return True
         return False
 
+    def _check_day(self) -> None:
+        """Stop before a call the day's allowance no longer covers."""
+        if self.limiter.day_remaining is not None and self.limiter.day_remaining <= 0:
+            raise DayLimitReached(DAY_PAUSE_SECONDS)
+
     def _send(
         self,
         method: str,
@@ -163,6 +171,7 @@ class XeroApi:
         data: bytes | None,
         params: Mapping[str, str] | None,
     ) -> requests.Response | None:
+        self._check_day()
         self.limiter.acquire()
         try:
             with self._count_lock:

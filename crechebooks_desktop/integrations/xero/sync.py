@@ -138,6 +138,10 @@ def run_sync(
     assert creche is not None  # noqa: S101 - the actor was resolved in this book
     groups = _by_entity(items)
     run = _Run(book, actor, api, report, tell)
+    now = dt.datetime.now(dt.UTC)
+    if connection.resume_after is not None and connection.resume_after > now:
+        left = int((connection.resume_after - now).total_seconds())
+        raise DayLimitReached(left)
     try:
         if items:
             choices = _choices(
@@ -147,6 +151,9 @@ def run_sync(
             run.invoices(groups["invoice"], choices, connection.sync_from)
             run.payments(groups["payment"], choices, connection.sync_from)
         report.unknown_payments = _unknown_payments(book, actor, api, connection.last_sync_at)
+    except MappingNeeded as exc:
+        report.stopped = str(exc)
+        raise
     except DayLimitReached as exc:
         report.stopped = str(exc)
         report.resume_after = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=exc.retry_after)

@@ -21,6 +21,7 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, SyncTarget
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.sync import SyncItem
 from crechebooks_desktop.domain.xero import (
+    BATCH_SIZE,
     PaymentToSend,
     contact_body,
     digest,
@@ -33,16 +34,19 @@ from crechebooks_desktop.services import audit
 __all__ = [
     "Choices",
     "Element",
+    "Plan",
     "Prepared",
     "contacts_to_send",
     "invoices_to_send",
     "payments_to_send",
     "pending_items",
+    "plan",
     "record_answers",
     "settle",
 ]
 
 HOUSEHOLD, INVOICE, PAYMENT, ALLOCATION = "household", "invoice", "payment", "allocation"
+_XERO_IDS = {"ContactID", "InvoiceID", "PaymentID"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +69,11 @@ class Element:
 
     @property
     def digest(self) -> str:
-        """The body's digest (kept with the link, to skip an unchanged resend)."""
-        return digest(self.body)
+        """The body's digest without Xero's own id, kept with the link to skip an unchanged resend.
+
+        The id is left out because the first send has none and the next ones do.
+        """
+        return digest({k: v for k, v in self.body.items() if k not in _XERO_IDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +229,57 @@ def payments_to_send(
             item = by_payment[payment]
             prepared.done.append((item.id, item.idempotency_key))
     return prepared
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How much a sync of the pending items would send, and in how many calls."""
+
+    contacts: int
+    invoices: int
+    payments: int
+    deletions: int
+
+    @property
+    def calls(self) -> int:
+        """Calls to Xero: tax rates and chart, the batches, one per deletion, the payments check."""
+        batches = sum(-(-n // BATCH_SIZE) for n in (self.contacts, self.invoices, self.payments))
+        return 2 + batches + self.deletions + 1
+
+
+def plan(uow: UnitOfWork, actor: Actor, sync_from: dt.date) -> Plan:
+    """Count what the pending items would send (no call to Xero is made).
+
+    Every invoice is counted as sendable: its contact goes first in the same sync.
+    """
+    items = pending_items(uow, actor)
+    households = [i for i in items if i.entity == HOUSEHOLD]
+    invoices = [i for i in items if i.entity == INVOICE]
+    payments = [i for i in items if i.entity == PAYMENT]
+    contacts = contacts_to_send(uow, households, invoices)
+    found = {inv.id: inv for inv in uow.invoices.by_ids([i.entity_id for i in invoices])}
+    linked = uow.xero.links(INVOICE, found)
+    sendable = 0
+    for item in invoices:
+        invoice = found.get(item.entity_id)
+        if invoice is None:
+            continue
+        if item.action == "void":
+            sendable += item.entity_id in linked
+        elif invoice.issue_date >= sync_from and invoice.status not in _NOT_SENT:
+            sendable += 1
+    allocations = uow.xero.allocations_of_payments(i.entity_id for i in payments)
+    paid = uow.xero.links(ALLOCATION, (a.allocation_id for a in allocations))
+    creates = sum(
+        1
+        for a in allocations
+        if not a.reversed and a.allocation_id not in paid and a.issue_date >= sync_from
+    )
+    deletions = sum(1 for a in allocations if a.reversed and a.allocation_id in paid)
+    return Plan(len(contacts.elements), sendable, creates, deletions)
+
+
+_NOT_SENT = {InvoiceStatus.DRAFT, InvoiceStatus.VOID}
 
 
 def _payment_problem(
