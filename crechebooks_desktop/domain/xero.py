@@ -198,11 +198,12 @@ def choose_account(
 ) -> str | MappingProblem:
     """The Xero account code an income account of ours goes to.
 
-    The person's mapping; else the same code in Xero's chart; else the one
-    revenue account with the same name; else Xero's only revenue account.
+    The person's mapping (of this account, else of every income account,
+    ``*``); else the same code in Xero's chart; else the one revenue account
+    with the same name; else Xero's only revenue account.
     """
     active = {a.code: a for a in chart if a.active}
-    own = mapped.get(ours_code)
+    own = mapped.get(ours_code) or mapped.get("*")
     if own is not None:
         if own in active:
             return own
@@ -222,7 +223,7 @@ def choose_account(
         "account",
         ours_code,
         f"choose the Xero account for {ours_code} {ours_name} "
-        f"(`xero map --account {ours_code} --to CODE`)",
+        f"(`xero map --account {ours_code} --to CODE`, or `--account '*'` for all income)",
     )
 
 
@@ -233,16 +234,18 @@ def choose_bank_account(
 
     The person's mapping, else the organisation's only bank account.
     """
-    banks = {a.code: a for a in chart if a.active and a.is_bank}
+    payable = {a.code for a in chart if a.active and a.is_bank}
     own = mapped.get(ours) or mapped.get("*")
     if own is not None:
-        if own in banks:
+        if own in payable:
             return own
         return MappingProblem(
             "bank_account", ours, f"account {own} mapped for {ours} is not a bank account in Xero"
         )
+    # Only a real bank account is a default; one that merely takes payments must be chosen.
+    banks = [a.code for a in chart if a.active and a.type == "BANK"]
     if len(banks) == 1:
-        return next(iter(banks))
+        return banks[0]
     return MappingProblem(
         "bank_account",
         ours,

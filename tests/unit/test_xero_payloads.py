@@ -39,6 +39,7 @@ CHART = [
     XeroAccount("200", "Sales", "REVENUE", True),
     XeroAccount("260", "Other Revenue", "REVENUE", True),
     XeroAccount("4000", "School fees", "REVENUE", True),
+    XeroAccount("970", "Owner's funds", "EQUITY", True, enable_payments=True),
 ]
 
 
@@ -118,6 +119,8 @@ def test_the_only_bank_account_is_the_default_and_two_need_a_mapping() -> None:
     assert isinstance(choose_bank_account("FNB Cheque", two, {}), MappingProblem)
     assert choose_bank_account("FNB Cheque", two, {"FNB Cheque": "091"}) == "091"
     assert choose_bank_account("FNB Cheque", two, {"*": "090"}) == "090"
+    assert choose_bank_account("FNB Cheque", two, {"*": "970"}) == "970"  # takes payments
+    assert isinstance(choose_bank_account("FNB Cheque", two, {"*": "200"}), MappingProblem)
 
 
 def test_a_household_becomes_a_contact_numbered_with_its_reference() -> None:

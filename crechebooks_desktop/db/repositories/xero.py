@@ -22,6 +22,7 @@ from crechebooks_desktop.db.tables import (
     BankLine,
     Household,
     Invoice,
+    InvoiceLine,
     Payment,
     User,
     XeroConnection,
@@ -29,7 +30,7 @@ from crechebooks_desktop.db.tables import (
     XeroMapping,
 )
 from crechebooks_desktop.db.types import utc_now
-from crechebooks_desktop.domain.enums import InvoiceStatus
+from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
 from crechebooks_desktop.domain.roster import HouseholdDetails, StoredHousehold
 
 NO_BANK_ACCOUNT = "*"
@@ -302,6 +303,24 @@ class XeroRepository(TenantScoped):
                     ),
                 )
                 for row in rows
+            )
+        return found
+
+    def line_types_of(self, invoice_ids: Sequence[int]) -> set[LineType]:
+        """The kinds of line these invoices have (the income accounts a sync needs)."""
+        ids = sorted(set(invoice_ids))
+        found: set[LineType] = set()
+        for start in range(0, len(ids), 500):
+            found.update(
+                LineType(t)
+                for t in self.session.scalars(
+                    select(InvoiceLine.line_type)
+                    .where(
+                        InvoiceLine.tenant_id == self.tenant_id,
+                        InvoiceLine.invoice_id.in_(ids[start : start + 500]),
+                    )
+                    .distinct()
+                )
             )
         return found
 

@@ -135,6 +135,7 @@ def run_sync(
         creche = uow.tenants.get(actor.tenant_id)
         mapped = xero_connection.mappings(uow, actor)
         our_chart = {a.code: a.name for a in uow.chart.accounts()}
+        needed = uow.xero.line_types_of([i.entity_id for i in items if i.entity == "invoice"])
     assert creche is not None  # noqa: S101 - the actor was resolved in this book
     groups = _by_entity(items)
     run = _Run(book, actor, api, report, tell)
@@ -145,7 +146,7 @@ def run_sync(
     try:
         if items:
             choices = _choices(
-                api, creche.vat_registered, creche.prices_include_vat, mapped, our_chart
+                api, creche.vat_registered, creche.prices_include_vat, mapped, our_chart, needed
             )
             run.contacts(groups["household"], groups["invoice"])
             run.invoices(groups["invoice"], choices, connection.sync_from)
@@ -200,7 +201,13 @@ def _choices(
     prices_include_vat: bool,
     mapped: dict[str, dict[str, str]],
     our_chart: dict[str, str],
+    needed: set[LineType],
 ) -> Choices:
+    """The codes for the lines the pending invoices have, and for every bank account.
+
+    Raises:
+        MappingNeeded: a code cannot be chosen without the person.
+    """
     rates = [_tax_rate(r) for r in api.get("TaxRates").get("TaxRates") or []]
     chart = [_account(a) for a in api.get("Accounts").get("Accounts") or []]
     amount_types = line_amount_types(vat_registered, prices_include_vat)
@@ -211,7 +218,7 @@ def _choices(
             rates, vat_rate_on(dt.datetime.now(dt.UTC).date()), mapped["tax"]
         )
     codes: dict[LineType, str] = {}
-    for line_type in LineType:
+    for line_type in needed:
         ours = income_account_code(line_type)
         name = our_chart.get(ours) or _default_name(ours)
         chosen = choose_account(ours, name, chart, mapped["account"])

@@ -157,7 +157,7 @@ def set_mapping(uow: UnitOfWork, actor: Actor, kind: str, ours: str, xero_code: 
         if account is None:
             raise UserFacingError(f"no bank account named {ours!r} in this creche")
         ours = account.name
-    if kind == "account" and not uow.chart.by_code(ours):
+    if kind == "account" and ours != "*" and not uow.chart.by_code(ours):
         raise UserFacingError(f"no account {ours} in this creche's chart")
     before = uow.xero.mappings(kind).get(ours)
     uow.xero.set_mapping(kind, ours, xero_code)
