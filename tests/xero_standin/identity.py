@@ -255,11 +255,13 @@ def _scope_problem(scope: str) -> str | None:
         }
         <= scopes
     )
-    needed = {"offline_access", "accounting.contacts", "accounting.settings"}
-    if not needed <= scopes or not transactions:
+    needed = {"offline_access", "accounting.contacts"}
+    settings = bool({"accounting.settings", "accounting.settings.read"} & scopes)
+    if not needed <= scopes or not transactions or not settings:
         return (
-            "scope must include offline_access, accounting.contacts, accounting.settings and "
-            "accounting.transactions (or accounting.invoices and accounting.payments)"
+            "scope must include offline_access, accounting.contacts, accounting.settings "
+            "(or accounting.settings.read) and accounting.transactions (or "
+            "accounting.invoices and accounting.payments)"
         )
     return None
 

@@ -215,7 +215,7 @@ def _choices(
     tax_types: dict[VatTreatment, str] = {}
     if vat_registered:
         tax_types, problems = choose_tax_types(
-            rates, vat_rate_on(dt.datetime.now(dt.UTC).date()), mapped["tax"]
+            rates, vat_rate_on(dt.datetime.now(dt.UTC).date()) * 100, mapped["tax"]
         )
     codes: dict[LineType, str] = {}
     for line_type in needed:
