@@ -10,7 +10,6 @@ three households and their December invoices sent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -29,12 +28,12 @@ ORGANISATION = "Sunshine Creche (Pty) Ltd"
 
 
 @pytest.fixture
-def xero_env(xero_standin: XeroStandin, monkeypatch: pytest.MonkeyPatch) -> Iterator[XeroStandin]:
+def xero_env(xero_standin: XeroStandin, monkeypatch: pytest.MonkeyPatch) -> XeroStandin:
     """The stand-in, with the code pointed at it."""
     monkeypatch.setenv("CRECHEBOOKS_XERO_LOGIN_URL", xero_standin.login_url)
     monkeypatch.setenv("CRECHEBOOKS_XERO_IDENTITY_URL", xero_standin.identity_url)
     monkeypatch.setenv("CRECHEBOOKS_XERO_API_URL", xero_standin.api_url)
-    yield xero_standin
+    return xero_standin
 
 
 def play_browser(url: str) -> None:

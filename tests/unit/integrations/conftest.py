@@ -1,4 +1,4 @@
-"""The delivery fixtures (a real SMTP server on loopback, keyrings) for these tests."""
+"""Fixtures for these tests: a real SMTP server and the Xero stand-in on loopback, keyrings."""
 
 from tests.delivery_fixtures import (  # noqa: F401 - fixtures
     memory_keyring,
@@ -7,3 +7,5 @@ from tests.delivery_fixtures import (  # noqa: F401 - fixtures
     smtp_login_server,
     smtp_server,
 )
+from tests.xero_fixtures import xero_standin  # noqa: F401 - fixtures
+from tests.xero_sync_fixtures import xero_env  # noqa: F401

@@ -1,4 +1,4 @@
-"""Connect and sync against the Xero stand-in: a real HTTP server checking Xero's contract (issue 15).
+"""Connect and sync against the Xero stand-in, which checks Xero's contract (issue 15).
 
 Each test drives the real code (OAuth with PKCE, the keyring, the outbox, the
 rate-limited client) through the stand-in, on SQLite and PostgreSQL.
@@ -25,7 +25,6 @@ from crechebooks_desktop.services.ledger.payments import add_payment, reverse_pa
 from crechebooks_desktop.services.sync import xero_connection
 from tests.billing_fixtures import invoices
 from tests.delivery_fixtures import MemoryKeyring
-from tests.xero_fixtures import xero_standin  # noqa: F401 - fixture
 from tests.xero_standin import XeroStandin
 from tests.xero_sync_fixtures import (
     DECEMBER,
@@ -34,7 +33,6 @@ from tests.xero_sync_fixtures import (
     december_month,
     map_income_to_sales,
     send_december,
-    xero_env,  # noqa: F401 - fixture
 )
 
 
@@ -167,9 +165,7 @@ def test_a_payment_made_in_xero_is_reported_never_imported(
     number = invoices(book, actor.tenant_id)[0].number
     standin.record_payment_in_xero(ORGANISATION, number, 12_345, dt.date(2026, 12, 9))
     report = _sync(book, actor)
-    assert [(p.invoice_number, p.amount) for p in report.unknown_payments] == [
-        (number, "123.45")
-    ]
+    assert [(p.invoice_number, p.amount) for p in report.unknown_payments] == [(number, "123.45")]
     assert invoices(book, actor.tenant_id)[0].amount_paid_cents == 0
 
 
@@ -205,7 +201,7 @@ def test_the_client_keeps_within_the_minute_and_concurrency_limits(
         try:
             for _ in range(3):
                 api.get("TaxRates")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=read_rates) for _ in range(8)]
@@ -266,3 +262,17 @@ def test_disconnecting_removes_the_tokens_and_the_connection(
     with pytest.raises(UserFacingError, match="not connected to Xero"):
         api_for(book, actor)
     assert _pending(book, actor) > 0  # queued work stays for a later connection
+
+
+def test_without_a_keyring_the_connection_lasts_for_the_session_only(
+    book: Book, xero_env: XeroStandin, no_keyring: None
+) -> None:
+    _creche, actor = december_month(book)
+    done = connect_to_standin(book, actor, xero_env)
+    assert not done.in_keyring  # kept in memory; the front end says so
+    send_december(book, actor)
+    map_income_to_sales(book, actor)
+    assert _sync(book, actor).failed == []  # this session goes on
+    secrets._session.clear()  # a new session: nothing was kept
+    with pytest.raises(UserFacingError, match=r"no keyring.*connect again"):
+        _sync(book, actor)
