@@ -203,3 +203,14 @@ def test_element_results_take_ids_and_xeros_own_messages() -> None:
     assert not refused.ok
     assert refused.xero_id is None
     assert refused.errors == ("Account code '999' is not a valid code",)
+
+
+def test_batches_hold_fifty_and_keep_one_payments_allocations_together() -> None:
+    from crechebooks_desktop.integrations.xero.sync import _batches
+    from crechebooks_desktop.services.sync.xero_work import Element
+
+    contacts = [Element("household", n, {}, ()) for n in range(120)]
+    assert [len(b) for b in _batches(contacts)] == [50, 50, 20]
+    one = [Element("allocation", n, {}, ((n // 3, "k"),)) for n in range(54)]
+    sizes = [len(b) for b in _batches(one)]
+    assert sizes == [51, 3]  # the 17th payment's three allocations stay in one request

@@ -280,6 +280,8 @@ class _Run:
     api: XeroApi
     report: SyncReport
     tell: Progress
+    refused_contacts: dict[int, str] = field(default_factory=dict)
+    """Household id -> Xero's words, for the invoices that then cannot go."""
 
     def contacts(self, items: Sequence[SyncItem], invoice_items: Sequence[SyncItem]) -> None:
         with self.book.read(self.actor.tenant_id) as uow:
@@ -290,7 +292,9 @@ class _Run:
         if not items:
             return
         with self.book.read(self.actor.tenant_id) as uow:
-            prepared = xero_work.invoices_to_send(uow, items, choices, sync_from)
+            prepared = xero_work.invoices_to_send(
+                uow, items, choices, sync_from, self.refused_contacts
+            )
         self.send_step("Invoices", "POST", prepared)
 
     def payments(self, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date) -> None:
@@ -326,6 +330,11 @@ class _Run:
         for n, batch in enumerate(batches, start=1):
             self.tell(collection, n - 1, len(batches))
             answers = self.send_batch(collection, method, batch)
+            self.refused_contacts.update(
+                (a.element.entity_id, a.message)
+                for a in answers
+                if a.message is not None and a.element.entity == "household"
+            )
             with self.book.write(self.actor.tenant_id) as uow:
                 xero_work.record_answers(uow, answers)
             self.report.sent += sum(1 for a in answers if a.message is None)
@@ -357,7 +366,7 @@ def _batches(elements: Sequence[Element]) -> list[list[Element]]:
     batches: list[list[Element]] = []
     current: list[Element] = []
     for element in elements:
-        same_item = current and current[-1].items == element.items
+        same_item = bool(element.items) and bool(current) and current[-1].items == element.items
         if len(current) >= BATCH_SIZE and not same_item:
             batches.append(current)
             current = []
@@ -368,8 +377,10 @@ def _batches(elements: Sequence[Element]) -> list[list[Element]]:
 
 
 def _batch_key(collection: str, batch: Sequence[Element]) -> str:
-    """The request's idempotency key: the same items with the same keys give the same one."""
-    parts = [collection] + [f"{e.entity}:{e.entity_id}:{k}" for e in batch for _i, k in e.items]
+    """The request's idempotency key: the same elements, bodies and item keys give the same one."""
+    parts = [collection] + [
+        f"{e.entity}:{e.entity_id}:{e.digest}:{','.join(k for _i, k in e.items)}" for e in batch
+    ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

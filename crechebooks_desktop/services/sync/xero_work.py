@@ -138,9 +138,17 @@ def contacts_to_send(
 
 
 def invoices_to_send(
-    uow: UnitOfWork, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date
+    uow: UnitOfWork,
+    items: Sequence[SyncItem],
+    choices: Choices,
+    sync_from: dt.date,
+    refused_contacts: Mapping[int, str] | None = None,
 ) -> Prepared:
-    """Invoices to create or update, and voids; each needs its household in Xero."""
+    """Invoices to create or update, and voids; each needs its household in Xero.
+
+    ``refused_contacts`` (household id -> Xero's words) says why a contact is
+    missing, so the invoice that cannot go says it too.
+    """
     prepared = Prepared()
     by_id = {i.entity_id: i for i in items}
     invoices = {inv.id: inv for inv in uow.invoices.by_ids(sorted(by_id))}
@@ -163,8 +171,13 @@ def invoices_to_send(
         elif invoice.status in {InvoiceStatus.DRAFT, InvoiceStatus.VOID}:
             prepared.done.append(key)  # a void follows as its own item
         elif (contact := contacts.get(invoice.recipient.household_id)) is None:
+            why = (refused_contacts or {}).get(invoice.recipient.household_id)
             prepared.refused.append(
-                (item, f"household {invoice.household_ref} is not in Xero yet (its contact failed)")
+                (
+                    item,
+                    f"household {invoice.household_ref} is not in Xero: "
+                    + (f"Xero refused its contact: {why}" if why else "its contact was not sent"),
+                )
             )
         else:
             body = invoice_body(

@@ -106,6 +106,7 @@ def test_a_month_goes_to_xero_once_with_our_numbers_and_totals(
         (payment,) = books.payments.values()
         assert payment.amount_cents == 100_000
         assert not books.auto_created_contacts  # every invoice named its contact by id
+    assert not standin.oversized_batches
     again = _sync(book, actor)
     assert again.sent == 0
     assert again.calls == 1  # only the look for payments made in Xero
@@ -276,3 +277,24 @@ def test_without_a_keyring_the_connection_lasts_for_the_session_only(
     secrets._session.clear()  # a new session: nothing was kept
     with pytest.raises(UserFacingError, match=r"no keyring.*connect again"):
         _sync(book, actor)
+
+
+def test_an_invoice_whose_contact_xero_refused_says_why(
+    book: Book, connected: tuple[Actor, XeroStandin]
+) -> None:
+    actor, standin = connected
+    map_income_to_sales(book, actor)
+    standin.reject_element(
+        "Contacts", {"ContactNumber": "NAIDOO02"}, "Contact name is a duplicate."
+    )
+    report = _sync(book, actor)
+    naidoo = next(i for i in invoices(book, actor.tenant_id) if i.household_ref == "NAIDOO02")
+    assert report.failed == [
+        {
+            "kind": "invoice",
+            "id": naidoo.id,
+            "message": "household NAIDOO02 is not in Xero: Xero refused its contact: "
+            "Contact name is a duplicate.",
+        }
+    ]
+    assert report.sent == 2 + len(invoices(book, actor.tenant_id)) - 1
