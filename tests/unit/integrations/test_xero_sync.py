@@ -298,3 +298,25 @@ def test_an_invoice_whose_contact_xero_refused_says_why(
         }
     ]
     assert report.sent == 2 + len(invoices(book, actor.tenant_id)) - 1
+
+
+def test_calls_others_made_this_minute_are_respected(
+    book: Book, connected: tuple[Actor, XeroStandin]
+) -> None:
+    """Xero's own count wins: MinLimit-Remaining 0 holds the next call; a 429 waits Retry-After."""
+    from tests.xero_fixtures import XeroApi as RawApi
+
+    actor, standin = connected
+    standin.minute_limit, standin.window_seconds = 4, 2.0
+    other = RawApi(standin)  # another app of the organisation's, same allowance here
+    for _ in range(3):
+        assert other.call("GET", "TaxRates").status_code == 200
+    api = api_for(book, actor, Limits(per_minute=4, window_seconds=2.0))
+    api.get("TaxRates")  # the fourth call of the minute: Xero says none is left
+    api.get("TaxRates")  # held until the minute has room, so never refused
+    assert sum(standin.rate_limited.values()) == 0
+    for _ in range(4):
+        assert other.call("GET", "TaxRates").status_code in {200, 429}
+    api.get("Accounts")  # refused with Retry-After if the other used the minute; then sent
+    assert api.calls >= 3
+    assert standin.max_calls_in_window <= 4
