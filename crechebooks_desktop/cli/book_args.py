@@ -36,13 +36,16 @@ def register(add: AddCommand) -> None:
     )
     set_ = settings_sub.add_parser(
         "set",
-        help="change one setting (smtp-password: typed when asked, or --stdin; "
-        "kept in the keyring, never in the book)",
+        help="change one setting (smtp-password and s3-credentials: typed when asked, or "
+        "--stdin; kept in the keyring, never in the book)",
     )
     set_.add_argument("key")
     set_.add_argument("value", nargs="?")
     set_.add_argument(
-        "--stdin", action="store_true", help="smtp-password: read it from standard input"
+        "--stdin",
+        action="store_true",
+        help="smtp-password: read it from standard input; s3-credentials: the access key id "
+        "on the first line, the secret on the second",
     )
 
     add(

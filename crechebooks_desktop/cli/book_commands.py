@@ -65,6 +65,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
     with open_book(args) as book:
         if args.action == "set" and _key(args.key) == "smtp-password":
             return _set_smtp_password(book, args)
+        if args.action == "set" and _key(args.key) == "s3-credentials":
+            from crechebooks_desktop.cli.document_sync_commands import (  # noqa: PLC0415
+                set_s3_credentials,
+            )
+
+            return set_s3_credentials(book, args)
         if args.action == "set":
             _check_set_arguments(args)
             with as_actor(book, args) as (uow, actor):
@@ -87,7 +93,7 @@ def _key(text: str) -> str:
 
 def _check_set_arguments(args: argparse.Namespace) -> None:
     if args.stdin:
-        raise UserFacingError("--stdin goes with smtp-password only")
+        raise UserFacingError("--stdin goes with smtp-password and s3-credentials only")
     if args.value is None:
         raise UserFacingError(f"settings set {args.key}: give the value ('' clears it)")
 

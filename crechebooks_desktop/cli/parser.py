@@ -12,6 +12,7 @@ from crechebooks_desktop.cli import (
     bank_args,
     book_args,
     categorise_args,
+    document_sync_args,
     invoice_args,
     jobs_args,
     outbox_args,
@@ -39,6 +40,7 @@ COMMAND_MODULES = (
     reminder_args,
     jobs_args,
     xero_args,
+    document_sync_args,
 )
 
 

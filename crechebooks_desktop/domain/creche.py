@@ -10,6 +10,12 @@ from typing import Any
 
 from crechebooks_desktop.domain.delivery import SmtpSecurity, SmtpSettings, is_email_address
 from crechebooks_desktop.domain.money import MoneyStyle, check_amount
+from crechebooks_desktop.domain.s3_archive import (
+    S3Settings,
+    parse_s3_bucket,
+    parse_s3_prefix,
+    parse_s3_region,
+)
 from crechebooks_desktop.domain.text import check_one_line
 
 
@@ -42,6 +48,10 @@ class CrecheSettings:
     smtp_from: str | None = None
     reminder_min_cents: int = 5_000
     billing_day: int | None = None
+    # The S3 archive of generated PDFs (issue 15); its access key is in the keyring, never here.
+    s3_bucket: str | None = None
+    s3_region: str | None = None
+    s3_prefix: str | None = None
 
     @property
     def vat_registered(self) -> bool:
@@ -66,6 +76,13 @@ class CrecheSettings:
             user=self.smtp_user,
             sender=self.smtp_from,
         )
+
+    @property
+    def s3(self) -> S3Settings | None:
+        """Where the archive is copied to, or None while ``s3_bucket`` is unset."""
+        if not self.s3_bucket:
+            return None
+        return S3Settings(self.s3_bucket, self.s3_region, self.s3_prefix)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for audit records and ``settings show --json``."""
@@ -304,4 +321,7 @@ SETTING_KEYS: dict[str, Callable[[str], Any]] = {
     "smtp_from": parse_email_address,
     "reminder_min_cents": parse_reminder_minimum,
     "billing_day": parse_billing_day,
+    "s3_bucket": parse_s3_bucket,
+    "s3_region": parse_s3_region,
+    "s3_prefix": parse_s3_prefix,
 }

@@ -4,9 +4,11 @@ An invoice's archived copies live at
 ``<data_dir>/documents/invoices/<year>/<number>.pdf`` (later versions
 ``<number>-2.pdf``, ``<number>-3.pdf``, ...; a name already taken by a file is
 skipped, never overwritten). Each copy has a ``documents`` row with
-its SHA-256, and the invoice keeps the hash of its latest copy. Rendering is
-deterministic, so a reprint of an unchanged invoice has the same hash and reuses
-the archived copy; a changed invoice (paid, voided) is archived as a new version.
+its SHA-256, and the invoice keeps the hash of its latest copy; with an S3
+bucket set, the row also queues the copy for that archive (``services.sync.documents``).
+Rendering is deterministic, so a reprint of an unchanged invoice has the same
+hash and reuses the archived copy; a changed invoice (paid, voided) is archived
+as a new version.
 
 File and row stay consistent: the file is written first, atomically (a temporary
 file renamed into place, so no reader ever sees half a PDF), and removed again when
@@ -32,6 +34,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import NotFoundError, UserFacingError
 from crechebooks_desktop.private_files import make_private_folder
 from crechebooks_desktop.services import audit
+from crechebooks_desktop.services.sync.documents import queue_uploads
 
 __all__ = [
     "INVOICE_KIND",
@@ -145,6 +148,7 @@ def _record(
 ) -> None:
     document_id = uow.documents.add(INVOICE_KIND, INVOICE_KIND, invoice.id, digest, str(path))
     uow.documents.set_invoice_hash(invoice.id, digest)
+    queue_uploads(uow, [document_id])  # the S3 archive's copy, when a bucket is set (issue 15)
     audit.record(
         uow,
         actor,

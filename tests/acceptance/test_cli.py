@@ -129,6 +129,9 @@ def test_init_with_every_option(
         "smtp_from": None,
         "reminder_min_cents": 5000,
         "billing_day": None,
+        "s3_bucket": None,
+        "s3_region": None,
+        "s3_prefix": None,
         "vat_registered": True,
     }
     with opened(book_url, tmp_path) as book, book.write() as uow:

@@ -1,4 +1,8 @@
-"""Archived documents (generated PDFs) and the hash an invoice keeps of its latest copy."""
+"""Archived documents (generated PDFs), and what the book keeps about their copies.
+
+The hash an invoice keeps of its latest copy, and each document's key in the
+S3 archive (issue 15).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, select, update
 
 from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
-from crechebooks_desktop.db.tables import Document, Invoice
+from crechebooks_desktop.db.tables import Document, Invoice, SyncOutbox
 from crechebooks_desktop.db.types import utc_now
+from crechebooks_desktop.domain.enums import SyncStatus, SyncTarget
 
 _CHUNK = 900
 """Ids per IN (...) list (SQLite allows 32,766 bound parameters in all)."""
@@ -108,6 +113,65 @@ class DocumentRepository(TenantScoped):
             for row in rows:
                 found.setdefault(row.entity_id, []).append(_value(row))
         return found
+
+    def get_many(self, document_ids: Sequence[int]) -> dict[int, DocumentValue]:
+        """The creche's documents with these ids (those that exist), by id."""
+        found: dict[int, DocumentValue] = {}
+        ids = sorted(set(document_ids))
+        for start in range(0, len(ids), _CHUNK):
+            rows = self.session.scalars(
+                select(Document).where(
+                    Document.tenant_id == self.tenant_id,
+                    Document.id.in_(ids[start : start + _CHUNK]),
+                )
+            )
+            found.update((row.id, _value(row)) for row in rows)
+        return found
+
+    def every(self) -> list[DocumentValue]:
+        """Every archived document of the creche, oldest first."""
+        rows = self.session.scalars(
+            select(Document).where(Document.tenant_id == self.tenant_id).order_by(Document.id)
+        )
+        return [_value(row) for row in rows]
+
+    def without_remote_copy(self, entity: str, action: str) -> list[int]:
+        """Documents with no remote key and no S3 item waiting or refused for them, oldest first.
+
+        Those are the ones archived before the S3 archive was set up (or whose
+        item was settled without a key): queuing them archives the back catalogue,
+        and leaves an item already waiting, or refused until someone asks again, alone.
+        """
+        unfinished = exists().where(
+            and_(
+                SyncOutbox.tenant_id == self.tenant_id,
+                SyncOutbox.target == SyncTarget.S3,
+                SyncOutbox.entity == entity,
+                SyncOutbox.entity_id == Document.id,
+                SyncOutbox.action == action,
+                SyncOutbox.status != SyncStatus.DONE,
+            )
+        )
+        return list(
+            self.session.scalars(
+                select(Document.id)
+                .where(
+                    Document.tenant_id == self.tenant_id,
+                    Document.remote_key.is_(None),
+                    ~unfinished,
+                )
+                .order_by(Document.id)
+            )
+        )
+
+    def set_remote_key(self, document_id: int, key: str) -> None:
+        """Record where the document's copy is in the S3 archive."""
+        self.session.execute(
+            update(Document)
+            .where(Document.tenant_id == self.tenant_id, Document.id == document_id)
+            .values(remote_key=key)
+            .execution_options(synchronize_session=False)
+        )
 
     def set_invoice_hash(self, invoice_id: int, sha256: str) -> None:
         """Point an invoice at its latest archived PDF (``invoices.document_hash``).

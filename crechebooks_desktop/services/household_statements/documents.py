@@ -32,6 +32,7 @@ from crechebooks_desktop.errors import NotFoundError
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.documents import sha256_hex, write_many_atomically
 from crechebooks_desktop.services.household_statements.statement import Period, household_statement
+from crechebooks_desktop.services.sync.documents import queue_uploads
 
 __all__ = [
     "HOUSEHOLD_ENTITY",
@@ -297,6 +298,7 @@ def _record(
         for statement, archived in new
     ]
     ids = uow.documents.add_many(rows)
+    queue_uploads(uow, ids)  # the S3 archive's copies, when a bucket is set (issue 15)
     audit.record_many(
         uow,
         actor,

@@ -39,6 +39,7 @@ from crechebooks_desktop.domain.text import one_line
 from crechebooks_desktop.errors import NotFoundError, RuleViolation
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.documents import sha256_hex, write_atomically
+from crechebooks_desktop.services.sync.documents import queue_uploads
 
 __all__ = [
     "REMINDER_KIND",
@@ -266,6 +267,7 @@ def archive_letter(
         document_id = uow.documents.add(
             REMINDER_KIND, "household", view.party.household_id, digest, str(path)
         )
+        queue_uploads(uow, [document_id])  # the S3 archive's copy, when a bucket is set (issue 15)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

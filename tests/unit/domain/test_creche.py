@@ -73,6 +73,14 @@ GOOD: list[tuple[str, str, Any]] = [
     ("reminder_min_cents", " 0 ", 0),
     ("billing_day", "25", 25),
     ("billing_day", "", None),
+    ("s3_bucket", " littleacorns-archive.2026 ", "littleacorns-archive.2026"),
+    ("s3_bucket", "abc", "abc"),
+    ("s3_bucket", "", None),
+    ("s3_region", " af-south-1 ", "af-south-1"),
+    ("s3_region", "", None),
+    ("s3_prefix", " /books/acorns/ ", "books/acorns"),
+    ("s3_prefix", "a_b!c.d*e'(f)-g", "a_b!c.d*e'(f)-g"),
+    ("s3_prefix", "/", None),
 ]
 
 BAD: list[tuple[str, str, str]] = [
@@ -119,6 +127,27 @@ BAD: list[tuple[str, str, str]] = [
     ("reminder_min_cents", "R 50", "give whole cents, e.g. 5000 for R 50,00 (got 'R 50')"),
     ("reminder_min_cents", "-1", "the minimum for a reminder cannot be less than zero"),
     ("billing_day", "29", "billing day must be from 1 to 28, or blank to bill by hand"),
+    ("s3_bucket", "ab", "a bucket name has 3 to 63 characters"),
+    ("s3_bucket", "a" * 64, "a bucket name has 3 to 63 characters"),
+    ("s3_bucket", "Little-Acorns", "'Little-Acorns' is not a bucket name: lowercase letters"),
+    ("s3_bucket", "acorns_archive", "'acorns_archive' is not a bucket name: lowercase letters"),
+    ("s3_bucket", "-acorns", "'-acorns' is not a bucket name: lowercase letters"),
+    ("s3_bucket", "acorns.", "'acorns.' is not a bucket name: lowercase letters"),
+    ("s3_bucket", "acorns..archive", "'acorns..archive' is not a bucket name: a dot must"),
+    ("s3_bucket", "acorns.-archive", "'acorns.-archive' is not a bucket name: a dot must"),
+    ("s3_bucket", "192.168.5.4", "'192.168.5.4' is not a bucket name: it is written as an IP"),
+    ("s3_bucket", "xn--acorns", "'xn--acorns' is not a bucket name: S3 reserves"),
+    ("s3_bucket", "sthree-acorns", "'sthree-acorns' is not a bucket name: S3 reserves"),
+    ("s3_bucket", "acorns-s3alias", "'acorns-s3alias' is not a bucket name: S3 reserves"),
+    ("s3_bucket", "acorns--ol-s3", "'acorns--ol-s3' is not a bucket name: S3 reserves"),
+    ("s3_region", "Af South 1", "'Af South 1' is not a region, e.g. af-south-1"),
+    ("s3_region", "af-south-", "'af-south-' is not a region"),
+    ("s3_region", "a" * 41, "'" + "a" * 41 + "' is not a region"),
+    ("s3_prefix", "p" * 201, "at most 200 characters"),
+    ("s3_prefix", "books//acorns", "'books//acorns' has an empty folder"),
+    ("s3_prefix", "books/../acorns", "'..' cannot be a folder of the prefix"),
+    ("s3_prefix", "books acorns", "'books acorns' cannot be a folder of the prefix"),
+    ("s3_prefix", "büchér", "'büchér' cannot be a folder of the prefix"),
 ]
 
 
@@ -149,6 +178,9 @@ def test_every_setting_is_covered() -> None:
         "smtp_from",
         "reminder_min_cents",
         "billing_day",
+        "s3_bucket",
+        "s3_region",
+        "s3_prefix",
     }
 
 
@@ -200,6 +232,9 @@ def test_defaults_and_as_dict() -> None:
         "smtp_from": None,
         "reminder_min_cents": 5000,
         "billing_day": None,
+        "s3_bucket": None,
+        "s3_region": None,
+        "s3_prefix": None,
         "vat_registered": False,
     }
 

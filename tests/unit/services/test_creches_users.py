@@ -216,7 +216,7 @@ def test_setting_names() -> None:
     names = setting_names()
     assert names == sorted(names)
     assert {"due_day", "vat_number", "prices_include_vat", "sibling_discounts"} <= set(names)
-    assert len(names) == 23
+    assert len(names) == 26
 
 
 def test_add_user_and_list(book: Book, creche: Creche) -> None:
