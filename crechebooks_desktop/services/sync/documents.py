@@ -160,8 +160,10 @@ def queue_uploads(uow: UnitOfWork, document_ids: Sequence[int]) -> int:
     creche = uow.tenants.get(uow.documents.tenant_id)
     if creche is None or creche.s3 is None:
         return 0
-    for document_id in document_ids:
-        uow.sync_outbox.queue(SyncTarget.S3, DOCUMENT_ENTITY, document_id, UPLOAD_ACTION)
+    uow.sync_outbox.queue_many(
+        SyncTarget.S3,
+        [(DOCUMENT_ENTITY, document_id, UPLOAD_ACTION) for document_id in document_ids],
+    )
     return len(document_ids)
 
 
@@ -213,8 +215,9 @@ def sync_archive(
     with transactions() as uow:
         retried = uow.sync_outbox.retry(SyncTarget.S3) if retry_failed else 0
         back = uow.documents.without_remote_copy(DOCUMENT_ENTITY, UPLOAD_ACTION)
-        for document_id in back:
-            uow.sync_outbox.queue(SyncTarget.S3, DOCUMENT_ENTITY, document_id, UPLOAD_ACTION)
+        uow.sync_outbox.queue_many(
+            SyncTarget.S3, [(DOCUMENT_ENTITY, document_id, UPLOAD_ACTION) for document_id in back]
+        )
         creche = _creche(uow, actor)
         waiting = uow.sync_outbox.pending(SyncTarget.S3)
     run = _Run(transactions, creche, store, task or TaskState())
