@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from crechebooks_desktop.db.book import Book
-from crechebooks_desktop.domain.enums import PaymentMethod
+from crechebooks_desktop.domain.enums import PaymentMethod, SyncTarget
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
@@ -34,6 +34,7 @@ from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.services.ledger.posting import household_ledger
 from crechebooks_desktop.services.roster.checks import RosterRefused
 from crechebooks_desktop.services.roster.household_view import household_summaries
+from crechebooks_desktop.services.sync.xero_connection import queue_since, set_mapping
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.admin.settings_dialog import SettingsDialog
 from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
@@ -715,6 +716,106 @@ def pdf_break_pictures(app, path: Path) -> list[str]:
     return import_dialog_picture(app, path, "import-pdf-break.png", begin)
 
 
+XERO_REFUSAL = "Invoice # must be unique."
+"""Xero's own words for an invoice it refused, as the Sync tab's picture shows them."""
+XERO_ORGANISATION = "Sunflower Kids Educare NPC"
+
+
+def xero_standin():
+    """The tests' Xero stand-in on loopback, with the code pointed at it.
+
+    No keyring is used: the connection is kept for this process only, as on a
+    machine without one, so nothing is left in the keyring of whoever runs this.
+    """
+    import keyring  # noqa: PLC0415
+    from keyring.backends import fail  # noqa: PLC0415
+
+    sys.path.insert(0, str(DOCS.parent))
+    from tests.xero_standin import XeroStandin  # noqa: PLC0415
+
+    keyring.set_keyring(fail.Keyring())
+    standin = XeroStandin(organisations=(XERO_ORGANISATION, "Sunflower Kids Holdings")).start()
+    for site, url in (
+        ("LOGIN", standin.login_url),
+        ("IDENTITY", standin.identity_url),
+        ("API", standin.api_url),
+    ):
+        os.environ[f"CRECHEBOOKS_XERO_{site}_URL"] = url
+    return standin
+
+
+def connected_book(path: Path, standin) -> None:
+    """The admin book connected to the stand-in and synced once: one invoice refused, a few new
+    payments pending since."""
+    import requests  # noqa: PLC0415
+
+    from crechebooks_desktop.integrations.xero.connect import api_for, connect  # noqa: PLC0415
+    from crechebooks_desktop.integrations.xero.sync import run_sync  # noqa: PLC0415
+
+    admin_book(path)
+    book, _ = Book.open(settings_for(str(path)))
+    since = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    with book.read(1) as uow:
+        admin = acting_user(uow, 1, None)
+    connect(
+        book,
+        admin,
+        standin.client_id,
+        show_url=lambda url: requests.get(url, timeout=10),
+        choose=lambda found: found[0],
+        sync_from=since,
+        timeout=30,
+    )
+    with book.write(1) as uow:
+        set_mapping(uow, admin, "account", "*", "200")  # all income to Sales...
+        set_mapping(uow, admin, "account", "4030", "260")  # ...but meals to Other Revenue
+        queue_since(uow, admin, since)
+        queued = [i.entity_id for i in uow.sync_outbox.pending(SyncTarget.XERO)
+                  if i.entity == "invoice"]  # fmt: skip
+        # An unpaid one: a payment on a refused invoice would wait for it, a second failure.
+        refused = next(v.number for v in uow.invoices.by_ids(queued) if not v.amount_paid_cents)
+    standin.reject_element("Invoices", {"InvoiceNumber": refused}, XERO_REFUSAL)
+    run_sync(book, admin, api_for(book, admin))
+    with book.write(1) as uow:  # paid since the sync: pending until the next
+        for ref, cents in (("BOTHA04", 350_000), ("CELE37", 285_000), ("FOURIE22", 240_000)):
+            add_payment(uow, admin, ref, cents, TODAY, PaymentMethod.EFT, ref)
+    book.close()
+
+
+def sync_pictures(app, path: Path) -> list[str]:
+    """The Sync tab connected to Xero, a few items pending and one refused; then its mappings."""
+    saved = ["sync-panel.png", "xero-mappings.png"]
+    standin = xero_standin()
+    connected_book(path, standin)
+    shell = picture_shell(path)
+    quiet_banner(shell)
+    view = shell.window.sync
+
+    def ready(_workplace: object) -> None:
+        view.loaded.connect(loaded)
+        shell.window.tabs.setCurrentWidget(view)
+
+    def loaded(_state: object) -> None:
+        view.loaded.disconnect(loaded)
+        view.failed_table.selectRow(0)
+        QTimer.singleShot(500, tab_shot)
+
+    def tab_shot() -> None:
+        shell.window.grab().save(str(DOCS / saved[0]))
+        dialog = view.sync_actions.open_mappings()
+        dialog.chart_loaded.connect(lambda _chart: QTimer.singleShot(400, lambda: maps(dialog)))
+
+    def maps(dialog) -> None:
+        dialog.grab().save(str(DOCS / saved[1]))
+        dialog.close()
+        app.quit()
+
+    shell.startup.ready.connect(ready)
+    run_until_quit(app, shell)
+    standin.stop()
+    return saved
+
+
 def first_run_picture(app) -> None:
     dialog = FirstRunDialog("/home/office/CrecheBooks/book.sqlite")
     dialog.name.setText("Little Acorns Educare")
@@ -751,6 +852,7 @@ def main() -> int:
         "offboarding": offboarding_pictures,
         "mapping": mapping_pictures,
         "pdf": pdf_break_pictures,
+        "sync": sync_pictures,
     }
     parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
@@ -758,8 +860,9 @@ def main() -> int:
     if args.only is not None:
         with tempfile.TemporaryDirectory() as tmp:
             admin = Path(tmp) / "Sunflower Kids admin" / "book.sqlite"
-            admin_book(admin)
             pictures = only[args.only]
+            if pictures is not sync_pictures:  # it makes its own, connected to Xero
+                admin_book(admin)
             for name in pictures(app, admin):
                 print(f"saved docs/{name}")
         return 0
@@ -777,6 +880,7 @@ def main() -> int:
         later += offboarding_pictures(app, admin)
         later += mapping_pictures(app, admin)
         later += pdf_break_pictures(app, admin)
+        later += sync_pictures(app, Path(tmp) / "Sunflower Kids Xero" / "book.sqlite")
     first_run_picture(app)
     sign_in_picture(app)
     pictures = (

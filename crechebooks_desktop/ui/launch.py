@@ -153,7 +153,8 @@ class Shell:
         self.startup.start()
 
     def stop(self) -> None:
-        """Close the book on its thread, then stop the thread."""
+        """Stop the Xero work, close the book on its thread, then stop the thread."""
+        self.window.sync.shutdown()
         self.session.close(lambda _r: None)
         self.executor.shutdown()
 

@@ -31,6 +31,8 @@ from crechebooks_desktop.ui.ops import BookSession, Workplace
 from crechebooks_desktop.ui.reconciliation.view import ReconciliationView
 from crechebooks_desktop.ui.roster_import.menu import add_import_menu
 from crechebooks_desktop.ui.statements.view import StatementsView
+from crechebooks_desktop.ui.sync.indicator import SyncIndicator
+from crechebooks_desktop.ui.sync.view import SyncView
 
 if TYPE_CHECKING:
     from crechebooks_desktop.services.admin.book_backup import BackupMade
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.matching = MatchingView(session)
         self.reconciliation = ReconciliationView(session)
         self.statements = StatementsView(session, today)
+        self.sync = SyncView(session, today)
         screens: tuple[tuple[QWidget, str], ...] = (
             (self.households, "Households"),
             (self.ledger, "Ledger"),
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow):
             (self.matching, "Matching"),
             (self.reconciliation, "Reconciliation"),
             (self.statements, "Statements"),
+            (self.sync, "Sync"),
         )
         for screen, title in screens:
             self.tabs.addTab(screen, title)
@@ -88,11 +92,20 @@ class MainWindow(QMainWindow):
         self.creche_label = QLabel("Opening…")
         self.user_label = QLabel()
         self.busy_label = QLabel()
-        for label in (self.creche_label, self.user_label, self.busy_label):
+        self.sync_indicator = SyncIndicator(session)
+        self.sync_indicator.follow(self.sync)
+        self.sync_indicator.clicked.connect(lambda: self.tabs.setCurrentWidget(self.sync))
+        for label in (self.sync_indicator, self.creche_label, self.user_label, self.busy_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.book_label, 1)
         self._menus()
-        for screen in (self.matching, self.reconciliation, self.statements, self.jobs_banner):
+        for screen in (
+            self.matching,
+            self.reconciliation,
+            self.statements,
+            self.sync,
+            self.jobs_banner,
+        ):
             screen.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         session.workplace_changed.connect(self._on_workplace)
         session.failed.connect(lambda exc: report(self, exc, "finish that"))

@@ -46,6 +46,7 @@ def test_opens_demo_book_and_lists_households(qtbot, shell, demo_book_path) -> N
         "Matching",
         "Reconciliation",
         "Statements",
+        "Sync",
     ]
     assert window.creche_label.text() == "Sunflower Kids Educare"
     assert window.user_label.text() == "admin (admin)"
