@@ -30,8 +30,6 @@ from crechebooks_desktop.domain.vat import vat_rate_on
 from crechebooks_desktop.domain.xero import (
     BATCH_SIZE,
     MappingProblem,
-    XeroAccount,
-    XeroTaxRate,
     choose_account,
     choose_bank_account,
     choose_tax_types,
@@ -47,6 +45,7 @@ from crechebooks_desktop.integrations.xero.api import (
     XeroUnavailable,
 )
 from crechebooks_desktop.integrations.xero.limits import Cancelled
+from crechebooks_desktop.integrations.xero.organisation import read_accounts, read_tax_rates
 from crechebooks_desktop.services.sync import xero_connection, xero_work
 from crechebooks_desktop.services.sync.xero_work import Answer, Choices, Element, Prepared
 
@@ -208,8 +207,8 @@ def _choices(
     Raises:
         MappingNeeded: a code cannot be chosen without the person.
     """
-    rates = [_tax_rate(r) for r in api.get("TaxRates").get("TaxRates") or []]
-    chart = [_account(a) for a in api.get("Accounts").get("Accounts") or []]
+    rates = read_tax_rates(api)
+    chart = read_accounts(api)
     amount_types = line_amount_types(vat_registered, prices_include_vat)
     problems: list[MappingProblem] = []
     tax_types: dict[VatTreatment, str] = {}
@@ -246,29 +245,6 @@ class _BankCodes(dict[str, str]):
 
 def _default_name(code: str) -> str:
     return next((a.name for a in DEFAULT_CHART if a.code == code), code)
-
-
-def _tax_rate(raw: dict[str, Any]) -> XeroTaxRate:
-    from decimal import Decimal  # noqa: PLC0415 - only here
-
-    return XeroTaxRate(
-        tax_type=str(raw.get("TaxType", "")),
-        name=str(raw.get("Name", "")),
-        rate=Decimal(str(raw.get("EffectiveRate", raw.get("DisplayTaxRate", 0)))),
-        report_tax_type=raw.get("ReportTaxType"),
-        can_apply_to_revenue=bool(raw.get("CanApplyToRevenue", True)),
-        active=raw.get("Status", "ACTIVE") == "ACTIVE",
-    )
-
-
-def _account(raw: dict[str, Any]) -> XeroAccount:
-    return XeroAccount(
-        code=str(raw.get("Code", "")),
-        name=str(raw.get("Name", "")),
-        type=str(raw.get("Type", "")),
-        active=raw.get("Status", "ACTIVE") == "ACTIVE",
-        enable_payments=bool(raw.get("EnablePaymentsToAccount", False)),
-    )
 
 
 @dataclass(slots=True)

@@ -178,11 +178,9 @@ def read_chart(book: Book, actor: Actor) -> XeroChart:
         from crechebooks_desktop.integrations.xero.connect import api_for  # noqa: PLC0415
 
         # The sync's own readers, so the dialog offers what the sync will choose from.
-        from crechebooks_desktop.integrations.xero.sync import (  # noqa: PLC0415
-            _account,
-            _tax_rate,
+        from crechebooks_desktop.integrations.xero.organisation import (  # noqa: PLC0415
+            read_accounts,
+            read_tax_rates,
         )
     api = api_for(book, actor)
-    accounts = [_account(a) for a in api.get("Accounts").get("Accounts") or []]
-    rates = [_tax_rate(r) for r in api.get("TaxRates").get("TaxRates") or []]
-    return XeroChart(tuple(accounts), tuple(rates))
+    return XeroChart(tuple(read_accounts(api)), tuple(read_tax_rates(api)))
