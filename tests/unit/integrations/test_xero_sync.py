@@ -320,3 +320,26 @@ def test_calls_others_made_this_minute_are_respected(
     api.get("Accounts")  # refused with Retry-After if the other used the minute; then sent
     assert api.calls >= 3
     assert standin.max_calls_in_window <= 4
+
+
+def test_the_access_token_is_refreshed_before_it_expires_and_each_refresh_rotates(
+    book: Book, connected: tuple[Actor, XeroStandin], memory_keyring: MemoryKeyring
+) -> None:
+    from crechebooks_desktop.integrations.xero.endpoints import endpoints
+    from crechebooks_desktop.integrations.xero.oauth import Tokens
+    from crechebooks_desktop.integrations.xero.tokens import TokenStore
+
+    actor, standin = connected
+    key = (secrets.SERVICE, token_key(book.name, actor.tenant_id))
+    store = TokenStore(endpoints(), standin.client_id, key[1])
+    first = store.access_token()  # a new session: refreshed from the keyring's token
+    kept = memory_keyring.store[key]
+    assert first in standin.identity.access_tokens
+    now = dt.datetime.now(dt.UTC)
+    store.keep(Tokens(first, kept, now + dt.timedelta(minutes=20)))
+    assert store.access_token() == first  # far from expiry: no call
+    store.keep(Tokens(first, kept, now + dt.timedelta(minutes=4)))
+    second = store.access_token()  # within five minutes of expiry: refreshed
+    assert second != first
+    assert memory_keyring.store[key] != kept  # the new refresh token replaced the old one
+    assert standin.identity.refresh_tokens[kept].used_at is not None
