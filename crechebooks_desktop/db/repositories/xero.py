@@ -8,7 +8,7 @@ the id Xero gave it, with the digest of the body last sent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -32,6 +32,9 @@ from crechebooks_desktop.db.tables import (
 from crechebooks_desktop.db.types import utc_now
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
 from crechebooks_desktop.domain.roster import HouseholdDetails, StoredHousehold
+
+CHUNK = 500
+"""Ids per ``IN (...)``: well inside SQLite's and PostgreSQL's limits on parameters."""
 
 NO_BANK_ACCOUNT = "*"
 """The mapping key for payments not from a bank statement (cash, card, typed in)."""
@@ -174,12 +177,12 @@ class XeroRepository(TenantScoped):
         """Our rows of one kind that Xero knows, by our id."""
         ids = sorted(set(entity_ids))
         found: dict[int, LinkRecord] = {}
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             rows = self.session.scalars(
                 select(XeroLink).where(
                     XeroLink.tenant_id == self.tenant_id,
                     XeroLink.entity == entity,
-                    XeroLink.entity_id.in_(ids[start : start + 500]),
+                    XeroLink.entity_id.in_(chunk),
                 )
             )
             for row in rows:
@@ -281,12 +284,12 @@ class XeroRepository(TenantScoped):
         """These households, by id."""
         ids = sorted(set(household_ids))
         found: list[StoredHousehold] = []
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             rows = self.session.scalars(
                 select(Household)
                 .where(
                     Household.tenant_id == self.tenant_id,
-                    Household.id.in_(ids[start : start + 500]),
+                    Household.id.in_(chunk),
                 )
                 .order_by(Household.id)
             )
@@ -310,14 +313,14 @@ class XeroRepository(TenantScoped):
         """The kinds of line these invoices have (the income accounts a sync needs)."""
         ids = sorted(set(invoice_ids))
         found: set[LineType] = set()
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             found.update(
                 LineType(t)
                 for t in self.session.scalars(
                     select(InvoiceLine.line_type)
                     .where(
                         InvoiceLine.tenant_id == self.tenant_id,
-                        InvoiceLine.invoice_id.in_(ids[start : start + 500]),
+                        InvoiceLine.invoice_id.in_(chunk),
                     )
                     .distinct()
                 )
@@ -328,10 +331,10 @@ class XeroRepository(TenantScoped):
         """Invoice id -> its household's id."""
         ids = sorted(set(invoice_ids))
         found: dict[int, int] = {}
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             rows = self.session.execute(
                 select(Invoice.id, Invoice.household_id).where(
-                    Invoice.tenant_id == self.tenant_id, Invoice.id.in_(ids[start : start + 500])
+                    Invoice.tenant_id == self.tenant_id, Invoice.id.in_(chunk)
                 )
             )
             found.update({int(i): int(h) for i, h in rows})
@@ -341,7 +344,7 @@ class XeroRepository(TenantScoped):
         """Every allocation of these payments to invoices (standing and reversed)."""
         ids = sorted(set(payment_ids))
         found: list[AllocationRecord] = []
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             rows = self.session.execute(
                 select(
                     Allocation.id,
@@ -361,7 +364,7 @@ class XeroRepository(TenantScoped):
                 .outerjoin(BankAccount, BankAccount.id == BankLine.bank_account_id)
                 .where(
                     Allocation.tenant_id == self.tenant_id,
-                    Allocation.payment_id.in_(ids[start : start + 500]),
+                    Allocation.payment_id.in_(chunk),
                 )
                 .order_by(Allocation.id)
             )
@@ -408,13 +411,13 @@ class XeroRepository(TenantScoped):
         ).all()
         invoice_ids = [invoice_id for invoice_id, _ in invoices]
         payments: set[int] = set()
-        for start in range(0, len(invoice_ids), 500):
+        for chunk in _chunks(invoice_ids):
             payments.update(
                 int(p)
                 for p in self.session.scalars(
                     select(Allocation.payment_id).where(
                         Allocation.tenant_id == self.tenant_id,
-                        Allocation.invoice_id.in_(invoice_ids[start : start + 500]),
+                        Allocation.invoice_id.in_(chunk),
                         Allocation.payment_id.is_not(None),
                         Allocation.reversed_at.is_(None),
                     )
@@ -423,3 +426,9 @@ class XeroRepository(TenantScoped):
             )
         households = sorted({household for _, household in invoices})
         return households, sorted(invoice_ids), sorted(payments)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """The ids in runs of ``CHUNK``."""
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])

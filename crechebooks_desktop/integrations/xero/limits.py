@@ -47,14 +47,20 @@ class RateLimiter:
         self._cancel = cancel
         self._clock = clock
         self._lock = threading.Lock()
-        self._started: deque[float] = deque()
+        self._finished: deque[float] = deque()
+        self._in_flight = 0
         self._at_once = threading.BoundedSemaphore(limits.concurrent)
         self._blocked_until = 0.0
         self.day_remaining: int | None = None
         self.waited_seconds = 0.0
 
     def acquire(self) -> None:
-        """Wait until a call may start (then it counts as started).
+        """Wait until a call may start (then it counts as in flight).
+
+        A call counts in the rolling window from when its answer came back:
+        Xero received it somewhere between its start and its answer, so
+        counting from the answer (and every call still in flight) can never
+        put more in Xero's window than the limit, however slow the network.
 
         Raises:
             Cancelled: the sync was cancelled while waiting.
@@ -66,13 +72,14 @@ class RateLimiter:
                 self._check_cancel()
                 with self._lock:
                     now = self._clock()
-                    while self._started and now - self._started[0] >= self.limits.window_seconds:
-                        self._started.popleft()
+                    while self._finished and now - self._finished[0] >= self.limits.window_seconds:
+                        self._finished.popleft()
                     wait = self._blocked_until - now
-                    if len(self._started) >= self.limits.per_minute:
-                        wait = max(wait, self._started[0] + self.limits.window_seconds - now)
+                    if len(self._finished) + self._in_flight >= self.limits.per_minute:
+                        oldest = self._finished[0] if self._finished else now
+                        wait = max(wait, oldest + self.limits.window_seconds - now, 0.05)
                     if wait <= 0:
-                        self._started.append(now)
+                        self._in_flight += 1
                         return
                 self._sleep(wait)
         except BaseException:
@@ -80,7 +87,10 @@ class RateLimiter:
             raise
 
     def release(self) -> None:
-        """A call finished."""
+        """A call finished (its answer came, or it failed)."""
+        with self._lock:
+            self._in_flight -= 1
+            self._finished.append(self._clock())
         self._at_once.release()
 
     def observe(self, headers: Mapping[str, str]) -> None:
@@ -90,10 +100,10 @@ class RateLimiter:
         with self._lock:
             if day is not None:
                 self.day_remaining = day
-            if minute == 0 and self._started:
-                # Others used this minute's calls: wait for the newest of ours to leave it.
+            if minute == 0:
+                # Others used this minute's calls: wait a whole window from now.
                 self._blocked_until = max(
-                    self._blocked_until, self._started[-1] + self.limits.window_seconds
+                    self._blocked_until, self._clock() + self.limits.window_seconds
                 )
 
     def pause(self, seconds: float) -> None:
