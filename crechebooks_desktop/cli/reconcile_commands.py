@@ -174,14 +174,22 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """``reconcile report --account NAME --statement-date D --out FILE.pdf|FILE.xlsx``."""
+    """``reconcile report --account NAME --statement-date D --out FILE.pdf|FILE.xlsx``.
+
+    The PDF of a finished reconciliation is archived in the book's documents
+    folder as well (and queued for the S3 archive when a bucket is set).
+    """
     # reportlab and openpyxl load only for the report, not for every reconcile command.
-    from crechebooks_desktop.exporters.reconciliation_report import write_report  # noqa: PLC0415
+    from crechebooks_desktop.exporters.reconciliation_documents import make_report  # noqa: PLC0415
 
     day = parse_day(args.statement_date, "--statement-date", warn=False)
     out = Path(args.out).expanduser()
-    with open_book(args) as book, reading(book, args) as uow:
-        found = reconcile.report(uow, args.account, day)
-    write_report(found, out)
-    print(f"wrote the reconciliation statement of {found.status.account} at {day} to {out}")
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        made = make_report(uow, actor, args.account, day, book.settings.data_dir, out)
+    print(f"wrote the reconciliation statement of {made.report.status.account} at {day} to {out}")
+    if made.archived is not None:
+        state = "archived" if made.archived.created else "already archived, unchanged"
+        print(f"{state}: {made.archived.path}")
+    elif made.not_archived is not None:
+        print(f"not archived: {made.not_archived}")
     return 0

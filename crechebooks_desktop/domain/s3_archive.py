@@ -20,6 +20,7 @@ from dataclasses import dataclass
 __all__ = [
     "S3Settings",
     "creche_slug",
+    "name_slug",
     "object_key",
     "parse_s3_bucket",
     "parse_s3_prefix",
@@ -142,9 +143,19 @@ def creche_slug(name: str, tenant_id: int) -> str:
     ``Little Acorns Playschool`` -> ``little-acorns-playschool``; a name with no
     letter or digit at all gets ``creche-<id>``.
     """
+    return name_slug(name, f"creche-{tenant_id}")
+
+
+def name_slug(name: str, fallback: str) -> str:
+    """A name as lowercase letters, digits and hyphens, for a folder or file name.
+
+    Accents are dropped (``Zoë`` -> ``zoe``), every other run of characters
+    becomes one hyphen, and at most 60 characters are kept; a name with no
+    letter or digit at all gives ``fallback``.
+    """
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = _NOT_SLUG.sub("-", plain.lower()).strip("-")
-    return slug[:60].rstrip("-") or f"creche-{tenant_id}"
+    return slug[:60].rstrip("-") or fallback
 
 
 def object_key(

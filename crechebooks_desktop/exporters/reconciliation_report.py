@@ -8,14 +8,14 @@ finished the reconciliation and when (or that it is not finished).
 The PDF is set in the embedded DejaVu fonts (``exporters.pdf_support``) and is
 deterministic; the workbook's cells go through ``exporters.tabular.xlsx_cell``
 (text is never a formula, amounts are exact numbers). Both are written
-owner-only and atomically (``services.documents.write_atomically``).
+owner-only and atomically, and a finished reconciliation's PDF is archived
+(``exporters.reconciliation_documents``).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -30,13 +30,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.reconciliation import ReconcileStatus, finished_words, summary
-from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.exporters.pdf_support import BOLD, FONT, numbered_canvas, register_fonts
 from crechebooks_desktop.exporters.tabular import Kind, Value, xlsx_cell
-from crechebooks_desktop.services.documents import write_atomically
 from crechebooks_desktop.services.reconciliation.reconcile import ReconcileReport
 
-__all__ = ["TITLE", "finished_words", "render_pdf", "render_xlsx", "summary", "write_report"]
+__all__ = ["TITLE", "finished_words", "render_pdf", "render_xlsx", "summary"]
 
 TITLE = "Bank reconciliation statement"
 _ACCENT = colors.HexColor("#1F5F5B")
@@ -59,20 +57,6 @@ def _details(report: ReconcileReport) -> list[tuple[str, str]]:
     if status.file_balance_cents is not None:
         rows.append(("Imported file's closing balance", format_rands(status.file_balance_cents)))
     return rows
-
-
-def write_report(report: ReconcileReport, path: Path) -> Path:
-    """Write the statement as ``FILE.pdf`` or ``FILE.xlsx`` (by the name's ending).
-
-    Raises:
-        UserFacingError: another ending, or the file cannot be written.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return write_atomically(path, render_pdf(report))
-    if suffix == ".xlsx":
-        return write_atomically(path, render_xlsx(report))
-    raise UserFacingError(f"{path}: the report is written as FILE.pdf or FILE.xlsx")
 
 
 # --- PDF -------------------------------------------------------------------------------

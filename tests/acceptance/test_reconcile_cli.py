@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 Cli = Callable[..., Any]
 ACCOUNT = ("--account", "Cheque")
+REPORT = ("reconcile", "report", *ACCOUNT, "--statement-date", "2026-10-31", "--out")
 
 
 @pytest.fixture
@@ -47,6 +48,24 @@ def refused(result: Any, code: int = 1) -> str:
     return str(result.stderr.strip())
 
 
+def check_finished_reports(cli: Cli, db: tuple[str, str], tmp_path: Path) -> None:
+    """The finished statement as PDF (archived too) and workbook (not archived)."""
+    for suffix in ("pdf", "xlsx"):
+        out = tmp_path / "reports" / f"october.{suffix}"
+        first, *archive = ok(cli(*db, *REPORT, str(out))).splitlines()
+        assert first == f"wrote the reconciliation statement of Cheque at 2026-10-31 to {out}"
+        assert [line.split(": ")[0] for line in archive] == (
+            ["archived"] if suffix == "pdf" else []
+        )
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    # Another process renders the same bytes, so the archived copy is reused.
+    (archived_line,) = ok(cli(*db, *REPORT, str(tmp_path / "again.pdf"))).splitlines()[1:]
+    assert archived_line.startswith("already archived, unchanged: ")
+    archived = Path(archived_line.split(": ", 1)[1])
+    assert archived.parts[-4:] == ("documents", "reconciliations", "2026", "cheque-2026-10-31.pdf")
+    assert archived.read_bytes() == (tmp_path / "reports" / "october.pdf").read_bytes()
+
+
 def test_reconcile_finish_lock_unlock(cli: Cli, db: tuple[str, str], tmp_path: Path) -> None:
     assert "Cheque has no reconciliation; start one with" in refused(
         cli(*db, "reconcile", "status", *ACCOUNT)
@@ -64,6 +83,12 @@ def test_reconcile_finish_lock_unlock(cli: Cli, db: tuple[str, str], tmp_path: P
     assert "Timing differences: 1" in started
     assert "BOTHA04: payment by cash" in started
     assert "Ready to finish: crechebooks reconcile finish --account 'Cheque'" in started
+    draft = tmp_path / "reports" / "draft.pdf"
+    assert ok(cli(*db, *REPORT, str(draft))).splitlines() == [
+        f"wrote the reconciliation statement of Cheque at 2026-10-31 to {draft}",
+        "not archived: the reconciliation is not finished",
+    ]
+    assert draft.read_bytes().startswith(b"%PDF")
 
     figures = json.loads(ok(cli(*db, "reconcile", "status", *ACCOUNT, "--json")))
     assert list(figures)[:8] == [
@@ -91,24 +116,7 @@ def test_reconcile_finish_lock_unlock(cli: Cli, db: tuple[str, str], tmp_path: P
     ), message
     assert "reconcile unlock --account 'Cheque' --reason TEXT" in message
 
-    for suffix in ("pdf", "xlsx"):
-        out = tmp_path / "reports" / f"october.{suffix}"
-        wrote = ok(
-            cli(
-                *db,
-                "reconcile",
-                "report",
-                *ACCOUNT,
-                "--statement-date",
-                "2026-10-31",
-                "--out",
-                str(out),
-            )
-        )
-        assert (
-            wrote.strip() == f"wrote the reconciliation statement of Cheque at 2026-10-31 to {out}"
-        )
-        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    check_finished_reports(cli, db, tmp_path)
     sheet = load_workbook(tmp_path / "reports" / "october.xlsx").active
     cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert cells["Closing balance per statement"] == 24865

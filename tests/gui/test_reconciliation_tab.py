@@ -9,16 +9,20 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import text
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import BankLineStatus, PaymentMethod, VatType
 from crechebooks_desktop.domain.statement import Statement, StatementLine
+from crechebooks_desktop.services.admin.users import acting_user
 from crechebooks_desktop.services.bank import accounts_and_imports as bank
 from crechebooks_desktop.services.bank import payment_matching
 from crechebooks_desktop.services.ledger import payments
 from crechebooks_desktop.services.ledger.credits import refund_credit
 from crechebooks_desktop.services.reconciliation import reconcile, rules
+from crechebooks_desktop.services.reconciliation.categorise import categorise_line
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.launch import Shell
 from crechebooks_desktop.ui.reconciliation import dialogs
@@ -294,3 +298,46 @@ def test_r_makes_a_rule_from_the_line_and_applies_it(qtbot, tab, book_path, monk
     assert (food.cleared, food.book) == (True, "5100 Food")
     # The ESKOM rule that was waiting applied in the same run.
     assert _statuses(book_path)[ESKOM] is BankLineStatus.CATEGORISED
+
+
+def _finish_behind_the_tab(path: Path) -> None:
+    """Every line categorised and the reconciliation finished, as on another PC."""
+    book, _ = Book.open(settings_for(str(path)))
+    try:
+        with book.write(1) as uow:
+            actor = acting_user(uow, 1, None)
+            for line_id in (FEE, ESKOM, SALARIES, FOOD):
+                categorise_line(uow, actor, line_id, account_code="6500")
+            categorise_line(uow, actor, INTEREST, account_code="4100")
+            reconcile.finish(uow, actor, ACCOUNT)
+    finally:
+        book.close()
+
+
+def test_a_finished_reconciliations_report_is_archived_and_a_draft_is_not(
+    qtbot, tab, book_path, tmp_path, monkeypatch
+) -> None:
+    _shell, view = tab
+    chosen: list[Path] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(chosen[-1]), ""))
+    )
+
+    def save(path: Path, expected: str) -> None:
+        chosen.append(path)
+        view.report_button.click()
+        qtbot.waitUntil(lambda: view.action_line.text().startswith(f"Saved {path}."))
+        assert view.action_line.text() == f"Saved {path}.{expected}"
+
+    save(tmp_path / "draft.pdf", " Not archived: the reconciliation is not finished.")
+    _finish_behind_the_tab(book_path)
+    archived = book_path.parent / "recon-files" / "documents" / "reconciliations" / "2026"
+    archived /= "cheque-account-2026-11-30.pdf"
+    save(tmp_path / "november.pdf", f" Archived as {archived}.")
+    assert archived.read_bytes() == (tmp_path / "november.pdf").read_bytes()
+    save(tmp_path / "november.xlsx", "")  # a workbook is not archived
+    # Printing makes the same PDF: the archived copy is reused, and the tab says where it is.
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 0)
+    view.print_button.click()
+    qtbot.waitUntil(lambda: view.action_line.text().startswith("Already archived"))
+    assert view.action_line.text() == f"Already archived, unchanged: {archived}."

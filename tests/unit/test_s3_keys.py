@@ -12,6 +12,7 @@ from crechebooks_desktop.domain.creche import CrecheSettings
 from crechebooks_desktop.domain.s3_archive import (
     S3Settings,
     creche_slug,
+    name_slug,
     object_key,
     sha256_checksum,
 )
@@ -32,6 +33,11 @@ ARCHIVED = dt.datetime(2027, 1, 3, 8, 0, tzinfo=dt.UTC)
 )
 def test_creche_slug(name: str, slug: str) -> None:
     assert creche_slug(name, 7) == slug
+
+
+def test_a_bank_accounts_slug_names_its_reconciliation_statements() -> None:
+    assert name_slug("FNB Cheque / 62-0001", "bank-account") == "fnb-cheque-62-0001"
+    assert name_slug(" — ", "bank-account") == "bank-account"
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,22 @@ class ReconciliationRepository(TenantScoped):
         found = self._records(Reconciliation.id == reconciliation_id)
         return found[0] if found else None
 
+    def lock(self, reconciliation_id: int) -> None:
+        """Hold one reconciliation's row until the transaction ends.
+
+        Archiving its statement takes turns with another PC archiving it, and
+        with a finish or unlock of it (PostgreSQL's row lock; SQLite's write
+        transactions hold the whole database already).
+        """
+        self.session.execute(
+            select(Reconciliation.id)
+            .where(
+                Reconciliation.tenant_id == self.tenant_id,
+                Reconciliation.id == reconciliation_id,
+            )
+            .with_for_update()
+        ).one_or_none()
+
     def newest(
         self,
         account_id: int,

@@ -455,12 +455,27 @@ def history(uow: UnitOfWork, account_name: str) -> list[ReconciliationRecord]:
     return uow.reconciliations.history(require_account(uow, account_name).id)
 
 
-def report(uow: UnitOfWork, account_name: str, statement_date: dt.date) -> ReconcileReport:
+def report(
+    uow: UnitOfWork, account_name: str, statement_date: dt.date, *, lock: bool = False
+) -> ReconcileReport:
     """What ``reconcile report`` prints: the creche and the reconciliation at a date.
+
+    Args:
+        uow: the transaction.
+        account_name: the bank account.
+        statement_date: which reconciliation.
+        lock: hold the reconciliation until the transaction ends (a write
+            transaction that goes on to archive its statement), and read it
+            again once held, so a finish or unlock just made counts.
 
     Raises:
         NotFoundError: no such account, or no reconciliation at that date.
     """
+    account = require_account(uow, account_name)
+    record = _pick(uow, account, statement_date)
+    if lock:
+        uow.reconciliations.lock(record.id)
+        record = _require_record(uow, record.id)
     creche = uow.tenants.get(uow.tenant_id) if uow.tenant_id is not None else None
     name = creche.name if creche is not None else ""
-    return ReconcileReport(name, status(uow, account_name, statement_date))
+    return ReconcileReport(name, _compute(uow, account, record))

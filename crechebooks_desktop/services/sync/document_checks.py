@@ -30,7 +30,8 @@ class DocumentProblem:
     """An archived copy that is missing or not what the book recorded.
 
     Attributes:
-        kind: the document's kind (``invoice``, ``statement``, ``reminder``).
+        kind: the document's kind (``invoice``, ``statement``, ``reminder``,
+            ``reconciliation``).
         document_id: its ``documents`` row.
         file: its file's name.
         where: ``local`` (the archived file) or ``remote`` (the bucket's object).

@@ -69,7 +69,8 @@ class ArchiveFailure:
     """A document the archive refused, and why.
 
     Attributes:
-        kind: the document's kind (``invoice``, ``statement``, ``reminder``).
+        kind: the document's kind (``invoice``, ``statement``, ``reminder``,
+            ``reconciliation``).
         document_id: its ``documents`` row.
         file: its file's name.
         message: why (the store's own words where it gave any).

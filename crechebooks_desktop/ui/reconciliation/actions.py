@@ -331,14 +331,15 @@ class LineKeys(QObject):
         )
         if not path:
             return
+        # The statement is made (and a finished one's PDF archived) on the database thread.
         self._session.query(
             lambda book, w: jobs.save_report(book, w, choice, Path(path)),
-            lambda written: self._view.say(f"Saved {written}."),
+            lambda made: self._view.say(f"Saved {made.written}.{made.archive_words()}"),
             lambda exc: report(self._view, exc, "save the report"),
         )
 
     def print_report(self) -> None:
-        """Print the reconciliation statement."""
+        """Print the reconciliation statement (a finished one's PDF is archived first)."""
         choice = self._report_date()
         if choice is None:
             return
@@ -348,13 +349,16 @@ class LineKeys(QObject):
             lambda exc: report(self._view, exc, "prepare the report"),
         )
 
-    def _print(self, pdf: bytes) -> None:
+    def _print(self, made: jobs.MadeReport) -> None:
+        archive = made.archive_words()
+        if archive:
+            self._view.say(archive.strip())
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self._view).exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            pages = print_pdf(pdf, printer)
+            pages = print_pdf(made.data, printer)
         except RuntimeError as exc:
             report(self._view, exc, "print the report")
             return
-        self._view.say(f"Printed {pages} page(s).")
+        self._view.say(f"Printed {pages} page(s).{archive}")

@@ -397,23 +397,67 @@ def rule_draft(book: Book, workplace: Workplace, line_id: int) -> RuleDraftView:
     )
 
 
-def report_pdf(book: Book, workplace: Workplace, choice: ReportChoice) -> bytes:
-    """The reconciliation statement as a PDF (for printing)."""
-    from crechebooks_desktop.exporters.reconciliation_report import render_pdf  # noqa: PLC0415
-    from crechebooks_desktop.services.reconciliation.reconcile import report  # noqa: PLC0415
+@dataclass(frozen=True, slots=True)
+class MadeReport:
+    """A reconciliation statement made for the tab, and where it was archived.
 
-    with book.read(_tenant(workplace)) as uow:
-        return render_pdf(report(uow, choice.account, choice.statement_date))
+    Attributes:
+        data: the PDF (or workbook) bytes.
+        written: the file saved (None: made for printing).
+        archived: the archived copy (None: not archived).
+        archived_before: an identical copy was archived already and was reused.
+        not_archived: why a PDF was not archived (a draft), else None.
+    """
+
+    data: bytes
+    written: Path | None
+    archived: Path | None
+    archived_before: bool
+    not_archived: str | None
+
+    def archive_words(self) -> str:
+        """What became of the archive copy, as the tab says it ("" for a workbook)."""
+        if self.archived is not None:
+            if self.archived_before:
+                return f" Already archived, unchanged: {self.archived}."
+            return f" Archived as {self.archived}."
+        if self.not_archived is not None:
+            return f" Not archived: {self.not_archived}."
+        return ""
 
 
-def save_report(book: Book, workplace: Workplace, choice: ReportChoice, path: Path) -> Path:
-    """Write the reconciliation statement (PDF or XLSX, by the file's extension)."""
-    from crechebooks_desktop.exporters.reconciliation_report import write_report  # noqa: PLC0415
-    from crechebooks_desktop.services.reconciliation.reconcile import report  # noqa: PLC0415
+def report_pdf(book: Book, workplace: Workplace, choice: ReportChoice) -> MadeReport:
+    """The reconciliation statement as a PDF (for printing), archived when finished."""
+    return save_report(book, workplace, choice, None)
 
-    with book.read(_tenant(workplace)) as uow:
-        found = report(uow, choice.account, choice.statement_date)
-    return write_report(found, path)
+
+def save_report(
+    book: Book, workplace: Workplace, choice: ReportChoice, path: Path | None
+) -> MadeReport:
+    """Write the reconciliation statement (PDF or XLSX, by the file's extension).
+
+    A finished reconciliation's PDF is archived as well, in the same write
+    transaction (``exporters.reconciliation_documents``).
+    """
+    from crechebooks_desktop.exporters.reconciliation_documents import make_report  # noqa: PLC0415
+
+    with book.write(_tenant(workplace)) as uow:
+        made = make_report(
+            uow,
+            workplace.actor,
+            choice.account,
+            choice.statement_date,
+            book.settings.data_dir,
+            path,
+        )
+    archived = made.archived
+    return MadeReport(
+        made.data,
+        made.written,
+        archived.path if archived is not None else None,
+        archived is not None and not archived.created,
+        made.not_archived,
+    )
 
 
 # -- changing ----------------------------------------------------------------------------

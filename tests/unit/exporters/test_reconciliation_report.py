@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import stat
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from crechebooks_desktop.domain.enums import ReconciliationStatus
@@ -17,12 +15,7 @@ from crechebooks_desktop.domain.reconciliation import (
     TimingDifference,
     UnclearedLine,
 )
-from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.exporters.reconciliation_report import (
-    render_pdf,
-    render_xlsx,
-    write_report,
-)
+from crechebooks_desktop.exporters.reconciliation_report import render_pdf, render_xlsx
 from crechebooks_desktop.services.reconciliation.reconcile import ReconcileReport
 from tests.unit.exporters.samples import needs_pdftotext, pdf_text
 
@@ -111,12 +104,9 @@ def test_the_workbook_holds_numbers_and_text_that_is_never_a_formula(tmp_path: P
     )
 
 
-@pytest.mark.usefixtures("usual_umask")
-def test_reports_are_written_owner_only_and_only_as_pdf_or_xlsx(tmp_path: Path) -> None:
-    report = ReconcileReport("Acorns", FINISHED)
-    for name in ("r.pdf", "R.XLSX"):
-        written = write_report(report, tmp_path / "out" / name)
-        assert stat.S_IMODE(written.stat().st_mode) == 0o600
-    with pytest.raises(UserFacingError, match=r"written as FILE\.pdf or FILE\.xlsx"):
-        write_report(report, tmp_path / "r.csv")
-    assert not (tmp_path / "r.csv").exists()
+def test_rendering_is_deterministic() -> None:
+    first = render_pdf(ReconcileReport("Acorns", FINISHED))
+    render_pdf(ReconcileReport("Acorns Educare", STATUS))  # other work in between changes nothing
+    assert render_pdf(ReconcileReport("Acorns", FINISHED)) == first  # an archived copy is reused
+    assert render_pdf(ReconcileReport("Acorns Educare", FINISHED)) != first
+    assert b"/CreationDate (D:20000101000000" in first  # invariant mode: no clock

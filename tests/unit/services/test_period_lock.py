@@ -181,6 +181,8 @@ UNTOUCHED = {
     "documents.archive_statement_pdfs": "documents",
     "documents.creche_of": "reads",
     "documents.statement_for_print": "reads",
+    "documents.archive_reconciliation_pdf": "documents",
+    "documents.report_for_print": "reads",
     "outbox.list_messages": "reads",
     "gaps.find_gaps": "reads",
     "outbox.mark_failed": "outbox",
