@@ -120,6 +120,20 @@ WHAT = {
 """How each refusal begins: what was refused, in the service's words."""
 
 UNTOUCHED = {
+    "archive_settings.record_credentials_stored": "settings",
+    "archive_settings.s3_for_credentials": "reads",
+    "documents.archive_status": "reads",
+    "xero_connection.connection": "reads",
+    "xero_connection.forget_connection": "settings",
+    "xero_connection.mappings": "reads",
+    "xero_connection.queue_since": "outbox",
+    "xero_connection.record_connection": "settings",
+    "xero_connection.record_sync": "outbox",
+    "xero_connection.retry_failed": "outbox",
+    "xero_connection.set_mapping": "settings",
+    "xero_connection.status": "reads",
+    "xero_work.pending_items": "reads",
+    "xero_work.plan": "reads",
     "adjustments.adjust_balance": "ledger",
     "audit.record": "audit",
     "audit.record_many": "audit",
