@@ -11,8 +11,9 @@ Request bodies are checked against Xero's own OpenAPI contract (a copy in
 ``contract/``, with its MIT licence and source); see contract.py for how
 strictly. Module map: server.py (HTTP, this facade), gateway.py (what happens
 to a request), identity.py (OAuth 2.0 + PKCE), routes.py / accounting.py /
-listing.py / where.py (the Accounting API), contacts.py, saving.py,
-documents.py, invoices.py, credit_notes.py, payments.py (the books' rules),
+tables.py / listing.py / where.py (the Accounting API), contacts.py,
+saving.py, documents.py, invoices.py, credit_notes.py, payments.py,
+bank_transactions.py, overpayments.py, refunds.py (the books' rules),
 limits.py (rate limits), faults.py (failures on demand), store.py / seed.py
 (the data), wire.py (JSON, dates, money), clock.py.
 
@@ -49,10 +50,12 @@ Data: ``organisations`` (list of ``Organisation``: ``tenant_id``, ``name``,
 ``connection_id``, ``short_code``); ``org(tenant_id_or_name) ->
 Organisation``; ``books(org)`` (alias ``store(org)``) -> ``Books`` with dicts
 by ID ``contacts``, ``invoices``, ``credit_notes``, ``payments``,
-``accounts``, ``tax_rates`` (by TaxType), ``auto_created_contacts`` (IDs of
-contacts Xero made from an unknown Contact Name on an invoice), and lookups
-``invoice_by_number(type, number)``, ``contact_by_number(number)``,
-``account_by_code(code)``, ``credit_note_by_number(number)``. Records are
+``overpayments`` (by OverpaymentID), ``accounts``, ``tax_rates`` (by
+TaxType), ``auto_created_contacts`` (IDs of contacts Xero made from an unknown
+Contact Name on an invoice), and lookups ``invoice_by_number(type, number)``,
+``contact_by_number(number)``, ``account_by_code(code)``,
+``credit_note_by_number(number)``,
+``overpayment_by_bank_transaction(bank_transaction_id)``. Records are
 frozen dataclasses (store.py), money in integer cents: ``Contact``
 (contact_id, name, contact_number, status, updated, details),
 ``Invoice`` (invoice_id, type, number, contact_id, status,
@@ -61,8 +64,14 @@ tax_cents, total_cents, paid_cents, credited_cents, due_cents,
 fully_paid_on, updated), ``Line`` (line_item_id, description, quantity,
 unit_amount, account_code, tax_type, line_cents, tax_cents, discount_rate),
 ``Payment`` (payment_id, invoice_id, account_id, date, amount_cents,
-reference, status, updated, is_reconciled), ``CreditNote`` (credit_note_id,
-..., allocations, remaining_cents), ``Account``, ``TaxRate``. Hold
+reference, status, updated, is_reconciled, overpayment_id: set on a refund of
+an overpayment, whose invoice_id is then ""), ``CreditNote``
+(credit_note_id, ..., allocations, remaining_cents), ``Allocation``
+(allocation_id, invoice_id, amount_cents, date), ``Overpayment``
+(overpayment_id, bank_transaction_id, contact_id, account_id, date,
+line_amount_types, lines, total_cents, status AUTHORISED/PAID/VOIDED,
+updated, allocations, refunds, is_reconciled; used_cents, remaining_cents),
+``Refund`` (payment_id, amount_cents), ``Account``, ``TaxRate``. Hold
 ``standin.lock`` when reading while a client may be writing.
 
 Seeding (each organisation starts with South African VAT rates under
@@ -103,7 +112,8 @@ Failures on demand:
   times=None)``: elements of collection ``kind`` ("Contacts", "Invoices",
   "Payments", "CreditNotes", "Allocations") whose sent fields equal every
   item of ``match`` get that ValidationErrors message (``times`` times, or
-  always).
+  always). Also "BankTransactions"; "Allocations" covers credit note and
+  overpayment allocations alike.
 - ``faults.clear()`` forgets queued failures and rejections.
 
 Measurements:
@@ -137,6 +147,23 @@ query parameters, unknown or readOnly body properties, nulls and strings for
 numbers are 400s naming the JSON path. GET lists take If-Modified-Since, IDs,
 InvoiceNumbers, ContactIDs, Statuses, where (a subset, see where.py), order,
 page/pageSize; single records by ID or number.
+
+Overpayments (see bank_transactions.py, overpayments.py, refunds.py): PUT
+/BankTransactions serves only Type RECEIVE-OVERPAYMENT (other types are
+refused as not served); it answers the bank transaction (BankTransactionID,
+OverpaymentID, a different uuid, Status AUTHORISED, Total, ...) and makes an
+Overpayment, read by GET /BankTransactions[/{id}] and GET
+/Overpayments[/{id}]. A Reference, or an AccountCode or TaxType on a line, is
+refused (Xero drops or overrides them on an overpayment). PUT
+/Overpayments/{id}/Allocations allocates credit to an AUTHORISED ACCREC
+invoice of the same contact (its AmountCredited rises); DELETE
+/Overpayments/{id}/Allocations/{AllocationID} undoes one and answers the
+Allocation alone with IsDeleted true. PUT /Payments naming
+``Overpayment.OverpaymentID`` (not an Invoice) with a BANK ``Account`` is a
+refund (PaymentType AROVERPAYMENTPAYMENT, shown under ``Invoice`` with the
+OverpaymentID as InvoiceID, as Xero does); deleting it puts the credit back.
+Used up, an overpayment is PAID. BankTransactions need accounting.transactions
+or accounting.banktransactions; Overpayments go with payments.
 """
 
 from tests.xero_standin.clock import FakeClock, SystemClock
@@ -144,18 +171,22 @@ from tests.xero_standin.gateway import RecordedRequest
 from tests.xero_standin.server import XeroStandin
 from tests.xero_standin.store import (
     Account,
+    Allocation,
     Books,
     Contact,
     CreditNote,
     Invoice,
     Line,
     Organisation,
+    Overpayment,
     Payment,
+    Refund,
     TaxRate,
 )
 
 __all__ = [
     "Account",
+    "Allocation",
     "Books",
     "Contact",
     "CreditNote",
@@ -163,8 +194,10 @@ __all__ = [
     "Invoice",
     "Line",
     "Organisation",
+    "Overpayment",
     "Payment",
     "RecordedRequest",
+    "Refund",
     "SystemClock",
     "TaxRate",
     "XeroStandin",

@@ -8,6 +8,7 @@ envelope and nothing is saved; with summarizeErrors=false the good elements are
 saved and the answer is 200 with every element marked StatusAttributeString
 OK or ERROR (ERROR ones carry ValidationErrors). The spec's parameter says
 ``default: false``, but its description and Xero's behaviour are the other way.
+A DELETE (an overpayment's allocation) has no body and answers the one record.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tests.xero_standin import wire
+from tests.xero_standin import overpayments, wire
+from tests.xero_standin.bank_transactions import render_bank_transaction, save_bank_transaction
 from tests.xero_standin.contacts import contact_roles, render_contact, save_contact
 from tests.xero_standin.contract import Contract, Problem, ReadOnlyPolicy
 from tests.xero_standin.credit_notes import (
@@ -28,12 +30,13 @@ from tests.xero_standin.credit_notes import (
 )
 from tests.xero_standin.documents import Context
 from tests.xero_standin.invoices import INVOICES, render_invoice
-from tests.xero_standin.listing import Listing, list_records
-from tests.xero_standin.org_settings import render_account, render_organisation, render_tax_rate
+from tests.xero_standin.listing import list_records
+from tests.xero_standin.org_settings import render_organisation
 from tests.xero_standin.payments import delete_payment, render_payment, save_payment
 from tests.xero_standin.routes import Route
 from tests.xero_standin.saving import save_document
 from tests.xero_standin.store import Books
+from tests.xero_standin.tables import listings
 from tests.xero_standin.where import WhereError
 
 Saver = Callable[[Context, dict[str, Any]], tuple[str | None, list[str]]]
@@ -67,6 +70,7 @@ class Call:
     books: Books
     now: float
     options: Options
+    sub_item_id: str | None = None
 
     def param(self, name: str) -> str | None:
         """A query parameter's value."""
@@ -91,6 +95,8 @@ class Accounting:
         if problems:
             return _refuse(problems, {})
         try:
+            if call.route.method == "DELETE":
+                return _delete(call)
             if call.route.writes:
                 return self._write(call)
             return self._read(call)
@@ -137,6 +143,20 @@ class Accounting:
                 lambda ctx, e: allocate(ctx, item or "", e),
                 lambda key: _render_allocation(books, key),
             )
+        if operation == "createOverpaymentAllocations":
+            return (
+                "Allocations",
+                body["Allocations"],
+                lambda ctx, e: overpayments.allocate(ctx, item or "", e),
+                lambda key: overpayments.find_allocation(books, key),
+            )
+        if call.route.resource == "BankTransactions":
+            return (
+                "BankTransactions",
+                body["BankTransactions"],
+                save_bank_transaction,
+                lambda key: _render_bank_transaction(books, key),
+            )
         if call.route.resource in {"Invoices", "CreditNotes"}:
             kind = INVOICES if call.route.resource == "Invoices" else CREDIT_NOTES
             collection = call.route.resource
@@ -160,58 +180,22 @@ class Accounting:
         if resource == "Organisation":
             organisation = render_organisation(books.organisation, call.options.created)
             return wire.Reply(200, wire.envelope("Organisations", [organisation], call.now))
-        listing = _listings(books)[resource]
+        listing = listings(books)[resource]
         return list_records(call.now, call.query, call.item_id, call.headers, listing)
 
 
-def _listings(books: Books) -> dict[str, Listing[Any]]:
-    roles = contact_roles(books)
-    index = books.index()
-    return {
-        "Contacts": Listing(
-            "Contacts",
-            "ContactID",
-            list(books.contacts.values()),
-            lambda c: render_contact(c, roles),
-            lambda c: [c.contact_id, c.contact_number or ""],
-            archived=lambda c: c.status == "ARCHIVED",
-        ),
-        "Invoices": Listing(
-            "Invoices",
-            "InvoiceID",
-            list(books.invoices.values()),
-            lambda i: render_invoice(books, i, index),
-            lambda i: [i.invoice_id, i.number],
-        ),
-        "CreditNotes": Listing(
-            "CreditNotes",
-            "CreditNoteID",
-            list(books.credit_notes.values()),
-            lambda n: render_credit_note(books, n),
-            lambda n: [n.credit_note_id, n.number],
-        ),
-        "Payments": Listing(
-            "Payments",
-            "PaymentID",
-            list(books.payments.values()),
-            lambda p: render_payment(books, p),
-            lambda p: [p.payment_id],
-        ),
-        "TaxRates": Listing(
-            "TaxRates",
-            "TaxType",
-            list(books.tax_rates.values()),
-            render_tax_rate,
-            lambda r: [r.tax_type],
-        ),
-        "Accounts": Listing(
-            "Accounts",
-            "AccountID",
-            list(books.accounts.values()),
-            render_account,
-            lambda a: [a.account_id],
-        ),
-    }
+def _delete(call: Call) -> wire.Reply:
+    """DELETE /Overpayments/{id}/Allocations/{AllocationID}: the deleted allocation, or 400."""
+    books = call.books
+    mark = books.savepoint()
+    answer, errors = overpayments.delete_allocation(
+        call.context, call.item_id or "", call.sub_item_id or ""
+    )
+    if answer is None:
+        books.rollback(mark)
+        return wire.validation_failure([{"ValidationErrors": wire.messages(errors)}])
+    books.commit()
+    return wire.Reply(200, answer)
 
 
 def _run_batch(
@@ -272,6 +256,13 @@ def _render_document(books: Books, collection: str, key: str) -> dict[str, Any]:
     if collection == "Invoices":
         return render_invoice(books, books.invoices[key], books.index())
     return render_credit_note(books, books.credit_notes[key])
+
+
+def _render_bank_transaction(books: Books, bank_transaction_id: str) -> dict[str, Any]:
+    found = books.overpayment_by_bank_transaction(bank_transaction_id)
+    if found is None:
+        raise KeyError(bank_transaction_id)
+    return render_bank_transaction(books, found)
 
 
 def _render_allocation(books: Books, allocation_id: str) -> dict[str, Any]:

@@ -153,7 +153,7 @@ class Gateway:
             status = 404 if found == "not found" else 405
             detail = f"{exchange.method} {exchange.path}"
             return _Outcome(wire.problem(status, found.title(), detail), handled=False)
-        route, item_id = found
+        route = found.route
         refused = self._refuse(exchange, route)
         if refused is not None:
             return _Outcome(refused, handled=False)
@@ -168,7 +168,7 @@ class Gateway:
             }
             return _Outcome(reply, tenant, handled=False)
         try:
-            outcome = self._call(exchange, route, item_id, tenant)
+            outcome = self._call(exchange, found, tenant)
         except BaseException:
             standin.limits.release(tenant)
             raise
@@ -203,10 +203,9 @@ class Gateway:
             return wire.problem(403, "Forbidden", detail)
         return None
 
-    def _call(
-        self, exchange: Exchange, route: routes.Route, item_id: str | None, tenant: str
-    ) -> _Outcome:
+    def _call(self, exchange: Exchange, found: routes.Found, tenant: str) -> _Outcome:
         standin = self._standin
+        route = found.route
         key = exchange.headers.get("idempotency-key") if route.writes else None
         if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
             message = f"Idempotency-Key is longer than {IDEMPOTENCY_KEY_MAX} characters"
@@ -226,13 +225,14 @@ class Gateway:
                 return _Outcome(copy, tenant, admitted=True, replayed=True)
             call = Call(
                 route,
-                item_id,
+                found.item_id,
                 exchange.query,
                 exchange.headers,
                 exchange.body,
                 standin.books(tenant),
                 exchange.time,
                 standin,
+                found.sub_item_id,
             )
             reply = standin.accounting.handle(call)
             if key is not None and reply.status in {200, 400}:

@@ -27,7 +27,7 @@ RATE_ONE = Decimal("1.000000")
 
 
 def render_invoice(books: Books, invoice: Invoice, index: Index) -> dict[str, Any]:
-    """An invoice as Xero returns it, with its payments and credit notes."""
+    """An invoice as Xero returns it, with its payments, credit notes and overpayments."""
     rendered: dict[str, Any] = {
         "Type": invoice.type,
         "InvoiceID": invoice.invoice_id,
@@ -44,7 +44,15 @@ def render_invoice(books: Books, invoice: Invoice, index: Index) -> dict[str, An
             for note, allocation in index.allocations.get(invoice.invoice_id, [])
         ],
         "Prepayments": [],
-        "Overpayments": [],
+        "Overpayments": [
+            {
+                "OverpaymentID": overpayment.overpayment_id,
+                "Date": wire.ms_date(allocation.date),
+                "AppliedAmount": wire.money(allocation.amount_cents),
+                "Total": wire.money(overpayment.total_cents),
+            }
+            for overpayment, allocation in index.overpayments.get(invoice.invoice_id, [])
+        ],
         "AmountDue": wire.money(invoice.due_cents),
         "AmountPaid": wire.money(invoice.paid_cents),
         "AmountCredited": wire.money(invoice.credited_cents),

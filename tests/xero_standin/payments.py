@@ -5,8 +5,9 @@ InvoiceNumber) and the account the money went to (Account.Code,
 Account.AccountID or Code), which must be a BANK account or one with payments
 enabled. It may not exceed AmountDue, and only an AUTHORISED invoice takes
 one. Paying the rest marks the invoice PAID; deleting a payment (POST
-/Payments/{id} with Status DELETED) puts it back to AUTHORISED. Payments to
-credit notes, prepayments and overpayments are not served by the stand-in.
+/Payments/{id} with Status DELETED) puts it back to AUTHORISED. A payment
+naming an Overpayment is a refund of it (refunds.py). Payments to credit
+notes and prepayments are not served by the stand-in.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from tests.xero_standin import wire
 from tests.xero_standin.contacts import contact_reference
 from tests.xero_standin.documents import Context
 from tests.xero_standin.invoices import RATE_ONE
+from tests.xero_standin.refunds import refund, render_refund, undo_refund
 from tests.xero_standin.store import Account, Books, Invoice, Payment
 
-_UNSERVED = ("CreditNote", "CreditNoteNumber", "Prepayment", "Overpayment", "BatchPayment")
+_UNSERVED = ("CreditNote", "CreditNoteNumber", "Prepayment", "BatchPayment")
 _NOT_PAYABLE = "Invoice not of valid status for creation of a payment"
 _TOO_MUCH = "Payment amount exceeds the amount outstanding on this document"
 
 
 def save_payment(ctx: Context, element: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """Apply one payment; return its PaymentID, or why it was refused."""
+    """Apply one payment (or refund an overpayment); return its PaymentID, or why not."""
+    if "Overpayment" in element:
+        return refund(ctx, element)
     books = ctx.books
     errors: list[str] = []
     if element.get("PaymentID"):
@@ -105,6 +109,9 @@ def delete_payment(
     books.put(
         books.payments, payment_id, dataclasses.replace(payment, status="DELETED", updated=ctx.now)
     )
+    if payment.overpayment_id is not None:
+        undo_refund(ctx, payment)
+        return payment_id, []
     invoice = books.invoices[payment.invoice_id]
     reopened = dataclasses.replace(
         invoice,
@@ -119,6 +126,8 @@ def delete_payment(
 
 def render_payment(books: Books, payment: Payment) -> dict[str, Any]:
     """A payment as Xero returns it."""
+    if payment.overpayment_id is not None:
+        return render_refund(books, payment)
     account = books.accounts[payment.account_id]
     invoice = books.invoices[payment.invoice_id]
     return {

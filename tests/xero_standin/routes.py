@@ -3,7 +3,9 @@
 Paths are matched as the spec spells them (``/Invoices``, not ``/invoices``).
 Each route names the scope family it needs; the tokens' scopes are checked
 against it (the broad ``accounting.transactions`` or the granular
-``accounting.invoices`` / ``accounting.payments`` both do).
+``accounting.invoices`` / ``accounting.payments`` /
+``accounting.banktransactions`` all do; overpayments go with payments, as in
+Xero's granular scopes). PUT, POST and DELETE need a write scope.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ class Route:
     sub: str | None
     operation_id: str
     family: str
+    sub_id: bool = False  # a second ID after ``sub``: /Overpayments/{id}/Allocations/{id}
 
     @property
     def writes(self) -> bool:
-        """Whether the call changes data (PUT/POST)."""
-        return self.method in {"PUT", "POST"}
+        """Whether the call changes data (PUT/POST/DELETE)."""
+        return self.method in {"PUT", "POST", "DELETE"}
 
 
 ROUTES = (
@@ -53,6 +56,21 @@ ROUTES = (
     Route("POST", "Payments", False, None, "createPayment", "payments"),
     Route("GET", "Payments", True, None, "getPayment", "payments"),
     Route("POST", "Payments", True, None, "deletePayment", "payments"),
+    Route("PUT", "BankTransactions", False, None, "createBankTransactions", "banktransactions"),
+    Route("GET", "BankTransactions", False, None, "getBankTransactions", "banktransactions"),
+    Route("GET", "BankTransactions", True, None, "getBankTransaction", "banktransactions"),
+    Route("GET", "Overpayments", False, None, "getOverpayments", "payments"),
+    Route("GET", "Overpayments", True, None, "getOverpayment", "payments"),
+    Route("PUT", "Overpayments", True, "Allocations", "createOverpaymentAllocations", "payments"),
+    Route(
+        "DELETE",
+        "Overpayments",
+        True,
+        "Allocations",
+        "deleteOverpaymentAllocations",
+        "payments",
+        sub_id=True,
+    ),
     Route("GET", "TaxRates", False, None, "getTaxRates", "settings"),
     Route("GET", "Accounts", False, None, "getAccounts", "settings"),
     Route("GET", "Accounts", True, None, "getAccount", "settings"),
@@ -70,34 +88,55 @@ _READ = {
         "accounting.transactions", "accounting.transactions.read",
         "accounting.payments", "accounting.payments.read",
     },
+    "banktransactions": {
+        "accounting.transactions", "accounting.transactions.read",
+        "accounting.banktransactions", "accounting.banktransactions.read",
+    },
     "settings": {"accounting.settings", "accounting.settings.read"},
 }  # fmt: skip
 _WRITE = {
     "contacts": {"accounting.contacts"},
     "invoices": {"accounting.transactions", "accounting.invoices"},
     "payments": {"accounting.transactions", "accounting.payments"},
+    "banktransactions": {"accounting.transactions", "accounting.banktransactions"},
     "settings": {"accounting.settings"},
 }
 
-_PATH = re.compile(r"^/(?P<resource>[A-Za-z]+)(?:/(?P<id>[^/]+))?(?:/(?P<sub>[A-Za-z]+))?/?$")
+_PATH = re.compile(
+    r"^/(?P<resource>[A-Za-z]+)(?:/(?P<id>[^/]+))?"
+    r"(?:/(?P<sub>[A-Za-z]+)(?:/(?P<sub_id>[^/]+))?)?/?$"
+)
 
 
-def find(method: str, path: str) -> tuple[Route, str | None] | str:
-    """The route and item ID for a path below the prefix, or why none fits."""
+@dataclass(frozen=True)
+class Found:
+    """A route with the IDs its path carried."""
+
+    route: Route
+    item_id: str | None
+    sub_item_id: str | None = None
+
+
+def find(method: str, path: str) -> Found | str:
+    """The route and item IDs for a path below the prefix, or why none fits."""
     found = _PATH.match(path)
     if not found:
         return "not found"
     resource, item, sub = found.group("resource"), found.group("id"), found.group("sub")
+    sub_item = found.group("sub_id")
     candidates = [
         r
         for r in ROUTES
-        if r.resource == resource and r.with_id == (item is not None) and r.sub == sub
+        if r.resource == resource
+        and r.with_id == (item is not None)
+        and r.sub == sub
+        and r.sub_id == (sub_item is not None)
     ]
     if not candidates:
         return "not found"
     for route in candidates:
         if route.method == method:
-            return route, item
+            return Found(route, item, sub_item)
     return "method not allowed"
 
 
@@ -115,6 +154,7 @@ def check_routes_against_spec(operation: dict[str, tuple[str, str]]) -> None:
             [route.resource]
             + (["{id}"] if route.with_id else [])
             + ([route.sub] if route.sub else [])
+            + (["{id}"] if route.sub_id else [])
         )
         spelled = "/" + "/".join(parts)
         generic = re.sub(r"\{[^}]+\}", "{id}", template)

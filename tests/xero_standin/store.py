@@ -163,7 +163,7 @@ class Invoice(Document):
 
 @dataclass(frozen=True)
 class Allocation:
-    """Part of a credit note applied to an invoice."""
+    """Part of a credit note or overpayment applied to an invoice."""
 
     allocation_id: str
     invoice_id: str
@@ -196,11 +196,51 @@ class CreditNote(Document):
 
 
 @dataclass(frozen=True)
-class Payment:
-    """A payment against an invoice."""
+class Refund:
+    """Money paid back out of an overpayment (its Payment keeps the rest)."""
 
     payment_id: str
-    invoice_id: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class Overpayment:
+    """A customer's overpayment (RECEIVE-OVERPAYMENT), made by a bank transaction."""
+
+    overpayment_id: str
+    bank_transaction_id: str
+    contact_id: str
+    account_id: str
+    date: dt.date
+    line_amount_types: str
+    lines: tuple[Line, ...]
+    total_cents: int
+    status: str
+    updated: float
+    allocations: tuple[Allocation, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+    is_reconciled: bool = False
+
+    @property
+    def used_cents(self) -> int:
+        """Credit allocated to invoices or refunded."""
+        allocated = sum(item.amount_cents for item in self.allocations)
+        return allocated + sum(item.amount_cents for item in self.refunds)
+
+    @property
+    def remaining_cents(self) -> int:
+        """RemainingCredit: what is left to allocate or refund."""
+        if self.status == "VOIDED":
+            return 0
+        return self.total_cents - self.used_cents
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment against an invoice, or (``overpayment_id`` set) a refund of an overpayment."""
+
+    payment_id: str
+    invoice_id: str  # "" for a refund
     account_id: str
     date: dt.date
     amount_cents: int
@@ -208,6 +248,7 @@ class Payment:
     status: str
     updated: float
     is_reconciled: bool = False
+    overpayment_id: str | None = None
 
 
 @dataclass
@@ -221,6 +262,7 @@ class Books:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     credit_notes: dict[str, CreditNote] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
+    overpayments: dict[str, Overpayment] = field(default_factory=dict)
     auto_created_contacts: list[str] = field(default_factory=list)
     _journal: list[tuple[dict[str, Any], str, Any]] = field(default_factory=list, repr=False)
 
@@ -286,21 +328,35 @@ class Books:
             None,
         )
 
+    def overpayment_by_bank_transaction(self, bank_transaction_id: str) -> Overpayment | None:
+        """The overpayment a RECEIVE-OVERPAYMENT bank transaction made."""
+        wanted = bank_transaction_id.lower()
+        return next(
+            (o for o in self.overpayments.values() if o.bank_transaction_id.lower() == wanted),
+            None,
+        )
+
     def index(self) -> Index:
         """Payments and allocations grouped by invoice, for rendering many invoices at once."""
         found = Index()
         for payment in self.payments.values():
-            if payment.status != "DELETED":
+            if payment.status != "DELETED" and payment.overpayment_id is None:
                 found.payments.setdefault(payment.invoice_id, []).append(payment)
         for note in self.credit_notes.values():
             for allocation in note.allocations:
                 found.allocations.setdefault(allocation.invoice_id, []).append((note, allocation))
+        for overpayment in self.overpayments.values():
+            for allocation in overpayment.allocations:
+                found.overpayments.setdefault(allocation.invoice_id, []).append(
+                    (overpayment, allocation)
+                )
         return found
 
 
 @dataclass
 class Index:
-    """Live payments and credit allocations by InvoiceID."""
+    """Live payments, credit note and overpayment allocations by InvoiceID."""
 
     payments: dict[str, list[Payment]] = field(default_factory=dict)
     allocations: dict[str, list[tuple[CreditNote, Allocation]]] = field(default_factory=dict)
+    overpayments: dict[str, list[tuple[Overpayment, Allocation]]] = field(default_factory=dict)
