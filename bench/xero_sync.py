@@ -37,7 +37,7 @@ def main() -> int:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.integrations.xero.connect import api_for
     from crechebooks_desktop.integrations.xero.sync import run_sync
-    from crechebooks_desktop.services.sync import xero_work
+    from crechebooks_desktop.services.sync import xero_plan
     from crechebooks_desktop.settings import Settings
     from tests.billing_fixtures import VAT_NUMBER, add_big_roster, add_fees, new_creche, run_month
     from tests.delivery_fixtures import MemoryKeyring
@@ -63,7 +63,7 @@ def main() -> int:
 
         started = time.perf_counter()
         with book.read(actor.tenant_id) as uow:
-            plan = xero_work.plan(uow, actor, MONTH)
+            plan = xero_plan.plan(uow, actor, MONTH)
         planned = time.perf_counter() - started
         print(
             f"plan: {plan.contacts} contacts, {plan.invoices} invoices -> {plan.calls} calls "

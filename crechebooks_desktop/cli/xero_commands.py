@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from crechebooks_desktop.cli.common import open_book, print_json
 from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.errors import UserFacingError
-from crechebooks_desktop.services.sync import xero_connection, xero_work
+from crechebooks_desktop.services.sync import xero_connection, xero_plan
 
 if TYPE_CHECKING:
     from crechebooks_desktop.integrations.xero.connect import Organisation
@@ -195,7 +195,7 @@ def _dry_run(args: argparse.Namespace) -> int:
         creche, actor = creche_and_actor(book, args)
         with book.read(creche.tenant_id) as uow:
             connected = xero_connection.connection(uow, actor)
-            found = xero_work.plan(uow, actor, connected.sync_from)
+            found = xero_plan.plan(uow, actor, connected.sync_from)
     if args.json:
         print_json(
             {
@@ -203,13 +203,17 @@ def _dry_run(args: argparse.Namespace) -> int:
                 "invoices": found.invoices,
                 "payments": found.payments,
                 "deletions": found.deletions,
+                "credit_sources": found.credit_sources,
+                "credit_draws": found.credit_draws,
                 "calls": found.calls,
             }
         )
     else:
         print(
             f"Would send {found.contacts} contact(s), {found.invoices} invoice(s), "
-            f"{found.payments} payment(s) and delete {found.deletions}, in {found.calls} call(s)."
+            f"{found.payments} payment(s), {found.credit_sources} overpayment(s) or credit "
+            f"note(s) and {found.credit_draws} use(s) of them, and delete {found.deletions}, "
+            f"in {found.calls} call(s)."
         )
     return 0
 

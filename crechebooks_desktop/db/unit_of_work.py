@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.sync_outbox import SyncOutboxRepository
     from crechebooks_desktop.db.repositories.tenancy import TenantRepository, UserRepository
     from crechebooks_desktop.db.repositories.xero import XeroRepository
+    from crechebooks_desktop.db.repositories.xero_credit import XeroCreditRepository
 
 
 class UnitOfWork:
@@ -236,6 +237,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.xero import XeroRepository
 
         return XeroRepository(self._session, self._tenant())
+
+    @cached_property
+    def xero_credit(self) -> XeroCreditRepository:
+        """Household credit as Xero keeps it: overpayments and their draws (issue 15)."""
+        from crechebooks_desktop.db.repositories.xero_credit import XeroCreditRepository
+
+        return XeroCreditRepository(self._session, self._tenant())
 
     @cached_property
     def outbox(self) -> OutboxRepository:

@@ -381,7 +381,15 @@ class ElementResult:
         return not self.errors and self.xero_id is not None
 
 
-_ID_FIELDS = {"Contacts": "ContactID", "Invoices": "InvoiceID", "Payments": "PaymentID"}
+_ID_FIELDS = {
+    "Contacts": "ContactID",
+    "Invoices": "InvoiceID",
+    "Payments": "PaymentID",
+    "BankTransactions": "OverpaymentID",
+    "CreditNotes": "CreditNoteID",
+    "Allocations": "AllocationID",
+}
+"""The id each collection's answer carries (a bank transaction: its overpayment's)."""
 
 
 def element_results(collection: str, answer: Mapping[str, Any]) -> list[ElementResult]:
@@ -397,6 +405,9 @@ def element_results(collection: str, answer: Mapping[str, Any]) -> list[ElementR
         if failed and not messages:
             messages = ("Xero refused it without saying why",)
         xero_id = element.get(_ID_FIELDS[collection])
+        if collection == "Allocations" and not xero_id:
+            # An allocation's answer may carry no id of its own: its overpayment's stands in.
+            xero_id = (element.get("Overpayment") or {}).get("OverpaymentID")
         saved = str(xero_id) if xero_id and not messages else None
         found.append(ElementResult(saved, messages))
     return found

@@ -74,11 +74,12 @@ EXPECTED_TABLES = {
     "tenants",
     "users",
     "xero_connections",
+    "xero_credit_draws",
     "xero_links",
     "xero_mappings",
 }
 
-LATEST = "0012"
+LATEST = "0013"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).

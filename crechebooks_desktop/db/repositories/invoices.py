@@ -293,8 +293,14 @@ class InvoiceRepository(TenantScoped):
             .execution_options(synchronize_session=False)
         )
 
-    def add_allocation(self, invoice_id: int, amount_cents: int, payment_id: int | None) -> int:
-        """Record money applied to an invoice (from a payment, or from credit when None)."""
+    def add_allocation(
+        self,
+        invoice_id: int,
+        amount_cents: int,
+        payment_id: int | None,
+        adjustment_entry_id: int | None = None,
+    ) -> int:
+        """Record money applied to an invoice: from a payment, an adjustment, else from credit."""
         result = self.session.execute(
             insert(Allocation).returning(Allocation.id),
             [
@@ -302,6 +308,7 @@ class InvoiceRepository(TenantScoped):
                     "tenant_id": self.tenant_id,
                     "invoice_id": invoice_id,
                     "payment_id": payment_id,
+                    "adjustment_entry_id": adjustment_entry_id,
                     "amount_cents": amount_cents,
                     "created_at": utc_now(),
                 }

@@ -177,7 +177,7 @@ class XeroRepository(TenantScoped):
         """Our rows of one kind that Xero knows, by our id."""
         ids = sorted(set(entity_ids))
         found: dict[int, LinkRecord] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = self.session.scalars(
                 select(XeroLink).where(
                     XeroLink.tenant_id == self.tenant_id,
@@ -284,7 +284,7 @@ class XeroRepository(TenantScoped):
         """These households, by id."""
         ids = sorted(set(household_ids))
         found: list[StoredHousehold] = []
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = self.session.scalars(
                 select(Household)
                 .where(
@@ -313,7 +313,7 @@ class XeroRepository(TenantScoped):
         """The kinds of line these invoices have (the income accounts a sync needs)."""
         ids = sorted(set(invoice_ids))
         found: set[LineType] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             found.update(
                 LineType(t)
                 for t in self.session.scalars(
@@ -331,7 +331,7 @@ class XeroRepository(TenantScoped):
         """Invoice id -> its household's id."""
         ids = sorted(set(invoice_ids))
         found: dict[int, int] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = self.session.execute(
                 select(Invoice.id, Invoice.household_id).where(
                     Invoice.tenant_id == self.tenant_id, Invoice.id.in_(chunk)
@@ -344,7 +344,7 @@ class XeroRepository(TenantScoped):
         """Every allocation of these payments to invoices (standing and reversed)."""
         ids = sorted(set(payment_ids))
         found: list[AllocationRecord] = []
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = self.session.execute(
                 select(
                     Allocation.id,
@@ -411,7 +411,7 @@ class XeroRepository(TenantScoped):
         ).all()
         invoice_ids = [invoice_id for invoice_id, _ in invoices]
         payments: set[int] = set()
-        for chunk in _chunks(invoice_ids):
+        for chunk in chunks(invoice_ids):
             payments.update(
                 int(p)
                 for p in self.session.scalars(
@@ -428,7 +428,7 @@ class XeroRepository(TenantScoped):
         return households, sorted(invoice_ids), sorted(payments)
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     """The ids in runs of ``CHUNK``."""
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])

@@ -42,7 +42,13 @@ from crechebooks_desktop.db.tables.roster import (
     FeeStructureRate,
     Household,
 )
-from crechebooks_desktop.db.tables.sync import SyncOutbox, XeroConnection, XeroLink, XeroMapping
+from crechebooks_desktop.db.tables.sync import (
+    SyncOutbox,
+    XeroConnection,
+    XeroCreditDraw,
+    XeroLink,
+    XeroMapping,
+)
 from crechebooks_desktop.db.tables.tenancy import Tenant, TenantUser, User
 
 __all__ = [
@@ -87,6 +93,7 @@ __all__ = [
     "TenantUser",
     "User",
     "XeroConnection",
+    "XeroCreditDraw",
     "XeroLink",
     "XeroMapping",
 ]

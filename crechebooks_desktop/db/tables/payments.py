@@ -61,6 +61,8 @@ class Allocation(Base):
     tenant_id: Mapped[TenantId]
     payment_id: Mapped[int | None] = fk("payments.id", nullable=True)
     invoice_id: Mapped[int] = fk("invoices.id")
+    # The negative adjustment that made it; None with no payment means credit was used.
+    adjustment_entry_id: Mapped[int | None] = fk("ledger_entries.id", nullable=True, index=False)
     amount_cents: Mapped[Cents]
     # Set when the allocation is undone (payment reversed); rows are kept for history.
     reversed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

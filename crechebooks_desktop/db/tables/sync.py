@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crechebooks_desktop.db.base import Base
 from crechebooks_desktop.db.types import (
     BigId,
+    Cents,
     Created,
     IntPK,
     JsonDoc,
@@ -19,6 +29,7 @@ from crechebooks_desktop.db.types import (
     UtcDateTime,
     enum_type,
     fk,
+    within_limit,
 )
 from crechebooks_desktop.domain.enums import SyncStatus, SyncTarget
 
@@ -100,6 +111,32 @@ class XeroLink(Base):
     xero_id: Mapped[str] = mapped_column(String(64))
     sent_digest: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class XeroCreditDraw(Base):
+    """Part of a use of credit (``use_kind`` credit, refund, reversal) drawn on its source in Xero.
+
+    The source is ``source_kind`` "payment": the overpayment Xero keeps for that
+    payment's excess. Decided once and kept, so a rerun sends the same requests;
+    ``xero_id`` is set when Xero has the allocation or refund.
+    """
+
+    __tablename__ = "xero_credit_draws"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "use_kind", "use_id", "source_kind", "source_id"),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        within_limit("amount_cents"),
+    )
+
+    id: Mapped[IntPK]
+    tenant_id: Mapped[TenantId]
+    use_kind: Mapped[str] = mapped_column(String(10))
+    use_id: Mapped[int] = mapped_column(BigId)
+    source_kind: Mapped[str] = mapped_column(String(12))
+    source_id: Mapped[int] = mapped_column(BigId)
+    amount_cents: Mapped[Cents]
+    xero_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[Created]
 
 
 class XeroMapping(Base):

@@ -15,6 +15,7 @@ SCOPES = (
     "accounting.contacts",
     "accounting.invoices",
     "accounting.payments",
+    "accounting.banktransactions",
     "accounting.settings.read",
 )
 """What the book asks for: contacts, invoices and payments to write, settings (tax

@@ -46,7 +46,12 @@ from crechebooks_desktop.integrations.xero.api import (
 )
 from crechebooks_desktop.integrations.xero.limits import Cancelled
 from crechebooks_desktop.integrations.xero.organisation import read_accounts, read_tax_rates
-from crechebooks_desktop.services.sync import xero_connection, xero_work
+from crechebooks_desktop.services.sync import (
+    xero_connection,
+    xero_credit,
+    xero_credit_draws,
+    xero_work,
+)
 from crechebooks_desktop.services.sync.xero_work import Answer, Choices, Element, Prepared
 
 __all__ = ["MappingNeeded", "SyncReport", "UnknownPayment", "run_sync"]
@@ -135,6 +140,8 @@ def run_sync(
         mapped = xero_connection.mappings(uow, actor)
         our_chart = {a.code: a.name for a in uow.chart.accounts()}
         needed = uow.xero.line_types_of([i.entity_id for i in items if i.entity == "invoice"])
+        if any(i.entity == xero_credit.CREDIT_ITEM for i in items):
+            needed.add(LineType.CREDIT)  # a negative adjustment's credit note
     assert creche is not None  # noqa: S101 - the actor was resolved in this book
     groups = _by_entity(items)
     run = _Run(book, actor, api, report, tell)
@@ -147,9 +154,10 @@ def run_sync(
             choices = _choices(
                 api, creche.vat_registered, creche.prices_include_vat, mapped, our_chart, needed
             )
-            run.contacts(groups["household"], groups["invoice"])
+            run.contacts(groups["household"], groups["invoice"], groups["credit"])
             run.invoices(groups["invoice"], choices, connection.sync_from)
             run.payments(groups["payment"], choices, connection.sync_from)
+            run.credit(groups["credit"], choices, connection.sync_from)
         report.unknown_payments = _unknown_payments(book, actor, api, connection.last_sync_at)
     except MappingNeeded as exc:
         report.stopped = str(exc)
@@ -188,7 +196,12 @@ def run_sync(
 
 
 def _by_entity(items: Sequence[SyncItem]) -> dict[str, list[SyncItem]]:
-    groups: dict[str, list[SyncItem]] = {"household": [], "invoice": [], "payment": []}
+    groups: dict[str, list[SyncItem]] = {
+        "household": [],
+        "invoice": [],
+        "payment": [],
+        xero_credit.CREDIT_ITEM: [],
+    }
     for item in items:
         groups.setdefault(item.entity, []).append(item)
     return groups
@@ -259,9 +272,16 @@ class _Run:
     refused_contacts: dict[int, str] = field(default_factory=dict)
     """Household id -> Xero's words, for the invoices that then cannot go."""
 
-    def contacts(self, items: Sequence[SyncItem], invoice_items: Sequence[SyncItem]) -> None:
+    def contacts(
+        self,
+        items: Sequence[SyncItem],
+        invoice_items: Sequence[SyncItem],
+        credit_items: Sequence[SyncItem],
+    ) -> None:
         with self.book.read(self.actor.tenant_id) as uow:
-            prepared = xero_work.contacts_to_send(uow, items, invoice_items)
+            prepared = xero_work.contacts_to_send(
+                uow, items, invoice_items, [i.entity_id for i in credit_items]
+            )
         self.send_step("Contacts", "POST", prepared)
 
     def invoices(self, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date) -> None:
@@ -298,6 +318,44 @@ class _Run:
                 else:
                     xero_work.record_answers(uow, [answer])
 
+    def credit(self, items: Sequence[SyncItem], choices: Choices, sync_from: dt.date) -> None:
+        """Overpayments and credit notes first, then the allocations and refunds drawing on them."""
+        if not items:
+            return
+        with self.book.write(self.actor.tenant_id) as uow:
+            sources = xero_credit.sources_to_send(uow, items, choices, sync_from)
+            failed = xero_credit.refuse(uow, sources.refused)
+        calls = [("BankTransactions", batch) for batch in _batches(sources.overpayments)]
+        calls += [("CreditNotes", batch) for batch in _batches(sources.credit_notes)]
+        failed |= self.send_credit("Credit", calls)
+        homes = {(i.id, i.idempotency_key): i.entity_id for i in items}
+        with self.book.write(self.actor.tenant_id) as uow:
+            draws = xero_credit_draws.draws_to_send(
+                uow, items, choices, sync_from, {homes[k] for k in failed if k in homes}
+            )
+            failed |= xero_credit.refuse(uow, draws.refused)
+        # An allocation goes to its own source's address, one a call; refunds batch.
+        calls = [(path, [element]) for path, element in draws.allocations]
+        calls += [("Payments", batch) for batch in _batches(draws.refunds)]
+        failed |= self.send_credit("Credit used", calls)
+        with self.book.write(self.actor.tenant_id) as uow:
+            xero_credit.finish(uow, items, failed)
+
+    def send_credit(
+        self, step: str, calls: Sequence[tuple[str, list[Element]]]
+    ) -> set[tuple[int, str]]:
+        """Send credit's calls (PUT, keyed by their elements); return the items refused."""
+        failed: set[tuple[int, str]] = set()
+        for n, (path, batch) in enumerate(calls, start=1):
+            self.tell(step, n - 1, len(calls))
+            of = "Allocations" if path.endswith("/Allocations") else None
+            answers = self.send_batch(path, "PUT", batch, key=_body_key, of=of)
+            with self.book.write(self.actor.tenant_id) as uow:
+                failed |= xero_credit.record(uow, answers)
+            self.report.sent += sum(1 for a in answers if a.message is None)
+        self.tell(step, len(calls), len(calls))
+        return failed
+
     def send_step(self, collection: str, method: str, prepared: Prepared) -> None:
         with self.book.write(self.actor.tenant_id) as uow:
             xero_work.settle(uow, [*prepared.done, *prepared.skipped], prepared.refused)
@@ -316,14 +374,24 @@ class _Run:
             self.report.sent += sum(1 for a in answers if a.message is None)
         self.tell(collection, len(batches), len(batches))
 
-    def send_batch(self, collection: str, method: str, batch: list[Element]) -> list[Answer]:
+    def send_batch(
+        self,
+        path: str,
+        method: str,
+        batch: list[Element],
+        *,
+        key: Callable[[str, Sequence[Element]], str] | None = None,
+        of: str | None = None,
+    ) -> list[Answer]:
+        """Send elements in one call; ``of`` names their collection when the path does not."""
+        collection = of or path
         try:
             answer = self.api.request(
                 method,
-                collection,
+                path,
                 body={collection: [e.body for e in batch]},
                 params={"summarizeErrors": "false"},
-                key=_batch_key(collection, batch),
+                key=(key or _batch_key)(path, batch),
             )
         except XeroRefused as exc:
             return [Answer(e, None, exc.message) for e in batch]
@@ -357,6 +425,17 @@ def _batch_key(collection: str, batch: Sequence[Element]) -> str:
     parts = [collection] + [
         f"{e.entity}:{e.entity_id}:{e.digest}:{','.join(k for _i, k in e.items)}" for e in batch
     ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _body_key(path: str, batch: Sequence[Element]) -> str:
+    """An idempotency key from the elements alone, not their items' keys.
+
+    Credit elements are decided and kept before they are sent (an overpayment
+    per payment, a draw per row), so the same element always makes the same
+    request, even when its item is queued again meanwhile.
+    """
+    parts = [path] + [f"{e.entity}:{e.entity_id}:{e.digest}" for e in batch]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

@@ -39,6 +39,7 @@ from crechebooks_desktop.services.ledger.allocations import (
 from crechebooks_desktop.services.ledger.opening_balance_posting import charge_as_invoice
 from crechebooks_desktop.services.ledger.posting import post_entry
 from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
+from crechebooks_desktop.services.sync import changes
 
 __all__ = ["Adjustment", "adjust_balance"]
 
@@ -134,7 +135,10 @@ def adjust_balance(
             f"Adjustment: {why}",
             credit_delta_cents=plan.credit_cents,
         )
-        applied = write_allocations(uow, plan.allocations, invoices, payment_id=None)
+        applied = write_allocations(
+            uow, plan.allocations, invoices, payment_id=None, adjustment_entry_id=entry_id
+        )
+        changes.queue_credit(uow, [household_id])  # a credit note in Xero
         result = Adjustment(
             ref,
             amount_cents,

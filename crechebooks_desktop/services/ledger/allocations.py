@@ -65,6 +65,7 @@ def write_allocations(
     planned: Sequence[PlannedAllocation],
     invoices: Sequence[OpenInvoice],
     payment_id: int | None,
+    adjustment_entry_id: int | None = None,
 ) -> tuple[AppliedAllocation, ...]:
     """Record planned allocations and move each invoice's figures and status.
 
@@ -74,6 +75,8 @@ def write_allocations(
         invoices: the invoices the plan was made from (their current status).
         payment_id: the payment the money comes from; None for credit or an
             adjustment.
+        adjustment_entry_id: the negative adjustment that reduces the invoices
+            (None when the money is a payment's or credit's).
 
     Returns:
         What each invoice received and its new status, in plan order.
@@ -85,7 +88,7 @@ def write_allocations(
         status = status_after_allocation(
             invoice.status, item.balance_after_cents, invoice.total_cents
         )
-        uow.invoices.add_allocation(item.invoice_id, item.cents, payment_id)
+        uow.invoices.add_allocation(item.invoice_id, item.cents, payment_id, adjustment_entry_id)
         uow.invoices.record_payment(item.invoice_id, item.cents, status)
         done.append(
             AppliedAllocation(

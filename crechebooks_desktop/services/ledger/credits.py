@@ -35,6 +35,7 @@ from crechebooks_desktop.services.ledger.allocations import (
 )
 from crechebooks_desktop.services.ledger.posting import post_entries
 from crechebooks_desktop.services.reconciliation.scoring import rescore_lines_naming
+from crechebooks_desktop.services.sync import changes
 
 __all__ = [
     "CreditApplication",
@@ -126,6 +127,7 @@ def apply_credit(
     applied = write_allocations(uow, plan.allocations, invoices, payment_id=None)
     if applied:
         uow.ledger.set_credit(household_id, plan.credit_cents)
+        changes.queue_credit(uow, [household_id])
     return applied
 
 
@@ -218,6 +220,7 @@ def refund_credit(
             )
         ],
     )
+    changes.queue_credit(uow, [household_id])
     result = CreditRefund(
         ref,
         amount_cents,

@@ -25,6 +25,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.errors import RuleViolation
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.ledger.posting import post_entry
+from crechebooks_desktop.services.sync import changes
 
 
 def post_opening_balance(
@@ -149,6 +150,9 @@ def charge_as_invoice(
         None,
         {"number": number, "total": format_plain(amount_cents), "kind": kind},
     )
+    if entry_type is EntryType.ADJUSTMENT:
+        # Xero keeps its own opening balances; an adjustment's debt goes like a sent invoice.
+        changes.queue_synced(uow, [("invoice.send", invoice_id)])
     entry_id = post_entry(
         uow,
         actor,

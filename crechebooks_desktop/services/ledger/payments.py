@@ -42,6 +42,7 @@ from crechebooks_desktop.services.reconciliation.scoring import (
     rescore_lines_naming,
     waiting_lines_like,
 )
+from crechebooks_desktop.services.sync import changes
 
 __all__ = [
     "RecordedPayment",
@@ -276,6 +277,8 @@ def add_payment(
         ],
     )
     applied = write_allocations(uow, plan.allocations, invoices, payment_id)
+    if plan.credit_cents:
+        changes.queue_credit(uow, [household_id])
     audit.record(
         uow,
         actor,
@@ -369,6 +372,8 @@ def reverse_payment(
             )
         ],
     )
+    if excess:
+        changes.queue_credit(uow, [payment.household_id])
     audit.record(
         uow,
         actor,

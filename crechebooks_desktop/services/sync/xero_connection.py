@@ -171,7 +171,7 @@ def set_mapping(uow: UnitOfWork, actor: Actor, kind: str, ours: str, xero_code: 
 
 
 def queue_since(uow: UnitOfWork, actor: Actor, day: dt.date) -> dict[str, int]:
-    """Send invoices issued from ``day`` on (with their households and payments).
+    """Send invoices issued from ``day`` on (with their households, payments and credit).
 
     Returns:
         How many of each were queued.
@@ -185,6 +185,7 @@ def queue_since(uow: UnitOfWork, actor: Actor, day: dt.date) -> dict[str, int]:
         *(("household", h, "upsert") for h in households),
         *(("invoice", i, "upsert") for i in invoices),
         *(("payment", p, "upsert") for p in payments),
+        *(("credit", h, "upsert") for h in uow.xero_credit.with_credit(households)),
     ]
     uow.sync_outbox.queue_many(SyncTarget.XERO, things)
     counts = {"households": len(households), "invoices": len(invoices), "payments": len(payments)}

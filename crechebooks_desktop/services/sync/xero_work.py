@@ -21,7 +21,6 @@ from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, SyncTarget
 from crechebooks_desktop.domain.roles import Actor, Permission
 from crechebooks_desktop.domain.sync import SyncItem
 from crechebooks_desktop.domain.xero import (
-    BATCH_SIZE,
     PaymentToSend,
     contact_body,
     digest,
@@ -32,15 +31,15 @@ from crechebooks_desktop.domain.xero import (
 from crechebooks_desktop.services import audit
 
 __all__ = [
+    "NOT_SENT",
     "Choices",
     "Element",
-    "Plan",
     "Prepared",
     "contacts_to_send",
+    "fail_refused",
     "invoices_to_send",
     "payments_to_send",
     "pending_items",
-    "plan",
     "record_answers",
     "settle",
 ]
@@ -112,15 +111,19 @@ def pending_items(uow: UnitOfWork, actor: Actor) -> list[SyncItem]:
 
 
 def contacts_to_send(
-    uow: UnitOfWork, items: Sequence[SyncItem], invoice_items: Sequence[SyncItem]
+    uow: UnitOfWork,
+    items: Sequence[SyncItem],
+    invoice_items: Sequence[SyncItem],
+    credit_households: Sequence[int] = (),
 ) -> Prepared:
-    """Contacts for queued households, and for invoices whose household Xero lacks."""
+    """Contacts for queued households, and for invoices or credit whose household Xero lacks."""
     keys: dict[int, list[tuple[int, str]]] = {}
     for item in items:
         keys.setdefault(item.entity_id, []).append((item.id, item.idempotency_key))
     invoice_homes = uow.xero.invoice_households(i.entity_id for i in invoice_items)
-    linked = uow.xero.links(HOUSEHOLD, [*keys, *invoice_homes.values()])
-    for household in invoice_homes.values():
+    homes = {*invoice_homes.values(), *credit_households}
+    linked = uow.xero.links(HOUSEHOLD, [*keys, *homes])
+    for household in homes:
         if household not in linked:
             keys.setdefault(household, [])
     prepared = Prepared()
@@ -244,55 +247,8 @@ def payments_to_send(
     return prepared
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """How much a sync of the pending items would send, and in how many calls."""
-
-    contacts: int
-    invoices: int
-    payments: int
-    deletions: int
-
-    @property
-    def calls(self) -> int:
-        """Calls to Xero: tax rates and chart, the batches, one per deletion, the payments check."""
-        batches = sum(-(-n // BATCH_SIZE) for n in (self.contacts, self.invoices, self.payments))
-        return 2 + batches + self.deletions + 1
-
-
-def plan(uow: UnitOfWork, actor: Actor, sync_from: dt.date) -> Plan:
-    """Count what the pending items would send (no call to Xero is made).
-
-    Every invoice is counted as sendable: its contact goes first in the same sync.
-    """
-    items = pending_items(uow, actor)
-    households = [i for i in items if i.entity == HOUSEHOLD]
-    invoices = [i for i in items if i.entity == INVOICE]
-    payments = [i for i in items if i.entity == PAYMENT]
-    contacts = contacts_to_send(uow, households, invoices)
-    found = {inv.id: inv for inv in uow.invoices.by_ids([i.entity_id for i in invoices])}
-    linked = uow.xero.links(INVOICE, found)
-    sendable = 0
-    for item in invoices:
-        invoice = found.get(item.entity_id)
-        if invoice is None:
-            continue
-        if item.action == "void":
-            sendable += item.entity_id in linked
-        elif invoice.issue_date >= sync_from and invoice.status not in _NOT_SENT:
-            sendable += 1
-    allocations = uow.xero.allocations_of_payments(i.entity_id for i in payments)
-    paid = uow.xero.links(ALLOCATION, (a.allocation_id for a in allocations))
-    creates = sum(
-        1
-        for a in allocations
-        if not a.reversed and a.allocation_id not in paid and a.issue_date >= sync_from
-    )
-    deletions = sum(1 for a in allocations if a.reversed and a.allocation_id in paid)
-    return Plan(len(contacts.elements), sendable, creates, deletions)
-
-
-_NOT_SENT = {InvoiceStatus.DRAFT, InvoiceStatus.VOID}
+NOT_SENT = {InvoiceStatus.DRAFT, InvoiceStatus.VOID}
+"""Invoice statuses Xero is not sent."""
 
 
 def _payment_problem(
@@ -347,6 +303,15 @@ def record_answers(
     ]
     uow.xero.save_links(saved)
     uow.xero.drop_links(ALLOCATION, [e.entity_id for e in deleted])
+    refused = fail_refused(uow, answers)
+    done = {key for a in answers if a.message is None for key in a.element.items}
+    done |= {key for e in deleted for key in e.items}
+    done |= set(finished_items)
+    uow.sync_outbox.mark_done(sorted(k for k in done if k not in refused))
+
+
+def fail_refused(uow: UnitOfWork, answers: Sequence[Answer]) -> set[tuple[int, str]]:
+    """Fail the items of the elements Xero refused, with its words; return their keys."""
     refused: dict[tuple[int, str], str] = {}
     for answer in answers:
         if answer.message is not None:
@@ -354,10 +319,7 @@ def record_answers(
                 refused.setdefault(key, answer.message)
     for (item_id, item_key), message in refused.items():
         uow.sync_outbox.mark_failed(item_id, item_key, message)
-    done = {key for a in answers if a.message is None for key in a.element.items}
-    done |= {key for e in deleted for key in e.items}
-    done |= set(finished_items)
-    uow.sync_outbox.mark_done(sorted(k for k in done if k not in refused))
+    return set(refused)
 
 
 def settle(

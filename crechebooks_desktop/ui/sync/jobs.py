@@ -162,7 +162,12 @@ _TREATMENT_NAMES = {
     VatTreatment.STANDARD: "Standard-rated lines (VAT at 15%)",
     VatTreatment.EXEMPT: "Exempt lines (school fees, Section 12(h))",
 }
-_KINDS = {"household": "Household", "invoice": "Invoice", "payment": "Payment"}
+_KINDS = {
+    "household": "Household",
+    "invoice": "Invoice",
+    "payment": "Payment",
+    "credit": "Household credit",
+}
 
 
 def _income_accounts(uow: UnitOfWork) -> list[tuple[str, str]]:
@@ -191,7 +196,7 @@ def _failed_row(uow: UnitOfWork, item: SyncItem, style: MoneyStyle) -> FailedRow
 
 def _reference(uow: UnitOfWork, item: SyncItem, style: MoneyStyle) -> str:
     """Our own name for the thing: the household reference, the invoice number, the payment."""
-    if item.entity == "household":
+    if item.entity in {"household", "credit"}:
         household = uow.roster.household(item.entity_id)
         return household.details.account_ref if household else f"household {item.entity_id}"
     if item.entity == "invoice":

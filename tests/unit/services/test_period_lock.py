@@ -133,7 +133,7 @@ UNTOUCHED = {
     "xero_connection.set_mapping": "settings",
     "xero_connection.status": "reads",
     "xero_work.pending_items": "reads",
-    "xero_work.plan": "reads",
+    "xero_plan.plan": "reads",
     "adjustments.adjust_balance": "ledger",
     "audit.record": "audit",
     "audit.record_many": "audit",
