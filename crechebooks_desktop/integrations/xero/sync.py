@@ -10,7 +10,7 @@ the items pending with the same keys: the rerun's request is the same one, and
 Xero answers it without applying it again.
 
 Nothing flows back silently: payments recorded in Xero against our invoices
-and not made here are reported, never imported.
+and not made here are reported, never imported (``reporting``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ from crechebooks_desktop.integrations.xero.api import (
 )
 from crechebooks_desktop.integrations.xero.limits import Cancelled
 from crechebooks_desktop.integrations.xero.organisation import read_accounts, read_tax_rates
+from crechebooks_desktop.integrations.xero.reporting import (
+    SyncReport,
+    UnknownPayment,
+    unknown_payments,
+)
 from crechebooks_desktop.services.sync import (
     xero_connection,
     xero_credit,
@@ -55,9 +60,6 @@ from crechebooks_desktop.services.sync import (
 from crechebooks_desktop.services.sync.xero_work import Answer, Choices, Element, Prepared
 
 __all__ = ["MappingNeeded", "SyncReport", "UnknownPayment", "run_sync"]
-
-PAYMENTS_PAGE = 100
-"""Xero pages ``GET /Payments`` by 100."""
 
 Progress = Callable[[str, int, int], None]
 """(step, done, of) as the sync goes."""
@@ -70,53 +72,6 @@ class MappingNeeded(UserFacingError):
         lines = "; ".join(p.message for p in problems)
         super().__init__(f"map these before syncing (nothing was sent): {lines}")
         self.problems = tuple(problems)
-
-
-@dataclass(frozen=True, slots=True)
-class UnknownPayment:
-    """A payment in Xero on one of our invoices that the book does not have."""
-
-    xero_id: str
-    invoice_number: str
-    amount: str
-    date: str
-
-
-@dataclass(slots=True)
-class SyncReport:
-    """What a sync did (``xero sync --json``)."""
-
-    sent: int = 0
-    failed: list[dict[str, object]] = field(default_factory=list)
-    pending: int = 0
-    calls: int = 0
-    skipped: int = 0
-    stopped: str | None = None
-    resume_after: dt.datetime | None = None
-    calls_left_today: int | None = None
-    unknown_payments: list[UnknownPayment] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, object]:
-        """The report as ``--json`` prints it."""
-        return {
-            "sent": self.sent,
-            "failed": self.failed,
-            "pending": self.pending,
-            "calls": self.calls,
-            "skipped": self.skipped,
-            "stopped": self.stopped,
-            "resume_after": self.resume_after.isoformat() if self.resume_after else None,
-            "calls_left_today": self.calls_left_today,
-            "unknown_payments": [
-                {
-                    "xero_id": p.xero_id,
-                    "invoice": p.invoice_number,
-                    "amount": p.amount,
-                    "date": p.date,
-                }
-                for p in self.unknown_payments
-            ],
-        }
 
 
 def run_sync(
@@ -158,7 +113,7 @@ def run_sync(
             run.invoices(groups["invoice"], choices, connection.sync_from)
             run.payments(groups["payment"], choices, connection.sync_from)
             run.credit(groups["credit"], choices, connection.sync_from)
-        report.unknown_payments = _unknown_payments(book, actor, api, connection.last_sync_at)
+        report.unknown_payments = unknown_payments(book, actor, api, connection.last_sync_at)
     except MappingNeeded as exc:
         report.stopped = str(exc)
         raise
@@ -437,39 +392,3 @@ def _body_key(path: str, batch: Sequence[Element]) -> str:
     """
     parts = [path] + [f"{e.entity}:{e.entity_id}:{e.digest}" for e in batch]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _unknown_payments(
-    book: Book, actor: Actor, api: XeroApi, since: dt.datetime | None
-) -> list[UnknownPayment]:
-    """Payments in Xero on our invoices that the book did not send."""
-    with book.read(actor.tenant_id) as uow:
-        ours = uow.xero.all_xero_ids("allocation")
-        invoices = uow.xero.all_xero_ids("invoice")
-    if not invoices:
-        return []
-    found: list[UnknownPayment] = []
-    page = 1
-    while True:
-        params = {"page": str(page)}
-        if since is not None:
-            params["where"] = f"UpdatedDateUTC>=DateTime({since:%Y,%m,%d})"
-        payments = api.get("Payments", params).get("Payments") or []
-        for payment in payments:
-            invoice = payment.get("Invoice") or {}
-            if (
-                payment.get("PaymentID") not in ours
-                and invoice.get("InvoiceID") in invoices
-                and payment.get("Status") != "DELETED"
-            ):
-                found.append(
-                    UnknownPayment(
-                        str(payment.get("PaymentID")),
-                        str(invoice.get("InvoiceNumber", "")),
-                        str(payment.get("Amount", "")),
-                        str(payment.get("Date", "")),
-                    )
-                )
-        if len(payments) < PAYMENTS_PAGE:
-            return found
-        page += 1
