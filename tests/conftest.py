@@ -25,10 +25,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -41,6 +43,7 @@ from crechebooks_desktop.domain.roles import Actor
 from crechebooks_desktop.services.admin.creches import init_creche
 from crechebooks_desktop.services.demo.creche import DemoResult, create_demo_creche
 from crechebooks_desktop.settings import Settings
+from tests.cli_zygote import Finished, Zygote
 from tests.file_keyring import keep_sign_in
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -316,25 +319,16 @@ def bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pycache")
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, bytecode_cache: Path) -> dict[str, str]:
-    """The environment for a ``crechebooks`` subprocess: no book chosen, data in tmp."""
+def _process_env(bytecode_cache: Path) -> dict[str, str]:
+    """What every ``crechebooks`` subprocess's environment has, whatever the test."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"CRECHEBOOKS_DB", "CRECHEBOOKS_CRECHE", "CRECHEBOOKS_USER"}
     }
-    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     env["PYTHONIOENCODING"] = "utf-8"
-    # Sign-in (issue 13): each command finds its user's password in a keyring file,
-    # as a script would after `users remember-password`; the books the tests make
-    # in-process give their administrators the password in SIGN_IN_PASSWORDS.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHON_KEYRING_BACKEND"] = "tests.file_keyring.FileKeyring"
-    keyring_file = tmp_path / "test-keyring.json"
-    env["CRECHEBOOKS_TEST_KEYRING"] = str(keyring_file)
-    for user, password in SIGN_IN_PASSWORDS.items():
-        keep_sign_in(keyring_file, user, password)
     # Who the office computer's commands run as, as CRECHEBOOKS_USER would be set there;
     # a test of naming the user sets it to "" (or to another user) for its commands.
     env["CRECHEBOOKS_USER"] = "admin"
@@ -346,6 +340,21 @@ def cli_env(tmp_path: Path, bytecode_cache: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def cli_env(tmp_path: Path, bytecode_cache: Path) -> dict[str, str]:
+    """The environment for a ``crechebooks`` subprocess: no book chosen, data in tmp."""
+    env = _process_env(bytecode_cache)
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+    # Sign-in (issue 13): each command finds its user's password in a keyring file,
+    # as a script would after `users remember-password`; the books the tests make
+    # in-process give their administrators the password in SIGN_IN_PASSWORDS.
+    keyring_file = tmp_path / "test-keyring.json"
+    env["CRECHEBOOKS_TEST_KEYRING"] = str(keyring_file)
+    for user, password in SIGN_IN_PASSWORDS.items():
+        keep_sign_in(keyring_file, user, password)
+    return env
+
+
+@pytest.fixture
 def keep_password(cli_env: dict[str, str]) -> Callable[[str, str], None]:
     """Keep a user's sign-in password in the subprocesses' keyring file."""
     return lambda user, password: keep_sign_in(
@@ -353,27 +362,105 @@ def keep_password(cli_env: dict[str, str]) -> Callable[[str, str], None]:
     )
 
 
+CLI_RUNNER_ENV = "CRECHEBOOKS_TEST_CLI"
+"""``subprocess``: the ``cli`` fixture starts each command with ``subprocess.run``."""
+
+CLI_TIMEOUT = 120
+"""Seconds a command may take before the ``cli`` fixture kills it."""
+
+
+class _CliServer:
+    """The worker's fork server (``tests/cli_zygote.py``), started on first use and if it died."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.zygote = Zygote(env)
+        self._starting = threading.Lock()  # tests may run commands from several threads
+
+    def ready(self, env: dict[str, str]) -> Zygote | None:
+        """The running server, or None when ``env`` needs a fresh interpreter."""
+        if not self.zygote.serves(env):
+            return None
+        with self._starting:
+            if not self.zygote.alive():
+                self.zygote.start()
+        return self.zygote
+
+    def run(self, zygote: Zygote, env: dict[str, str], **request: Any) -> Finished:
+        """Run a command; when the server has just died, start it again and retry once."""
+        tried = zygote.pid
+        try:
+            return zygote.run(env=env, **request)
+        except (ConnectionRefusedError, FileNotFoundError):  # nobody listening any more
+            with self._starting:
+                if zygote.pid == tried:  # not restarted by another thread meanwhile
+                    zygote.start()
+            return zygote.run(env=env, **request)
+
+
+@pytest.fixture(scope="session")
+def cli_process_env(bytecode_cache: Path) -> dict[str, str]:
+    """The environment of the worker's fork server: what every command's has, bar the test's."""
+    return _process_env(bytecode_cache)
+
+
+@pytest.fixture(scope="session")
+def cli_server(cli_process_env: dict[str, str]) -> Iterator[_CliServer | None]:
+    """One fork server per test worker for the ``cli`` fixture; None: plain subprocesses."""
+    if os.environ.get(CLI_RUNNER_ENV) == "subprocess" or not Zygote.supported():
+        yield None
+        return
+    server = _CliServer(cli_process_env)
+    try:
+        yield server
+    finally:
+        server.zygote.close()
+
+
 @pytest.fixture
-def cli(cli_env: dict[str, str], tmp_path: Path) -> Callable[..., CompletedCli]:
-    """Run ``python -m crechebooks_desktop ARGS`` and return what it did."""
+def cli(
+    cli_env: dict[str, str], tmp_path: Path, cli_server: _CliServer | None
+) -> Callable[..., CompletedCli]:
+    """Run ``python -m crechebooks_desktop ARGS`` and return what it did.
+
+    Each command is a process of its own, forked ready-imported by the worker's
+    fork server (``tests/cli_zygote.py``), or started by ``subprocess.run`` when
+    ``CRECHEBOOKS_TEST_CLI=subprocess`` or when its environment changes how
+    Python starts (``PYTHONPATH`` and the like).
+    """
 
     def run(
         *args: str, stdin: str | None = None, env: dict[str, str] | None = None
     ) -> CompletedCli:
+        full_env = {**cli_env, **(env or {})}
+        if cli_server is not None and (zygote := cli_server.ready(full_env)) is not None:
+            done = cli_server.run(
+                zygote,
+                full_env,
+                args=args,
+                cwd=tmp_path,
+                stdin=(stdin or "").encode("utf-8"),
+                timeout=CLI_TIMEOUT,
+            )
+            return CompletedCli(done.code, _text(done.stdout), _text(done.stderr))
         completed = subprocess.run(
             [sys.executable, "-m", "tests.cli_main", *args],
             input=stdin if stdin is not None else "",
             capture_output=True,
             text=True,
             encoding="utf-8",
-            env={**cli_env, **(env or {})},
+            env=full_env,
             cwd=tmp_path,
-            timeout=120,
+            timeout=CLI_TIMEOUT,
             check=False,
         )
         return CompletedCli(completed.returncode, completed.stdout, completed.stderr)
 
     return run
+
+
+def _text(output: bytes) -> str:
+    """Output as ``subprocess.run(text=True, encoding="utf-8")`` gives it: newlines made ``\\n``."""
+    return output.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 class CompletedCli:
