@@ -123,6 +123,13 @@ class XeroApi:
             if not self._should_retry(response, state):
                 break
         assert response is not None  # noqa: S101 - _should_retry retries every None
+        if response.status_code == HTTPStatus.FORBIDDEN:
+            # A connection made before the book asked for a permission it now needs.
+            raise XeroRefused(
+                response.status_code,
+                f"{_message(response)} (the connection lacks a permission this version "
+                "needs: connect again with `crechebooks xero connect`)",
+            )
         if response.status_code >= HTTPStatus.BAD_REQUEST:
             raise XeroRefused(response.status_code, _message(response))
         try:

@@ -17,6 +17,7 @@ import pytest
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import PaymentMethod, SyncTarget
 from crechebooks_desktop.domain.roles import Actor
+from crechebooks_desktop.integrations.xero import oauth
 from crechebooks_desktop.integrations.xero.connect import api_for
 from crechebooks_desktop.integrations.xero.sync import SyncReport, run_sync
 from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
@@ -220,3 +221,27 @@ def test_credit_that_xero_does_not_hold_fails_saying_what_to_do(
     assert (books.overpayments, books.credit_notes) == ({}, {})
     with book.read(actor.tenant_id) as uow:
         assert uow.sync_outbox.counts(SyncTarget.XERO).failed == 1
+
+
+def test_a_connection_made_without_bank_transactions_says_to_connect_again(
+    book: Book,
+    xero_env: XeroStandin,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A book connected before overpayments were sent lacks that permission in Xero."""
+    _creche, actor = december_month(book)
+    older = tuple(s for s in oauth.SCOPES if s != "accounting.banktransactions")
+    monkeypatch.setattr(oauth, "SCOPES", older)
+    connect_to_standin(book, actor, xero_env)
+    send_december(book, actor)
+    map_income_to_sales(book, actor)
+    _pay(book, actor, "DLAMINI01", _owed(book, actor, "DLAMINI01") + 15_000, 2)
+    report = _sync(book, actor)
+    (failed,) = report.failed
+    assert failed["kind"] == "credit"
+    assert str(failed["message"]).endswith(
+        "(the connection lacks a permission this version needs: connect again with "
+        "`crechebooks xero connect`)"
+    )
+    assert xero_env.books(ORGANISATION).overpayments == {}
