@@ -54,7 +54,11 @@ def test_draws_already_decided_stand_and_only_the_rest_is_drawn() -> None:
     drawn = [_draw(CREDIT, 1, 7, 2_000)]  # decided earlier, against the order used now
     uses = [CreditUse(CREDIT, 1, _day(9), 3_000), CreditUse(REFUND, 4, _day(10), 5_000)]
     new, short = assign_draws(uses, sources, drawn)
-    assert new == [_draw(CREDIT, 1, 3, 1_000), _draw(REFUND, 4, 3, 3_000), _draw(REFUND, 4, 7, 2_000)]
+    assert new == [
+        _draw(CREDIT, 1, 3, 1_000),
+        _draw(REFUND, 4, 3, 3_000),
+        _draw(REFUND, 4, 7, 2_000),
+    ]
     assert short == {}
     again, _ = assign_draws(uses, sources, drawn + new)
     assert again == []
