@@ -26,7 +26,11 @@ NO_BANKING_WARNING = (
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    """``invoices pdf NUMBER [--out FILE.pdf]``, or ``--month YYYY-MM --out-dir DIR``."""
+    """``invoices pdf NUMBER [--out FILE.pdf]``, or ``--month YYYY-MM --out-dir DIR``.
+
+    ``--with-notes`` puts each invoice's notes on the files written; the archived
+    copies stay as the households get them, without (issue 16).
+    """
     if args.number:
         if args.out_dir:
             raise UserFacingError("--out-dir goes with --month; for one invoice use --out FILE.pdf")
@@ -43,28 +47,40 @@ def _one_pdf(args: argparse.Namespace) -> int:
     number = args.number.strip()
     out = Path(args.out).expanduser() if args.out else Path(f"{_file_name(number.upper())}.pdf")
     with open_book(args) as book, as_actor(book, args) as (uow, actor):
-        printed = print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
+        printed = print_invoice(
+            uow, actor, number, book.settings.data_dir, copy_to=out, with_notes=args.with_notes
+        )
     if printed.banking_missing:
         print(NO_BANKING_WARNING, file=sys.stderr)
-    print(f"wrote {printed.invoice.number} to {out} ({_archive_note(printed)})")
+    shown = _notes_note(args, printed)
+    print(f"wrote {printed.invoice.number}{shown} to {out} ({_archive_note(printed)})")
     return 0
+
+
+def _notes_note(args: argparse.Namespace, printed: PrintedInvoice) -> str:
+    if not args.with_notes:
+        return ""
+    return " with its notes" if printed.notes_shown else " (it has no notes)"
 
 
 def _archive_note(printed: PrintedInvoice) -> str:
     archived = printed.archived
+    # The archive holds the invoice as the household gets it: notes are never in it (issue 16).
+    without = " without notes" if printed.notes_shown else ""
     if archived.created:
-        return f"archived as {archived.path}"
-    return f"unchanged since it was archived as {archived.path}"
+        return f"archived{without} as {archived.path}"
+    return f"unchanged since it was archived{without} as {archived.path}"
 
 
 def _month_pdfs(args: argparse.Namespace, month: dt.date, out_dir: Path) -> int:
     _make_folder(out_dir)
     with open_book(args) as book:
         numbers = _printable(book, args, month)
-        created, banking_missing = 0, False
+        created, with_notes, banking_missing = 0, 0, False
         for done, number in enumerate(numbers, start=1):
             printed = _print_one(book, args, number, out_dir / f"{_file_name(number)}.pdf")
             created += printed.archived.created
+            with_notes += printed.notes_shown
             banking_missing = banking_missing or printed.banking_missing
             _progress(done, len(numbers), number)
     if not numbers:
@@ -72,9 +88,11 @@ def _month_pdfs(args: argparse.Namespace, month: dt.date, out_dir: Path) -> int:
         return 0
     if banking_missing:
         print(NO_BANKING_WARNING, file=sys.stderr)
+    notes = f"; {with_notes} show their notes (never the archived copies)"
     print(
         f"wrote {len(numbers)} invoice PDFs for {month:%Y-%m} to {out_dir}; "
         f"archived {created} new, {len(numbers) - created} unchanged"
+        + (notes if args.with_notes else "")
     )
     return 0
 
@@ -88,7 +106,9 @@ def _printable(book: Book, args: argparse.Namespace, month: dt.date) -> list[str
 def _print_one(book: Book, args: argparse.Namespace, number: str, out: Path) -> PrintedInvoice:
     # One transaction per invoice: a failure part-way keeps what was archived before it.
     with as_actor(book, args) as (uow, actor):
-        return print_invoice(uow, actor, number, book.settings.data_dir, copy_to=out)
+        return print_invoice(
+            uow, actor, number, book.settings.data_dir, copy_to=out, with_notes=args.with_notes
+        )
 
 
 def _progress(done: int, total: int, number: str) -> None:

@@ -66,6 +66,7 @@ def register(add: AddCommand) -> None:
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
 
+    _note(sub)
     new = sub.add_parser("new", help="an ad-hoc invoice for a child")
     new.set_defaults(handler="invoice_commands.cmd_new")
     new.add_argument("--child", required=True, metavar="REF")
@@ -87,6 +88,21 @@ def register(add: AddCommand) -> None:
     export.add_argument("--out", required=True, metavar="FILE")
     _filters(export)
 
+    _pdf(sub)
+
+
+def _note(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    note = sub.add_parser(
+        "note", help="set an invoice's notes (any status; never printed unless asked)"
+    )
+    note.set_defaults(handler="invoice_commands.cmd_note")
+    note.add_argument("number")
+    note.add_argument(
+        "--text", required=True, help="the notes, of one or more lines; '' clears them"
+    )
+
+
+def _pdf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pdf = sub.add_parser("pdf", help="tax-invoice PDF of one invoice, or of a month into a folder")
     pdf.set_defaults(handler="document_commands.cmd_pdf")
     which = pdf.add_mutually_exclusive_group(required=True)
@@ -94,3 +110,8 @@ def register(add: AddCommand) -> None:
     which.add_argument("--month", metavar="YYYY-MM")
     pdf.add_argument("--out", metavar="FILE.pdf", help="with NUMBER: the file to write")
     pdf.add_argument("--out-dir", metavar="DIR", help="with --month: the folder to write into")
+    pdf.add_argument(
+        "--with-notes",
+        action="store_true",
+        help="show the invoices' notes on the files written (the archived copies never do)",
+    )

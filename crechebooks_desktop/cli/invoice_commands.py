@@ -22,7 +22,7 @@ from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
 from crechebooks_desktop.errors import UserFacingError
 from crechebooks_desktop.services.billing import invoice_lifecycle as invoices
-from crechebooks_desktop.services.billing import monthly_run
+from crechebooks_desktop.services.billing import invoice_notes, monthly_run
 from crechebooks_desktop.services.tasks import TaskState
 
 
@@ -126,6 +126,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_note(args: argparse.Namespace) -> int:
+    """``invoices note NUMBER --text TEXT``: set the notes, or clear them with ``''``."""
+    with open_book(args) as book, as_actor(book, args) as (uow, actor):
+        note = invoice_notes.set_invoice_note(uow, actor, args.number, args.text)
+    if not note.changed:
+        print(f"{note.number}: notes unchanged")
+    elif note.notes is None:
+        print(f"{note.number}: notes cleared")
+    else:
+        print(f"{note.number}: notes saved ({len(note.notes)} characters)")
+    return 0
+
+
 def _print_invoice(inv: InvoiceValue) -> None:
     print(f"{inv.number}  {inv.status.value}  issued {inv.issue_date}  due {inv.due_date}")
     print(
@@ -139,6 +152,10 @@ def _print_invoice(inv: InvoiceValue) -> None:
         )
     print(f"  {'Total':<50} {format_rands(inv.total_cents):>14}")
     print(f"  {'Balance due':<50} {format_rands(inv.balance_due_cents):>14}")
+    if inv.notes:
+        print("notes:")
+        for row in inv.notes.splitlines():
+            print(f"  {row}".rstrip())
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -51,7 +51,11 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceValue:
-    """An invoice with its recipient, child and lines."""
+    """An invoice with its recipient, child and lines.
+
+    ``notes`` are the office's own (issue 16): shown in the window and by
+    ``invoices show``, printed only when asked, never part of what is archived.
+    """
 
     id: int
     number: str
@@ -71,6 +75,7 @@ class InvoiceValue:
     balance_due_cents: int
     void_reason: str | None
     lines: tuple[InvoiceLineValue, ...]
+    notes: str | None = None
 
     @property
     def household_ref(self) -> str:
@@ -94,6 +99,7 @@ class InvoiceValue:
             "amount_paid_cents": self.amount_paid_cents,
             "balance_due_cents": self.balance_due_cents,
             "lines": [line.as_json() for line in self.lines],
+            "notes": self.notes,
         }
 
 

@@ -10,12 +10,16 @@ such as ``R 1 234,56`` and names such as ``Zoë`` print the same on every machin
 Rendering is deterministic (reportlab's invariant mode, no clock): the same
 invoice gives byte-identical PDFs, which is what lets an archived copy be
 checked against a reprint by its SHA-256.
+
+An invoice's notes (the office's own text, issue 16) are printed only when the
+caller passes them: what is archived, sent and checked is the invoice without.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -76,6 +80,7 @@ _VOID_RED = colors.HexColor("#B3261E")
 _PAID_GREEN = colors.HexColor("#2E7D32")
 _CELL = _style("cell", 9)
 _CELL_HEAD = _style("cell-head", 8.5, bold=True, textColor=colors.white)
+_NOTE = _style("note", 9, spaceAfter=1.5 * mm)
 
 
 def payment_reference(invoice: InvoiceValue) -> str:
@@ -83,18 +88,22 @@ def payment_reference(invoice: InvoiceValue) -> str:
     return f"{invoice.number} {invoice.household_ref}"
 
 
-def render_invoice_pdf(invoice: InvoiceValue, creche: CrecheSettings) -> bytes:
+def render_invoice_pdf(
+    invoice: InvoiceValue, creche: CrecheSettings, *, notes: str | None = None
+) -> bytes:
     """Render one invoice as an A4 PDF.
 
     Args:
         invoice: the invoice with its recipient and lines.
         creche: the supplier: name, address, VAT number, banking details, money style.
+        notes: text for a "Notes" block at the end (None, the default: no block,
+            whatever notes the invoice carries; issue 16).
 
     Returns:
         The PDF's bytes; the same arguments always give the same bytes.
     """
     register_fonts()
-    page = _Page(invoice, creche)
+    page = _Page(invoice, creche, notes)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -122,6 +131,7 @@ class _Page:
 
     invoice: InvoiceValue
     creche: CrecheSettings
+    notes: str | None = None
 
     @property
     def supplier(self) -> str:
@@ -157,6 +167,8 @@ class _Page:
         if self.payable:
             closing += [Spacer(1, 5 * mm), _payment_box(self)]
         parts.append(KeepTogether(closing))
+        if self.notes:
+            parts += [Spacer(1, 6 * mm), *_office_notes(self.notes)]
         return parts
 
 
@@ -359,6 +371,14 @@ def _notes(page: _Page) -> list[Flowable]:
     if page.has_exempt_supply:
         notes.append(_para(f"* {EXEMPT_NOTE} of the Value-Added Tax Act.", _SMALL))
     return notes
+
+
+def _office_notes(notes: str) -> list[Flowable]:
+    """The invoice's notes, when asked for: a small block, a paragraph per blank-line break."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", notes) if p.strip()]
+    return [Paragraph("NOTES", _LABEL), Spacer(1, 1 * mm)] + [
+        _para(paragraph, _NOTE) for paragraph in paragraphs
+    ]
 
 
 def _payment_box(page: _Page) -> Table:

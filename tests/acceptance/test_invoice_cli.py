@@ -398,6 +398,7 @@ def test_new_ad_hoc_invoice(cli: Cli, demo: Demo) -> None:
                 "gross_cents": 35_000,
             }
         ],
+        "notes": None,
     }
     bad = [
         ("FOO:1:x", "--line 'FOO:1:x': unknown line type 'FOO'"),

@@ -212,3 +212,52 @@ def test_opening_the_book_marks_overdue_invoices(qtbot, demo_first_day_path) -> 
         shell.stop()
     assert statuses == {InvoiceStatus.OVERDUE}
     assert actions.count("invoice.overdue") == 9
+
+
+def test_notes_typed_saved_and_seen_again(qtbot, tab, demo_first_day_path, no_dialogs) -> None:
+    _shell, view = tab
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.select_month(None)  # the opening-balance invoices have no billing month
+    _select(qtbot, view, "INV-2026-000001")
+    notes = view.detail.notes
+    assert notes.text() == ""
+    assert not notes.save_button.isEnabled()
+    qtbot.keyClicks(notes.editor, "Paid R 200 cash at the gate")
+    qtbot.keyClick(notes.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(notes.editor, "Receipt 0412   ")
+    assert notes.save_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(notes.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: notes.status.text() == "Notes saved.", timeout=5000)
+    assert notes.text() == "Paid R 200 cash at the gate\nReceipt 0412"  # as the book keeps it
+    assert not notes.save_button.isEnabled()
+
+    _select(qtbot, view, "INV-2026-000002")
+    qtbot.waitUntil(lambda: notes.text() == "", timeout=5000)
+    _select(qtbot, view, "INV-2026-000001")
+    qtbot.waitUntil(lambda: notes.text() == "Paid R 200 cash at the gate\nReceipt 0412")
+    assert not notes.save_button.isEnabled()
+
+    # Too long: refused in a message, the text kept to correct, nothing saved.
+    notes.editor.setPlainText("x" * 2001)
+    assert "2001 characters" in notes.status.text()
+    notes.save_button.click()
+    qtbot.waitUntil(lambda: notes.status.text() == "Not saved.", timeout=5000)
+    assert no_dialogs[-1][0] == "warning"
+    assert "at most 2000 characters" in no_dialogs[-1][1]
+    assert notes.text() == "x" * 2001
+    assert notes.save_button.isEnabled()
+
+    book, _ = Book.open(settings_for(str(demo_first_day_path)))
+    with book.read(1) as uow:
+        records = [r for r in uow.audit.latest(1, limit=50) if r.action == "invoice.note"]
+        kept = uow.invoices.get("INV-2026-000001")
+    book.close()
+    assert kept is not None
+    assert kept.notes == "Paid R 200 cash at the gate\nReceipt 0412"
+    assert [(r.before, r.after) for r in records] == [
+        (
+            {"number": "INV-2026-000001", "notes": None},
+            {"number": "INV-2026-000001", "notes": "Paid R 200 cash at the gate\nReceipt 0412"},
+        )
+    ]

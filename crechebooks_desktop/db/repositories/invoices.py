@@ -232,6 +232,19 @@ class InvoiceRepository(TenantScoped):
             .execution_options(synchronize_session=False)
         )
 
+    def set_notes(self, invoice_id: int, notes: str | None) -> None:
+        """Replace an invoice's notes.
+
+        The version stays: notes are not part of the tax invoice, so a note
+        never makes an invoice "changed" for its PDF or for Xero (issue 16).
+        """
+        self.session.execute(
+            update(Invoice)
+            .where(Invoice.tenant_id == self.tenant_id, Invoice.id == invoice_id)
+            .values(notes=notes)
+            .execution_options(synchronize_session=False)
+        )
+
     def set_status_many(self, invoice_ids: Sequence[int], status: InvoiceStatus) -> None:
         """Move many invoices to one status (the caller checked each transition)."""
         ids = list(invoice_ids)
@@ -492,4 +505,5 @@ def _invoice(
         balance_due_cents=inv.balance_due_cents,
         void_reason=inv.void_reason,
         lines=lines,
+        notes=inv.notes,
     )

@@ -33,6 +33,7 @@ from crechebooks_desktop.db.types import (
     within_limit,
 )
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus, LineType, VatTreatment
+from crechebooks_desktop.domain.notes import NOTE_LIMIT
 
 
 class InvoiceSequence(Base):
@@ -101,6 +102,8 @@ class Invoice(Base):
     amount_paid_cents: Mapped[Cents] = mapped_column(default=0)
     balance_due_cents: Mapped[Cents]
     void_reason: Mapped[OptText]
+    # The office's own notes (issue 16): not part of the tax invoice, so not versioned.
+    notes: Mapped[str | None] = mapped_column(String(NOTE_LIMIT))
     document_hash: Mapped[str | None] = mapped_column(String(64))
     xero_invoice_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)

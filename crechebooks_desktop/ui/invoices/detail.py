@@ -1,4 +1,4 @@
-"""The selected invoice: who, when, its lines, and the money applied to it."""
+"""The selected invoice: who, when, its lines, the money applied to it, and its notes."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.invoices.jobs import Detail
 from crechebooks_desktop.ui.invoices.model import status_text
+from crechebooks_desktop.ui.invoices.notes import InvoiceNotes
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -52,6 +53,7 @@ class InvoiceDetail(QWidget):
         self.totals.setAlignment(_RIGHT)
         self.totals.setWordWrap(True)
         self.payments = _table(["Applied from", "Date", "Amount"])
+        self.notes = InvoiceNotes()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
@@ -59,6 +61,7 @@ class InvoiceDetail(QWidget):
         layout.addWidget(self.totals)
         layout.addWidget(QLabel("Payments and credit applied"))
         layout.addWidget(self.payments, 1)
+        layout.addWidget(self.notes, 1)
 
     def clear(self) -> None:
         """Nothing selected."""
@@ -66,6 +69,7 @@ class InvoiceDetail(QWidget):
         self.lines.setRowCount(0)
         self.payments.setRowCount(0)
         self.totals.clear()
+        self.notes.clear()
 
     def show_detail(self, detail: Detail, style: MoneyStyle) -> None:
         """Fill the pane from an invoice and its allocations."""
@@ -111,3 +115,5 @@ class InvoiceDetail(QWidget):
                 )
             ):
                 self.payments.setItem(row, column, item)
+        self.notes.set_editable(detail.may_edit)
+        self.notes.show_notes(inv.number, inv.notes)

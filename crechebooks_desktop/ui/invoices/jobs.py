@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType, VatTreatment
 from crechebooks_desktop.domain.invoice_values import AllocationValue, InvoiceValue
+from crechebooks_desktop.domain.roles import Permission
 from crechebooks_desktop.ui.common.paging import (
     SAMPLE_EVERY,
     Opened,
@@ -26,6 +27,7 @@ from crechebooks_desktop.ui.ops import Workplace
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.services.billing.invoice_lifecycle import AdHocLine
+    from crechebooks_desktop.services.billing.invoice_notes import InvoiceNote
     from crechebooks_desktop.services.billing.monthly_run import GenerationResult
     from crechebooks_desktop.services.lists.invoices import InvoiceListRow, InvoiceListSpec
     from crechebooks_desktop.services.tasks import TaskState
@@ -54,10 +56,11 @@ class ListOrder:
 
 @dataclass(frozen=True, slots=True)
 class Detail:
-    """An invoice with the money applied to it."""
+    """An invoice with the money applied to it, and whether the user may change its notes."""
 
     invoice: InvoiceValue
     allocations: tuple[AllocationValue, ...]
+    may_edit: bool = True
 
 
 def _spec(order: ListOrder) -> InvoiceListSpec:
@@ -121,7 +124,8 @@ def detail(book: Book, workplace: Workplace, number: str) -> Detail:
 
     with book.read(workplace.creche.tenant_id) as uow:
         invoice = get_invoice(uow, number)
-        return Detail(invoice, tuple(uow.invoices.allocations_of(invoice.id)))
+        allocations = tuple(uow.invoices.allocations_of(invoice.id))
+    return Detail(invoice, allocations, workplace.actor.can(Permission.POST_MONEY))
 
 
 def generate(
@@ -149,6 +153,14 @@ def void(book: Book, workplace: Workplace, number: str, reason: str) -> None:
 
     with book.write(workplace.creche.tenant_id) as uow:
         void_invoice(uow, workplace.actor, number, reason)
+
+
+def save_note(book: Book, workplace: Workplace, number: str, text: str) -> InvoiceNote:
+    """Set an invoice's notes (blank text clears them)."""
+    from crechebooks_desktop.services.billing.invoice_notes import set_invoice_note  # noqa: PLC0415
+
+    with book.write(workplace.creche.tenant_id) as uow:
+        return set_invoice_note(uow, workplace.actor, number, text)
 
 
 def pdf(book: Book, workplace: Workplace, number: str, copy_to: Path | None) -> tuple[bytes, bool]:

@@ -90,6 +90,7 @@ class InvoicesView(QWidget):
         self.model = InvoiceListModel(session, self)
         self.model.opened.connect(self._on_opened)
         self.detail = InvoiceDetail()
+        self.detail.notes.save_requested.connect(self.save_note)
         self._build_filters()
         self._build_actions()
         self.table = self._build_table()
@@ -419,6 +420,22 @@ class InvoicesView(QWidget):
         if invoice is not None:
             number = invoice.number
             self._mutate(lambda book, w: jobs.void(book, w, number, reason), f"void {number}")
+
+    def save_note(self, number: str, text: str) -> None:
+        """Save an invoice's notes in the background; the pane shows the outcome."""
+        notes = self.detail.notes
+
+        def failed(exc: BaseException) -> None:
+            notes.failed()
+            report(self, exc, f"save the notes of {number}")
+
+        self._session.mutate(
+            lambda book, w: jobs.save_note(book, w, number, text),
+            Changes(invoices=True),
+            self,
+            lambda saved: notes.saved(saved.number, saved.notes, saved.changed),
+            failed,
+        )
 
     def _save_pdf(self) -> None:
         invoice = self.selected_invoice()

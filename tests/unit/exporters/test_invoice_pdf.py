@@ -242,3 +242,27 @@ def test_demo_invoices_with_meals_and_opening_balance(
     assert f"Total includes VAT at 15%: {format_rands(with_meals.vat_cents)}." in text
     assert any(li.vat_treatment is VatTreatment.EXEMPT for li in with_meals.lines)
     assert EXEMPT_NOTE in text
+
+
+NOTES = (
+    "Paid R 200 in cash at the gate; receipt 0412.\n"
+    "Granny fetches on Fridays & <b>always</b> late\n\nSecond paragraph"
+)
+
+
+def test_notes_are_printed_only_when_asked(tmp_path: Path) -> None:
+    noted = invoice(notes=NOTES)
+    plain = render_invoice_pdf(invoice(), VAT_CRECHE)
+    # An invoice's own notes change nothing printed: the archive's hash holds.
+    assert render_invoice_pdf(noted, VAT_CRECHE) == plain
+    assert "NOTES" not in pdf_text(plain, tmp_path)
+    asked = render_invoice_pdf(noted, VAT_CRECHE, notes=noted.notes)
+    assert asked != plain
+    assert render_invoice_pdf(noted, VAT_CRECHE, notes=noted.notes) == asked  # deterministic
+    text = pdf_text(asked, tmp_path)
+    block = text[text.index("NOTES") :]
+    assert "Paid R 200 in cash at the gate; receipt 0412." in block
+    assert "Granny fetches on Fridays & <b>always</b> late" in block
+    assert "Second paragraph" in block
+    # The rest of the page is the invoice as printed without them.
+    assert text[: text.index("NOTES")].strip() in pdf_text(plain, tmp_path)

@@ -157,6 +157,7 @@ UNTOUCHED = {
     "invoice_lifecycle.void_invoice": "invoices",
     "invoice_lifecycle.mark_overdue": "invoices",
     "invoice_lifecycle.new_ad_hoc_invoice": "invoices",
+    "invoice_notes.set_invoice_note": "notes",
     "monthly_run.bill_child": "invoices",
     "monthly_run.draft_for_child": "reads",
     "offboarding.offboard": "ledger",
@@ -245,7 +246,8 @@ writes no line (an import read with it goes through ``import_statement``).
 ``uncleared``: a categorising run writes only lines not yet cleared, and a
 period is finished (locked) only when every line in it is cleared; its writes go
 through the same guarded status change besides. ``skips``: scoring lines again
-leaves a line in a locked period as it was.
+leaves a line in a locked period as it was. ``notes``: an invoice's notes are the
+office's own text, no money and no bank line.
 """
 
 _SNAPSHOT = {
