@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from crechebooks_desktop.cli.common import as_actor, open_book, parse_month, reading
+from crechebooks_desktop.cli.invoice_where import invoice_filter
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus
@@ -128,18 +129,14 @@ def _make_folder(folder: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``invoices export --format csv|xlsx --out FILE [--month] [--status] [--household]``."""
+    """``invoices export --format csv|xlsx --out FILE [filters]`` (``invoice_args._filters``)."""
     # openpyxl loads for the export only, not for invoices pdf and send, which import this module.
     from crechebooks_desktop.exporters.invoice_table import (  # noqa: PLC0415
         write_invoices_csv,
         write_invoices_xlsx,
     )
 
-    where = InvoiceFilter(
-        month=parse_month(args.month, warn=False) if args.month else None,
-        status=InvoiceStatus(args.status) if args.status else None,
-        household_ref=args.household.strip() if args.household else None,
-    )
+    where = invoice_filter(args)
     out = Path(args.out).expanduser()
     with open_book(args) as book, reading(book, args) as uow:
         found = invoices.find_invoices(uow, where)

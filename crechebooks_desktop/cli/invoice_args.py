@@ -5,14 +5,88 @@ from __future__ import annotations
 import argparse
 
 from crechebooks_desktop.cli.grammar import AddCommand, one_line_text
+from crechebooks_desktop.cli.roster_args import iso_date
+from crechebooks_desktop.domain.money import MoneyError, parse_rands
 
 _STATUSES = ["DRAFT", "SENT", "VIEWED", "OVERDUE", "PARTIALLY_PAID", "PAID", "VOID"]
 
 
+def status_list(text: str) -> tuple[str, ...]:
+    """Statuses separated by ``|`` (``SENT|OVERDUE``), any case, as an argument's ``type``.
+
+    Raises:
+        argparse.ArgumentTypeError: an empty list, or a status that does not exist.
+    """
+    found = tuple(part.strip().upper() for part in text.split("|") if part.strip())
+    unknown = [part for part in found if part not in _STATUSES]
+    if not found or unknown:
+        shown = repr(unknown[0]) if unknown else "none"
+        raise argparse.ArgumentTypeError(
+            f"unknown status {shown} (choose from {', '.join(_STATUSES)}, separated by |)"
+        )
+    return found
+
+
+def name_list(text: str) -> tuple[str, ...]:
+    """References or names separated by ``|``, as an argument's ``type``.
+
+    Raises:
+        argparse.ArgumentTypeError: nothing but separators and blanks.
+    """
+    found = tuple(part.strip() for part in one_line_text(text).split("|") if part.strip())
+    if not found:
+        raise argparse.ArgumentTypeError(f"no reference or name in {text!r}")
+    return found
+
+
+def amount(text: str) -> int:
+    """An amount in Rand (``1234.56``, ``R 1 234,56``) as cents, as an argument's ``type``.
+
+    Raises:
+        argparse.ArgumentTypeError: not an amount (the money parser's message).
+    """
+    try:
+        return parse_rands(text)
+    except MoneyError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+AMOUNT_FILTERS = ("subtotal", "discount", "vat", "total", "balance")
+"""The amounts ``--NAME-min`` and ``--NAME-max`` bound (``InvoiceFilter`` fields)."""
+
+
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", metavar="YYYY-MM")
-    parser.add_argument("--status", choices=_STATUSES)
-    parser.add_argument("--household", metavar="REF")
+    parser.add_argument(
+        "--status", type=status_list, metavar="STATUS[|STATUS...]", help=", ".join(_STATUSES)
+    )
+    parser.add_argument(
+        "--household",
+        type=name_list,
+        metavar="REF|NAME[|...]",
+        help="households by account reference or parent name",
+    )
+    parser.add_argument(
+        "--child", type=name_list, metavar="REF|NAME[|...]", help="children by reference or name"
+    )
+    parser.add_argument(
+        "--fee",
+        type=name_list,
+        metavar="NAME[|NAME...]",
+        help="the fee structure the child was enrolled on in the invoice's month",
+    )
+    parser.add_argument(
+        "--text",
+        type=one_line_text,
+        metavar="WORDS",
+        help="each word in the number, notes, household reference, parent or child names",
+    )
+    for option in ("issued", "due"):
+        for end in ("from", "to"):
+            parser.add_argument(f"--{option}-{end}", type=iso_date, metavar="YYYY-MM-DD")
+    for name in AMOUNT_FILTERS:
+        for end in ("min", "max"):
+            parser.add_argument(f"--{name}-{end}", type=amount, metavar="AMOUNT")
 
 
 def register(add: AddCommand) -> None:

@@ -14,10 +14,10 @@ from crechebooks_desktop.cli.common import (
     print_json,
     reading,
 )
+from crechebooks_desktop.cli.invoice_where import invoice_filter
 from crechebooks_desktop.cli.sign_in import creche_and_actor
 from crechebooks_desktop.cli.table import Column, money, print_table, text
-from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
-from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
+from crechebooks_desktop.domain.enums import LineType
 from crechebooks_desktop.domain.invoice_values import InvoiceValue
 from crechebooks_desktop.domain.money import MoneyError, format_rands, parse_rands
 from crechebooks_desktop.errors import UserFacingError
@@ -85,14 +85,6 @@ def cmd_mark_overdue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _filter(args: argparse.Namespace) -> InvoiceFilter:
-    return InvoiceFilter(
-        month=parse_month(args.month, warn=False) if args.month else None,
-        status=InvoiceStatus(args.status) if args.status else None,
-        household_ref=args.household,
-    )
-
-
 _INVOICE_COLUMNS: tuple[Column[InvoiceValue], ...] = (
     text("invoice", lambda i: i.number),
     text("household", lambda i: i.household_ref),
@@ -104,9 +96,10 @@ _INVOICE_COLUMNS: tuple[Column[InvoiceValue], ...] = (
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """``invoices list [--month] [--status] [--household]``."""
+    """``invoices list [filters]`` (see ``invoice_args._filters``)."""
+    where = invoice_filter(args)
     with open_book(args) as book, reading(book, args) as uow:
-        found = invoices.find_invoices(uow, _filter(args))
+        found = invoices.find_invoices(uow, where)
     if args.json:
         print_json({"invoices": [i.as_json() for i in found]})
         return 0

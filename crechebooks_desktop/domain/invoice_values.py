@@ -82,18 +82,25 @@ class InvoiceValue:
         """The household's account reference (also the payment reference)."""
         return self.recipient.household_ref
 
+    @property
+    def discount_cents(self) -> int:
+        """What the DISCOUNT lines take off, as a positive amount (0 without one)."""
+        return -sum(line.gross_cents for line in self.lines if line.line_type is LineType.DISCOUNT)
+
     def as_json(self) -> dict[str, Any]:
         """The invoice as ``--json`` prints it (amounts in integer cents)."""
         return {
             "number": self.number,
             "household_ref": self.household_ref,
             "child_ref": self.child_ref,
+            "child_name": self.child_name,
             "kind": self.kind.value,
             "billing_month": self.billing_month.strftime("%Y-%m") if self.billing_month else None,
             "status": self.status.value,
             "issue_date": self.issue_date.isoformat(),
             "due_date": self.due_date.isoformat(),
             "subtotal_cents": self.subtotal_cents,
+            "discount_cents": self.discount_cents,
             "vat_cents": self.vat_cents,
             "total_cents": self.total_cents,
             "amount_paid_cents": self.amount_paid_cents,

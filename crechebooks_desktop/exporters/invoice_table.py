@@ -48,10 +48,12 @@ COLUMNS: tuple[Column[InvoiceValue], ...] = (
     Column("Issue date", lambda i: i.issue_date, Kind.DATE),
     Column("Due date", lambda i: i.due_date, Kind.DATE),
     Column("Subtotal", _cents("subtotal_cents"), Kind.MONEY),
+    Column("Discount", _cents("discount_cents"), Kind.MONEY),
     Column("VAT", _cents("vat_cents"), Kind.MONEY),
     Column("Total", _cents("total_cents"), Kind.MONEY),
     Column("Paid", _cents("amount_paid_cents"), Kind.MONEY),
     Column("Balance due", _cents("balance_due_cents"), Kind.MONEY),
+    Column("Notes", lambda i: i.notes),
 )
 """The columns of both formats, in order."""
 

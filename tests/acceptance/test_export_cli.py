@@ -99,4 +99,4 @@ def test_xlsx_export_stores_text_as_strings_and_amounts_as_numbers(
         for name in ("Subtotal", "Total", "Balance due"):
             assert (row[name].value, row[name].data_type) == (4850, "n")
     formulas = [cell.value for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
-    assert formulas == [f"=SUM({col}2:{col}3)" for col in "IJKLM"]  # only the totals row
+    assert formulas == [f"=SUM({col}2:{col}3)" for col in "IJKLMN"]  # only the totals row

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crechebooks_desktop.db.repositories.bulk import insert_rows, reserve_ids, table_of
+from crechebooks_desktop.db.repositories.invoice_filters import InvoiceFilter, invoice_conditions
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import (
     Allocation,
@@ -35,6 +36,8 @@ from crechebooks_desktop.domain.invoice_values import (
     Recipient,
 )
 from crechebooks_desktop.domain.money import check_amount
+
+__all__ = ["InvoiceFilter", "InvoiceRepository", "NewInvoice", "NewLine"]
 
 # Bound parameters per IN (...) list: SQLite allows 32,766 in all; stay well under.
 _IN_CHUNK = 900
@@ -74,16 +77,6 @@ class NewInvoice:
     def total_cents(self) -> int:
         """The sum of the lines' gross amounts."""
         return sum(line.gross_cents for line in self.lines)
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceFilter:
-    """What ``find`` narrows the invoices to (None = any)."""
-
-    month: dt.date | None = None
-    status: InvoiceStatus | None = None
-    household_ref: str | None = None
-    text: str | None = None
 
 
 _INVOICES = table_of(Invoice)
@@ -401,23 +394,8 @@ class InvoiceRepository(TenantScoped):
 
     def find(self, where: InvoiceFilter, limit: int | None = None) -> list[InvoiceValue]:
         """Invoices matching the filter, by number."""
-        query = self._values_query()
-        if where.month is not None:
-            query = query.where(Invoice.billing_month == where.month)
-        if where.status is not None:
-            query = query.where(Invoice.status == where.status)
-        if where.household_ref:
-            query = query.where(func.upper(Household.account_ref) == where.household_ref.upper())
-        if where.text:
-            needle = f"%{where.text.strip().lower()}%"
-            query = query.where(
-                or_(
-                    func.lower(Invoice.number).like(needle),
-                    func.lower(Household.account_ref).like(needle),
-                    func.lower(Household.parent_name).like(needle),
-                    func.lower(Child.first_name + " " + Child.last_name).like(needle),
-                )
-            )
+        dialect = self.session.get_bind().dialect.name
+        query = self._values_query().where(*invoice_conditions(self.tenant_id, where, dialect))
         return self._values(query.order_by(Invoice.number).limit(limit))
 
     def overdue_candidates(self, as_of: dt.date) -> list[tuple[int, str, InvoiceStatus]]:

@@ -31,10 +31,12 @@ HEADER = [
     "Issue date",
     "Due date",
     "Subtotal",
+    "Discount",
     "VAT",
     "Total",
     "Paid",
     "Balance due",
+    "Notes",
 ]
 
 MONTHLY = invoice(child_name="Zoë Pretorius", status=InvoiceStatus.PARTIALLY_PAID, paid=100_001)
@@ -70,9 +72,11 @@ def test_csv_has_a_bom_iso_dates_and_plain_amounts(tmp_path: Path) -> None:
         "2026-11-01",
         "1234567.89",
         "0.00",
+        "0.00",
         "1234567.89",
         "0.00",
         "1234567.89",
+        "",
     ]
     assert rows[2] == [
         "INV-2026-000025",
@@ -84,10 +88,12 @@ def test_csv_has_a_bom_iso_dates_and_plain_amounts(tmp_path: Path) -> None:
         "2026-11-01",
         "2026-11-07",
         "4962.83",
+        "485.00",
         "52.17",
         "5015.00",
         "1000.01",
         "4014.99",
+        "",
     ]
 
 
@@ -97,7 +103,7 @@ def test_csv_for_excel_with_decimal_commas(tmp_path: Path) -> None:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == HEADER
-    assert rows[1][8:] == ["4962,83", "52,17", "5015,00", "1000,01", "4014,99"]
+    assert rows[1][8:] == ["4962,83", "485,00", "52,17", "5015,00", "1000,01", "4014,99", ""]
 
 
 def test_xlsx_has_real_numbers_dates_and_a_usable_layout(tmp_path: Path) -> None:
@@ -108,7 +114,7 @@ def test_xlsx_has_real_numbers_dates_and_a_usable_layout(tmp_path: Path) -> None
     assert [c.value for c in sheet[1]] == HEADER
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M3"
+    assert sheet.auto_filter.ref == "A1:O3"
     opening, monthly, totals = sheet[2], sheet[3], sheet[4]
     assert monthly[3].value == "Zoë Pretorius"
     assert opening[3].value is None
@@ -119,15 +125,16 @@ def test_xlsx_has_real_numbers_dates_and_a_usable_layout(tmp_path: Path) -> None
         assert cell.is_date
         assert "yy" in cell.number_format
     assert monthly[7].value.date() == dt.date(2026, 11, 7)
-    for cell in monthly[8:]:
+    for cell in monthly[8:14]:
         assert cell.data_type == "n"
         assert isinstance(cell.value, int | float)
         assert "R" in cell.number_format
-    assert [c.value for c in monthly[8:]] == [4962.83, 52.17, 5015, 1000.01, 4014.99]
+    assert [c.value for c in monthly[8:14]] == [4962.83, 485, 52.17, 5015, 1000.01, 4014.99]
+    assert monthly[14].value is None
     assert totals[0].value == "Total"
-    assert [c.value for c in totals[8:]] == [f"=SUM({col}2:{col}3)" for col in "IJKLM"]
+    assert [c.value for c in totals[8:14]] == [f"=SUM({col}2:{col}3)" for col in "IJKLMN"]
     assert all(c.font.bold for c in totals)
-    assert totals[10].number_format == RAND_FORMAT
+    assert totals[11].number_format == RAND_FORMAT
     assert sheet.column_dimensions["C"].width > sheet.column_dimensions["F"].width >= 8
 
 
@@ -137,14 +144,16 @@ def test_xlsx_amounts_are_written_exactly(tmp_path: Path) -> None:
     write_invoices_xlsx(INVOICES, path)
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    values = re.findall(r'<c r="[I-M][23]"[^>]*><v>([^<]*)</v>', xml)
+    values = re.findall(r'<c r="[I-N][23]"[^>]*><v>([^<]*)</v>', xml)
     assert values == [
         "1234567.89",
+        "0",
         "0",
         "1234567.89",
         "0",
         "1234567.89",
         "4962.83",
+        "485",
         "52.17",
         "5015",
         "1000.01",
