@@ -172,9 +172,7 @@ def test_text_dates_and_amounts(cli: Cli, db: tuple[str, str]) -> None:
             i["number"] for i in every if i[key] >= 1
         ], option
     assert numbers(listed(cli, db, "--total-min", "R 4 850,00", "--total-max", "4850")) == [
-        i["number"]
-        for i in every
-        if i["total_cents"] == 485_000
+        i["number"] for i in every if i["total_cents"] == 485_000
     ]
     assert numbers(listed(cli, db, "--balance-max", "0")) == [
         i["number"] for i in every if i["balance_due_cents"] <= 0
