@@ -276,3 +276,10 @@ def _plain(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{whole}.{part:02d}"
+
+
+@pytest.mark.parametrize("action", ["list", "export"])
+def test_help_names_the_filters(cli: Cli, action: str) -> None:
+    said = ok(cli("invoices", action, "--help"))
+    for option in ("--status STATUS[|STATUS...]", "--child REF|NAME[|...]", "--balance-max"):
+        assert option in said
