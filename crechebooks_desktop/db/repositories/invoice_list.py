@@ -52,8 +52,8 @@ class InvoiceListSpec:
         month: only this billing month (None: every month, ad-hoc invoices too).
         status: only this status.
         household_ref: only this household (its account reference, any case).
-        text: words that must each appear in the number, the household's
-            reference or parent names, or the child's names (any case).
+        text: words that must each appear in the number, the notes, the
+            household's reference or parent names, or the child's names (any case).
     """
 
     sort: InvoiceSort = InvoiceSort.NUMBER
@@ -200,7 +200,7 @@ class InvoiceListRepository(KeysetList[InvoiceListSpec, InvoiceListRow]):
         return conditions
 
     def _holds(self, word: str) -> ColumnElement[bool]:
-        """The invoice's number, household or child holds ``word`` (subqueries: no joins)."""
+        """The invoice's number, notes, household or child holds ``word`` (subqueries: no joins)."""
         households = select(Household.id).where(
             Household.tenant_id == self.tenant_id,
             or_(
@@ -215,6 +215,7 @@ class InvoiceListRepository(KeysetList[InvoiceListSpec, InvoiceListRow]):
         )
         return or_(
             self.contains(Invoice.number, word),
+            self.contains(Invoice.notes, word),
             Invoice.household_id.in_(households),
             Invoice.child_id.in_(children),
         )

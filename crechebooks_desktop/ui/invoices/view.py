@@ -138,7 +138,7 @@ class InvoicesView(QWidget):
             self.status.addItem(status_text(status), status)
         self.household = QLineEdit(placeholderText="Household ref")
         self.household.setMaximumWidth(140)
-        self.search = QLineEdit(placeholderText="Search number, family, child…")
+        self.search = QLineEdit(placeholderText="Search number, family, child, notes…")
         self.search.setClearButtonEnabled(True)
         self.month.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filters())

@@ -84,6 +84,7 @@ def invoices(book: Book, creche: Creche) -> int:
                 )
             )
         ids = uow.invoices.add_many(new)
+        uow.invoices.set_notes(ids[40], "Granny fetches on Fridays")
         for n, invoice_id in enumerate(ids):
             if STATUSES[n % len(STATUSES)] is not InvoiceStatus.DRAFT:
                 uow.invoices.set_status(invoice_id, STATUSES[n % len(STATUSES)])
@@ -168,6 +169,7 @@ def test_every_order_pages_forward_and_backward_to_the_full_list(book: Book, inv
         (InvoiceListSpec(text="000017"), lambda r: r.number == "INV-2026-000017"),
         (InvoiceListSpec(text="100%"), lambda r: r.household_ref == "PCT04"),
         (InvoiceListSpec(text="d_amini"), lambda _r: False),  # wildcards are taken literally
+        (InvoiceListSpec(text="granny FRIDAYS"), lambda r: r.number == "INV-2026-000041"),
         (
             InvoiceListSpec(InvoiceSort.TOTAL, status=InvoiceStatus.SENT, text="botha anri"),
             lambda r: r.status is InvoiceStatus.SENT and r.household_ref == "BOTHA03",
