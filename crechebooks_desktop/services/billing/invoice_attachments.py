@@ -107,6 +107,7 @@ class Attachment:
             "size": self.size,
             "sha256": self.sha256,
             "added_at": self.added_at.isoformat(),
+            "path": str(self.path),
         }
 
 
