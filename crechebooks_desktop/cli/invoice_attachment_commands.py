@@ -46,6 +46,7 @@ def cmd_attachments(args: argparse.Namespace) -> int:
             text("NAME", lambda a: a.name),
             text("SIZE", lambda a: "missing" if a.size is None else f"{a.size:,}"),
             text("ADDED", lambda a: a.added_at.strftime("%Y-%m-%d %H:%M")),
+            text("BY", lambda a: a.added_by),
             text("SHA256", lambda a: a.sha256),
         ],
         found,

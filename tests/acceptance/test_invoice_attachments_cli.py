@@ -75,6 +75,7 @@ def test_attach_list_and_detach(cli: Cli, db: tuple[str, str], tmp_path: Path) -
         ("receipt.pdf", len(PDF), sha256_hex(PDF)),
         ("form.png", len(PNG), sha256_hex(PNG)),
     ]
+    assert all(a["added_by"] for a in found)
     kept = Path(found[0]["path"])
     assert kept.read_bytes() == PDF
     table = ok(cli(*db, "invoices", "attachments", FIRST))

@@ -88,6 +88,7 @@ class Attachment:
         sha256: its hash (hex).
         added_at: when it was attached.
         path: where it is kept.
+        added_by: who attached it (from the audit trail; None: not known).
     """
 
     number: str
@@ -97,6 +98,7 @@ class Attachment:
     sha256: str
     added_at: dt.datetime
     path: Path
+    added_by: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """The attachment for ``--json``."""
@@ -107,6 +109,7 @@ class Attachment:
             "size": self.size,
             "sha256": self.sha256,
             "added_at": self.added_at.isoformat(),
+            "added_by": self.added_by,
             "path": str(self.path),
         }
 
@@ -197,6 +200,7 @@ def attach_files(
                     digest,
                     dt.datetime.now(dt.UTC),
                     path,
+                    actor.username,
                 )
             )
     except BaseException:
@@ -217,7 +221,9 @@ def list_attachments(uow: UnitOfWork, actor: Actor, number: str) -> list[Attachm
     audit.require(actor, Permission.READ)
     invoice = _invoice(uow, number)
     rows = uow.documents.versions(ATTACHMENT_KIND, INVOICE_ENTITY, invoice.id)
-    return [_attachment(invoice, d) for d in rows if d.hidden_at is None]
+    records = uow.audit.of_entity(actor.tenant_id, "invoice.attach", "invoice", invoice.id)
+    by = {r.after.get("document_id"): r.username for r in records if r.after is not None}
+    return [_attachment(invoice, d, by.get(d.id)) for d in rows if d.hidden_at is None]
 
 
 def detach_file(uow: UnitOfWork, actor: Actor, number: str, name: str) -> Attachment:
@@ -313,7 +319,9 @@ def _free_path(folder: Path, original: str, taken: set[str]) -> Path:
     return folder / name
 
 
-def _attachment(invoice: InvoiceValue, document: DocumentValue) -> Attachment:
+def _attachment(
+    invoice: InvoiceValue, document: DocumentValue, added_by: str | None = None
+) -> Attachment:
     path = Path(document.local_path)
     try:
         size: int | None = path.stat().st_size
@@ -327,4 +335,5 @@ def _attachment(invoice: InvoiceValue, document: DocumentValue) -> Attachment:
         document.sha256,
         document.created_at,
         path,
+        added_by,
     )

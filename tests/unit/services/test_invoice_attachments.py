@@ -91,6 +91,7 @@ def test_several_files_are_kept_with_their_hash_and_listed(month: Month) -> None
         ("photo_of_form.png", len(PNG), sha256_hex(PNG)),
         ("notes.txt", 10, sha256_hex(b"paid cash\n")),
     ]
+    assert {a.added_by for a in shown} == {month.actor.username}
     assert audit_actions(month.book)["invoice.attach"] == 3
 
 
