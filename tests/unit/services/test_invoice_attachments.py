@@ -11,10 +11,11 @@ import pytest
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.enums import SyncTarget
-from crechebooks_desktop.domain.roles import Actor
-from crechebooks_desktop.errors import NotFoundError, RuleViolation
+from crechebooks_desktop.domain.roles import Actor, Role
+from crechebooks_desktop.errors import NotFoundError, PermissionDenied, RuleViolation
 from crechebooks_desktop.services.admin.book_backup import back_up_book, restore_book
 from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.billing.invoice_attachments import (
     SIZE_LIMIT,
     Attachment,
@@ -22,6 +23,7 @@ from crechebooks_desktop.services.billing.invoice_attachments import (
     detach_file,
     list_attachments,
 )
+from crechebooks_desktop.services.billing.invoice_lifecycle import send_invoices, void_invoice
 from crechebooks_desktop.services.documents import sha256_hex
 from crechebooks_desktop.settings import Settings
 from tests.billing_fixtures import Kid, add_family, add_fees, audit_actions, new_creche, run_month
@@ -209,3 +211,26 @@ def test_an_attachment_is_in_the_backup_and_comes_back(month: Month, tmp_path: P
     target = Settings(f"sqlite:///{tmp_path / 'restored.sqlite'}", tmp_path / "restored-files")
     restore_book(backup, target)
     assert (target.data_dir / member).read_bytes() == PDF
+
+
+def test_an_owner_viewer_may_list_but_not_attach_or_detach(month: Month) -> None:
+    attach(month, month.file("receipt.pdf", PDF))
+    with month.book.write(month.tenant) as uow:
+        add_user(uow, month.actor, "olivia", Role.OWNER_VIEWER, None)
+    with month.book.read(month.tenant) as uow:
+        viewer = acting_user(uow, month.tenant, "olivia")
+        assert [a.name for a in list_attachments(uow, viewer, INV)] == ["receipt.pdf"]
+    other = month.file("other.png", PNG)
+    with pytest.raises(PermissionDenied), month.book.write(month.tenant) as uow:
+        attach_files(uow, viewer, INV, [other], month.book.settings.data_dir)
+    with pytest.raises(PermissionDenied), month.book.write(month.tenant) as uow:
+        detach_file(uow, viewer, INV, "receipt.pdf")
+    assert [a.name for a in listed(month)] == ["receipt.pdf"]
+
+
+def test_a_paid_or_void_invoice_takes_attachments_too(month: Month) -> None:
+    with month.book.write(month.tenant) as uow:
+        send_invoices(uow, month.actor, [INV])
+        void_invoice(uow, month.actor, INV, "Enrolled elsewhere")
+    (made,) = attach(month, month.file("letter.pdf", PDF))
+    assert made.name == "letter.pdf"
