@@ -141,6 +141,7 @@ def register(add: AddCommand) -> None:
     show.add_argument("--json", action="store_true")
 
     _note(sub)
+    _attachments(sub)
     new = sub.add_parser("new", help="an ad-hoc invoice for a child")
     new.set_defaults(handler="invoice_commands.cmd_new")
     new.add_argument("--child", required=True, metavar="REF")
@@ -174,6 +175,28 @@ def _note(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     note.add_argument(
         "--text", required=True, help="the notes, of one or more lines; '' clears them"
     )
+
+
+def _attachments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    attach = sub.add_parser(
+        "attach",
+        help="keep files with an invoice (PDF, images, office documents; at most 10 MB each)",
+    )
+    attach.set_defaults(handler="invoice_attachment_commands.cmd_attach")
+    attach.add_argument("number")
+    attach.add_argument("files", nargs="+", metavar="FILE")
+
+    listing = sub.add_parser("attachments", help="the files kept with an invoice")
+    listing.set_defaults(handler="invoice_attachment_commands.cmd_attachments")
+    listing.add_argument("number")
+    listing.add_argument("--json", action="store_true")
+
+    detach = sub.add_parser(
+        "detach", help="hide a file kept with an invoice (the file itself is kept; audited)"
+    )
+    detach.set_defaults(handler="invoice_attachment_commands.cmd_detach")
+    detach.add_argument("number")
+    detach.add_argument("name", metavar="NAME", help="as `invoices attachments` lists it")
 
 
 def _pdf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -167,12 +167,18 @@ def object_key(
 ) -> str:
     """``[prefix/]slug/kind/year/name.pdf`` for an archived document.
 
+    A file attached to an invoice (``attachments/<year>/<number>/<name>``) keeps
+    its invoice's folder: ``[prefix/]slug/attachment/year/number/name``.
+
     The year and name are the local copy's (its folder is its year); a copy
     kept elsewhere takes the year it was archived in.
     """
     parts = [part for part in _SEPARATORS.split(local_path) if part]
     name = parts[-1] if parts else "document.pdf"
     year = parts[-2] if len(parts) >= 2 and _YEAR.fullmatch(parts[-2]) else str(created_at.year)  # noqa: PLR2004
+    if len(parts) >= 3 and not _YEAR.fullmatch(parts[-2]) and _YEAR.fullmatch(parts[-3]):  # noqa: PLR2004
+        # A file attached to an invoice: .../<year>/<number>/<name> keeps its invoice's folder.
+        year, name = parts[-3], f"{parts[-2]}/{name}"
     return "/".join(part for part in (settings.prefix, slug, kind, year, name) if part)
 
 

@@ -79,7 +79,7 @@ EXPECTED_TABLES = {
     "xero_mappings",
 }
 
-LATEST = "0014"
+LATEST = "0015"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).

@@ -70,6 +70,14 @@ def test_object_key(prefix: str | None, local_path: str, key: str) -> None:
     assert object_key(s3, "little-acorns", "invoice", local_path, ARCHIVED) == key
 
 
+def test_an_attachment_keeps_its_invoice_folder_in_the_key() -> None:
+    s3 = S3Settings("acorns-archive", "af-south-1", None)
+    path = "/data/book-files/documents/attachments/2026/INV-2026-000010/receipt.pdf"
+    assert object_key(s3, "little-acorns", "attachment", path, ARCHIVED) == (
+        "little-acorns/attachment/2026/INV-2026-000010/receipt.pdf"
+    )
+
+
 def test_checksum_is_base64_of_the_digest() -> None:
     data = b"%PDF-1.4 an invoice"
     digest = hashlib.sha256(data).hexdigest()

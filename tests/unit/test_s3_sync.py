@@ -26,6 +26,7 @@ from crechebooks_desktop.exporters.invoice_documents import print_invoice
 from crechebooks_desktop.exporters.statement_documents import print_statement
 from crechebooks_desktop.integrations.s3 import S3Store, open_store
 from crechebooks_desktop.services.admin.creches import change_setting
+from crechebooks_desktop.services.billing.invoice_attachments import attach_files
 from crechebooks_desktop.services.billing.invoice_lifecycle import find_invoices
 from crechebooks_desktop.services.household_statements.reminders import archive_letter
 from crechebooks_desktop.services.household_statements.statement import Period
@@ -312,3 +313,33 @@ def test_statements_and_reminder_letters_are_queued_too(book: Book, s3: S3Endpoi
         f"{SLUG}/statement/2026/{statement.archived.path.name}",
         f"{SLUG}/reminder/2026/{letter.path.name}",
     }
+
+
+def test_invoice_attachments_go_under_their_invoice(
+    book: Book, s3: S3Endpoint, tmp_path: Path
+) -> None:
+    families = build_families(book)
+    bucket = s3.new_bucket()
+    configure(families, bucket)
+    with families.book.read(families.tenant) as uow:
+        found = find_invoices(uow, InvoiceFilter(month=dt.date(2026, 10, 1)))
+    first, second = found[0], found[1]
+    receipt = tmp_path / "receipt.pdf"
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    for n, invoice in enumerate((first, second)):
+        receipt.write_bytes(b"%PDF-1.4 receipt " + bytes([48 + n]))
+        files = [receipt, photo] if n == 0 else [receipt]
+        with families.writer()() as uow:
+            attach_files(uow, families.actor, invoice.number, files, book.settings.data_dir)
+    assert sync(families, store_of(families)).sent == 3
+    year = first.issue_date.year
+    objects = s3.objects(bucket)
+    assert set(objects) == {
+        f"{SLUG}/attachment/{year}/{first.number}/receipt.pdf",
+        f"{SLUG}/attachment/{year}/{first.number}/photo.jpg",
+        f"{SLUG}/attachment/{year}/{second.number}/receipt.pdf",
+    }
+    assert objects[f"{SLUG}/attachment/{year}/{first.number}/photo.jpg"]["ContentType"] == (
+        "image/jpeg"
+    )

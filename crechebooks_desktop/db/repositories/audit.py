@@ -104,6 +104,36 @@ class AuditRepository:
             for r in self.session.scalars(query)
         ]
 
+    def of_entity(
+        self, tenant_id: int, action: str, entity: str, entity_id: int
+    ) -> list[AuditValue]:
+        """The creche's records of one action on one thing, oldest first."""
+        query = (
+            select(AuditRecord)
+            .where(
+                AuditRecord.tenant_id == tenant_id,
+                AuditRecord.action == action,
+                AuditRecord.entity == entity,
+                AuditRecord.entity_id == str(entity_id),
+            )
+            .order_by(AuditRecord.id)
+        )
+        return [
+            AuditValue(
+                id=r.id,
+                tenant_id=r.tenant_id,
+                user_id=r.user_id,
+                username=r.username,
+                at=r.at,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                before=r.before,
+                after=r.after,
+            )
+            for r in self.session.scalars(query)
+        ]
+
     def has_action(self, tenant_id: int, action: str) -> bool:
         """Whether the creche's log holds a record of this action (e.g. ``demo.create``)."""
         query = (

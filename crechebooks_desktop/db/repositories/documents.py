@@ -45,6 +45,8 @@ class DocumentValue:
     local_path: str
     remote_key: str | None
     created_at: dt.datetime
+    name: str | None = None
+    hidden_at: dt.datetime | None = None
 
 
 class DocumentRepository(TenantScoped):
@@ -63,6 +65,32 @@ class DocumentRepository(TenantScoped):
         self.session.add(row)
         self.session.flush()
         return row.id
+
+    def add_attachment(
+        self, entity: str, entity_id: int, name: str, sha256: str, local_path: str
+    ) -> int:
+        """Insert a file attached to a thing (kind ``attachment``); returns its id."""
+        row = Document(
+            tenant_id=self.tenant_id,
+            kind="attachment",
+            entity=entity,
+            entity_id=entity_id,
+            sha256=sha256,
+            local_path=local_path,
+            name=name,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def hide(self, document_id: int) -> None:
+        """Hide a document (an attachment detached): the row and its file stay."""
+        self.session.execute(
+            update(Document)
+            .where(Document.tenant_id == self.tenant_id, Document.id == document_id)
+            .values(hidden_at=utc_now())
+            .execution_options(synchronize_session=False)
+        )
 
     def add_many(self, rows: Sequence[NewDocument]) -> list[int]:
         """Insert many document rows in one statement; their ids, in order."""
@@ -197,4 +225,6 @@ def _value(row: Document) -> DocumentValue:
         local_path=row.local_path,
         remote_key=row.remote_key,
         created_at=row.created_at,
+        name=row.name,
+        hidden_at=row.hidden_at,
     )

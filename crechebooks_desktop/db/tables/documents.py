@@ -1,6 +1,8 @@
-"""Generated documents (archived PDFs)."""
+"""Archived documents: generated PDFs, and files attached to invoices."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,6 +13,7 @@ from crechebooks_desktop.db.types import (
     Created,
     IntPK,
     TenantId,
+    UtcDateTime,
 )
 
 
@@ -28,3 +31,7 @@ class Document(Base):
     local_path: Mapped[str] = mapped_column(String(500))
     remote_key: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[Created]
+    name: Mapped[str | None] = mapped_column(String(255))
+    """An attachment's file name as attached (None: a generated PDF)."""
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """When an attachment was detached: hidden, never deleted."""

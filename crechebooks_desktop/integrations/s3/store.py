@@ -14,6 +14,7 @@ S3's own code and words, never a credential.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -86,7 +87,7 @@ class S3Store:
                     Bucket=self._s3.bucket,
                     Key=key,
                     Body=data,
-                    ContentType="application/pdf",
+                    ContentType=_content_type(key),
                     Metadata={"sha256": sha256},
                     ChecksumAlgorithm="SHA256",
                     ChecksumSHA256=sha256_checksum(sha256),
@@ -169,3 +170,8 @@ class _Absent(Exception):
 
 class _Taken(Exception):
     """An object was at the key already; nothing was written."""
+
+
+def _content_type(key: str) -> str:
+    """The object's type by its name: PDFs, and the files attached to invoices (issue 16)."""
+    return mimetypes.guess_type(key)[0] or "application/octet-stream"
