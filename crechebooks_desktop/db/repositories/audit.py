@@ -88,21 +88,7 @@ class AuditRepository:
         query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
         if tenant_id is not None:
             query = query.where(AuditRecord.tenant_id == tenant_id)
-        return [
-            AuditValue(
-                id=r.id,
-                tenant_id=r.tenant_id,
-                user_id=r.user_id,
-                username=r.username,
-                at=r.at,
-                action=r.action,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                before=r.before,
-                after=r.after,
-            )
-            for r in self.session.scalars(query)
-        ]
+        return [_value(r) for r in self.session.scalars(query)]
 
     def of_entity(
         self, tenant_id: int, action: str, entity: str, entity_id: int
@@ -118,21 +104,7 @@ class AuditRepository:
             )
             .order_by(AuditRecord.id)
         )
-        return [
-            AuditValue(
-                id=r.id,
-                tenant_id=r.tenant_id,
-                user_id=r.user_id,
-                username=r.username,
-                at=r.at,
-                action=r.action,
-                entity=r.entity,
-                entity_id=r.entity_id,
-                before=r.before,
-                after=r.after,
-            )
-            for r in self.session.scalars(query)
-        ]
+        return [_value(r) for r in self.session.scalars(query)]
 
     def has_action(self, tenant_id: int, action: str) -> bool:
         """Whether the creche's log holds a record of this action (e.g. ``demo.create``)."""
@@ -142,3 +114,19 @@ class AuditRepository:
             .limit(1)
         )
         return self.session.scalar(query) is not None
+
+
+def _value(r: AuditRecord) -> AuditValue:
+    """A stored record as the value the services read."""
+    return AuditValue(
+        id=r.id,
+        tenant_id=r.tenant_id,
+        user_id=r.user_id,
+        username=r.username,
+        at=r.at,
+        action=r.action,
+        entity=r.entity,
+        entity_id=r.entity_id,
+        before=r.before,
+        after=r.after,
+    )
