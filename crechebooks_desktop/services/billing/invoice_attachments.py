@@ -38,6 +38,7 @@ from crechebooks_desktop.services.sync.documents import queue_uploads
 
 __all__ = [
     "ATTACHMENT_KIND",
+    "EXTENSIONS",
     "SIZE_LIMIT",
     "Attachment",
     "attach_files",
@@ -72,6 +73,8 @@ _MAGIC: dict[str, tuple[bytes, ...] | None] = {
     ".csv": None,
 }
 """Allowed extensions and the first bytes their files must start with (None: text)."""
+EXTENSIONS = tuple(sorted(_MAGIC))
+"""The extensions a file may have to be attached (``.pdf``, ``.png``...)."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -285,7 +288,7 @@ def _read_checked(file: Path) -> bytes:
     if extension not in _MAGIC:
         raise RuleViolation(
             f"{file}: cannot attach a {extension or 'file without an extension'} "
-            f"(allowed: {', '.join(sorted(_MAGIC))})"
+            f"(allowed: {', '.join(EXTENSIONS)})"
         )
     try:
         size = file.stat().st_size

@@ -1,4 +1,4 @@
-"""The selected invoice: who, when, its lines, the money applied to it, and its notes."""
+"""The selected invoice: who, when, its lines, the money applied to it, its notes and files."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
+from crechebooks_desktop.ui.invoices.attachments import InvoiceAttachments
 from crechebooks_desktop.ui.invoices.jobs import Detail
 from crechebooks_desktop.ui.invoices.model import status_text
 from crechebooks_desktop.ui.invoices.notes import InvoiceNotes
@@ -54,6 +55,8 @@ class InvoiceDetail(QWidget):
         self.totals.setWordWrap(True)
         self.payments = _table(["Applied from", "Date", "Amount"])
         self.notes = InvoiceNotes()
+        self.attachments = InvoiceAttachments()
+        self.attachments.accept_drops_on(self)  # files dropped anywhere on the pane
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
@@ -62,6 +65,7 @@ class InvoiceDetail(QWidget):
         layout.addWidget(QLabel("Payments and credit applied"))
         layout.addWidget(self.payments, 1)
         layout.addWidget(self.notes, 1)
+        layout.addWidget(self.attachments, 1)
 
     def clear(self) -> None:
         """Nothing selected."""
@@ -70,6 +74,7 @@ class InvoiceDetail(QWidget):
         self.payments.setRowCount(0)
         self.totals.clear()
         self.notes.clear()
+        self.attachments.clear()
 
     def show_detail(self, detail: Detail, style: MoneyStyle) -> None:
         """Fill the pane from an invoice and its allocations."""
@@ -117,3 +122,4 @@ class InvoiceDetail(QWidget):
                 self.payments.setItem(row, column, item)
         self.notes.set_editable(detail.may_edit)
         self.notes.show_notes(inv.number, inv.notes)
+        self.attachments.show_invoice(inv.number, detail.may_edit)

@@ -91,6 +91,7 @@ class InvoicesView(QWidget):
         self.model.opened.connect(self._on_opened)
         self.detail = InvoiceDetail()
         self.detail.notes.save_requested.connect(self.save_note)
+        self.detail.attachments.bind(session)
         self._build_filters()
         self._build_actions()
         self.table = self._build_table()
