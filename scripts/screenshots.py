@@ -15,16 +15,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QColor, QImage
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import PaymentMethod, SyncTarget
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
 from crechebooks_desktop.services.admin.creches import change_setting
 from crechebooks_desktop.services.admin.users import acting_user, add_user, disable_user
+from crechebooks_desktop.services.billing.invoice_attachments import attach_files
 from crechebooks_desktop.services.billing.invoice_lifecycle import send_month
 from crechebooks_desktop.services.billing.monthly_run import generate_month
 from crechebooks_desktop.services.demo.creche import create_demo_creche
@@ -600,6 +603,78 @@ def offboarding_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def attachment_files(folder: Path) -> list[Path]:
+    """What an office keeps with an invoice: a signed agreement, a proof of payment, a form."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, title in (
+        ("enrolment-agreement.pdf", "Enrolment agreement, signed by both parents"),
+        ("medical-form.pdf", "Medical and emergency contact form"),
+    ):
+        out = io.BytesIO()
+        canvas = Canvas(out, pagesize=A4)
+        for line in range(40):
+            canvas.drawString(72, 780 - line * 18, f"{title}: clause {line + 1}")
+        canvas.showPage()
+        canvas.save()
+        path = folder / name
+        path.write_bytes(out.getvalue())
+        made.append(path)
+    photo = QImage(900, 1200, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#f4f1e8"))
+    photo_path = folder / "proof-of-payment.jpg"
+    photo.save(str(photo_path), "JPG", 90)
+    return [made[0], photo_path, made[1]]
+
+
+def attachments_pictures(app, path: Path) -> list[str]:
+    """The Invoices tab with an invoice's attachments listed: two kept earlier, one just added."""
+    saved = ["invoice-attachments.png"]
+    month = TODAY.replace(day=1)
+    files = attachment_files(path.parent / "scans")
+    book, _ = Book.open(settings_for(str(path)))
+    with book.write(1) as uow:
+        biggest = max(uow.invoices.find(InvoiceFilter(month=month)), key=lambda i: i.total_cents)
+        number = biggest.number
+        attach_files(uow, acting_user(uow, 1, "thandi"), number, files[:-1], book.settings.data_dir)
+    book.close()
+    shell = picture_shell(path)
+    quiet_banner(shell)
+    view = shell.window.invoices
+    attachments = view.detail.attachments
+    steps: list[str] = []
+
+    def households_loaded(_count: int) -> None:
+        shell.window.households.loaded.disconnect(households_loaded)
+        shell.window.tabs.setCurrentWidget(view)
+        view.loaded.connect(invoices_loaded)
+        view.select_month(month)
+
+    def invoices_loaded(_count: int) -> None:
+        view.loaded.disconnect(invoices_loaded)
+        attachments.listed.connect(listed)
+        view.table.selectRow(view.model.row_of_number(number))
+
+    def listed(_number: str, count: int) -> None:
+        if count == len(files) - 1 and not steps:
+            steps.append("attach")
+            attachments.attach(files[-1:])  # as the office would drop it on the pane
+        elif count == len(files) and steps == ["attach"]:
+            steps.append("shot")
+            QTimer.singleShot(1000, shot)
+
+    def shot() -> None:
+        view.detail.extras.setCurrentWidget(attachments)
+        attachments.table.selectRow(0)
+        app.processEvents()
+        shell.window.grab().save(str(DOCS / saved[0]))
+        app.quit()
+
+    shell.window.households.loaded.connect(households_loaded)
+    run_until_quit(app, shell)
+    return saved
+
+
 def mapped_statement(folder: Path) -> Path:
     """A statement in a layout no bank's profile reads (its date column is "Dated")."""
     rows = (
@@ -848,6 +923,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     only = {
         "admin": admin_pictures,
+        "attachments": attachments_pictures,
         "roster": roster_pictures,
         "offboarding": offboarding_pictures,
         "mapping": mapping_pictures,
@@ -878,6 +954,7 @@ def main() -> int:
         later += admin_pictures(app, admin)
         later += roster_pictures(app, admin)
         later += offboarding_pictures(app, admin)
+        later += attachments_pictures(app, admin)
         later += mapping_pictures(app, admin)
         later += pdf_break_pictures(app, admin)
         later += sync_pictures(app, Path(tmp) / "Sunflower Kids Xero" / "book.sqlite")

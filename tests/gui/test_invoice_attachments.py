@@ -187,7 +187,7 @@ def test_files_chosen_with_attach_are_kept_and_listed(
 ) -> None:
     widget = pane.widget
     assert widget.names() == []
-    assert widget.title.text() == "Attachments: none yet (drop files here or use Attach…)"
+    assert widget.status.text() == "No files yet: drop them here or use Attach…"
     assert widget.attach_button.isEnabled()
     assert not widget.open_button.isEnabled()
     assert not widget.remove_button.isEnabled()
@@ -204,8 +204,7 @@ def test_files_chosen_with_attach_are_kept_and_listed(
     assert [r[1] for r in rows] == [size_text(pdf.stat().st_size), size_text(png.stat().st_size)]
     assert all(r[1].endswith(" KB") for r in rows)
     assert [r[3] for r in rows] == ["admin", "admin"]
-    assert all(re.fullmatch(r"\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d", r[2]) for r in rows)
-    assert widget.title.text() == "Attachments (2)"
+    assert all(re.fullmatch(r"\d\d [A-Z][a-z]{2} \d{4}", r[2]) for r in rows)
     assert widget.status.text() == "Attached agreement.pdf, proof.png."
     kept = pane.service_list()
     assert [(a.name, a.sha256) for a in kept] == [
@@ -226,7 +225,7 @@ def test_files_dropped_on_the_pane_are_attached(qtbot, pane: Pane, no_dialogs) -
     assert entered.isAccepted()
     assert widget.status.text() == f"Drop to attach to {INV}"
     QApplication.sendEvent(widget, QDragLeaveEvent())
-    assert widget.status.text() == ""
+    assert widget.status.text() == "No files yet: drop them here or use Attach…"
     assert _drag_enter(widget, mime).isAccepted()
     with qtbot.waitSignal(widget.listed, timeout=10_000) as shown:
         dropped = _drop(widget, mime)
@@ -435,7 +434,7 @@ def test_the_list_follows_the_invoice_shown(qtbot, pane: Pane, monkeypatch) -> N
         pass
     qtbot.waitUntil(lambda: widget.number() == OTHER and widget.names() == [], timeout=10_000)
     widget.clear()
-    assert (widget.number(), widget.names(), widget.title.text()) == (None, [], "Attachments")
+    assert (widget.number(), widget.names(), widget.status.text()) == (None, [], "")
     assert not widget.attach_button.isEnabled()
     assert not _drag_enter(widget, _files_mime(pdf_file(pane.files, "x.pdf"))).isAccepted()
 
@@ -476,18 +475,26 @@ def test_the_detail_pane_lists_attaches_and_takes_drops(
         attachments.attach_button.click()
     qtbot.waitUntil(lambda: attachments.names() == ["agreement.pdf"], timeout=10_000)
 
-    # Dropped anywhere on the pane (here on the pane itself, outside the list).
+    assert view.detail.extras.tabText(1) == "Attachments (1)"
+
+    # Dropped anywhere on the pane (here on the pane itself, outside the list),
+    # with the notes showing: the attachments come forward.
+    view.detail.extras.setCurrentWidget(view.detail.notes)
     mime = _files_mime(png)
     assert _drag_enter(view.detail, mime).isAccepted()
+    assert view.detail.extras.currentWidget() is attachments
     assert attachments.status.text() == f"Drop to attach to {INV}"
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         assert _drop(view.detail, mime).isAccepted()
     qtbot.waitUntil(lambda: attachments.names() == ["agreement.pdf", "proof.png"], timeout=10_000)
 
+    assert view.detail.extras.tabText(1) == "Attachments (2)"
     _select(qtbot, view, OTHER)
     assert attachments.names() == []
+    assert view.detail.extras.tabText(1) == "Attachments"
     _select(qtbot, view, INV)
     assert attachments.names() == ["agreement.pdf", "proof.png"]
+    assert view.detail.extras.tabText(1) == "Attachments (2)"
     assert no_dialogs == []
 
     book, _ = Book.open(settings_for(str(demo_first_day_path)))
@@ -515,7 +522,7 @@ def test_an_owner_viewer_sees_the_pane_s_buttons_disabled(
     view = _invoices_tab(qtbot, open_shell(demo_first_day_path, "olivia"))
     attachments = view.detail.attachments
     _select(qtbot, view, INV)
-    assert attachments.title.text() == "Attachments: none"
+    assert attachments.status.text() == "No files attached."
     assert not attachments.attach_button.isEnabled()
     assert not attachments.remove_button.isEnabled()
     assert not _drag_enter(view.detail, _files_mime(pdf_file(tmp_path))).isAccepted()

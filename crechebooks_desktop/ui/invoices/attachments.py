@@ -51,11 +51,11 @@ def size_text(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def when(moment: dt.datetime) -> str:
-    """``21 Nov 2026 14:02`` in the computer's time (the book keeps UTC)."""
+def local(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC, with or without its zone) in the computer's own time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return f"{moment.astimezone():%d %b %Y %H:%M}"
+    return moment.astimezone()
 
 
 def local_files(mime: QMimeData) -> list[Path]:
@@ -75,9 +75,11 @@ class InvoiceAttachments(QWidget):
 
     Signals:
         listed(str, int): an invoice's attachments were shown; its number and how many.
+        wanted(): files are dragged over that it would take (its tab should show).
     """
 
     listed = Signal(str, int)
+    wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,9 +90,11 @@ class InvoiceAttachments(QWidget):
         self._busy = False
         self._rows: list[Attachment] = []
         self._read = False  # the shown invoice's attachments have been read
+        self._said = ""  # what the last action or drag has to say (else a hint)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Name", "Size", "Attached", "By"])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -109,13 +113,12 @@ class InvoiceAttachments(QWidget):
         self.status.setObjectName("attachmentsStatus")
         self.status.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.status, 1)
+        row.addStretch(1)
         for button in (self.attach_button, self.open_button, self.remove_button):
             row.addWidget(button)
-        self.title = QLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self.accept_drops_on(self)
@@ -136,9 +139,8 @@ class InvoiceAttachments(QWidget):
         """No invoice selected."""
         self._number = None
         self._read = False
+        self._said = ""
         self._show([])
-        self.status.clear()
-        self._update()
 
     def show_invoice(self, number: str, editable: bool) -> None:
         """Show an invoice's attachments; ``editable``: the user may attach and remove.
@@ -148,8 +150,8 @@ class InvoiceAttachments(QWidget):
         if number != self._number:
             self._number = number
             self._read = False
+            self._said = ""
             self._show([])
-            self.status.clear()
         self._editable = editable
         self._update()
         self.refresh()
@@ -199,13 +201,15 @@ class InvoiceAttachments(QWidget):
             name = QTableWidgetItem(one.name)
             original = f"Attached as {one.original}\n" if one.original != one.name else ""
             name.setToolTip(f"{original}SHA-256 {one.sha256}\n{one.path}")
+            added = QTableWidgetItem(f"{local(one.added_at):%d %b %Y}")
+            added.setToolTip(f"{local(one.added_at):%d %b %Y %H:%M}")
             size = QTableWidgetItem(size_text(one.size))
             size.setTextAlignment(_RIGHT)
             for column, item in enumerate(
                 (
                     name,
                     size,
-                    QTableWidgetItem(when(one.added_at)),
+                    added,
                     QTableWidgetItem(one.added_by or "—"),
                 )
             ):
@@ -214,18 +218,17 @@ class InvoiceAttachments(QWidget):
                 self.table.selectRow(index)
         self._update()
 
-    def _update_title(self) -> None:
+    def _hint(self) -> str:
+        if self._number is None or not self._read:
+            return ""
         if self._rows:
-            self.title.setText(f"Attachments ({len(self._rows)})")
-        elif not self._read:
-            self.title.setText("Attachments")
-        elif self._editable:
-            self.title.setText("Attachments: none yet (drop files here or use Attach…)")
-        else:
-            self.title.setText("Attachments: none")
+            return f"Files kept with {self._number}; double-click one to open it."
+        if self._editable:
+            return "No files yet: drop them here or use Attach…"
+        return "No files attached."
 
     def _update(self) -> None:
-        self._update_title()
+        self.status.setText(self._said or self._hint())
         chosen = self.selected() is not None
         may = self._editable and self._number is not None
         self.attach_button.setEnabled(self.may_attach())
@@ -238,7 +241,8 @@ class InvoiceAttachments(QWidget):
         self.remove_button.setToolTip(tip)
 
     def _say(self, text: str) -> None:
-        self.status.setText(text)
+        self._said = text
+        self.status.setText(text or self._hint())
 
     # -- attaching --------------------------------------------------------------------------
 
@@ -360,6 +364,8 @@ class InvoiceAttachments(QWidget):
             elif isinstance(event, QDragEnterEvent | QDragMoveEvent):
                 event.acceptProposedAction()
                 self._say(f"Drop to attach to {self._number}")
+                if event.type() == QEvent.Type.DragEnter:
+                    self.wanted.emit()
             else:
                 event.acceptProposedAction()
                 self._say("")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -57,15 +58,21 @@ class InvoiceDetail(QWidget):
         self.notes = InvoiceNotes()
         self.attachments = InvoiceAttachments()
         self.attachments.accept_drops_on(self)  # files dropped anywhere on the pane
+        # Notes and files share the foot of the pane, so the lines keep their room.
+        self.extras = QTabWidget()
+        self.extras.setDocumentMode(True)
+        self.extras.addTab(self.notes, "Notes")
+        self.extras.addTab(self.attachments, "Attachments")
+        self.attachments.listed.connect(self._count_attachments)
+        self.attachments.wanted.connect(lambda: self.extras.setCurrentWidget(self.attachments))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.heading)
-        layout.addWidget(self.lines, 3)
+        layout.addWidget(self.lines, 2)
         layout.addWidget(self.totals)
         layout.addWidget(QLabel("Payments and credit applied"))
         layout.addWidget(self.payments, 1)
-        layout.addWidget(self.notes, 1)
-        layout.addWidget(self.attachments, 1)
+        layout.addWidget(self.extras, 3)
 
     def clear(self) -> None:
         """Nothing selected."""
@@ -75,6 +82,7 @@ class InvoiceDetail(QWidget):
         self.totals.clear()
         self.notes.clear()
         self.attachments.clear()
+        self._count_attachments("", 0)
 
     def show_detail(self, detail: Detail, style: MoneyStyle) -> None:
         """Fill the pane from an invoice and its allocations."""
@@ -122,4 +130,10 @@ class InvoiceDetail(QWidget):
                 self.payments.setItem(row, column, item)
         self.notes.set_editable(detail.may_edit)
         self.notes.show_notes(inv.number, inv.notes)
+        if inv.number != self.attachments.number():
+            self._count_attachments(inv.number, 0)
         self.attachments.show_invoice(inv.number, detail.may_edit)
+
+    def _count_attachments(self, _number: str, count: int) -> None:
+        index = self.extras.indexOf(self.attachments)
+        self.extras.setTabText(index, f"Attachments ({count})" if count else "Attachments")
