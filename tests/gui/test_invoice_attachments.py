@@ -10,12 +10,20 @@ import io
 import re
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QImage
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+)
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from reportlab.pdfgen.canvas import Canvas
 
@@ -31,6 +39,7 @@ from crechebooks_desktop.services.demo.creche import DemoResult
 from crechebooks_desktop.services.documents import sha256_hex
 from crechebooks_desktop.settings import settings_for
 from crechebooks_desktop.ui.executor import Executor
+from crechebooks_desktop.ui.invoices import attachment_jobs
 from crechebooks_desktop.ui.invoices.attachments import InvoiceAttachments, size_text
 from crechebooks_desktop.ui.ops import BookSession, Workplace
 from tests.billing_fixtures import audit_actions
@@ -227,6 +236,16 @@ def test_files_dropped_on_the_pane_are_attached(qtbot, pane: Pane, no_dialogs) -
     QApplication.sendEvent(widget, QDragLeaveEvent())
     assert widget.status.text() == "No files yet: drop them here or use Attach…"
     assert _drag_enter(widget, mime).isAccepted()
+    moved = QDragMoveEvent(
+        QPoint(30, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    moved.setAccepted(False)
+    QApplication.sendEvent(widget, moved)
+    assert moved.isAccepted()
     with qtbot.waitSignal(widget.listed, timeout=10_000) as shown:
         dropped = _drop(widget, mime)
     assert dropped.isAccepted()
@@ -360,6 +379,7 @@ def test_remove_asks_then_hides_the_file_and_keeps_it(
         ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "not a .pdf file"),
         ("gone.pdf", None, "no such file"),
     ],
+    ids=["too-big", "wrong-type", "not-what-it-says", "missing"],
 )
 def test_a_bad_file_is_refused_with_its_reason_and_nothing_changes(
     qtbot, pane: Pane, monkeypatch, no_dialogs, name: str, data: bytes | None, said: str
@@ -437,6 +457,39 @@ def test_the_list_follows_the_invoice_shown(qtbot, pane: Pane, monkeypatch) -> N
     assert (widget.number(), widget.names(), widget.status.text()) == (None, [], "")
     assert not widget.attach_button.isEnabled()
     assert not _drag_enter(widget, _files_mime(pdf_file(pane.files, "x.pdf"))).isAccepted()
+
+
+class _CommitFails:
+    """The book, but every write transaction fails as it would commit."""
+
+    def __init__(self, book: Book) -> None:
+        self._book = book
+        self.settings = book.settings
+
+    @contextmanager
+    def write(self, tenant: int) -> Iterator[object]:
+        with self._book.write(tenant) as uow:
+            yield uow
+            raise OSError("the disk is full")
+
+
+def test_a_commit_that_fails_leaves_no_file_behind(pane: Pane) -> None:
+    workplace = pane.widget._session.workplace  # type: ignore[union-attr]
+    files = [pdf_file(pane.files), png_file(pane.files)]
+    with pytest.raises(OSError, match="the disk is full"):
+        attachment_jobs.attach(_CommitFails(pane.book), workplace, INV, files)  # type: ignore[arg-type]
+    assert pane.service_list() == []
+    assert not pane.folder.exists() or list(pane.folder.iterdir()) == []
+
+
+def test_the_session_s_copies_are_removed_at_exit(tmp_path: Path) -> None:
+    folder = tmp_path / "copies"
+    (folder / INV).mkdir(parents=True)
+    copy = folder / INV / "agreement.pdf"
+    copy.write_bytes(b"%PDF-1.4")
+    copy.chmod(stat.S_IRUSR)  # read-only, as every copy is made
+    attachment_jobs._remove(folder)
+    assert not folder.exists()
 
 
 # --------------------------------------------------------------------------- in the window
