@@ -253,7 +253,13 @@ def child(url: str, before: bool) -> dict[str, Any]:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.services.lists import bank_queue, invoices
     from crechebooks_desktop.services.lists.bank_queue import QueueGroup, QueueSpec
-    from crechebooks_desktop.services.lists.invoices import InvoiceListSpec, InvoiceSort
+    from crechebooks_desktop.domain.enums import InvoiceStatus
+    from crechebooks_desktop.services.lists.invoices import (
+        Between,
+        InvoiceFilter,
+        InvoiceListSpec,
+        InvoiceSort,
+    )
     from crechebooks_desktop.settings import settings_for
     from crechebooks_desktop.ui.common.paging import PAGE_SIZE, SAMPLE_EVERY, KnownKeys
 
@@ -296,6 +302,50 @@ def child(url: str, before: bool) -> dict[str, Any]:
         ("inv_sort_child", InvoiceListSpec(InvoiceSort.CHILD)),
         ("inv_month", InvoiceListSpec(month=dt.date(2022, 6, 1))),
         ("inv_filter_text", InvoiceListSpec(text="dlamini")),
+        # The filter bar's (issue 16).
+        (
+            "inv_bar_owing",
+            InvoiceListSpec(
+                where=InvoiceFilter(
+                    statuses=(
+                        InvoiceStatus.SENT,
+                        InvoiceStatus.OVERDUE,
+                        InvoiceStatus.PARTIALLY_PAID,
+                    ),
+                    balance=Between(400_000, None),
+                )
+            ),
+        ),
+        (
+            "inv_bar_households",
+            InvoiceListSpec(
+                InvoiceSort.HOUSEHOLD,
+                where=InvoiceFilter(
+                    households=("DLAMINI0000", "Mrs Lerato Nkosi"),
+                ),
+            ),
+        ),
+        (
+            "inv_bar_ranges",
+            InvoiceListSpec(
+                InvoiceSort.TOTAL,
+                True,
+                where=InvoiceFilter(
+                    issued=Between(dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+                    total=Between(400_000, 500_000),
+                    discount=Between(None, 0),
+                ),
+            ),
+        ),
+        (
+            "inv_bar_child_fee",
+            InvoiceListSpec(
+                where=InvoiceFilter(
+                    children=("Sipho",),
+                    fees=("Full Day",),
+                )
+            ),
+        ),
     ):
         job(label, lambda uow, s=other: invoices.open_list(uow, s, PAGE_SIZE))  # type: ignore[misc]
     newest = opened.totals.count  # the last invoice's id: the end of the list
@@ -354,6 +404,14 @@ def report(name: str, f: dict[str, Any]) -> None:
     show("open sorted by child", f["inv_sort_child"])
     show("open one month (June 2022)", f["inv_month"])
     show("open filtered by “dlamini”", f["inv_filter_text"])
+    show("filter bar: sent, overdue or part paid, owing ≥ R4 000", f["inv_bar_owing"],
+         TARGET_OPEN_S)  # fmt: skip
+    show("filter bar: two households (a reference, a parent's name)", f["inv_bar_households"],
+         TARGET_OPEN_S)  # fmt: skip
+    show("filter bar: issued in 2023, total R4 000–R5 000, no discount", f["inv_bar_ranges"],
+         TARGET_OPEN_S)  # fmt: skip
+    show("filter bar: a child's name and a fee structure", f["inv_bar_child_fee"],
+         TARGET_OPEN_S)  # fmt: skip
     show("reload keeping the last invoice selected (its page too)", f["inv_keep_last"])
     review = f"{f['queue_rows']:,}".replace(",", " ")
     everything = f"{f['queue_all_rows']:,}".replace(",", " ")

@@ -14,14 +14,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shiboken6
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QImage
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
-from crechebooks_desktop.domain.enums import PaymentMethod, SyncTarget
+from crechebooks_desktop.domain.enums import InvoiceStatus, PaymentMethod, SyncTarget
 from crechebooks_desktop.domain.money import format_rands
 from crechebooks_desktop.domain.roles import Role
 from crechebooks_desktop.domain.roster import FeeRate
@@ -44,6 +44,7 @@ from crechebooks_desktop.ui.admin.users_dialog import UsersDialog
 from crechebooks_desktop.ui.fees.dialog import FeesDialog
 from crechebooks_desktop.ui.households.enrolment_dialog import EnrolmentDialog
 from crechebooks_desktop.ui.households.household_dialog import HouseholdDialog
+from crechebooks_desktop.ui.invoices.filter_values import BarFilters
 from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
@@ -54,6 +55,14 @@ from crechebooks_desktop.ui.statements import jobs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TODAY = dt.date.today()
+
+
+def own_window_settings() -> None:
+    """Pictures start from the window's defaults, not what this computer's user remembered."""
+    folder = tempfile.mkdtemp(prefix="crechebooks-pictures-settings-")
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(kind, scope, folder)
 
 
 def demo_book(path: Path) -> None:
@@ -570,6 +579,43 @@ def roster_pictures(app, path: Path) -> list[str]:
     return saved
 
 
+def filters_pictures(app, path: Path) -> list[str]:
+    """The Invoices tab narrowed by the filter bar, its panel of ranges open."""
+    saved = ["invoice-filters.png"]
+    shell = picture_shell(path)
+    quiet_banner(shell)
+    view = shell.window.invoices
+    month = TODAY.replace(day=1)
+    chosen = BarFilters(
+        statuses=(InvoiceStatus.SENT, InvoiceStatus.OVERDUE, InvoiceStatus.PARTIALLY_PAID),
+        fees=("Full Day (07:00-17:30)",),
+        issued=(month_back(month, 2), None),
+        balance=(100_000, None),
+    )
+
+    def ready(_workplace: object) -> None:
+        shell.window.tabs.setCurrentWidget(view)
+        view.loaded.connect(narrowed)
+        view.filter_bar.show_filters(chosen)
+        view.filter_bar.more_button.setChecked(True)
+        view.select_month(None)
+
+    def narrowed(_count: int) -> None:
+        if view.current_filter().more != chosen:
+            return
+        view.loaded.disconnect(narrowed)
+        view.table.selectRow(0)
+        QTimer.singleShot(800, shot)
+
+    def shot() -> None:
+        shell.window.grab().save(str(DOCS / saved[0]))
+        app.quit()
+
+    shell.session.workplace_changed.connect(ready)
+    run_until_quit(app, shell)
+    return saved
+
+
 def offboarding_pictures(app, path: Path) -> list[str]:
     """The offboarding dialog over the Households tab: a child leaving, its credit applied."""
     saved = ["offboarding-dialog.png"]
@@ -926,12 +972,14 @@ def main() -> int:
         "attachments": attachments_pictures,
         "roster": roster_pictures,
         "offboarding": offboarding_pictures,
+        "filters": filters_pictures,
         "mapping": mapping_pictures,
         "pdf": pdf_break_pictures,
         "sync": sync_pictures,
     }
     parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
+    own_window_settings()
     app = application()
     if args.only is not None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -953,6 +1001,7 @@ def main() -> int:
         admin_book(admin)
         later += admin_pictures(app, admin)
         later += roster_pictures(app, admin)
+        later += filters_pictures(app, admin)
         later += offboarding_pictures(app, admin)
         later += attachments_pictures(app, admin)
         later += mapping_pictures(app, admin)

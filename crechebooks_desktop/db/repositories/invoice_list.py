@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, case, func, literal, or_, select
 
 from crechebooks_desktop.db.repositories.bulk import table_of
+from crechebooks_desktop.db.repositories.invoice_filters import InvoiceFilter, invoice_conditions
 from crechebooks_desktop.db.repositories.keyset import Key, KeysetList
 from crechebooks_desktop.db.tables import Child, Household, Invoice
 from crechebooks_desktop.domain.enums import InvoiceKind, InvoiceStatus
@@ -54,6 +55,9 @@ class InvoiceListSpec:
         household_ref: only this household (its account reference, any case).
         text: words that must each appear in the number, the notes, the
             household's reference or parent names, or the child's names (any case).
+        where: the filter bar's other filters (issue 16): several statuses,
+            households or children, fee structures, and ranges of dates and
+            amounts, as ``invoices list`` takes them.
     """
 
     sort: InvoiceSort = InvoiceSort.NUMBER
@@ -62,6 +66,7 @@ class InvoiceListSpec:
     status: InvoiceStatus | None = None
     household_ref: str | None = None
     text: str = ""
+    where: InvoiceFilter = field(default_factory=InvoiceFilter)
 
     def words(self) -> list[str]:
         """The text filter's words."""
@@ -168,9 +173,10 @@ class InvoiceListRepository(KeysetList[InvoiceListSpec, InvoiceListRow]):
     def keys_query(self, spec: InvoiceListSpec) -> Select[Any]:
         """Only the joins the filters and the order need (counting 200,000 rows joins nothing)."""
         query = select(Invoice.id).select_from(Invoice)
-        if spec.household_ref or spec.sort is InvoiceSort.HOUSEHOLD:
+        by_child = spec.sort is InvoiceSort.CHILD or bool(spec.where.children)
+        if spec.household_ref or spec.sort is InvoiceSort.HOUSEHOLD or spec.where.households:
             query = query.join(Household, Household.id == Invoice.household_id)
-        if spec.sort is InvoiceSort.CHILD:
+        if by_child:
             query = query.outerjoin(Child, Child.id == Invoice.child_id)
         return query.where(*self._where(spec))
 
@@ -197,6 +203,10 @@ class InvoiceListRepository(KeysetList[InvoiceListSpec, InvoiceListRow]):
                 func.upper(Household.account_ref) == spec.household_ref.strip().upper()
             )
         conditions.extend(self._holds(word) for word in spec.words())
+        if spec.where != InvoiceFilter():
+            dialect = self.session.get_bind().dialect.name
+            # The first condition is the creche's, already there.
+            conditions.extend(invoice_conditions(self.tenant_id, spec.where, dialect)[1:])
         return conditions
 
     def _holds(self, word: str) -> ColumnElement[bool]:

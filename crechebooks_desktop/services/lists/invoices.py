@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crechebooks_desktop.db.repositories.invoice_filters import Between, InvoiceFilter
 from crechebooks_desktop.db.repositories.invoice_list import (
     InvoiceListRow,
     InvoiceListSpec,
@@ -18,6 +19,8 @@ from crechebooks_desktop.db.repositories.keyset import Around, Key
 from crechebooks_desktop.db.unit_of_work import UnitOfWork
 
 __all__ = [
+    "Between",
+    "InvoiceFilter",
     "InvoiceListRow",
     "InvoiceListSpec",
     "InvoiceListTotals",

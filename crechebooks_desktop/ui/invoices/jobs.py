@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from crechebooks_desktop.ui.common.paging import (
     PageResult,
     read_planned,
 )
+from crechebooks_desktop.ui.invoices.filter_values import BarFilters
 from crechebooks_desktop.ui.ops import Workplace
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class ListOrder:
         status: only this status.
         household_ref: only this household.
         text: words to find in numbers, households, parents and children.
+        more: the filter bar's other filters (several statuses, names, fee
+            structures, date and amount ranges; issue 16).
     """
 
     sort: str = "number"
@@ -52,6 +55,7 @@ class ListOrder:
     status: InvoiceStatus | None = None
     household_ref: str | None = None
     text: str = ""
+    more: BarFilters = field(default_factory=BarFilters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +69,26 @@ class Detail:
 
 def _spec(order: ListOrder) -> InvoiceListSpec:
     from crechebooks_desktop.services.lists.invoices import (  # noqa: PLC0415
+        Between,
+        InvoiceFilter,
         InvoiceListSpec,
         InvoiceSort,
     )
 
+    more = order.more
+    where = InvoiceFilter(
+        statuses=more.statuses,
+        households=more.households,
+        children=more.children,
+        fees=more.fees,
+        issued=Between(*more.issued),
+        due=Between(*more.due),
+        subtotal=Between(*more.subtotal),
+        discount=Between(*more.discount),
+        vat=Between(*more.vat),
+        total=Between(*more.total),
+        balance=Between(*more.balance),
+    )
     return InvoiceListSpec(
         InvoiceSort(order.sort),
         order.descending,
@@ -76,6 +96,7 @@ def _spec(order: ListOrder) -> InvoiceListSpec:
         order.status,
         order.household_ref,
         order.text,
+        where,
     )
 
 

@@ -8,17 +8,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -42,15 +40,14 @@ from crechebooks_desktop.ui.invoices.dialogs import (
     NewInvoiceDialog,
     vat_choice,
 )
-from crechebooks_desktop.ui.invoices.model import Column, InvoiceListModel, status_text
+from crechebooks_desktop.ui.invoices.filter_bar import InvoiceFilterBar
+from crechebooks_desktop.ui.invoices.model import Column, InvoiceListModel
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
     from crechebooks_desktop.db.book import Book
     from crechebooks_desktop.services.lists.invoices import InvoiceListRow, InvoiceListTotals
 
-FILTER_DELAY_MS = 250
-"""Typing pauses this long before the words filter the list (one query, not one per key)."""
 _WIDTHS = {
     Column.NUMBER: 130,
     Column.HOUSEHOLD: 110,
@@ -125,32 +122,14 @@ class InvoicesView(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build_filters(self) -> None:
-        self.month = QComboBox()
-        self.month.addItem("All months", None)
-        first = self._today.replace(day=1)
-        for back in range(-1, 18):  # next month, this month and the 17 before
-            year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-            day = dt.date(year, month + 1, 1)
-            self.month.addItem(day.strftime("%B %Y"), day)
-        self.month.setCurrentIndex(2)
-        self.status = QComboBox()
-        self.status.addItem("Any status", None)
-        for status in InvoiceStatus:
-            self.status.addItem(status_text(status), status)
-        self.household = QLineEdit(placeholderText="Household ref")
-        self.household.setMaximumWidth(140)
-        self.search = QLineEdit(placeholderText="Search number, family, child, notes…")
-        self.search.setClearButtonEnabled(True)
-        self.month.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.status.currentIndexChanged.connect(lambda _i: self.apply_filters())
-        self.household.editingFinished.connect(self.apply_filters)
-        self._search_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self._filters = QHBoxLayout()
-        for widget in (self.month, self.status, self.household):
-            self._filters.addWidget(widget)
-        self._filters.addWidget(self.search, 1)
+        self.filter_bar = InvoiceFilterBar(self._today)
+        bar = self.filter_bar
+        # The widgets by name, for the tab's callers and tests.
+        self.month, self.status, self.search = bar.month, bar.status, bar.search
+        self.household, self.child, self.fee = bar.household, bar.child, bar.fee
+        bar.changed.connect(self.apply_filters)
+        self._filters = QVBoxLayout()
+        self._filters.addWidget(bar)
 
     def _build_actions(self) -> None:
         self._actions = QHBoxLayout()
@@ -202,19 +181,19 @@ class InvoicesView(QWidget):
         )
 
     def current_filter(self) -> jobs.ListOrder:
-        """What the filter widgets select, in the list's current order."""
-        household = self.household.text().strip() or None
+        """What the filter bar selects, in the list's current order."""
         return replace(
             self.model.order,
             month=self.month.currentData(),
-            status=self.status.currentData(),
-            household_ref=household,
-            text=" ".join(self.search.text().split()),
+            status=None,
+            household_ref=None,
+            text=self.filter_bar.words(),
+            more=self.filter_bar.filters(),
         )
 
     def apply_filters(self) -> None:
         """Filter by what the widgets say now (in SQL), keeping the selection if it stays."""
-        self._search_timer.stop()
+        self.filter_bar.stop_typing_timer()
         order = self.current_filter()
         if order == self.model.order:
             return

@@ -103,6 +103,23 @@ def test_the_discount_is_what_the_discount_lines_take_off(billed: Billed) -> Non
     assert all(i.child_ref == "BOTHA02-2" for i in billed.every if i.number in discounted)
 
 
+def test_discount_bounds_with_and_without_zero(billed: Billed) -> None:
+    # Bounds that take in 0 keep the invoices without a discount; the others only discounted ones.
+    taken = sorted({i.discount_cents for i in billed.every if i.discount_cents})
+    d = taken[0]
+    for low, high in [
+        (None, 0), (0, 0), (0, None), (-5, d), (None, d - 1), (None, d), (d, d), (1, None),
+        (d + 1, None), (None, -1), (-10, -1), (1, d - 1),
+    ]:  # fmt: skip
+        found = billed.found(discount=Between(low, high))
+        expected = billed.those(
+            lambda i, lo=low, hi=high: (
+                (lo is None or i.discount_cents >= lo) and (hi is None or i.discount_cents <= hi)
+            )
+        )
+        assert found == expected, (low, high)
+
+
 def test_issue_and_due_dates(billed: Billed) -> None:
     assert billed.found(issued=Between(DEC)) == billed.those(lambda i: i.issue_date >= DEC)
     assert billed.found(issued=Between(NOV, NOV)) == billed.those(lambda i: i.issue_date == NOV)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pytest
 
 from crechebooks_desktop.db.book import Book
+from crechebooks_desktop.db.repositories.invoice_filters import Between, InvoiceFilter
 from crechebooks_desktop.db.repositories.invoice_list import _SORTS, NO_MONTH
 from crechebooks_desktop.db.repositories.invoices import NewInvoice, NewLine
 from crechebooks_desktop.db.tables import Invoice
@@ -173,6 +174,42 @@ def test_every_order_pages_forward_and_backward_to_the_full_list(book: Book, inv
         (
             InvoiceListSpec(InvoiceSort.TOTAL, status=InvoiceStatus.SENT, text="botha anri"),
             lambda r: r.status is InvoiceStatus.SENT and r.household_ref == "BOTHA03",
+        ),
+        # The filter bar's (issue 16): several statuses, names, ranges.
+        (
+            InvoiceListSpec(where=InvoiceFilter(statuses=(InvoiceStatus.SENT, InvoiceStatus.PAID))),
+            lambda r: r.status in {InvoiceStatus.SENT, InvoiceStatus.PAID},
+        ),
+        (
+            InvoiceListSpec(InvoiceSort.HOUSEHOLD, True,
+                            where=InvoiceFilter(households=("botha03", "Mrs Nomsa Dlamini"))),
+            lambda r: r.household_ref in {"BOTHA03", "DLAMINI01"},
+        ),
+        (
+            InvoiceListSpec(InvoiceSort.CHILD,
+                            where=InvoiceFilter(children=("lwazi", "BOTHA03-2"))),
+            lambda r: r.child_name in {"Lwazi Dlamini", "Mia Botha"},
+        ),
+        (
+            InvoiceListSpec(InvoiceSort.BALANCE,
+                            where=InvoiceFilter(total=Between(15_000, 48_500))),
+            lambda r: 15_000 <= r.total_cents <= 48_500,
+        ),
+        (
+            InvoiceListSpec(InvoiceSort.DUE, True, where=InvoiceFilter(
+                issued=Between(dt.date(2026, 5, 1), None), due=Between(None, dt.date(2026, 9, 30))
+            )),
+            lambda r: r.issue_date >= dt.date(2026, 5, 1) and r.due_date <= dt.date(2026, 9, 30),
+        ),
+        (
+            InvoiceListSpec(InvoiceSort.CHILD, text="botha", where=InvoiceFilter(
+                statuses=(InvoiceStatus.DRAFT, InvoiceStatus.VOID), balance=Between(None, 15_000),
+                subtotal=Between(2_000, None), vat=Between(0, 0), discount=Between(0, 0),
+            )),
+            lambda r: r.household_ref == "BOTHA03"
+            and r.status in {InvoiceStatus.DRAFT, InvoiceStatus.VOID}
+            and r.balance_due_cents <= 15_000
+            and r.total_cents >= 2_000,  # no VAT here: the subtotal is the total
         ),
     ],
 )  # fmt: skip
