@@ -693,6 +693,8 @@ def attachments_pictures(app, path: Path) -> list[str]:
     def households_loaded(_count: int) -> None:
         shell.window.households.loaded.disconnect(households_loaded)
         shell.window.tabs.setCurrentWidget(view)
+        view.filter_bar.show_filters(BarFilters())  # not what the filters' picture left set
+        view.filter_bar.more_button.setChecked(False)
         view.loaded.connect(invoices_loaded)
         view.select_month(month)
 
