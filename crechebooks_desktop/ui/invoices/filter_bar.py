@@ -82,6 +82,8 @@ class StatusPicker(QToolButton):
         super().__init__(parent)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Room for the menu's arrow after the text (the style draws it over the text otherwise).
+        self.setStyleSheet("QToolButton { padding: 3px 18px 3px 8px; }")
         menu = QMenu(self)
         self.actions_by_status: dict[InvoiceStatus, QAction] = {}
         for status in InvoiceStatus:
