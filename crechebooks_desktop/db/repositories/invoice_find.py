@@ -83,7 +83,9 @@ class InvoiceFindRepository(TenantScoped):
             .where(
                 Invoice.tenant_id == self.tenant_id,
                 # The pattern is one bound value: SQLite would otherwise rebuild it per row.
-                self._like(Invoice.number, f"%{_escaped(part)}%"),
+                self._like(
+                    Invoice.number, f"%{_escaped(part)}%", cased=part.lower() != part.upper()
+                ),
             )
             .order_by(Invoice.number)
             .limit(limit)
@@ -137,9 +139,15 @@ class InvoiceFindRepository(TenantScoped):
         )
         return {int(household): int(count) for household, count in self.session.execute(query)}
 
-    def _like(self, column: Any, pattern: str) -> ColumnElement[bool]:
-        """``column`` matches ``pattern`` (escaped with ``/``) in any case."""
-        if self.session.get_bind().dialect.name == "sqlite":  # its LIKE ignores ASCII case
+    def _like(self, column: Any, pattern: str, *, cased: bool = True) -> ColumnElement[bool]:
+        """``column`` matches ``pattern`` (escaped with ``/``) in any case.
+
+        A pattern without letters (``cased`` False: digits, dashes) has no case
+        to ignore, and PostgreSQL's ``LIKE`` reads 200,000 numbers several times
+        faster than its ``ILIKE``.
+        """
+        sqlite = self.session.get_bind().dialect.name == "sqlite"  # its LIKE ignores ASCII case
+        if sqlite or not cased:
             return column.like(pattern, escape="/")  # type: ignore[no-any-return]
         return column.ilike(pattern, escape="/")  # type: ignore[no-any-return]
 
