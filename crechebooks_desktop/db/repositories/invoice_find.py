@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from crechebooks_desktop.db.repositories.scoped import TenantScoped
 from crechebooks_desktop.db.tables import Household, Invoice
@@ -76,17 +76,20 @@ class InvoiceFindRepository(TenantScoped):
     def numbers_containing(self, part: str, limit: int) -> list[tuple[int, str]]:
         """(id, number) of up to ``limit`` invoices whose number holds ``part`` (any case).
 
-        In number order; ``%`` and ``_`` are taken literally.
+        In number order; ``%`` and ``_`` are taken literally. Each pattern is
+        one bound value (SQLite would otherwise rebuild it for every row).
         """
+        holds = self._like(Invoice.number, f"%{_escaped(part)}%")
+        if self._postgres() and _cased(part):
+            # PostgreSQL's ILIKE lowers every number first, several times slower than
+            # LIKE: a LIKE with any character for each letter passes only the
+            # numbers that may hold the part (with "INV-2024-1" or "thabo nkosi",
+            # few or none), and ILIKE checks those.
+            loose = "%" + "".join("_" if _cased(c) else _escaped(c) for c in part) + "%"
+            holds = and_(Invoice.number.like(loose, escape="/"), holds)
         query = (
             select(Invoice.id, Invoice.number)
-            .where(
-                Invoice.tenant_id == self.tenant_id,
-                # The pattern is one bound value: SQLite would otherwise rebuild it per row.
-                self._like(
-                    Invoice.number, f"%{_escaped(part)}%", cased=part.lower() != part.upper()
-                ),
-            )
+            .where(Invoice.tenant_id == self.tenant_id, holds)
             .order_by(Invoice.number)
             .limit(limit)
         )
@@ -139,17 +142,23 @@ class InvoiceFindRepository(TenantScoped):
         )
         return {int(household): int(count) for household, count in self.session.execute(query)}
 
-    def _like(self, column: Any, pattern: str, *, cased: bool = True) -> ColumnElement[bool]:
+    def _like(self, column: Any, pattern: str) -> ColumnElement[bool]:
         """``column`` matches ``pattern`` (escaped with ``/``) in any case.
 
-        A pattern without letters (``cased`` False: digits, dashes) has no case
-        to ignore, and PostgreSQL's ``LIKE`` reads 200,000 numbers several times
-        faster than its ``ILIKE``.
+        SQLite's ``LIKE`` ignores ASCII case already; a pattern without letters
+        (digits, dashes) has no case to ignore.
         """
-        sqlite = self.session.get_bind().dialect.name == "sqlite"  # its LIKE ignores ASCII case
-        if sqlite or not cased:
-            return column.like(pattern, escape="/")  # type: ignore[no-any-return]
-        return column.ilike(pattern, escape="/")  # type: ignore[no-any-return]
+        if self._postgres() and _cased(pattern):
+            return column.ilike(pattern, escape="/")  # type: ignore[no-any-return]
+        return column.like(pattern, escape="/")  # type: ignore[no-any-return]
+
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+
+def _cased(text: str) -> bool:
+    """``text`` has letters with a case (``upper`` and ``lower`` differ)."""
+    return text.lower() != text.upper()
 
 
 def _escaped(text: str) -> str:
