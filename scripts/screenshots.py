@@ -888,10 +888,11 @@ def quick_find_pictures(app, path: Path) -> list[str]:
 
     def shot() -> None:
         # The popup is a window of its own: paint it over the window, under the search
-        # box as a screen shows it (the offscreen screen, 800 wide, pushes it left).
+        # box as a screen shows it (the offscreen screen, 800 wide, pushes it aside).
         picture = shell.window.grab()
         popup = view.quick_find.popup
         at = view.search.mapTo(shell.window, view.search.rect().bottomLeft())
+        at.setX(min(at.x(), shell.window.width() - popup.width()))  # as at a screen's edge
         painter = QPainter(picture)
         painter.drawPixmap(at, popup.grab())
         painter.end()

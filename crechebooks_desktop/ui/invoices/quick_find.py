@@ -34,6 +34,7 @@ DELAY_MS = 150
 SHOWN = 10
 """Suggestions in the popup."""
 POPUP_WIDTH = 460
+"""The popup is at least this wide, and wide enough for its longest suggestion."""
 
 
 class QuickFind(QObject):
@@ -124,12 +125,19 @@ class QuickFind(QObject):
             self.items.appendRow(item)
         if found and self._view.search.isVisible():
             box = self._view.search.rect()
-            box.setWidth(max(box.width(), POPUP_WIDTH))
+            box.setWidth(max(box.width(), POPUP_WIDTH, self._content_width()))
             self.completer.complete(box)
             self.popup.setCurrentIndex(self.completer.completionModel().index(0, 0))  # Enter
         else:
             self.popup.hide()
         self.suggested.emit(found)
+
+    def _content_width(self) -> int:
+        """How wide the popup must be to show its longest suggestion whole."""
+        popup = self.popup
+        scrollbar = popup.verticalScrollBar()
+        bar = scrollbar.sizeHint().width() if scrollbar is not None else 0
+        return popup.sizeHintForColumn(0) + 2 * popup.frameWidth() + bar
 
     def _describe(self, suggestion: Suggestion) -> str:
         from crechebooks_desktop.services.lists.invoice_find import InvoiceSuggestion  # noqa: PLC0415
