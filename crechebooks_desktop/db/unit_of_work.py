@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.csv_profiles import CsvProfileRepository
     from crechebooks_desktop.db.repositories.documents import DocumentRepository
     from crechebooks_desktop.db.repositories.history import HistoryRepository
+    from crechebooks_desktop.db.repositories.invoice_find import InvoiceFindRepository
     from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
     from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
     from crechebooks_desktop.db.repositories.ledger import LedgerRepository
@@ -125,6 +126,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
 
         return InvoiceListRepository(self._session, self._tenant())
+
+    @cached_property
+    def invoice_find(self) -> InvoiceFindRepository:
+        """Quick find's bounded reads of invoice numbers and households (issue 16)."""
+        from crechebooks_desktop.db.repositories.invoice_find import InvoiceFindRepository
+
+        return InvoiceFindRepository(self._session, self._tenant())
 
     @cached_property
     def payments(self) -> PaymentRepository:

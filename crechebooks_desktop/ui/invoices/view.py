@@ -42,6 +42,7 @@ from crechebooks_desktop.ui.invoices.dialogs import (
 )
 from crechebooks_desktop.ui.invoices.filter_bar import InvoiceFilterBar
 from crechebooks_desktop.ui.invoices.model import Column, InvoiceListModel
+from crechebooks_desktop.ui.invoices.quick_find import QuickFind
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ class InvoicesView(QWidget):
         self.table = self._build_table()
         self.model.keep_on_sort = self._keep_on_sort
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.quick_find = QuickFind(session, self)  # suggestions under the search box, Ctrl+F
         self.summary = QLabel()
         self.summary.setObjectName("summaryLine")
         splitter = QSplitter()
