@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from crechebooks_desktop.services.lists.invoice_find import HouseholdSuggestion, InvoiceSuggestion
+from crechebooks_desktop.ui.invoices.filter_bar import SETTINGS_KEY
 from crechebooks_desktop.ui.invoices.filter_values import BarFilters
 
 # The popup is a window of its own: offscreen, it can be neither raised nor grab the keys.
@@ -85,6 +86,8 @@ def test_a_parents_name_suggests_the_household_and_choosing_it_filters_the_list(
     order = view.current_filter()
     assert (order.more, order.text, order.month) == (BarFilters(households=("NKOSI05",)), "", None)
     assert view.household.text() == "NKOSI05"
+    remembered = BarFilters.from_json(QSettings().value(SETTINGS_KEY))
+    assert remembered == BarFilters(households=("NKOSI05",))  # as if typed in the bar
     assert view.search.text() == ""
     rows = [view.model.row_value(r) for r in range(view.model.rowCount())]
     assert len(rows) == household.invoice_count

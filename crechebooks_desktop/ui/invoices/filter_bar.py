@@ -330,10 +330,15 @@ class InvoiceFilterBar(QWidget):
         self.more_button.setChecked(opened or remembered.active() > _row_filters(remembered))
         self.ranges.setVisible(self.more_button.isChecked())
 
-    def _changed(self) -> None:
+    def remember(self) -> BarFilters:
+        """Keep what the bar shows now for the next session (and count it on the buttons)."""
         filters = self.filters()
         self._settings().setValue(SETTINGS_KEY, filters.to_json())
         self._count(filters)
+        return filters
+
+    def _changed(self) -> None:
+        self.remember()
         self.changed.emit()
 
     def _show_panel(self, shown: bool) -> None:

@@ -167,14 +167,15 @@ class QuickFind(QObject):
     def _filter_list(self, *, text: str, household: str) -> None:
         """Every month, ``household`` (or any), no other filter, and ``text``; no reload yet.
 
-        The one place that knows the filter bar's widgets. The bar remembers
-        these at its next change (as it remembers its own).
+        The one place that knows the filter bar's widgets; the bar remembers
+        the choice as it remembers its own.
         """
         view = self._view
         with QSignalBlocker(view.month), QSignalBlocker(view.search):  # one reload, no popup
             _choose_none(view.month)
             view.search.setText(text)
         view.filter_bar.show_filters(BarFilters(households=(household,) if household else ()))
+        view.filter_bar.remember()
 
     def _on_loaded(self) -> None:
         if self._choice is None:
