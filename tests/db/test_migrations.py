@@ -345,7 +345,8 @@ def test_invoices_say_whether_they_were_imported(book: Book) -> None:
     """0016: an invoice from a previous system keeps when it came and its row's hash."""
     columns = {c["name"]: c for c in inspect(book.engine).get_columns("invoices")}
     assert {"imported_at", "import_hash"} <= set(columns)
-    assert columns["imported_at"]["nullable"] and columns["import_hash"]["nullable"]
+    assert columns["imported_at"]["nullable"]
+    assert columns["import_hash"]["nullable"]
     indexes = {i["name"]: i for i in inspect(book.engine).get_indexes("invoices")}
     assert indexes["uq_invoices_import_hash"]["unique"]
     assert indexes["uq_invoices_import_hash"]["column_names"] == ["tenant_id", "import_hash"]

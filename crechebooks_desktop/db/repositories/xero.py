@@ -399,6 +399,8 @@ class XeroRepository(TenantScoped):
     def sent_since(self, day: dt.date) -> tuple[list[int], list[int], list[int]]:
         """Households, sent invoices and payments of invoices issued from ``day`` (for a backfill).
 
+        Invoices imported from a previous system, and their payments, are left out.
+
         Returns:
             (household ids, invoice ids, payment ids).
         """
@@ -407,6 +409,8 @@ class XeroRepository(TenantScoped):
                 Invoice.tenant_id == self.tenant_id,
                 Invoice.issue_date >= day,
                 Invoice.status.not_in([InvoiceStatus.DRAFT, InvoiceStatus.VOID]),
+                # A previous system's invoices are in its books, not Xero's (issue 16).
+                Invoice.imported_at.is_(None),
             )
         ).all()
         invoice_ids = [invoice_id for invoice_id, _ in invoices]
