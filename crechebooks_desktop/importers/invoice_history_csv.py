@@ -129,32 +129,49 @@ def _amounts(cells: Cells) -> tuple[int, int, int] | None:
     return total, paid, vat
 
 
-def _dates(cells: Cells, *, paid: bool) -> tuple[dt.date, dt.date, dt.date] | None:
-    """(issue, due, paid) dates; the paid date defaults to the issue date."""
+def _dates(cells: Cells) -> tuple[dt.date, dt.date] | None:
+    """(issue, due) dates: issued by today, due on or after the issue."""
     issue = _not_after_today(cells, "issue_date", cells.date("issue_date", required=True))
     due = cells.date("due_date", required=True)
-    paid_on = _not_after_today(cells, "paid_date", cells.date("paid_date")) if paid else None
     if issue is None or due is None:
         return None
     if due < issue:
         cells.problem("due_date", f"{due.isoformat()} is before the issue date")
-    if paid_on is not None and paid_on < issue:
+    return issue, due
+
+
+def _paid_date(cells: Cells, issue: dt.date | None) -> dt.date | None:
+    """When the amount paid was received: the issue date unless the file says."""
+    paid_on = _not_after_today(cells, "paid_date", cells.date("paid_date"))
+    if paid_on is not None and issue is not None and paid_on < issue:
         cells.problem("paid_date", f"{paid_on.isoformat()} is before the issue date")
-    return issue, due, paid_on or issue
+    return paid_on or issue
 
 
 def _row(cells: Cells) -> HistoryRow | None:
     number = cells.text("number", required=True, max_length=NUMBER_LENGTH)
     household = cells.text("household_ref", required=True, max_length=_REF_LENGTH)
     child = cells.text("child_ref", max_length=_REF_LENGTH)
+    dates = _dates(cells)
     description = cells.text("description", required=True)
     amounts = _amounts(cells)
-    dates = _dates(cells, paid=bool(amounts and amounts[1]))
+    paid = bool(amounts and amounts[1])
+    paid_on = _paid_date(cells, dates[0] if dates else None) if paid else None
     if not cells.ok or not (number and household and description and amounts and dates):
         return None
-    (total, paid, vat), (issue, due, paid_on) = amounts, dates
+    (total, paid_cents, vat), (issue, due) = amounts, dates
     row = HistoryRow(
-        cells.row.line, number, household, child, issue, due, description, total, paid, vat, paid_on
+        cells.row.line,
+        number,
+        household,
+        child,
+        issue,
+        due,
+        description,
+        total,
+        paid_cents,
+        vat,
+        paid_on or issue,
     )
     return replace(row, import_hash=import_hash(row))
 
