@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from crechebooks_desktop.domain.money import MoneyStyle, format_rands
 from crechebooks_desktop.ui.common.file_import import FileImportDialog, FilePreview
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.services.billing.invoice_history import HistoryImport
     from crechebooks_desktop.ui.ops import Workplace
 
+FIT = QHeaderView.ResizeMode.ResizeToContents
 HINT = (
     "Invoices issued by the previous system, one per row. Columns: number, household_ref, "
     "child_ref (may be blank), issue_date, due_date (YYYY-MM-DD), description, total and "
@@ -49,6 +51,7 @@ class HistoryImportDialog(FileImportDialog):
             parent,
         )
         self.previewed.connect(self._show_plan)
+        self.resize(1080, 560)  # a history file's ten columns
 
     def preview_job(self, path: Path) -> Callable[[Book, Workplace], FilePreview]:
         """Read and check the file, with the service's dry run (``history_jobs.preview``)."""
@@ -64,6 +67,10 @@ class HistoryImportDialog(FileImportDialog):
         return format_rands(cents, style)
 
     def _show_plan(self, file: FilePreview) -> None:
+        header = self.rows.horizontalHeader()
+        for column, name in enumerate(file.columns):
+            fit = QHeaderView.ResizeMode.Stretch if name == "description" else FIT
+            header.setSectionResizeMode(column, fit)
         history: history_jobs.HistoryFile = file.parsed  # type: ignore[assignment]
         plan = history.plan
         if file.problems or plan is None:
