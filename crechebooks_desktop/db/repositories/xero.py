@@ -341,7 +341,11 @@ class XeroRepository(TenantScoped):
         return found
 
     def allocations_of_payments(self, payment_ids: Iterable[int]) -> list[AllocationRecord]:
-        """Every allocation of these payments to invoices (standing and reversed)."""
+        """Every allocation of these payments to invoices (standing and reversed).
+
+        Those to invoices imported from a previous system are left out: such an
+        invoice is in that system's books, never in Xero (issue 16).
+        """
         ids = sorted(set(payment_ids))
         found: list[AllocationRecord] = []
         for chunk in chunks(ids):
@@ -365,6 +369,7 @@ class XeroRepository(TenantScoped):
                 .where(
                     Allocation.tenant_id == self.tenant_id,
                     Allocation.payment_id.in_(chunk),
+                    Invoice.imported_at.is_(None),
                 )
                 .order_by(Allocation.id)
             )

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.domain.creche import CrecheSettings
-from crechebooks_desktop.domain.enums import EntryType, InvoiceKind, InvoiceStatus, SyncTarget
+from crechebooks_desktop.domain.enums import (
+    EntryType,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentMethod,
+    SyncTarget,
+)
 from crechebooks_desktop.domain.roles import Actor, Role
 from crechebooks_desktop.errors import PermissionDenied
 from crechebooks_desktop.importers.invoice_history_csv import (
@@ -32,6 +38,7 @@ from crechebooks_desktop.services.billing.invoice_history import (
 )
 from crechebooks_desktop.services.ledger.household_balances import household_balances
 from crechebooks_desktop.services.ledger.opening_balance_posting import post_opening_balance
+from crechebooks_desktop.services.ledger.payments import add_payment
 from crechebooks_desktop.services.sync import xero_connection
 from tests.roster_support import audit_since, last_audit_id, load_samples, snapshot, write_csv
 
@@ -245,6 +252,18 @@ def test_imported_invoices_and_payments_are_not_queued_for_xero(book: Book, rost
         assert uow.sync_outbox.pending(SyncTarget.XERO) == []
         households, invoices, payments = uow.xero.sent_since(D(2025, 1, 1))
     assert (households, invoices, payments) == ([], [], [])
+    with book.write(roster.tenant_id) as uow:
+        # The rest of OLD-1002 paid in this book: the payment goes to Xero, its
+        # allocation to an invoice Xero never had does not.
+        later = add_payment(
+            uow, roster, "DLAMINI01", 200_000, TODAY, PaymentMethod.EFT, "OLD-1002",
+            [("OLD-1002", 200_000)],
+        )  # fmt: skip
+    with book.read(roster.tenant_id) as uow:
+        queued = [(i.entity, i.entity_id) for i in uow.sync_outbox.pending(SyncTarget.XERO)]
+        assert queued == [("payment", later.payment_id)]
+        assert uow.xero.allocations_of_payments([later.payment_id]) == []
+        assert uow.invoices.get("OLD-1002").status is InvoiceStatus.PAID
 
 
 def test_the_import_is_audited(book: Book, roster: Actor) -> None:
