@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/invoice_import.py [--rows 10000] [--postgres]
 
-Measured here (2 shared cores): about 16 s on SQLite, 24 s on PostgreSQL for the first
-import; 2 s and 3 s for the second.
+Measured here (2 cores shared with other work): the first import 7 s on SQLite
+and 8 s on PostgreSQL when the machine was quiet (16 s and 24 s when busy); the
+second 1 s and 4 s.
 
 Target (issue 16): ``invoices import`` of 10,000 rows, each an invoice with
 its line, its charge on the ledger and (for most) an earlier payment with its
