@@ -251,9 +251,9 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 def child(url: str, before: bool) -> dict[str, Any]:
     """Open the lists as the tabs' jobs do, in this fresh process."""
     from crechebooks_desktop.db.book import Book
+    from crechebooks_desktop.domain.enums import InvoiceStatus
     from crechebooks_desktop.services.lists import bank_queue, invoices
     from crechebooks_desktop.services.lists.bank_queue import QueueGroup, QueueSpec
-    from crechebooks_desktop.domain.enums import InvoiceStatus
     from crechebooks_desktop.services.lists.invoices import (
         Between,
         InvoiceFilter,
