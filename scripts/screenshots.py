@@ -45,6 +45,7 @@ from crechebooks_desktop.ui.fees.dialog import FeesDialog
 from crechebooks_desktop.ui.households.enrolment_dialog import EnrolmentDialog
 from crechebooks_desktop.ui.households.household_dialog import HouseholdDialog
 from crechebooks_desktop.ui.invoices.filter_values import BarFilters
+from crechebooks_desktop.ui.invoices.history_import import HistoryImportDialog
 from crechebooks_desktop.ui.launch import Shell, application
 from crechebooks_desktop.ui.matching.import_dialog import ImportDialog
 from crechebooks_desktop.ui.matching.jobs import Kind
@@ -758,6 +759,62 @@ def mapped_statement(folder: Path) -> Path:
     return path
 
 
+HISTORY_HEADER = (
+    "number,household_ref,child_ref,issue_date,due_date,description,total,amount_paid,vat,paid_date"
+)
+HISTORY_FAMILIES = (("ADAMS19", "ADAMS19-1", 4_850), ("BOTHA04", "BOTHA04-1", 3_200),
+                    ("CHETTY30", "CHETTY30-2", 4_850))  # fmt: skip
+# What BOTHA04 paid of the last two months' fees: half, then nothing; the rest paid in full.
+HISTORY_UNPAID = {("BOTHA04", 5): 0.5, ("BOTHA04", 4): 0.0}
+
+
+def history_file(folder: Path) -> Path:
+    """Six months of a previous system's invoices for three of the demo's households.
+
+    The months before the demo's own (its last three months are lived in the book).
+    """
+    lines = [HISTORY_HEADER]
+    number = 4101
+    for months_back in range(9, 3, -1):
+        issued = month_back(TODAY.replace(day=1), months_back)
+        for household, child, fee in HISTORY_FAMILIES:
+            paid = round(fee * HISTORY_UNPAID.get((household, months_back), 1.0))
+            when = (issued + dt.timedelta(days=4)).isoformat() if paid else ""
+            lines.append(
+                f"SK{number},{household},{child},{issued},{issued + dt.timedelta(days=6)},"
+                f"{issued:%B %Y} school fees,{fee}.00,{paid}.00,,{when}"
+            )
+            number += 1
+    path = folder / "previous system invoices.csv"
+    path.write_text("\n".join([*lines, ""]), encoding="utf-8")
+    return path
+
+
+def history_import_pictures(app, path: Path) -> list[str]:
+    """The Invoices tab's Import history dialog previewing a previous system's file."""
+    saved = ["invoice-history-import.png"]
+    shell = picture_shell(path)
+
+    def ready(_workplace: object) -> None:
+        dialog = HistoryImportDialog(shell.session, shell.window)
+        dialog.previewed.connect(lambda _f: QTimer.singleShot(400, lambda: shot(dialog)))
+        dialog.show()
+        dialog.set_path(history_file(path.parent))
+
+    def shot(dialog: HistoryImportDialog) -> None:
+        dialog.path.blockSignals(True)  # where the file would be on the office computer
+        dialog.path.setText("/home/office/Documents/previous system invoices.csv")
+        dialog.path.blockSignals(False)
+        app.processEvents()
+        dialog.grab().save(str(DOCS / saved[0]))
+        dialog.close()
+        app.quit()
+
+    shell.startup.ready.connect(ready)
+    run_until_quit(app, shell)
+    return saved
+
+
 def import_dialog_picture(app, path: Path, name: str, begin) -> list[str]:
     """A picture taken from the import dialog over the book at ``path``.
 
@@ -1020,6 +1077,7 @@ def main() -> int:
         "pdf": pdf_break_pictures,
         "sync": sync_pictures,
         "quick-find": quick_find_pictures,
+        "invoice-history": history_import_pictures,
     }
     parser.add_argument("--only", choices=sorted(only), help="render only these pictures")
     args = parser.parse_args()
@@ -1051,6 +1109,7 @@ def main() -> int:
         later += mapping_pictures(app, admin)
         later += pdf_break_pictures(app, admin)
         later += quick_find_pictures(app, admin)
+        later += history_import_pictures(app, admin)
         later += sync_pictures(app, Path(tmp) / "Sunflower Kids Xero" / "book.sqlite")
     first_run_picture(app)
     sign_in_picture(app)

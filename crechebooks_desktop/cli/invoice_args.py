@@ -164,6 +164,23 @@ def register(add: AddCommand) -> None:
     _filters(export)
 
     _pdf(sub)
+    _history(sub)
+
+
+def _history(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = (
+        "invoices issued by the previous system, from number,household_ref,child_ref,"
+        "issue_date,due_date,description,total,amount_paid[,vat][,paid_date] "
+        "(vat: included in the total, default 0; paid_date: when the amount paid was "
+        "received, default the issue date); all or nothing, each row once"
+    )
+    history = sub.add_parser("import", help=text, description=text)
+    history.set_defaults(handler="invoice_import_commands.cmd_import")
+    history.add_argument("file", metavar="FILE.csv")
+    history.add_argument(
+        "--dry-run", action="store_true", help="check the file and say what would be imported"
+    )
+    history.add_argument("--json", action="store_true")
 
 
 def _note(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -138,6 +138,8 @@ def _print_invoice(inv: InvoiceValue) -> None:
         f"to {inv.recipient.parent_name} ({inv.household_ref})"
         + (f" for {inv.child_name}" if inv.child_name else "")
     )
+    if inv.imported:
+        print("imported from the previous system")
     for line in inv.lines:
         print(
             f"  {line.description:<50} {format_rands(line.gross_cents):>14}"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from crechebooks_desktop.db.repositories.documents import DocumentRepository
     from crechebooks_desktop.db.repositories.history import HistoryRepository
     from crechebooks_desktop.db.repositories.invoice_find import InvoiceFindRepository
+    from crechebooks_desktop.db.repositories.invoice_history import InvoiceHistoryRepository
     from crechebooks_desktop.db.repositories.invoice_list import InvoiceListRepository
     from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
     from crechebooks_desktop.db.repositories.ledger import LedgerRepository
@@ -119,6 +120,13 @@ class UnitOfWork:
         from crechebooks_desktop.db.repositories.invoices import InvoiceRepository
 
         return InvoiceRepository(self._session, self._tenant())
+
+    @cached_property
+    def invoice_history(self) -> InvoiceHistoryRepository:
+        """The creche's invoices from a previous system: their numbers, hashes and payments."""
+        from crechebooks_desktop.db.repositories.invoice_history import InvoiceHistoryRepository
+
+        return InvoiceHistoryRepository(self._session, self._tenant())
 
     @cached_property
     def invoice_list(self) -> InvoiceListRepository:

@@ -76,6 +76,7 @@ class InvoiceValue:
     void_reason: str | None
     lines: tuple[InvoiceLineValue, ...]
     notes: str | None = None
+    imported: bool = False
 
     @property
     def household_ref(self) -> str:
@@ -107,6 +108,7 @@ class InvoiceValue:
             "balance_due_cents": self.balance_due_cents,
             "lines": [line.as_json() for line in self.lines],
             "notes": self.notes,
+            "imported": self.imported,
         }
 
 

@@ -41,6 +41,7 @@ INVOICE_KEYS = {
     "child_ref",
     "child_name",
     "notes",
+    "imported",
     "status",
     "issue_date",
     "due_date",
@@ -404,6 +405,7 @@ def test_new_ad_hoc_invoice(cli: Cli, demo: Demo) -> None:
             }
         ],
         "notes": None,
+        "imported": False,
     }
     assert made["child_name"].endswith(" Dlamini")
     bad = [

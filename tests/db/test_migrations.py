@@ -79,7 +79,7 @@ EXPECTED_TABLES = {
     "xero_mappings",
 }
 
-LATEST = "0015"
+LATEST = "0016"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).
@@ -339,3 +339,14 @@ def test_drift_check_notices_a_model_change(book: Book) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         drift = compare_metadata(context, changed)
     assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tenants", "motto")]
+
+
+def test_invoices_say_whether_they_were_imported(book: Book) -> None:
+    """0016: an invoice from a previous system keeps when it came and its row's hash."""
+    columns = {c["name"]: c for c in inspect(book.engine).get_columns("invoices")}
+    assert {"imported_at", "import_hash"} <= set(columns)
+    assert columns["imported_at"]["nullable"]
+    assert columns["import_hash"]["nullable"]
+    indexes = {i["name"]: i for i in inspect(book.engine).get_indexes("invoices")}
+    assert indexes["uq_invoices_import_hash"]["unique"]
+    assert indexes["uq_invoices_import_hash"]["column_names"] == ["tenant_id", "import_hash"]

@@ -72,6 +72,9 @@ class NewInvoice:
     due_date: dt.date
     billing_month: dt.date | None
     lines: tuple[NewLine, ...]
+    # A previous system's invoice (issue 16): what was paid on it and its file row's hash.
+    amount_paid_cents: int = 0
+    import_hash: str | None = None
 
     @property
     def total_cents(self) -> int:
@@ -164,6 +167,7 @@ class InvoiceRepository(TenantScoped):
     def _invoice_row(self, inv: NewInvoice) -> dict[str, Any]:
         subtotal = sum(line.net_cents for line in inv.lines)
         vat = sum(line.vat_cents for line in inv.lines)
+        now = utc_now()
         return {
             "tenant_id": self.tenant_id,
             "number": inv.number,
@@ -177,10 +181,12 @@ class InvoiceRepository(TenantScoped):
             "subtotal_cents": subtotal,
             "vat_cents": vat,
             "total_cents": subtotal + vat,
-            "amount_paid_cents": 0,
-            "balance_due_cents": subtotal + vat,
+            "amount_paid_cents": inv.amount_paid_cents,
+            "balance_due_cents": subtotal + vat - inv.amount_paid_cents,
+            "imported_at": None if inv.import_hash is None else now,
+            "import_hash": inv.import_hash,
             "version": 1,
-            "created_at": utc_now(),
+            "created_at": now,
         }
 
     def _line_row(self, invoice_id: int, position: int, line: NewLine) -> dict[str, Any]:
@@ -484,4 +490,5 @@ def _invoice(
         void_reason=inv.void_reason,
         lines=lines,
         notes=inv.notes,
+        imported=inv.imported_at is not None,
     )

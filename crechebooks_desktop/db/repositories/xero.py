@@ -341,7 +341,11 @@ class XeroRepository(TenantScoped):
         return found
 
     def allocations_of_payments(self, payment_ids: Iterable[int]) -> list[AllocationRecord]:
-        """Every allocation of these payments to invoices (standing and reversed)."""
+        """Every allocation of these payments to invoices (standing and reversed).
+
+        Those to invoices imported from a previous system are left out: such an
+        invoice is in that system's books, never in Xero (issue 16).
+        """
         ids = sorted(set(payment_ids))
         found: list[AllocationRecord] = []
         for chunk in chunks(ids):
@@ -365,6 +369,7 @@ class XeroRepository(TenantScoped):
                 .where(
                     Allocation.tenant_id == self.tenant_id,
                     Allocation.payment_id.in_(chunk),
+                    Invoice.imported_at.is_(None),
                 )
                 .order_by(Allocation.id)
             )
@@ -399,6 +404,8 @@ class XeroRepository(TenantScoped):
     def sent_since(self, day: dt.date) -> tuple[list[int], list[int], list[int]]:
         """Households, sent invoices and payments of invoices issued from ``day`` (for a backfill).
 
+        Invoices imported from a previous system, and their payments, are left out.
+
         Returns:
             (household ids, invoice ids, payment ids).
         """
@@ -407,6 +414,8 @@ class XeroRepository(TenantScoped):
                 Invoice.tenant_id == self.tenant_id,
                 Invoice.issue_date >= day,
                 Invoice.status.not_in([InvoiceStatus.DRAFT, InvoiceStatus.VOID]),
+                # A previous system's invoices are in its books, not Xero's (issue 16).
+                Invoice.imported_at.is_(None),
             )
         ).all()
         invoice_ids = [invoice_id for invoice_id, _ in invoices]

@@ -27,6 +27,7 @@ from crechebooks_desktop.db.types import (
     IntPK,
     OptText,
     TenantId,
+    UtcDateTime,
     enum_type,
     fk,
     in_book_years,
@@ -82,6 +83,8 @@ class Invoice(Base):
             sqlite_where=text("kind = 'MONTHLY' AND status <> 'VOID'"),
             postgresql_where=text("kind = 'MONTHLY' AND status <> 'VOID'"),
         ),
+        # A row of a previous system's file is imported once (NULLs never collide).
+        Index("uq_invoices_import_hash", "tenant_id", "import_hash", unique=True),
     )
 
     id: Mapped[IntPK]
@@ -106,6 +109,9 @@ class Invoice(Base):
     notes: Mapped[str | None] = mapped_column(String(NOTE_LIMIT))
     document_hash: Mapped[str | None] = mapped_column(String(64))
     xero_invoice_id: Mapped[str | None] = mapped_column(String(64))
+    # Brought in from the creche's previous system (issue 16); NULL for the book's own.
+    imported_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    import_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[Created]
 

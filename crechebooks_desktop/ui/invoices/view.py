@@ -41,6 +41,7 @@ from crechebooks_desktop.ui.invoices.dialogs import (
     vat_choice,
 )
 from crechebooks_desktop.ui.invoices.filter_bar import InvoiceFilterBar
+from crechebooks_desktop.ui.invoices.history_import import open_history_import
 from crechebooks_desktop.ui.invoices.model import Column, InvoiceListModel
 from crechebooks_desktop.ui.invoices.quick_find import QuickFind
 from crechebooks_desktop.ui.ops import BookSession, Changes, Workplace
@@ -143,6 +144,9 @@ class InvoicesView(QWidget):
         self._actions.addStretch(1)
         self.new_button = self._button("New invoice…", self._new_invoice)
         self.charge_button = self._button("Add charge…", self._add_charge)
+        self.history_button = self._button(
+            "Import history…", lambda: open_history_import(self._session, self)
+        )
 
     def _button(self, text: str, slot: object) -> QPushButton:
         button = QPushButton(text)

@@ -138,6 +138,7 @@ UNTOUCHED = {
     "audit.record": "audit",
     "audit.record_many": "audit",
     "household_balances.import_opening_balances": "ledger",
+    "invoice_history.import_invoice_history": "ledger",
     "accounts_and_imports.add_account": "new-account",
     "accounts_and_imports.rename_account": "accounts",
     "accounts_and_imports.close_account": "accounts",
