@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -79,7 +80,7 @@ EXPECTED_TABLES = {
     "xero_mappings",
 }
 
-LATEST = "0016"
+LATEST = "0017"
 """The newest revision shipped (a new one is a deliberate change to this test)."""
 
 # A revision on top of the newest one (``{latest}`` is LATEST, filled in below).
@@ -121,9 +122,14 @@ def test_fresh_book_is_at_head_with_every_table(book: Book) -> None:
     assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
 
 
+def _modelled(obj: object, name: str | None, kind: str, *_args: object) -> bool:
+    return not (kind == "index" and name in migrate.SERVER_ONLY_INDEXES)
+
+
 def test_models_and_migrations_agree(book: Book) -> None:
     with book.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": _modelled}
+        context = MigrationContext.configure(conn, opts=opts)
         drift = compare_metadata(context, Base.metadata)
     assert drift == []
 
@@ -336,7 +342,8 @@ def test_drift_check_notices_a_model_change(book: Book) -> None:
         table.to_metadata(changed)
     changed.tables["tenants"].append_column(Column("motto", String(100), nullable=True))
     with book.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": _modelled}
+        context = MigrationContext.configure(conn, opts=opts)
         drift = compare_metadata(context, changed)
     assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tenants", "motto")]
 
@@ -350,3 +357,62 @@ def test_invoices_say_whether_they_were_imported(book: Book) -> None:
     indexes = {i["name"]: i for i in inspect(book.engine).get_indexes("invoices")}
     assert indexes["uq_invoices_import_hash"]["unique"]
     assert indexes["uq_invoices_import_hash"]["column_names"] == ["tenant_id", "import_hash"]
+
+
+def _trigram_index(engine: object) -> list[str]:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        return list(
+            conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_invoices_number_trgm'")
+            ).scalars()
+        )
+
+
+def _pg_trgm_offered(engine: object) -> bool:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        found = conn.execute(
+            text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        ).first()
+    return found is not None
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_postgresql_books_index_invoice_numbers_by_trigram(book: Book) -> None:
+    if not _pg_trgm_offered(book.engine):
+        pytest.skip("this PostgreSQL server does not offer the pg_trgm extension")
+    (definition,) = _trigram_index(book.engine)
+    assert "USING gin (number gin_trgm_ops)" in definition
+
+
+@pytest.mark.postgres
+def test_a_server_that_refuses_the_extension_still_upgrades(
+    pg_admin_url: str, tmp_path: Path
+) -> None:
+    """A user who may not create extensions gets every table, without the trigram index."""
+    import psycopg  # PostgreSQL only
+    from sqlalchemy.engine import make_url
+
+    role, database = "cb_no_extensions", f"cb_no_ext_{os.getpid()}"
+    admin = make_url(pg_admin_url)
+    libpq = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f"DROP ROLE IF EXISTS {role}")
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f'CREATE DATABASE "{database}"')  # owned by the admin, not by the role
+    owner = admin.set(database=database, drivername="postgresql")
+    with psycopg.connect(owner.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {role}")
+    url = admin.set(database=database, username=role).render_as_string(hide_password=False)
+    try:
+        book, result = Book.open(Settings(db_url=url, data_dir=tmp_path / "files"), create=True)
+        try:
+            assert result.to_revision == LATEST
+            assert set(inspect(book.engine).get_table_names()) == EXPECTED_TABLES
+            assert _trigram_index(book.engine) == []
+        finally:
+            book.close()
+    finally:
+        with psycopg.connect(libpq, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f"DROP ROLE IF EXISTS {role}")
