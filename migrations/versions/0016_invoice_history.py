@@ -10,6 +10,9 @@ the book's own invoices); ``invoices.import_hash`` is the SHA-256 of the
 file's row it came from (``importers.invoice_history_csv``), unique in the
 creche, so importing the same file again adds nothing. Several NULLs do not
 collide: a unique index lets any number of them through on both backends.
+The index is partial (imported invoices only): a whole one, led by
+``tenant_id``, is what SQLite's planner took for every ``tenant_id = ?``
+query on invoices, reading them all instead of a household's or a month's.
 
 Existing invoices get NULL in both. Downgrading drops the index and columns.
 """
@@ -28,7 +31,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("imported_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("import_hash", sa.String(length=64), nullable=True))
     op.create_index(
-        "uq_invoices_import_hash", "invoices", ["tenant_id", "import_hash"], unique=True
+        "uq_invoices_import_hash",
+        "invoices",
+        ["tenant_id", "import_hash"],
+        unique=True,
+        sqlite_where=sa.text("import_hash IS NOT NULL"),
+        postgresql_where=sa.text("import_hash IS NOT NULL"),
     )
 
 

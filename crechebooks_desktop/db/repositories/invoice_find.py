@@ -7,8 +7,8 @@ prefix + U+10FFFF``), checked exactly, so it reads only the numbers it
 returns. A part of a number is found by walking the same index in number
 order with a ``LIMIT``: the walk stops as soon as enough numbers hold the
 text, and only a text that (almost) no number holds walks it all (about
-20 ms over 200,000 numbers on SQLite; on PostgreSQL a trigram index on
-``invoices.number``, where the book has one, answers it instead; see
+20 ms over 200,000 numbers on SQLite; on PostgreSQL the trigram index on
+``invoices.number`` of migration 0017, where the server allowed it, answers it instead; see
 ``bench/invoice_quick_find.py``). Households are few (thousands at most):
 those that may hold the text are read whole, for the caller to rank and to
 match names in any language's case.
