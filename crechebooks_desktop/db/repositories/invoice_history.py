@@ -46,6 +46,15 @@ def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
 class InvoiceHistoryRepository(TenantScoped):
     """What a history import checks and writes besides the invoices."""
 
+    def imported_numbers_starting(self, prefix: str) -> list[str]:
+        """Numbers of the creche's imported invoices that start with ``prefix`` (any case)."""
+        query = select(Invoice.number).where(
+            Invoice.tenant_id == self.tenant_id,
+            Invoice.imported_at.is_not(None),
+            func.upper(Invoice.number).startswith(prefix.upper(), autoescape=True),
+        )
+        return list(self.session.execute(query.order_by(Invoice.number)).scalars())
+
     def numbers_taken(self, numbers: Iterable[str]) -> dict[str, str | None]:
         """Of these invoice numbers, those the creche has: upper-cased number -> import hash.
 

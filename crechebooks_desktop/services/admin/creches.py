@@ -11,6 +11,7 @@ from crechebooks_desktop.domain.roles import Actor, Permission, Role
 from crechebooks_desktop.errors import NotFoundError, RuleViolation, UserFacingError
 from crechebooks_desktop.services import audit
 from crechebooks_desktop.services.admin import users
+from crechebooks_desktop.services.billing.invoice_history import numbering_pattern
 
 
 def init_creche(uow: UnitOfWork, new: NewCreche) -> tuple[CrecheSettings, Actor]:
@@ -106,6 +107,8 @@ def change_setting(uow: UnitOfWork, actor: Actor, key: str, value: str) -> Crech
         raise UserFacingError(f"{key}: {exc}") from None
     if key == "name" and (taken := _name_taken(uow, before, after)):
         raise RuleViolation(taken)
+    if key == "invoice_prefix" and (clash := _numbering_clash(uow, before, after)):
+        raise RuleViolation(clash)
     uow.tenants.save(after)
     audit.record(
         uow,
@@ -167,6 +170,8 @@ def change_settings(uow: UnitOfWork, actor: Actor, values: Mapping[str, str]) ->
             problems[key] = str(exc)
     if "name" not in problems and (taken := _name_taken(uow, before, after)):
         problems["name"] = taken
+    if "invoice_prefix" not in problems and (clash := _numbering_clash(uow, before, after)):
+        problems["invoice_prefix"] = clash
     if problems:
         raise SettingsRefused(problems)
     changed = [
@@ -204,3 +209,23 @@ def _name_taken(uow: UnitOfWork, before: CrecheSettings, after: CrecheSettings) 
 def setting_names() -> list[str]:
     """The settings ``settings set`` accepts."""
     return sorted(SETTING_KEYS)
+
+
+def _numbering_clash(uow: UnitOfWork, before: CrecheSettings, after: CrecheSettings) -> str | None:
+    """Why the new prefix cannot be had, if it cannot.
+
+    Invoices imported from a previous system keep their numbers; a prefix
+    under which the book's own numbering would issue one of them again is refused.
+    """
+    prefix = after.invoice_prefix
+    if prefix.upper() == before.invoice_prefix.upper():
+        return None
+    ours = numbering_pattern(prefix)
+    imported = uow.invoice_history.imported_numbers_starting(f"{prefix}-")
+    clashing = [number for number in imported if ours.fullmatch(number)]
+    if not clashing:
+        return None
+    return (
+        f"invoices imported from the previous system already have numbers like "
+        f"{clashing[0]}, which this book's numbering ({prefix}-YYYY-NNNNNN) would issue again"
+    )

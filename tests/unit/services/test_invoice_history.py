@@ -20,7 +20,7 @@ from crechebooks_desktop.domain.enums import (
     SyncTarget,
 )
 from crechebooks_desktop.domain.roles import Actor, Role
-from crechebooks_desktop.errors import PermissionDenied
+from crechebooks_desktop.errors import PermissionDenied, RuleViolation
 from crechebooks_desktop.importers.invoice_history_csv import (
     import_hash,
     import_history_file,
@@ -29,6 +29,11 @@ from crechebooks_desktop.importers.invoice_history_csv import (
 from crechebooks_desktop.importers.tabular import ProblemsError
 from crechebooks_desktop.paths import resources_dir
 from crechebooks_desktop.services.admin.checks import check_creche
+from crechebooks_desktop.services.admin.creches import (
+    SettingsRefused,
+    change_setting,
+    change_settings,
+)
 from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.billing.invoice_history import (
     HistoryImport,
@@ -223,6 +228,29 @@ def test_numbers_that_collide_are_refused(
         f"numbers.csv:3: number: inv-2019-123456 {ours}",
         f"numbers.csv:4: number: invoice OLD-1001 {taken}",
     ]
+
+
+def test_a_prefix_whose_numbering_would_issue_an_imported_number_is_refused(
+    book: Book, roster: Actor, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "old.csv",
+        [HEADER, "OLD-2026-000007,DLAMINI01,,2025-10-01,2025-10-07,Fees,100,0"],
+    )
+    _import(book, roster, path)
+    clash = (
+        "invoices imported from the previous system already have numbers like "
+        "OLD-2026-000007, which this book's numbering (OLD-YYYY-NNNNNN) would issue again"
+    )
+    with book.write(roster.tenant_id) as uow, pytest.raises(RuleViolation) as refused:
+        change_setting(uow, roster, "invoice-prefix", "old")
+    assert str(refused.value) == clash
+    with book.write(roster.tenant_id) as uow, pytest.raises(SettingsRefused) as both:
+        change_settings(uow, roster, {"invoice-prefix": "old", "due-day": "5"})
+    assert both.value.problems == {"invoice_prefix": clash}
+    with book.write(roster.tenant_id) as uow:
+        assert uow.tenants.get(roster.tenant_id).invoice_prefix == "INV"
+        assert change_setting(uow, roster, "invoice-prefix", "OLDER").invoice_prefix == "OLDER"
 
 
 def test_problems_of_the_file_and_the_book_are_listed_together(
