@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QPushButton
 from crechebooks_desktop.db.book import Book
 from crechebooks_desktop.db.repositories.invoices import InvoiceFilter
 from crechebooks_desktop.domain.enums import InvoiceStatus, LineType
+from crechebooks_desktop.domain.roles import Role
+from crechebooks_desktop.services.admin.users import acting_user, add_user
 from crechebooks_desktop.services.billing.monthly_run import GenerationResult
 from crechebooks_desktop.services.lists.invoices import InvoiceListRow
 from crechebooks_desktop.settings import settings_for
@@ -261,3 +263,32 @@ def test_notes_typed_saved_and_seen_again(qtbot, tab, demo_first_day_path, no_di
             {"number": "INV-2026-000001", "notes": "Paid R 200 cash at the gate\nReceipt 0412"},
         )
     ]
+
+
+def test_a_role_that_only_reads_is_not_offered_changes(qtbot, open_shell, demo_book_path) -> None:
+    book, _ = Book.open(settings_for(str(demo_book_path)))
+    try:
+        with book.write(1) as uow:
+            add_user(uow, acting_user(uow, 1, "admin"), "olivia", Role.OWNER_VIEWER, "pw")
+    finally:
+        book.close()
+    changes = ("generate_button", "new_button", "charge_button", "history_button")
+    admin = open_shell(demo_book_path).window.invoices
+    assert all(getattr(admin, name).isEnabled() for name in changes)
+    viewer = open_shell(demo_book_path, "olivia").window.invoices
+    with qtbot.waitSignal(viewer.loaded, timeout=10_000):
+        viewer.select_month(None)
+    for name in changes:
+        assert not getattr(viewer, name).isEnabled(), name
+        assert getattr(viewer, name).toolTip() == invoices_view.READ_ONLY
+    draft_or_sent = next(
+        row
+        for row in range(viewer.model.rowCount())
+        if (value := viewer.model.row_value(row)) is not None
+        and value.status in {InvoiceStatus.DRAFT, InvoiceStatus.SENT, InvoiceStatus.OVERDUE}
+    )
+    viewer.table.selectRow(draft_or_sent)
+    qtbot.waitUntil(lambda: viewer.selected_invoice() is not None, timeout=5000)
+    assert not viewer.send_button.isEnabled()
+    assert not viewer.void_button.isEnabled()
+    assert viewer.pdf_button.isEnabled()  # reading and printing stay

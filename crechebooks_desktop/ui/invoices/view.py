@@ -300,8 +300,19 @@ class InvoicesView(QWidget):
     def _update_buttons(self) -> None:
         invoice = self.selected_invoice()
         status = invoice.status if invoice else None
-        self.send_button.setEnabled(status is InvoiceStatus.DRAFT)
-        self.void_button.setEnabled(status in {InvoiceStatus.DRAFT, InvoiceStatus.SENT})
+        workplace = self._session.workplace
+        # Every change to invoices records money; a role that only reads is not offered them.
+        changes = workplace is None or workplace.actor.can(Permission.POST_MONEY)
+        self.send_button.setEnabled(changes and status is InvoiceStatus.DRAFT)
+        self.void_button.setEnabled(changes and status in {InvoiceStatus.DRAFT, InvoiceStatus.SENT})
+        for button in (
+            self.generate_button,
+            self.new_button,
+            self.charge_button,
+            self.history_button,
+        ):
+            button.setEnabled(changes)
+            button.setToolTip("" if changes else READ_ONLY)
         self.pdf_button.setEnabled(invoice is not None)
         self.print_button.setEnabled(invoice is not None)
 
@@ -502,6 +513,8 @@ class InvoicesView(QWidget):
             ),
         )
 
+
+READ_ONLY = "Your role may read the invoices, not change them."
 
 NO_BANKING = (
     " Warning: the creche's banking details are not on record, so the invoice asks parents "
