@@ -4,9 +4,11 @@ Run through scripts/screenshots, which sets up the environment first.
 """
 
 import argparse
+import atexit
 import datetime as dt
 import io
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -61,6 +63,7 @@ TODAY = dt.date.today()
 def own_window_settings() -> None:
     """Pictures start from the window's defaults, not what this computer's user remembered."""
     folder = tempfile.mkdtemp(prefix="crechebooks-pictures-settings-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(kind, scope, folder)
