@@ -613,6 +613,7 @@ def filters_pictures(app, path: Path) -> list[str]:
 
     def shot() -> None:
         shell.window.grab().save(str(DOCS / saved[0]))
+        QSettings().remove("invoices")  # the later pictures open on the window's defaults
         app.quit()
 
     shell.session.workplace_changed.connect(ready)
@@ -697,8 +698,6 @@ def attachments_pictures(app, path: Path) -> list[str]:
     def households_loaded(_count: int) -> None:
         shell.window.households.loaded.disconnect(households_loaded)
         shell.window.tabs.setCurrentWidget(view)
-        view.filter_bar.show_filters(BarFilters())  # not what the filters' picture left set
-        view.filter_bar.more_button.setChecked(False)
         view.loaded.connect(invoices_loaded)
         view.select_month(month)
 

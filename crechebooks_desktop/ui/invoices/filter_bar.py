@@ -178,7 +178,7 @@ class RangesPanel(QWidget):
 
     def _amount_edit(self, end: str) -> QLineEdit:
         edit = QLineEdit(placeholderText=end)
-        edit.setFixedWidth(115)
+        edit.setFixedWidth(100)
         edit.setClearButtonEnabled(True)
         edit.editingFinished.connect(self.changed.emit)
         return edit
@@ -243,9 +243,10 @@ class InvoiceFilterBar(QWidget):
         self.status = StatusPicker()
         self.household = _names_edit("Household", 150)
         self.child = _names_edit("Child", 120)
-        self.fee = _names_edit("Fee structure", 140)
+        self.fee = _names_edit("Fee structure", 130)
         self.search = QLineEdit(placeholderText="Search number, family, child, notes…")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(140)
         self.more_button = QPushButton("More filters")
         self.more_button.setCheckable(True)
         self.clear_button = QPushButton("Clear filters")
