@@ -267,25 +267,125 @@ def creche(book: Book) -> tuple[CrecheSettings, Actor]:
         return init_creche(uow, CRECHE)
 
 
-@pytest.fixture
-def demo_book(book: Book) -> tuple[Book, DemoResult]:
-    """``book`` holding the demo creche as of 2026-11-21: September to November lived in."""
-    with book.write() as uow:
-        result = create_demo_creche(uow, DEMO_TODAY)
-    return book, result
+DemoTemplates = dict[tuple[str, int | None], tuple[str, DemoResult]]
+DemoCopy = Callable[[int | None], tuple[Book, DemoResult]]
+
+
+@pytest.fixture(scope="session")
+def demo_templates(pg_admin_url_if_any: str | None) -> Iterator[DemoTemplates]:
+    """Demo books built once per worker, by backend and months lived in (None: the demo's own).
+
+    The demo is the same every time (a fixed day) and takes seconds to build;
+    each test gets a copy (``demo_copy``). Values: a SQLite file or a
+    PostgreSQL template database, and what the demo generator made.
+    """
+    built: DemoTemplates = {}
+    yield built
+    for (backend, _months), (where, _result) in built.items():
+        if backend == "postgresql" and pg_admin_url_if_any is not None:
+            _pg_execute(pg_admin_url_if_any, f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url_if_any() -> str | None:
+    """The test server's admin URL where one answers (for the session's own clean-up)."""
+    url = _admin_url()
+    return None if _pg_unreachable(url) else url
+
+
+def _build_demo(
+    request: pytest.FixtureRequest, backend: str, months: int | None, folder: Path
+) -> tuple[str, DemoResult]:
+    """A migrated template with the demo creche in it, closed (usable as a template)."""
+    if backend == "sqlite":
+        path = folder / f"demo-{months}.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = "sqlite:///" + str(path)
+        where = str(path)
+    else:
+        admin_url: str = request.getfixturevalue("pg_admin_url")
+        where = f"cbtest_demo_{os.getpid()}_{months}"
+        template: str = request.getfixturevalue("pg_template")
+        _pg_execute(admin_url, f'DROP DATABASE IF EXISTS "{where}" WITH (FORCE)')
+        _pg_execute(admin_url, f'CREATE DATABASE "{where}" TEMPLATE "{template}"')
+        url = make_url(admin_url).set(database=where).render_as_string(hide_password=False)
+    book, _ = Book.open(Settings(db_url=url, data_dir=folder / f"files-{backend}-{months}"))
+    try:
+        with book.write() as uow:
+            if months is None:
+                result = create_demo_creche(uow, DEMO_TODAY)
+            else:
+                result = create_demo_creche(uow, DEMO_TODAY, months=months)
+    finally:
+        book.close()
+    if backend == "sqlite":
+        with closing(sqlite3.connect(where)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return where, result
 
 
 @pytest.fixture
-def demo_first_day(book: Book) -> tuple[Book, DemoResult]:
-    """``book`` holding the demo creche on its first day, as of 2026-11-21.
+def demo_copy(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_templates: DemoTemplates,
+) -> Iterator[DemoCopy]:
+    """Opens a fresh copy of the demo book of the test's backend: ``demo_copy(months)``."""
+    opened: list[Book] = []
+    databases: list[str] = []
+
+    def make(months: int | None) -> tuple[Book, DemoResult]:
+        key = (backend, months)
+        if key not in demo_templates:
+            demo_templates[key] = _build_demo(
+                request, backend, months, tmp_path_factory.mktemp("demo")
+            )
+        where, result = demo_templates[key]
+        if backend == "sqlite":
+            path = tmp_path / f"demo-{len(opened)}.sqlite"
+            shutil.copy(where, path)
+            url = "sqlite:///" + str(path)
+        else:
+            admin_url: str = request.getfixturevalue("pg_admin_url")
+            name = f"cbtest_{uuid.uuid4().hex[:8]}"
+            _pg_execute(
+                admin_url,
+                f'CREATE DATABASE "{name}" TEMPLATE "{where}"{_copy_strategy(admin_url)}',
+            )
+            databases.append(name)
+            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        book, _ = Book.open(Settings(db_url=url, data_dir=tmp_path / f"demo-files-{len(opened)}"))
+        opened.append(book)
+        return book, result
+
+    yield make
+    for book in opened:
+        book.close()
+    if databases:
+        admin_url = request.getfixturevalue("pg_admin_url")
+        for name in databases:
+            _pg_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def demo_book(
+    demo_copy: Callable[[int | None], tuple[Book, DemoResult]],
+) -> tuple[Book, DemoResult]:
+    """A book holding the demo creche as of 2026-11-21: September to November lived in."""
+    return demo_copy(None)
+
+
+@pytest.fixture
+def demo_first_day(demo_copy: DemoCopy) -> tuple[Book, DemoResult]:
+    """A book holding the demo creche on its first day, as of 2026-11-21.
 
     The roster, the opening balances (dated 2026-11-01) and November's statement
     imported but not matched; nothing billed. For tests that bill the demo's
     roster themselves.
     """
-    with book.write() as uow:
-        result = create_demo_creche(uow, DEMO_TODAY, months=0)
-    return book, result
+    return demo_copy(0)
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import argparse
 import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -53,29 +56,55 @@ def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
-@pytest.fixture
-def demo_book_path(tmp_path: Path) -> Path:
-    """A SQLite book holding the demo creche."""
-    path = tmp_path / "demo.sqlite"
-    book, _ = Book.open(settings_for(str(path)), create=True)
-    with book.write() as uow:
-        create_demo_creche(uow, dt.date(2026, 11, 21))
-    book.close()
+DEMO_DAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="session")
+def demo_books(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int | None], Path]:
+    """The demo book as built for ``months`` lived in (None: the demo's own), once per worker.
+
+    The demo is the same every time (a fixed day), and building it takes
+    seconds; each test gets a copy (``_copy_of``), never the built one.
+    """
+    built: dict[int | None, Path] = {}
+
+    def book_for(months: int | None) -> Path:
+        if months not in built:
+            path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+            book, _ = Book.open(settings_for(str(path)), create=True)
+            with book.write() as uow:
+                if months is None:
+                    create_demo_creche(uow, DEMO_DAY)
+                else:
+                    create_demo_creche(uow, DEMO_DAY, months=months)
+            book.close()
+            built[months] = path
+        return built[months]
+
+    return book_for
+
+
+def _copy_of(built: Path, folder: Path) -> Path:
+    """A copy of a closed SQLite book through SQLite's backup API (whole, WAL or not)."""
+    path = folder / "demo.sqlite"
+    with closing(sqlite3.connect(built)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
     return path
 
 
 @pytest.fixture
-def demo_first_day_path(tmp_path: Path) -> Path:
+def demo_book_path(tmp_path: Path, demo_books: Callable[[int | None], Path]) -> Path:
+    """A SQLite book holding the demo creche."""
+    return _copy_of(demo_books(None), tmp_path)
+
+
+@pytest.fixture
+def demo_first_day_path(tmp_path: Path, demo_books: Callable[[int | None], Path]) -> Path:
     """A SQLite book holding the demo creche on its first day: nothing billed or matched.
 
     For tests that run the month's invoices themselves.
     """
-    path = tmp_path / "demo.sqlite"
-    book, _ = Book.open(settings_for(str(path)), create=True)
-    with book.write() as uow:
-        create_demo_creche(uow, dt.date(2026, 11, 21), months=0)
-    book.close()
-    return path
+    return _copy_of(demo_books(0), tmp_path)
 
 
 def shell_args(db: Path | str, **extra: object) -> argparse.Namespace:
