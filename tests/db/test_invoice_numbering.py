@@ -52,8 +52,12 @@ pytestmark = pytest.mark.slow
 TERM = dt.date(2026, 1, 14)
 
 WORKER = """
-import json, sys, time
+import json, signal, sys, time
 from pathlib import Path
+
+# Ctrl-C as a terminal delivers it, even under a shell that started the tests in
+# the background (whose children inherit SIGINT ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from crechebooks_desktop.app import main
 from crechebooks_desktop.services.billing import monthly_run
